@@ -1,0 +1,20 @@
+"""captions: broadcast transcripts to timed, standards-compliant caption files.
+
+Library use::
+
+    from captions import Options, caption_file
+    caption_file("programme.txt", "out", Options(lang="en", profile="netflix", formats=("srt", "vtt")))
+"""
+
+__version__ = "0.1.0"
+
+__all__ = ["Options", "caption", "caption_file", "__version__"]
+
+
+def __getattr__(name: str):
+    # Keep `import captions` (and so `captions --help`) light: the pipeline loads on first use.
+    if name in ("Options", "caption", "caption_file"):
+        from . import pipeline
+
+        return getattr(pipeline, name)
+    raise AttributeError(name)

@@ -1,0 +1,129 @@
+"""The whole job for one transcript: read -> segment -> time -> QC -> write. Wiring only."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import qc
+from .errors import CaptionsError
+from .model import NARRATOR, Profile, Segment, Speaker, Track
+from .profiles import get_profile, normalise_lang
+from .readers import read_file
+from .segmenter import SPEAKER_MODES, segment_cues
+from .timing import TimingOptions, time_cues
+from .writers import WRITERS, write_atomic
+
+COLOURS = ("white", "yellow", "cyan", "green")  # BBC order; the narrator keeps white
+
+
+@dataclass(frozen=True)
+class Options:
+    """Everything ``captions make`` can be told, with the defaults a new user gets."""
+
+    lang: str = "en"
+    profile: str = "netflix"
+    formats: tuple[str, ...] = ("srt",)
+    speakers: str | None = None  # none | dash | label | colour; None: the profile's own style
+    headline: str = "caption"  # caption | skip
+    fps: float | None = None  # None: the profile's frame rate
+    start: float = 0.0
+    duration: float | None = None
+    speaker_pause: float = 0.5
+    paragraph_pause: float = 0.25
+    encoding: str | None = None
+    input_format: str | None = None
+    report: bool = False
+
+
+@dataclass
+class Result:
+    """What came of one input file."""
+
+    source: str
+    outputs: list[Path] = field(default_factory=list)
+    issues: list[qc.Issue] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    cues: int = 0
+
+
+def caption(segments: list[Segment], profile: Profile, options: Options) -> Track:
+    """A checked-ready track from segments: the library's main entry point."""
+    speakers = options.speakers or profile.speaker_style
+    fps = options.fps or profile.fps
+    drafts = segment_cues(segments, profile, speakers)
+    timing = TimingOptions(fps, options.start, options.speaker_pause, options.paragraph_pause, options.duration)
+    cues, notes = time_cues(drafts, segments, profile, timing)
+    return Track(profile.lang, cues, _speakers(segments, speakers == "colour"), fps, notes)
+
+
+def _speakers(segments: list[Segment], coloured: bool) -> dict[str, Speaker]:
+    found: dict[str, Speaker] = {}
+    for segment in segments:
+        if segment.speaker not in found:
+            found[segment.speaker] = Speaker(segment.speaker, segment.title)
+    if coloured:
+        others = [name for name in found if name != NARRATOR]
+        for order, name in enumerate(others, start=1 if NARRATOR in found else 0):
+            found[name] = Speaker(name, found[name].title, COLOURS[order % len(COLOURS)])
+        if NARRATOR in found:
+            found[NARRATOR] = Speaker(NARRATOR, "", COLOURS[0])
+    return found
+
+
+def output_path(source: Path, out_dir: Path, lang: str, fmt: str) -> Path:
+    """``OUT/NAME.LANG.FMT``; a language suffix already in the input name is not repeated.
+
+    >>> output_path(Path("in/show.en.srt"), Path("out"), "en", "vtt").as_posix()
+    'out/show.en.vtt'
+    """
+    stem = source.stem
+    if stem.lower().endswith(f".{lang.lower()}"):
+        stem = stem[: -len(lang) - 1]
+    return out_dir / f"{stem}.{lang}.{fmt}"
+
+
+def caption_file(source: str | Path, out_dir: str | Path, options: Options) -> Result:
+    """Caption one transcript file into ``out_dir``; raises :class:`CaptionsError` on bad input."""
+    source, out_dir = Path(source), Path(out_dir)
+    lang = normalise_lang(options.lang)
+    check_options(options)
+    profile = get_profile(options.profile, lang)
+    segments = read_file(source, lang, options.encoding, options.headline, options.input_format)
+    track = caption(segments, profile, options)
+    result = Result(str(source), issues=qc.check(track.cues, profile, track.fps), notes=track.notes,
+                    cues=len(track.cues))
+    if not out_dir.is_dir():
+        try:
+            out_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as err:
+            raise CaptionsError(f"cannot create output folder: {err.strerror}", str(out_dir)) from None
+    texts = {fmt: WRITERS[fmt](track) for fmt in options.formats}
+    if options.report:
+        texts["qc.txt"] = report_text(source, profile, result)
+    for fmt, text in texts.items():
+        path = output_path(source, out_dir, lang, fmt)
+        if path.resolve() == source.resolve():
+            raise CaptionsError("output would overwrite the input; choose another --out folder", str(path))
+        write_atomic(path, text)
+        result.outputs.append(path)
+    return result
+
+
+def report_text(source: Path, profile: Profile, result: Result) -> str:
+    """The QC report written next to the captions with ``--report``."""
+    lines = [f"QC report for {source.name}: profile {profile.name} ({profile.lang}), {result.cues} cues",
+             f"summary: {qc.summary(result.issues)}"]
+    lines += [f"note: {note}" for note in result.notes]
+    lines += [str(issue) for issue in result.issues]
+    return "\n".join(lines) + "\n"
+
+
+def check_options(options: Options) -> None:
+    """Reject bad options once, before a batch starts, rather than once per file."""
+    get_profile(options.profile, normalise_lang(options.lang))
+    unknown = [fmt for fmt in options.formats if fmt not in WRITERS]
+    if unknown or not options.formats:
+        raise CaptionsError(f"unknown output format {(unknown or [''])[0]!r} (choose from {', '.join(WRITERS)})")
+    if options.speakers is not None and options.speakers not in SPEAKER_MODES:
+        raise CaptionsError(f"unknown speaker style {options.speakers!r} (choose from {', '.join(SPEAKER_MODES)})")

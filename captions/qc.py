@@ -1,0 +1,116 @@
+"""Quality control: every rule of a profile checked on every cue, with the value and the limit."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+from .linebreak import WEAK, WORD_CLASSES, weak_cost
+from .model import Cue, Profile
+from .text import NO_LINE_END, NO_LINE_START, display_width
+
+ERROR, WARNING = "error", "warning"
+
+
+@dataclass(frozen=True)
+class Issue:
+    """One broken rule: where (1-based cue number), what was measured and what the limit is."""
+
+    cue: int
+    rule: str
+    value: float | str
+    limit: float | str
+    severity: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"cue {self.cue}: {self.severity}: {self.message}"
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def check(cues: list[Cue], profile: Profile, fps: float) -> list[Issue]:
+    """All issues of a track, in cue order.
+
+    >>> from captions.profiles import get_profile
+    >>> [i.rule for i in check([Cue(0, 0.5, ("Hi.",), ("A",))], get_profile("netflix", "en"), 25)]
+    ['min-duration']
+    """
+    issues: list[Issue] = []
+    half_frame = 0.5 / fps
+    for number, cue in enumerate(cues, start=1):
+        issues.extend(_layout_issues(number, cue, profile))
+        duration = cue.duration
+        text = " ".join(line.strip() for line in cue.lines)
+        if duration < profile.min_duration - half_frame:
+            issues.append(Issue(number, "min-duration", round(duration, 3), round(profile.min_duration, 3), ERROR,
+                                f"on screen {duration:.2f} s, minimum {profile.min_duration:.2f} s"))
+        if duration > profile.max_duration + half_frame:
+            issues.append(Issue(number, "max-duration", round(duration, 3), profile.max_duration, ERROR,
+                                f"on screen {duration:.2f} s, maximum {profile.max_duration:.2f} s"))
+        if duration > 0 and profile.max_cps:
+            cps = display_width(text, profile.width_mode) / duration
+            if cps > profile.max_cps + 1e-6:
+                issues.append(Issue(number, "reading-speed", round(cps, 1), profile.max_cps, ERROR,
+                                    f"{cps:.1f} characters/s, maximum {profile.max_cps:g}"))
+        if duration > 0 and profile.max_wpm:
+            wpm = len(text.split()) * 60 / duration
+            if wpm > profile.max_wpm + 1e-6:
+                issues.append(Issue(number, "reading-speed", round(wpm), profile.max_wpm, ERROR,
+                                    f"{wpm:.0f} words/min, maximum {profile.max_wpm:g}"))
+        if number > 1:
+            issues.extend(_gap_issues(number, cues[number - 2], cue, profile, fps))
+    return issues
+
+
+def _layout_issues(number: int, cue: Cue, profile: Profile) -> list[Issue]:
+    issues = []
+    if not any(line.strip() for line in cue.lines):
+        issues.append(Issue(number, "empty", 0, 1, ERROR, "cue has no text"))
+    if len(cue.lines) > profile.max_lines:
+        issues.append(Issue(number, "lines", len(cue.lines), profile.max_lines, ERROR,
+                            f"{len(cue.lines)} lines, maximum {profile.max_lines}"))
+    for line in cue.lines:
+        width = display_width(line, profile.width_mode)
+        if width > profile.max_chars_per_line:
+            single = " " not in line.strip()
+            issues.append(Issue(number, "line-length", width, profile.max_chars_per_line, ERROR,
+                                f"line of {width:g} characters, maximum {profile.max_chars_per_line:g}"
+                                + (" (a single word longer than a line)" if single else "") + f": {line!r}"))
+        if profile.width_mode == "cjk" and line:
+            if line[0] in NO_LINE_START:
+                issues.append(Issue(number, "kinsoku", line[0], "", ERROR, f"line starts with {line[0]!r}"))
+            if line[-1] in NO_LINE_END:
+                issues.append(Issue(number, "kinsoku", line[-1], "", ERROR, f"line ends with {line[-1]!r}"))
+    classes = WORD_CLASSES.get(profile.lang)
+    for top, bottom in zip(cue.lines, cue.lines[1:]):
+        if classes and top.split() and bottom.split() and not bottom.startswith(profile.dialog_dash.strip() or "\0"):
+            left, right = top.split()[-1], bottom.split()[0]
+            if weak_cost(left, right, classes) >= WEAK:
+                issues.append(Issue(number, "weak-break", f"{left} | {right}", "", WARNING,
+                                    f"line break splits {left!r} from {right!r}"))
+    return issues
+
+
+def _gap_issues(number: int, previous: Cue, cue: Cue, profile: Profile, fps: float) -> list[Issue]:
+    if cue.start < previous.end - 0.0005:
+        return [Issue(number, "overlap", round(previous.end - cue.start, 3), 0, ERROR,
+                      f"starts {previous.end - cue.start:.3f} s before cue {number - 1} ends")]
+    gap_frames = round((cue.start - previous.end) * fps)
+    if gap_frames < profile.min_gap_frames:
+        return [Issue(number, "gap", gap_frames, profile.min_gap_frames, ERROR,
+                      f"gap of {gap_frames} frames after cue {number - 1}, minimum {profile.min_gap_frames}")]
+    return []
+
+
+def summary(issues: list[Issue]) -> str:
+    """``3 errors (2 reading-speed, 1 gap), 1 warning`` or ``no issues``."""
+    if not issues:
+        return "no issues"
+    parts = []
+    for severity in (ERROR, WARNING):
+        found = [issue.rule for issue in issues if issue.severity == severity]
+        if found:
+            rules = ", ".join(f"{found.count(rule)} {rule}" for rule in dict.fromkeys(found))
+            parts.append(f"{len(found)} {severity}{'s' if len(found) > 1 else ''} ({rules})")
+    return ", ".join(parts)

@@ -1,0 +1,75 @@
+"""Untimed broadcast scripts: a headline, narration paragraphs and sound bites.
+
+Understands the conventions editors use for who speaks:
+
+- ``S/ Name, Title: text`` (a sound bite; the title may hold commas or be missing)
+- ``NAME: text`` (an upper-case name)
+- ``>> text`` or ``>> NAME: text`` (a speaker change, as in US closed captions)
+- ``[Name] text``
+
+Any other line is narration.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..errors import CaptionsError
+from ..model import NARRATOR, Segment
+
+_SOUNDBITE = re.compile(r"^S\s*/\s*(?P<head>[^:：]+)[:：]\s*(?P<text>.*)$")
+_UPPER_NAME = re.compile(r"^(?P<name>[A-Z][A-Z .'\-]{0,38}[A-Z.])\s*:\s+(?P<text>.+)$")
+_CHEVRONS = re.compile(r"^>>\s*(?P<text>.*)$")
+_BRACKET = re.compile(r"^\[(?P<name>[^\]]{1,60})\]\s*(?P<text>.+)$")
+_NAME_COMMA = re.compile(r"[,，、]")
+_SPACES = re.compile(r"\s+")
+
+
+def read_script(text: str, path: str = "", headline: str = "caption") -> list[Segment]:
+    """Segments of a broadcast script, one per non-empty line.
+
+    >>> [(s.speaker, s.title, s.text) for s in read_script("Title\\nS/ Joe Biden, US President: Hi.")]
+    [('Narrator', '', 'Title'), ('Joe Biden', 'US President', 'Hi.')]
+    """
+    segments: list[Segment] = []
+    anonymous = 0
+    seen_headline = False
+    for number, raw in enumerate(text.split("\n"), start=1):
+        line = _SPACES.sub(" ", raw).strip()
+        if not line:
+            continue
+        speaker, title, kind, body = NARRATOR, "", "narration", line
+        if match := _SOUNDBITE.match(line):
+            speaker, title = _split_head(match["head"])
+            kind, body = "soundbite", match["text"].strip()
+            if not speaker:
+                raise CaptionsError("sound bite without a speaker name", path, number)
+        elif match := _CHEVRONS.match(line):
+            body = match["text"].strip()
+            if named := _UPPER_NAME.match(body):
+                speaker, body = named["name"].title(), named["text"]
+            else:
+                anonymous += 1
+                speaker = f"Speaker {anonymous}"
+            kind = "soundbite"
+        elif match := _UPPER_NAME.match(line):
+            speaker, kind, body = match["name"].title(), "soundbite", match["text"]
+        elif match := _BRACKET.match(line):
+            speaker, kind, body = match["name"].strip(), "soundbite", match["text"]
+        elif not seen_headline and not segments:
+            kind = "headline"
+        seen_headline = True
+        if not body:
+            raise CaptionsError("speaker line without any text", path, number)
+        if kind == "headline" and headline == "skip":
+            continue
+        segments.append(Segment(body, speaker, title, kind, number, paragraph=len(segments)))
+    return segments
+
+
+def _split_head(head: str) -> tuple[str, str]:
+    """``Name, Title, with, commas`` -> (name, title): the title is all after the first comma."""
+    comma = _NAME_COMMA.search(head)
+    if not comma:
+        return head.strip(), ""
+    return head[: comma.start()].strip(), head[comma.end() :].strip()

@@ -1,0 +1,51 @@
+"""SRT input through the ``srt`` package, with errors that give the line."""
+
+from __future__ import annotations
+
+import re
+
+import srt
+
+from ..errors import CaptionsError
+from ..model import Segment
+from .timed import Entry, Fragment, cue_fragments, join_fragments
+
+
+
+def read_srt(text: str, path: str = "", lang: str = "en") -> list[Segment]:
+    """Segments of an SRT file, consecutive cues of one speaker joined.
+
+    >>> [s.text for s in read_srt("1\\n00:00:01,000 --> 00:00:02,000\\nHello\\n\\n2\\n00:00:02,100 --> 00:00:03,000\\nworld.\\n")]
+    ['Hello world.']
+    """
+    fragments: list[Fragment] = []
+    for entry in srt_entries(text, path):
+        fragments.extend(cue_fragments(entry.text, entry.start, entry.end, entry.line))
+    if not fragments:
+        raise CaptionsError("no caption text found", path)
+    return join_fragments(fragments, path, lang)
+
+
+def srt_entries(text: str, path: str = "") -> list[Entry]:
+    """The cues of an SRT file as written, with the line each starts on."""
+    block_lines = _block_lines(text)
+    entries = []
+    try:
+        for number, subtitle in enumerate(srt.parse(text)):
+            line = block_lines[number] if number < len(block_lines) else 0
+            entries.append(Entry(subtitle.start.total_seconds(), subtitle.end.total_seconds(), subtitle.content, line))
+    except srt.SRTParseError as err:
+        line = text.count("\n", 0, err.actual_start) + 1
+        found = err.unmatched_content.strip().split("\n")[0][:40]
+        raise CaptionsError(f"not a valid SRT cue (broken timestamp?): {found!r}", path, line) from None
+    return entries
+
+
+def _block_lines(text: str) -> list[int]:
+    """The line where each blank-line separated block starts, to place errors by cue."""
+    lines, starts, in_block = text.split("\n"), [], False
+    for number, line in enumerate(lines, start=1):
+        if line.strip() and not in_block:
+            starts.append(number)
+        in_block = bool(line.strip())
+    return starts

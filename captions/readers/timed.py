@@ -1,0 +1,165 @@
+"""Turning timed fragments (caption cues, ASR segments) into speaker segments with time anchors.
+
+Caption files and ASR output cut sentences at arbitrary places; joining a speaker's consecutive
+fragments lets the segmenter re-cut them to the profile while every character keeps its time.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass, field
+
+from ..errors import CaptionsError
+from ..model import NARRATOR, Segment
+
+_LABEL = re.compile(r"^(?:>>\s*)?(?P<name>[A-Z][A-Z .'\-]{0,38}[A-Z.])\s*:\s+(?P<text>.+)$", re.S)
+_BRACKET = re.compile(r"^\[(?P<name>[^\]]{1,60})\]\s*(?P<text>.+)$", re.S)
+_SPACES = re.compile(r"\s+")
+
+JOIN_GAP = 1.0  # seconds: fragments further apart stay separate segments
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A cue of a caption file exactly as written: raw text with its tags, and where it starts."""
+
+    start: float
+    end: float
+    text: str
+    line: int
+    voice: str | None = None
+
+
+@dataclass
+class Fragment:
+    """A piece of timed text from a reader; ``words`` are (text, start, end) when known."""
+
+    text: str
+    start: float
+    end: float
+    line: int
+    speaker: str | None = None
+    words: list[tuple[str, float, float]] = field(default_factory=list)
+
+
+def split_speaker(text: str) -> tuple[str | None, str]:
+    """A leading ``NAME:`` or ``[Name]`` label, if the caption text has one.
+
+    >>> split_speaker("JOE BIDEN: Thank you.")
+    ('Joe Biden', 'Thank you.')
+    """
+    if match := _LABEL.match(text):
+        return match["name"].title(), match["text"]
+    if match := _BRACKET.match(text):
+        return match["name"].strip(), match["text"]
+    return None, text
+
+
+def dialog_turns(lines: list[str]) -> list[str] | None:
+    """The turns of a dialog cue (every line starts with a dash), else None."""
+    if len(lines) > 1 and all(line.lstrip().startswith(("-", "‐", "－")) for line in lines):
+        return [line.lstrip()[1:].strip() for line in lines]
+    return None
+
+
+def join_fragments(fragments: list[Fragment], path: str, lang: str) -> list[Segment]:
+    """Join consecutive fragments of one speaker into anchored segments."""
+    joiner = "" if lang.split("-")[0] in ("ja", "zh") else " "
+    segments: list[Segment] = []
+    previous_start = float("-inf")
+    current: list[Fragment] = []
+    for fragment in fragments:
+        if fragment.end < fragment.start:
+            raise CaptionsError("cue ends before it starts", path, fragment.line)
+        if fragment.start < previous_start:
+            raise CaptionsError("cue starts before the previous cue (out of order)", path, fragment.line)
+        previous_start = fragment.start
+        if current and _continues(current[-1], fragment):
+            current.append(fragment)
+        else:
+            if current:
+                segments.append(_segment(current, joiner, len(segments)))
+            current = [fragment]
+    if current:
+        segments.append(_segment(current, joiner, len(segments)))
+    return segments
+
+
+def _continues(previous: Fragment, fragment: Fragment) -> bool:
+    same_speaker = fragment.speaker is None or fragment.speaker == previous.speaker
+    return same_speaker and fragment.start - previous.end <= JOIN_GAP
+
+
+def _segment(fragments: list[Fragment], joiner: str, paragraph: int) -> Segment:
+    text = ""
+    anchors: list[tuple[int, float]] = []
+    for fragment in fragments:
+        piece = _SPACES.sub(" ", fragment.text).strip()
+        if text:
+            text += joiner
+        offset = len(text)
+        anchors.append((offset, fragment.start))
+        cursor = 0
+        for word, start, end in fragment.words:
+            word = word.strip()
+            found = piece.find(word, cursor) if word else -1
+            if found < 0:
+                continue
+            anchors.append((offset + found, start))
+            anchors.append((offset + found + len(word), end))
+            cursor = found + len(word)
+        text += piece
+        anchors.append((len(text), fragment.end))
+    first = fragments[0]
+    return Segment(
+        text,
+        speaker=first.speaker or NARRATOR,
+        kind="caption",
+        line=first.line,
+        paragraph=paragraph,
+        anchors=_monotonic(anchors),
+    )
+
+
+def _monotonic(anchors: list[tuple[int, float]]) -> tuple[tuple[int, float], ...]:
+    """Anchors sorted by offset with times that never go back (ASR word times sometimes do)."""
+    result: list[tuple[int, float]] = []
+    for offset, time in sorted(anchors):
+        if result and time < result[-1][1]:
+            time = result[-1][1]
+        if result and offset == result[-1][0]:
+            result[-1] = (offset, max(time, result[-1][1]))
+            continue
+        result.append((offset, time))
+    return tuple(result)
+
+
+_TAG = re.compile(r"<[^>]*>|\{\\[^}]*\}")
+
+
+def plain_lines(text: str) -> list[str]:
+    """The visible lines of caption text: tags removed, entities decoded, empty lines dropped."""
+    lines = [html.unescape(_TAG.sub("", part)).strip() for part in text.split("\n")]
+    return [line for line in lines if line]
+
+
+def cue_fragments(text: str, start: float, end: float, line: int, voice: str | None = None) -> list[Fragment]:
+    """Fragments of one caption cue: one per dialog turn, with the speaker when the cue names it.
+
+    >>> [(f.speaker, f.text) for f in cue_fragments("-Hi.\\n-Hello.", 0, 2, 1)]
+    [('Speaker 1', 'Hi.'), ('Speaker 2', 'Hello.')]
+    """
+    lines = plain_lines(text)
+    turns = dialog_turns(lines)
+    if turns is None:
+        speaker, body = split_speaker(" ".join(lines))
+        return [Fragment(body, start, end, line, voice or speaker)] if body else []
+    total = sum(len(turn) for turn in turns) or 1
+    fragments, at = [], start
+    for number, turn in enumerate(turns, start=1):
+        speaker, body = split_speaker(turn)
+        until = at + (end - start) * len(turn) / total
+        fragments.append(Fragment(body, at, until, line, speaker or f"Speaker {number}"))
+        at = until
+    return fragments

@@ -1,0 +1,142 @@
+"""Segmentation: speaker segments -> cue drafts (text lines, not yet timed).
+
+Each segment is split into sentences (pysbd) and tokens (words, or BudouX phrases for Japanese
+and Chinese); :func:`captions.linebreak.plan_cues` chooses cues and lines; then short adjacent
+turns of two speakers may share a dialog cue, and speaker labels or dashes are added.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from . import linebreak
+from .model import NARRATOR, Profile, Segment
+from .text import Token, display_width, phrase_tokens, sentence_spans, split_long_token, word_tokens
+from .timemap import TimeMap
+
+SPEAKER_MODES = ("none", "dash", "label", "colour")
+DIALOG_MAX_GAP = 1.0  # seconds between two turns that may still share a dialog cue
+
+
+@dataclass
+class CueDraft:
+    """A cue before timing: its lines, who speaks each, and the source characters it covers."""
+
+    parts: list[tuple[int, int, int]]  # (segment index, first char, end char) of the text it shows
+    lines: list[str]
+    speakers: list[str]
+    sentence_end: bool  # the cue ends a sentence (safe to pair with another speaker's turn)
+
+    def width(self, mode: str) -> float:
+        return max(display_width(line, mode) for line in self.lines)
+
+
+def tokenize(text: str, profile: Profile) -> list[Token]:
+    """Tokens of a segment with sentence ends marked; phrases wider than a line are cut."""
+    spans = sentence_spans(text, profile.lang)
+    tokens = phrase_tokens(text, profile.lang) if profile.breaker == "phrases" else word_tokens(text)
+    ends = {text[:end].rstrip().__len__() for _, end in spans}
+    marked = []
+    for token in tokens:
+        token = Token(token.text, token.start, token.end, token.space_after, token.end in ends)
+        if profile.breaker == "phrases" and display_width(token.text, profile.width_mode) > profile.max_chars_per_line:
+            marked.extend(split_long_token(token, profile.max_chars_per_line, profile.width_mode))
+        else:
+            marked.append(token)
+    return marked
+
+
+def break_costs(tokens: list[Token], profile: Profile) -> list[float]:
+    texts = [token.text for token in tokens]
+    ends = [token.sentence_end for token in tokens]
+    if profile.breaker == "phrases":
+        return linebreak.phrase_break_costs(texts, ends)
+    return linebreak.word_break_costs(texts, ends, profile.lang)
+
+
+def label_for(segment: Segment, profile: Profile, first_time: bool) -> str:
+    """The speaker label shown on the first cue after a change of speaker."""
+    name = segment.speaker
+    if first_time and segment.title:
+        name = f"{name}, {segment.title}"
+    return profile.label_format.format(name=name, NAME=name.upper() if profile.width_mode == "latin" else name)
+
+
+def segment_cues(segments: list[Segment], profile: Profile, speakers: str = "dash") -> list[CueDraft]:
+    """Cue drafts for all segments, in order."""
+    drafts: list[CueDraft] = []
+    previous_speaker, named = None, set()
+    for index, segment in enumerate(segments):
+        tokens = tokenize(segment.text, profile)
+        if not tokens:
+            continue
+        label = ""
+        if speakers == "label" and segment.speaker != previous_speaker and segment.speaker != NARRATOR:
+            label = label_for(segment, profile, segment.speaker not in named)
+            named.add(segment.speaker)
+        previous_speaker = segment.speaker
+        drafts.extend(_segment_drafts(index, segment, tokens, profile, label))
+    if speakers in ("dash", "colour"):
+        drafts = pair_dialog(drafts, segments, profile, dash=speakers == "dash")
+    return drafts
+
+
+def _segment_drafts(index: int, segment: Segment, tokens: list[Token], profile: Profile, label: str) -> list[CueDraft]:
+    label_tokens = [Token(word, -1, -1, True) for word in label.split(" ")] if label else []
+    if label_tokens and profile.breaker == "phrases":
+        label_tokens = [Token(label, -1, -1, False)]
+    all_tokens = label_tokens + tokens
+    costs = break_costs(all_tokens, profile)
+    if label_tokens:
+        costs[len(label_tokens) - 1] = linebreak.CLAUSE_MARK  # after the label is a natural break
+    durations = pauses = None
+    if segment.timed:
+        times = TimeMap(segment.anchors)
+        spans = [(times.at(token.start), times.at(token.end)) for token in tokens]
+        spans = [spans[0]] * len(label_tokens) + spans
+        durations = [end - start for start, end in spans]
+        pauses = [spans[k + 1][0] - spans[k][1] for k in range(len(spans) - 1)] + [0.0]
+    layout = linebreak.prepare(all_tokens, profile)
+    plan = linebreak.plan_cues(layout, costs, [t.sentence_end for t in all_tokens], profile, durations, pauses)
+    drafts = []
+    for starts in plan:
+        first, last = starts[0], starts[-1]
+        lines = [layout.line(a, b) for a, b in zip(starts, starts[1:])]
+        source = [t for t in all_tokens[first:last] if t.start >= 0] or [tokens[0]]
+        drafts.append(CueDraft([(index, source[0].start, source[-1].end)], lines, [segment.speaker] * len(lines),
+                               all_tokens[last - 1].sentence_end))
+    return drafts
+
+
+def pair_dialog(drafts: list[CueDraft], segments: list[Segment], profile: Profile, dash: bool) -> list[CueDraft]:
+    """Join a one-line turn that ends one speaker's segment with the next speaker's one-line turn.
+
+    Style guides allow two speakers in one cue only like this: one full sentence each, one line
+    each, marked by a leading dash (or, where colour shows speakers, by colour).
+    """
+    prefix = profile.dialog_dash if dash else ""
+    room = profile.max_chars_per_line - display_width(prefix, profile.width_mode)
+    paired: list[CueDraft] = []
+    for draft in drafts:
+        previous = paired[-1] if paired else None
+        if (
+            previous is not None
+            and len(previous.lines) == 1 and len(draft.lines) == 1
+            and len(previous.parts) == 1
+            and previous.speakers[0] != draft.speakers[0]
+            and previous.sentence_end and draft.sentence_end
+            and previous.width(profile.width_mode) <= room and draft.width(profile.width_mode) <= room
+            and _close_in_time(segments, previous.parts[-1], draft.parts[0])
+        ):
+            paired[-1] = CueDraft(previous.parts + draft.parts, [prefix + previous.lines[0], prefix + draft.lines[0]],
+                                  previous.speakers + draft.speakers, True)
+            continue
+        paired.append(draft)
+    return paired
+
+
+def _close_in_time(segments: list[Segment], before: tuple[int, int, int], after: tuple[int, int, int]) -> bool:
+    first, second = segments[before[0]], segments[after[0]]
+    if not (first.timed and second.timed):
+        return True
+    return TimeMap(second.anchors).at(after[1]) - TimeMap(first.anchors).at(before[2]) <= DIALOG_MAX_GAP

@@ -1,0 +1,71 @@
+"""Decoding transcript bytes: BOMs, UTF-16, CRLF and Shift-JIS, with errors that name the line."""
+
+from __future__ import annotations
+
+import codecs
+import re
+
+from .errors import CaptionsError
+
+_BOMS = (
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+_JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff\uff00-\uffef]")
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
+
+
+def decode(data: bytes, path: str = "", encoding: str | None = None) -> str:
+    """Return the text of a transcript file with ``\\n`` line ends.
+
+    Without ``encoding``, accepts UTF-8 (with or without BOM), UTF-16 with BOM and Shift-JIS
+    (cp932), which Japanese broadcast scripts often use.
+
+    >>> decode("S/ 岸田: はい\\r\\n".encode("cp932"))
+    'S/ 岸田: はい\\n'
+    >>> decode(b"\\xef\\xbb\\xbfHello\\r\\nWorld")
+    'Hello\\nWorld'
+    """
+    if not data.strip():
+        raise CaptionsError("file is empty", path)
+    text = _decode_bytes(data, path, encoding)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    bad = _CONTROL.search(text)
+    if bad:
+        line = text.count("\n", 0, bad.start()) + 1
+        raise CaptionsError("binary data, not a text transcript", path, line)
+    return text
+
+
+def _decode_bytes(data: bytes, path: str, encoding: str | None) -> str:
+    if encoding:
+        try:
+            return data.decode(encoding)
+        except LookupError:
+            raise CaptionsError(f"unknown encoding {encoding!r}", path) from None
+        except UnicodeDecodeError as err:
+            raise _undecodable(data, err, path, encoding) from None
+    for bom, codec in _BOMS:
+        if data.startswith(bom):
+            try:
+                return data.decode(codec)
+            except UnicodeDecodeError as err:
+                raise _undecodable(data, err, path, codec) from None
+    if b"\x00" in data:
+        raise CaptionsError("binary data, not a text transcript", path, data.count(b"\n", 0, data.index(b"\x00")) + 1)
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as utf8_error:
+        try:
+            text = data.decode("cp932")
+        except UnicodeDecodeError:
+            raise _undecodable(data, utf8_error, path, "utf-8") from None
+        if _JAPANESE.search(text):
+            return text
+        raise _undecodable(data, utf8_error, path, "utf-8") from None
+
+
+def _undecodable(data: bytes, err: UnicodeDecodeError, path: str, codec: str) -> CaptionsError:
+    line = data.count(b"\n", 0, err.start) + 1
+    return CaptionsError(f"not valid {codec} text (pass --encoding to name the file's encoding)", path, line)

@@ -1,0 +1,60 @@
+"""Frame rates, SMPTE timecodes and durations as users type them."""
+
+from __future__ import annotations
+
+import re
+
+from .errors import CaptionsError
+
+FRAME_RATES = {"23.976": 24000 / 1001, "24": 24.0, "25": 25.0, "29.97": 30000 / 1001, "30": 30.0,
+               "50": 50.0, "59.94": 60000 / 1001, "60": 60.0}
+_CLOCK = re.compile(r"^(?:(\d+):)?(\d{1,2}):(\d{1,2}(?:\.\d+)?)$")
+_SMPTE = re.compile(r"^(\d{1,2}):(\d{2}):(\d{2})([:;])(\d{2})$")
+
+
+def parse_fps(value: str | float) -> float:
+    """A frame rate by its usual name; 23.976 and friends are exact NTSC rates.
+
+    >>> round(parse_fps("29.97"), 5), parse_fps(25)
+    (29.97003, 25.0)
+    """
+    key = f"{float(value):g}" if not isinstance(value, str) else value.strip()
+    if key in FRAME_RATES:
+        return FRAME_RATES[key]
+    raise CaptionsError(f"unsupported frame rate {value!r} (choose from {', '.join(FRAME_RATES)})")
+
+
+def parse_time(value: str, fps: float) -> float:
+    """Seconds from ``90``, ``1:30``, ``0:01:30.5`` or a SMPTE timecode ``10:00:00:00``.
+
+    ``HH:MM:SS;FF`` is drop-frame timecode (29.97 and 59.94 only).
+
+    >>> parse_time("2:35", 25), parse_time("10:00:00:00", 25), parse_time("00:00:01:12", 24)
+    (155.0, 36000.0, 1.5)
+    """
+    text = value.strip()
+    try:
+        seconds = float(text)
+    except ValueError:
+        pass
+    else:
+        if seconds < 0:
+            raise CaptionsError(f"time {value!r} is negative")
+        return seconds
+    if match := _SMPTE.match(text):
+        hours, minutes, secs, separator, frames = match.groups()
+        nominal = round(fps)
+        if int(frames) >= nominal:
+            raise CaptionsError(f"timecode {value!r} has more frames than {nominal} per second")
+        count = ((int(hours) * 60 + int(minutes)) * 60 + int(secs)) * nominal + int(frames)
+        if separator == ";":
+            if nominal not in (30, 60):
+                raise CaptionsError(f"drop-frame timecode {value!r} needs 29.97 or 59.94 fps")
+            dropped = 2 * nominal // 30
+            total_minutes = int(hours) * 60 + int(minutes)
+            count -= dropped * (total_minutes - total_minutes // 10)
+        return count / fps
+    if match := _CLOCK.match(text):
+        hours, minutes, secs = match.groups()
+        return int(hours or 0) * 3600 + int(minutes) * 60 + float(secs)
+    raise CaptionsError(f"cannot read time {value!r} (use seconds, M:SS, H:MM:SS or HH:MM:SS:FF)")

@@ -1,0 +1,31 @@
+"""Times of characters in a timed segment, interpolated between the reader's anchors."""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+
+
+class TimeMap:
+    """Piecewise-linear map from a character offset to seconds.
+
+    >>> times = TimeMap(((0, 10.0), (10, 12.0), (11, 13.0), (21, 15.0)))
+    >>> times.at(5), times.at(10), times.at(16)
+    (11.0, 12.0, 14.0)
+    """
+
+    def __init__(self, anchors: tuple[tuple[int, float], ...]):
+        self.offsets = [offset for offset, _ in anchors]
+        self.times = [time for _, time in anchors]
+
+    def at(self, offset: int) -> float:
+        offsets, times = self.offsets, self.times
+        if offset <= offsets[0]:
+            return times[0]
+        if offset >= offsets[-1]:
+            return times[-1]
+        right = bisect_right(offsets, offset)
+        left = right - 1
+        if offsets[left] == offset:
+            return times[left]
+        share = (offset - offsets[left]) / (offsets[right] - offsets[left])
+        return times[left] + share * (times[right] - times[left])

@@ -1,0 +1,148 @@
+"""Timing: cue drafts -> timed cues that obey the profile's durations and gaps, on frames.
+
+Timed input keeps its own times (each cue takes the times of the characters it shows); untimed
+input is timed by reading speed, optionally stretched or squeezed to a known programme length.
+Every time is then snapped to a frame and the gap rules are applied in whole frames.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .model import Cue, Profile, Segment
+from .segmenter import CueDraft
+from .timemap import TimeMap
+
+
+@dataclass(frozen=True)
+class TimingOptions:
+    fps: float
+    start: float = 0.0  # offset added to every time (programme start)
+    speaker_pause: float = 0.5  # extra silence before a new speaker, untimed input
+    paragraph_pause: float = 0.25  # extra silence between paragraphs, untimed input
+    duration: float | None = None  # fit untimed input to this programme length
+
+
+def reading_time(text: str, profile: Profile) -> float:
+    """Seconds a cue needs at the profile's target reading speed, within its duration limits.
+
+    >>> from captions.profiles import get_profile
+    >>> reading_time("Hello there, how are you today?", get_profile("netflix", "en"))
+    2.066666666666667
+    """
+    from .text import display_width
+
+    flat = text.replace("\n", " ")
+    if profile.target_wpm:
+        seconds = len(flat.split()) * 60 / profile.target_wpm
+    else:
+        seconds = display_width(flat, profile.width_mode) / profile.target_cps
+    return min(max(seconds, profile.min_duration), profile.max_duration)
+
+
+def time_cues(drafts: list[CueDraft], segments: list[Segment], profile: Profile,
+              options: TimingOptions) -> tuple[list[Cue], list[str]]:
+    """Timed cues and notes on where the profile could not be met."""
+    notes: list[str] = []
+    if not drafts:
+        return [], notes
+    if all(segments[draft.parts[0][0]].timed for draft in drafts):
+        spans = [_source_span(draft, segments) for draft in drafts]
+    else:
+        durations = [reading_time("\n".join(draft.lines), profile) for draft in drafts]
+        gaps = _pauses(drafts, segments, profile, options)
+        if options.duration is not None:
+            durations, gaps = fit_to_length(durations, gaps, options.duration, profile, notes)
+        spans, at = [], 0.0
+        for duration, gap in zip(durations, [0.0] + gaps):
+            at += gap
+            spans.append((at, at + duration))
+            at += duration
+    frames = apply_frame_rules(spans, profile, options.fps)
+    cues = [
+        Cue(start / options.fps + options.start, end / options.fps + options.start, tuple(draft.lines),
+            tuple(draft.speakers))
+        for draft, (start, end) in zip(drafts, frames)
+    ]
+    return cues, notes
+
+
+def _source_span(draft: CueDraft, segments: list[Segment]) -> tuple[float, float]:
+    first, last = draft.parts[0], draft.parts[-1]
+    return TimeMap(segments[first[0]].anchors).at(first[1]), TimeMap(segments[last[0]].anchors).at(last[2])
+
+
+def _pauses(drafts: list[CueDraft], segments: list[Segment], profile: Profile, options: TimingOptions) -> list[float]:
+    """The silence before each cue after the first: the minimum gap, more at speaker and paragraph changes."""
+    min_gap = profile.min_gap_frames / options.fps
+    gaps = []
+    for previous, draft in zip(drafts, drafts[1:]):
+        before, after = segments[previous.parts[-1][0]], segments[draft.parts[0][0]]
+        gap = min_gap
+        if before.speaker != after.speaker:
+            gap += options.speaker_pause
+        elif before.paragraph != after.paragraph:
+            gap += options.paragraph_pause
+        gaps.append(gap)
+    return gaps
+
+
+def fit_to_length(durations: list[float], gaps: list[float], length: float, profile: Profile,
+                  notes: list[str]) -> tuple[list[float], list[float]]:
+    """Scale cue durations and pauses so the track lasts ``length`` seconds.
+
+    Durations stay within the profile's limits while that is possible; when the programme is too
+    short even at minimum durations, everything is squeezed evenly and a note says so.
+    """
+    min_gap = min(gaps) if gaps else 0.0
+
+    def total(scale: float) -> float:
+        return sum(_clamp(d * scale, profile) for d in durations) + sum(max(g * scale, min_gap) for g in gaps)
+
+    shortest = len(durations) * profile.min_duration + len(gaps) * min_gap
+    if length < shortest:
+        scale = length / (sum(durations) + sum(gaps))
+        notes.append(f"programme length {length:.1f} s is shorter than the {shortest:.1f} s the cues need at "
+                     f"minimum duration; every cue is shortened to {scale:.0%} and some break the minimum")
+        return [d * scale for d in durations], [g * scale for g in gaps]
+    low, high = 0.0, 1.0
+    while total(high) < length:
+        high *= 2
+    for _ in range(60):
+        middle = (low + high) / 2
+        low, high = (middle, high) if total(middle) < length else (low, middle)
+    scale = (low + high) / 2
+    if scale < 1:
+        notes.append(f"fitted to {length:.1f} s: cues are {1 / scale:.2f}x faster than the target reading speed")
+    return [_clamp(d * scale, profile) for d in durations], [max(g * scale, min_gap) for g in gaps]
+
+
+def _clamp(seconds: float, profile: Profile) -> float:
+    return min(max(seconds, profile.min_duration), profile.max_duration)
+
+
+def apply_frame_rules(spans: list[tuple[float, float]], profile: Profile, fps: float) -> list[tuple[int, int]]:
+    """Spans in whole frames: no overlaps, the minimum gap, short gaps closed, minimum duration.
+
+    >>> from captions.profiles import get_profile
+    >>> apply_frame_rules([(0.0, 1.0), (1.1, 1.5), (1.4, 3.0)], get_profile("netflix", "en"), 25.0)
+    [(0, 26), (28, 33), (35, 75)]
+    """
+    frames = [(round(start * fps), round(end * fps)) for start, end in spans]
+    min_gap, close = profile.min_gap_frames, profile.close_gap_frames
+    min_length = round(profile.min_duration * fps)
+    result: list[list[int]] = []
+    for start, end in frames:
+        if result:
+            previous = result[-1]
+            start = max(start, previous[0] + 1 + min_gap)
+            if start - previous[1] < min_gap or start - previous[1] <= close:
+                previous[1] = start - min_gap  # close small gaps, open overlaps to the minimum gap
+        end = max(end, start + 1)
+        result.append([start, end])
+    for index, (start, end) in enumerate(result):
+        if end - start >= min_length:
+            continue
+        limit = result[index + 1][0] - min_gap if index + 1 < len(result) else start + min_length
+        result[index][1] = max(end, min(start + min_length, limit))
+    return [(start, end) for start, end in result]
