@@ -15,6 +15,7 @@ from .text import Token, display_width, phrase_tokens, sentence_spans, split_lon
 from .timemap import TimeMap
 
 SPEAKER_MODES = ("none", "dash", "label", "colour")
+LABEL_SPLIT = 30  # breaking inside a speaker label: a last resort, never across cues if avoidable
 DIALOG_MAX_GAP = 1.0  # seconds between two turns that may still share a dialog cue
 
 
@@ -55,11 +56,13 @@ def break_costs(tokens: list[Token], profile: Profile) -> list[float]:
 
 
 def label_for(segment: Segment, profile: Profile, first_time: bool) -> str:
-    """The speaker label shown on the first cue after a change of speaker."""
+    """The speaker label shown on the first cue after a change of speaker (with the title, once)."""
     name = segment.speaker
+    upper = name.upper() if profile.width_mode == "latin" else name
     if first_time and segment.title:
-        name = f"{name}, {segment.title}"
-    return profile.label_format.format(name=name, NAME=name.upper() if profile.width_mode == "latin" else name)
+        comma = ", " if profile.width_mode == "latin" else "、"
+        name, upper = f"{name}{comma}{segment.title}", f"{upper}{comma}{segment.title}"
+    return profile.label_format.format(name=name, NAME=upper)
 
 
 def segment_cues(segments: list[Segment], profile: Profile, speakers: str = "dash") -> list[CueDraft]:
@@ -82,12 +85,12 @@ def segment_cues(segments: list[Segment], profile: Profile, speakers: str = "das
 
 
 def _segment_drafts(index: int, segment: Segment, tokens: list[Token], profile: Profile, label: str) -> list[CueDraft]:
-    label_tokens = [Token(word, -1, -1, True) for word in label.split(" ")] if label else []
-    if label_tokens and profile.breaker == "phrases":
-        label_tokens = [Token(label, -1, -1, False)]
+    label_tokens = [Token(t.text, -1, -1, t.space_after) for t in tokenize(label, profile)] if label else []
     all_tokens = label_tokens + tokens
     costs = break_costs(all_tokens, profile)
     if label_tokens:
+        for inside in range(len(label_tokens) - 1):
+            costs[inside] = max(costs[inside], LABEL_SPLIT)
         costs[len(label_tokens) - 1] = linebreak.CLAUSE_MARK  # after the label is a natural break
     durations = pauses = None
     if segment.timed:

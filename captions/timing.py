@@ -58,7 +58,7 @@ def time_cues(drafts: list[CueDraft], segments: list[Segment], profile: Profile,
             at += gap
             spans.append((at, at + duration))
             at += duration
-    frames = apply_frame_rules(spans, profile, options.fps)
+    frames = apply_frame_rules(spans, profile, options.fps, options.duration)
     cues = [
         Cue(start / options.fps + options.start, end / options.fps + options.start, tuple(draft.lines),
             tuple(draft.speakers))
@@ -121,8 +121,11 @@ def _clamp(seconds: float, profile: Profile) -> float:
     return min(max(seconds, profile.min_duration), profile.max_duration)
 
 
-def apply_frame_rules(spans: list[tuple[float, float]], profile: Profile, fps: float) -> list[tuple[int, int]]:
+def apply_frame_rules(spans: list[tuple[float, float]], profile: Profile, fps: float,
+                      length: float | None = None) -> list[tuple[int, int]]:
     """Spans in whole frames: no overlaps, the minimum gap, short gaps closed, minimum duration.
+
+    ``length``: the programme's length, which the last cue may not outlast.
 
     >>> from captions.profiles import get_profile
     >>> apply_frame_rules([(0.0, 1.0), (1.1, 1.5), (1.4, 3.0)], get_profile("netflix", "en"), 25.0)
@@ -143,6 +146,9 @@ def apply_frame_rules(spans: list[tuple[float, float]], profile: Profile, fps: f
     for index, (start, end) in enumerate(result):
         if end - start >= min_length:
             continue
-        limit = result[index + 1][0] - min_gap if index + 1 < len(result) else start + min_length
+        if index + 1 < len(result):
+            limit = result[index + 1][0] - min_gap
+        else:
+            limit = start + min_length if length is None else min(start + min_length, round(length * fps))
         result[index][1] = max(end, min(start + min_length, limit))
     return [(start, end) for start, end in result]

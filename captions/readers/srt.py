@@ -35,8 +35,9 @@ def srt_entries(text: str, path: str = "") -> list[Entry]:
             line = block_lines[number] if number < len(block_lines) else 0
             entries.append(Entry(subtitle.start.total_seconds(), subtitle.end.total_seconds(), subtitle.content, line))
     except srt.SRTParseError as err:
-        line = text.count("\n", 0, err.actual_start) + 1
-        found = err.unmatched_content.strip().split("\n")[0][:40]
+        unmatched = err.unmatched_content
+        line = text.count("\n", 0, err.expected_start + len(unmatched) - len(unmatched.lstrip())) + 1
+        found = "; ".join(unmatched.strip().split("\n")[:2])[:60]
         raise CaptionsError(f"not a valid SRT cue (broken timestamp?): {found!r}", path, line) from None
     return entries
 

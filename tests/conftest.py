@@ -1,0 +1,18 @@
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = ROOT / "seeds" / "000_37ef718866344138.txt"
+
+JAPANESE_SCRIPT = """日米、防衛・安全保障協力の強化で一致
+岸田総理大臣は2024年4月10日、バイデン大統領と首脳会談を行い、両首脳は防衛・安全保障分野での協力を一層強化することで一致しました。
+S/ 岸田文雄, 内閣総理大臣: 今回の会談が、日本とアメリカがどのような未来を築こうとしているのかを世界に示す貴重な機会になればと思います。
+S/ ジョー・バイデン, アメリカ大統領: 同盟をさらに深める方法について話し合うことを楽しみにしています。
+会談のあと、両首脳は「未来のためのグローバル・パートナー」と題する共同声明を発表しました。
+"""
+
+
+@pytest.fixture
+def seed_text() -> str:
+    return SEED.read_text(encoding="utf-8")

@@ -1,0 +1,130 @@
+"""End to end through the installed `captions` command, as users and batch jobs run it."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import srt
+
+from conftest import JAPANESE_SCRIPT, SEED
+
+
+def run(*args, cwd=None):
+    return subprocess.run([sys.executable, "-m", "captions.cli", *map(str, args)], capture_output=True, text=True,
+                          cwd=cwd, env={**os.environ, "COLUMNS": "200"})
+
+
+def test_make_seed_writes_srt_vtt_json_and_report(tmp_path):
+    result = run("make", SEED, "--out", tmp_path, "--format", "srt,vtt,json", "--report")
+    assert result.returncode == 0, result.stderr
+    stem = SEED.stem
+    cues = list(srt.parse((tmp_path / f"{stem}.en.srt").read_text()))
+    assert len(cues) > 20 and cues[0].content.startswith("Japan and US")
+    vtt = (tmp_path / f"{stem}.en.vtt").read_text()
+    assert vtt.startswith("WEBVTT\n\n") and "<v Kishida Fumio>" in vtt
+    document = json.loads((tmp_path / f"{stem}.en.json").read_text())
+    assert len(document["cues"]) == len(cues)
+    assert "summary: no issues" in (tmp_path / f"{stem}.en.qc.txt").read_text()
+    assert "QC: no issues" in result.stdout
+
+
+def test_japanese_script_in_shift_jis(tmp_path):
+    source = tmp_path / "nhk.txt"
+    source.write_bytes(JAPANESE_SCRIPT.encode("cp932"))
+    result = run("make", source, "--lang", "ja", "--out", tmp_path / "out", "--speakers", "label")
+    assert result.returncode == 0, result.stderr
+    text = (tmp_path / "out" / "nhk.ja.srt").read_text()
+    assert "（岸田文雄, 内閣総理大臣）" in text or "（岸田文雄、内閣総理大臣）" in text or "岸田文雄" in text
+    check = run("check", tmp_path / "out" / "nhk.ja.srt", "--lang", "ja", "--profile", "netflix")
+    assert "line-length" not in check.stdout and "kinsoku" not in check.stdout
+
+
+def test_check_reports_violations_with_exit_code(tmp_path):
+    bad = tmp_path / "bad.srt"
+    bad.write_text("1\n00:00:01,000 --> 00:00:01,200\nThis line is much too long to fit on a Netflix caption line.\n\n"
+                   "2\n00:00:01,100 --> 00:00:03,000\nOverlap.\n")
+    result = run("check", bad, "--json")
+    assert result.returncode == 1
+    rules = {issue["rule"] for issue in json.loads(result.stdout)["issues"]}
+    assert {"line-length", "min-duration", "reading-speed", "overlap"} <= rules
+    good = tmp_path / "good.srt"
+    good.write_text("1\n00:00:01,000 --> 00:00:03,000\nHello there.\n")
+    assert run("check", good).returncode == 0
+
+
+BAD_INPUTS = {
+    "empty.txt": b"",
+    "binary.txt": b"\x00\x01\x02\x03PK\x03\x04",
+    "latin1.txt": "caf\xe9 au lait\n".encode("latin-1"),
+    "broken.srt": b"1\n00:00:01,000 -> 00:00:02,000\nHello\n",
+    "order.srt": b"1\n00:00:05,000 --> 00:00:06,000\nA\n\n2\n00:00:01,000 --> 00:00:02,000\nB\n",
+    "notes.json": b'{"title": "not a transcript"}',
+    "silent.json": b'{"segments": [{"start": 0, "end": 1, "text": ""}]}',
+}
+
+
+@pytest.mark.parametrize("name", sorted(BAD_INPUTS))
+def test_bad_input_gives_one_line_and_no_output(tmp_path, name):
+    source = tmp_path / name
+    source.write_bytes(BAD_INPUTS[name])
+    out = tmp_path / "out"
+    result = run("make", source, "--out", out)
+    assert result.returncode == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and str(source) in lines[0] and "Traceback" not in result.stderr
+    assert not list(out.glob("*")) if out.exists() else True
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--profile", "hbo"], "unknown profile"),
+    (["--lang", "xx"], "unknown language"),
+    (["--format", "docx"], "unknown output format"),
+    (["--fps", "26"], "unsupported frame rate"),
+])
+def test_bad_options_are_one_line_errors(tmp_path, args, message):
+    result = run("make", SEED, "--out", tmp_path, *args)
+    assert result.returncode != 0 and message in result.stderr and "Traceback" not in result.stderr
+
+
+def test_unwritable_output_folder(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    result = run("make", SEED, "--out", blocker / "sub")
+    assert result.returncode == 1 and "Traceback" not in result.stderr and len(result.stderr.splitlines()) == 1
+
+
+def test_batch_folder_with_a_bad_file_and_parallel_jobs(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for n in range(3):
+        (folder / f"show{n}.txt").write_text(SEED.read_text())
+    (folder / "broken.srt").write_text("1\nnonsense\n")
+    result = run("make", folder, "--out", tmp_path / "out", "--jobs", "2")
+    assert result.returncode == 1
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [f"show{n}.en.srt" for n in range(3)]
+    assert "3 of 4 files captioned" in result.stdout + result.stderr
+    again = run("make", str(folder / "show*.txt"), "--out", folder, "-q")  # outputs in the input folder
+    assert again.returncode == 0
+    assert run("make", folder, "--out", tmp_path / "o2", "-q").stderr.count("error") == 1  # x.en.srt skipped
+
+
+def test_profiles_version_and_help():
+    listing = run("profiles").stdout
+    assert "netflix" in listing and "bbc" in listing and " ja " in listing
+    assert run("--version").stdout.startswith("captions ")
+    assert "--profile" in run("make", "--help").stdout
+
+
+def test_user_profile_from_toml(tmp_path):
+    profile = tmp_path / "acme.toml"
+    profile.write_text('name = "acme"\nbase = "netflix"\n[default]\nmax_chars_per_line = 30\n')
+    result = run("make", SEED, "--out", tmp_path, "--profile", profile)
+    assert result.returncode == 0, result.stderr
+    lines = [line for cue in srt.parse((tmp_path / f"{SEED.stem}.en.srt").read_text()) for line in cue.content.split("\n")]
+    assert max(map(len, lines)) <= 30
+    profile.write_text('[default]\nmax_chars = 30\n')
+    bad = run("make", SEED, "--out", tmp_path, "--profile", profile)
+    assert bad.returncode != 0 and "unknown setting 'max_chars'" in bad.stderr

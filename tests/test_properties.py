@@ -1,0 +1,75 @@
+"""Properties over generated transcripts: nothing lost or reordered, limits held, times sane."""
+
+import re
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from captions.model import Segment
+from captions.pipeline import Options, caption
+from captions.profiles import get_profile
+from captions.text import display_width
+
+WORDS = ("the a of and to in on Japan Biden April 10, cooperation, security. agreed leaders "
+         "statement President Prime Minister said: (the alliance) U.S. 3.5 percent today? yes! "
+         "semiconductors Self-Defense Forces extraordinarily-long-hyphenated-compound-word-here").split()
+JA_PHRASES = "岸田総理大臣は 4月10日、 バイデン大統領と 首脳会談を 行いました。 「未来の 協力」を 強化する 2025年 ことで 一致しました！".split()
+
+sentences = st.lists(st.sampled_from(WORDS), min_size=1, max_size=40).map(" ".join)
+segments_strategy = st.lists(
+    st.tuples(sentences, st.sampled_from(["Narrator", "Ann", "Bob"])), min_size=1, max_size=8
+)
+
+
+def check_track(track, profile, source_text, speakers_shown):
+    fps = track.fps
+    words = []
+    for cue in track.cues:
+        assert 1 <= len(cue.lines) <= profile.max_lines
+        for line in cue.lines:
+            if display_width(line, profile.width_mode) > profile.max_chars_per_line:
+                assert " " not in line.strip(), line  # only a single over-long word may overflow
+            words += line.split()
+    assert words == source_text.split()
+    for previous, cue in zip(track.cues, track.cues[1:]):
+        assert cue.start > previous.start
+        assert round((cue.start - previous.end) * fps) >= profile.min_gap_frames
+    for cue in track.cues:
+        assert cue.end > cue.start
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(segments_strategy, st.sampled_from(["netflix", "bbc"]))
+def test_untimed_english(items, profile_name):
+    profile = get_profile(profile_name, "en")
+    segments = [Segment(text, speaker, paragraph=n) for n, (text, speaker) in enumerate(items)]
+    track = caption(segments, profile, Options(profile=profile_name, speakers="none"))
+    check_track(track, profile, " ".join(text for text, _ in items), False)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(segments_strategy, st.lists(st.floats(0.0, 3.0), min_size=8, max_size=8),
+       st.lists(st.floats(0.3, 8.0), min_size=8, max_size=8))
+def test_timed_english(items, gaps, lengths):
+    profile = get_profile("netflix", "en")
+    segments, at = [], 0.0
+    for n, (text, speaker) in enumerate(items):
+        start, end = at + gaps[n], at + gaps[n] + lengths[n]
+        segments.append(Segment(text, speaker, kind="caption", paragraph=n, anchors=((0, start), (len(text), end))))
+        at = end
+    track = caption(segments, profile, Options(speakers="none", fps=25.0))
+    check_track(track, profile, " ".join(text for text, _ in items), False)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.lists(st.sampled_from(JA_PHRASES), min_size=1, max_size=20).map("".join), min_size=1, max_size=5))
+def test_untimed_japanese(texts):
+    profile = get_profile("netflix", "ja")
+    segments = [Segment(text, paragraph=n) for n, text in enumerate(texts)]
+    track = caption(segments, profile, Options(lang="ja", speakers="none"))
+    shown = re.sub(r"[\s\u3000。、]", "", "".join("".join(c.lines) for c in track.cues))
+    assert shown == re.sub(r"[\s\u3000。、]", "", "".join(texts))
+    for cue in track.cues:
+        assert all(display_width(line, "cjk") <= 13 for line in cue.lines)
+    for previous, cue in zip(track.cues, track.cues[1:]):
+        assert round((cue.start - previous.end) * track.fps) >= profile.min_gap_frames

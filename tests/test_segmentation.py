@@ -1,0 +1,133 @@
+import re
+import textwrap
+
+from captions.linebreak import WEAK, WORD_CLASSES, weak_cost
+from captions.model import Segment
+from captions.profiles import get_profile
+from captions.readers import read_file
+from captions.segmenter import segment_cues
+from captions.text import NO_LINE_END, NO_LINE_START, display_width
+from conftest import JAPANESE_SCRIPT, SEED
+
+EN = get_profile("netflix", "en")
+JA = get_profile("netflix", "ja")
+
+# Transcripts of our own, written for the bad-break measure (names, dates, numbers, clauses).
+OWN_TRANSCRIPT = """Health ministers meet in Geneva as the pandemic treaty talks resume
+Delegates from more than one hundred and ninety countries gathered in Geneva on Monday for a new round of talks on a global pandemic treaty.
+S/ Prof. Helen Achterberg, Health Economist, University of Lisbon: The cost of doing nothing is far higher than the cost of any agreement we could sign this week.
+The World Health Organization says the draft would oblige governments to share pathogen samples and genetic data within days of an outbreak.
+S/ Dr. Tedros Adhanom Ghebreyesus, WHO Director-General: We cannot afford to be caught unprepared again, and we will not be.
+Critics, including several pharmaceutical companies, argue that the rules on intellectual property could slow the development of new vaccines.
+The talks are expected to continue until Friday, May 24, when a final text is due to be presented to the World Health Assembly.
+"""
+
+
+def breaks(drafts):
+    """Every line break and every cue break inside a sentence, as (word before, word after)."""
+    pairs = []
+    for draft in drafts:
+        for top, bottom in zip(draft.lines, draft.lines[1:]):
+            pairs.append((top.split()[-1], bottom.split()[0]))
+    for before, after in zip(drafts, drafts[1:]):
+        if not before.sentence_end and before.parts[-1][0] == after.parts[0][0]:
+            pairs.append((before.lines[-1].split()[-1], after.lines[0].split()[0]))
+    return pairs
+
+
+def weak_share(pairs):
+    weak = [pair for pair in pairs if weak_cost(*pair, WORD_CLASSES["en"]) >= WEAK]
+    return len(weak) / len(pairs), weak
+
+
+def test_greedy_wrap_breaks_badly_and_ours_does_not(seed_text):
+    segments = read_file(SEED)
+    greedy = []
+    for segment in segments:
+        lines = textwrap.wrap(segment.text, 42)
+        greedy += [(a.split()[-1], b.split()[0]) for a, b in zip(lines, lines[1:])]
+    greedy_share, _ = weak_share(greedy)
+    ours, weak = weak_share(breaks(segment_cues(segments, EN)))
+    assert greedy_share > 0.3
+    assert ours < 0.05, weak
+
+
+def test_own_transcript_bad_break_rate(tmp_path):
+    path = tmp_path / "own.txt"
+    path.write_text(OWN_TRANSCRIPT)
+    share, weak = weak_share(breaks(segment_cues(read_file(path), EN)))
+    assert share < 0.05, weak
+
+
+def test_names_articles_and_dates_are_never_split():
+    segments = read_file(SEED)
+    text = "\n".join("\n".join(d.lines) for d in segment_cues(segments, EN))
+    for pair in ("Joe\nBiden", "Kishida\nFumio", "April\n10", "the\n", "North\nKorea", "Prime\nMinister"):
+        assert pair not in text
+
+
+def test_a_short_text_stays_on_one_line():
+    drafts = segment_cues([Segment("We agreed on these matters.")], EN)
+    assert [d.lines for d in drafts] == [["We agreed on these matters."]]
+
+
+def test_uneven_lines_are_bottom_heavy():
+    text = "alpha bravo delta hotel india kilo lima oscar romeo."  # nine equal words: 4|5 or 5|4
+    (draft,) = segment_cues([Segment(text)], get_profile("bbc", "en"))
+    top, bottom = draft.lines
+    assert len(top.split()) == 4 and len(bottom.split()) == 5
+
+
+def test_every_line_fits_and_no_word_is_lost(seed_text):
+    segments = read_file(SEED)
+    drafts = segment_cues(segments, EN, speakers="none")
+    assert all(len(line) <= 42 for d in drafts for line in d.lines)
+    assert all(len(d.lines) <= 2 for d in drafts)
+    words = " ".join(" ".join(d.lines) for d in drafts).split()
+    assert words == " ".join(s.text for s in segments).split()
+
+
+def test_a_word_longer_than_a_line_is_kept_whole():
+    word = "Pneumonoultramicroscopicsilicovolcanoconiosis-related"
+    drafts = segment_cues([Segment(f"Doctors named it {word} yesterday.")], EN)
+    assert any(word in line for d in drafts for line in d.lines)
+
+
+def test_dialog_cue_joins_two_short_turns_with_dashes():
+    segments = [Segment("Are you ready?", "Ann", paragraph=0), Segment("Yes, I am.", "Bob", paragraph=1)]
+    assert [d.lines for d in segment_cues(segments, EN, "dash")] == [["-Are you ready?", "-Yes, I am."]]
+    assert len(segment_cues(segments, EN, "none")) == 2
+
+
+def test_label_names_the_speaker_with_title_the_first_time():
+    segments = [Segment("Hello.", "Ann Lee", "Mayor"), Segment("Over to you.", "Narrator"),
+                Segment("Thanks.", "Ann Lee", "Mayor")]
+    lines = [d.lines for d in segment_cues(segments, EN, "label")]
+    assert lines[0] == ["ANN LEE, Mayor: Hello."]
+    assert lines[-1] == ["ANN LEE: Thanks."]
+
+
+def test_japanese_lines_fit_units_follow_kinsoku_and_keep_numbers():
+    path_segments = [s for s in _japanese_segments()]
+    drafts = segment_cues(path_segments, JA)
+    lines = [line for d in drafts for line in d.lines]
+    assert all(display_width(line, "cjk") <= 13 for line in lines)
+    assert not any(line[0] in NO_LINE_START or line[-1] in NO_LINE_END for line in lines)
+    assert not any("。" in line or "、" in line for line in lines)  # Netflix: 。 dropped, 、 a space
+    assert any("2024年4月10日" in line for line in lines)
+    joined = re.sub(r"[\s　。、-]", "", "".join(lines))
+    source = re.sub(r"[\s　。、]", "", "".join(s.text for s in path_segments))
+    assert joined == source
+
+
+def test_chinese_uses_budoux_phrases_and_16_units():
+    zh = get_profile("netflix", "zh")
+    drafts = segment_cues([Segment("我们今天在这里讨论全球经济问题以及各国如何在气候变化方面加强合作。")], zh)
+    assert all(display_width(line, "cjk") <= 16 for d in drafts for line in d.lines)
+    assert "".join("".join(d.lines) for d in drafts) == "我们今天在这里讨论全球经济问题以及各国如何在气候变化方面加强合作。"
+
+
+def _japanese_segments():
+    from captions.readers.script import read_script
+
+    return read_script(JAPANESE_SCRIPT)
