@@ -41,6 +41,8 @@ _FUNCTION_WORDS = {
         "auxiliary": "is are was were be been being am will would shall should can could may might must "
                      "do does did has have had",
         "negation": "not never n't",
+        "adjective": "new old next last big small high low long short great good bad young major key top "
+                     "final full early late former current recent local main real whole senior vice",
         "number": "one two three four five six seven eight nine ten eleven twelve twenty thirty forty "
                   "fifty hundred thousand million billion several many few first second third last",
         "month": "january february march april may june july august september october november december "
@@ -136,10 +138,10 @@ def weak_cost(left: str, right: str, classes: dict[str, frozenset[str]] | None) 
             cost -= PLAIN - (BEFORE_CONJUNCTION if b in classes["conjunction"] else BEFORE_PREPOSITION)
         if a in classes.get("month", ()) and b[:1].isdigit():
             cost += 20
-        content = b.isalpha() and not any(b in words for words in classes.values())
+        content = b.isalpha() and not any(b in words for name, words in classes.items() if name != "adjective")
         if (a.isdigit() or a in classes.get("number", ())) and content:
             cost += 12
-        if content and (a.endswith(("'s", "’s")) or _ADJECTIVE_ENDING.search(a)):
+        if content and (a.endswith(("'s", "’s")) or _ADJECTIVE_ENDING.search(a) or a in classes.get("adjective", ())):
             cost += 10
     stripped_left, stripped_right = left.strip(_EDGE_PUNCT), right.strip(_EDGE_PUNCT)
     if stripped_left[:1].isupper() and stripped_right[:1].isupper() and stripped_right != "I":

@@ -7,10 +7,12 @@ Every time is then snapped to a frame and the gap rules are applied in whole fra
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from .model import Cue, Profile, Segment
 from .segmenter import CueDraft
+from .text import display_width
 from .timemap import TimeMap
 
 
@@ -30,14 +32,23 @@ def reading_time(text: str, profile: Profile) -> float:
     >>> reading_time("Hello there, how are you today?", get_profile("netflix", "en"))
     2.066666666666667
     """
-    from .text import display_width
-
     flat = text.replace("\n", " ")
     if profile.target_wpm:
         seconds = len(flat.split()) * 60 / profile.target_wpm
     else:
         seconds = display_width(flat, profile.width_mode) / profile.target_cps
     return min(max(seconds, profile.min_duration), profile.max_duration)
+
+
+def legible_time(text: str, profile: Profile) -> float:
+    """The shortest time a cue can stay up without breaking the profile's reading speed or minimum."""
+    flat = text.replace("\n", " ")
+    seconds = profile.min_duration
+    if profile.max_cps:
+        seconds = max(seconds, display_width(flat, profile.width_mode) / profile.max_cps)
+    if profile.max_wpm:
+        seconds = max(seconds, len(flat.split()) * 60 / profile.max_wpm)
+    return min(seconds, profile.max_duration)
 
 
 def time_cues(drafts: list[CueDraft], segments: list[Segment], profile: Profile,
@@ -58,7 +69,8 @@ def time_cues(drafts: list[CueDraft], segments: list[Segment], profile: Profile,
             at += gap
             spans.append((at, at + duration))
             at += duration
-    frames = apply_frame_rules(spans, profile, options.fps, options.duration)
+    needed = [legible_time("\n".join(draft.lines), profile) for draft in drafts]
+    frames = apply_frame_rules(spans, profile, options.fps, options.duration, needed)
     cues = [
         Cue(start / options.fps + options.start, end / options.fps + options.start, tuple(draft.lines),
             tuple(draft.speakers))
@@ -122,9 +134,11 @@ def _clamp(seconds: float, profile: Profile) -> float:
 
 
 def apply_frame_rules(spans: list[tuple[float, float]], profile: Profile, fps: float,
-                      length: float | None = None) -> list[tuple[int, int]]:
+                      length: float | None = None, needed: list[float] | None = None) -> list[tuple[int, int]]:
     """Spans in whole frames: no overlaps, the minimum gap, short gaps closed, minimum duration.
 
+    ``needed``: seconds each cue must stay up to be read (default: the minimum duration); a cue
+    that ends sooner lingers into the silence after it, as far as the next cue allows.
     ``length``: the programme's length, which the last cue may not outlast.
 
     >>> from captions.profiles import get_profile
@@ -133,7 +147,7 @@ def apply_frame_rules(spans: list[tuple[float, float]], profile: Profile, fps: f
     """
     frames = [(round(start * fps), round(end * fps)) for start, end in spans]
     min_gap, close = profile.min_gap_frames, profile.close_gap_frames
-    min_length = round(profile.min_duration * fps)
+    wanted = [math.ceil(seconds * fps) for seconds in needed] if needed else [round(profile.min_duration * fps)] * len(spans)
     result: list[list[int]] = []
     for start, end in frames:
         if result:
@@ -144,11 +158,12 @@ def apply_frame_rules(spans: list[tuple[float, float]], profile: Profile, fps: f
         end = max(end, start + 1)
         result.append([start, end])
     for index, (start, end) in enumerate(result):
-        if end - start >= min_length:
+        if end - start >= wanted[index]:
             continue
+        limit = start + wanted[index]
         if index + 1 < len(result):
-            limit = result[index + 1][0] - min_gap
-        else:
-            limit = start + min_length if length is None else min(start + min_length, round(length * fps))
-        result[index][1] = max(end, min(start + min_length, limit))
+            limit = min(limit, result[index + 1][0] - min_gap)
+        elif length is not None:
+            limit = min(limit, round(length * fps))
+        result[index][1] = max(end, limit)
     return [(start, end) for start, end in result]
