@@ -243,11 +243,31 @@ def plan_cues(layout: Layout, costs: list[float], sentence_ends: list[bool], pro
 
     layouts: dict[tuple[int, int, int], tuple[float, list[int]] | None] = {}
 
+    def two_lines(start: int, end: int) -> tuple[float, list[int]] | None:
+        # The hot path (nearly every profile has two lines): one pass over the possible splits.
+        best_cost, best_split = float("inf"), -1
+        total_end = prefix[end] - joiner_widths[end - 1]
+        sentences = sentence_prefix[end - 1] - sentence_prefix[start]
+        for split in range(start + 1, end):
+            top = prefix[split] - prefix[start] - joiner_widths[split - 1]
+            if top > limit and split - start > 1:
+                break  # the top line only grows from here
+            bottom = total_end - prefix[split]
+            if bottom > limit and end - split > 1:
+                continue
+            cost = costs[split - 1] + _imbalance(top, bottom, limit)
+            cost += MID_LINE_SENTENCE * (sentences - sentence_ends[split - 1])
+            if cost < best_cost:
+                best_cost, best_split = cost, split
+        return None if best_split < 0 else (best_cost, [start, best_split])
+
     def best_lines(start: int, end: int, lines: int) -> tuple[float, list[int]] | None:
         if fits(start, end):
             return line_cost(start, end), [start]
         if lines == 1:
             return None
+        if lines == 2:
+            return two_lines(start, end)
         key = (start, end, lines)
         if key in layouts:
             return layouts[key]
