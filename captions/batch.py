@@ -37,7 +37,8 @@ def expand_inputs(arguments: list[str]) -> list[Path | str]:
     for argument in arguments:
         path = Path(argument)
         if path.is_dir():
-            found.extend(sorted(p for p in path.rglob("*") if p.is_file() and _is_input(p)))
+            inside = sorted(p for p in path.rglob("*") if p.is_file() and _is_input(p))
+            found.extend(inside or [f"{argument}: no transcript files (.txt .srt .vtt .json) in this folder"])
         elif path.exists():
             found.append(path)
         elif any(char in argument for char in "*?["):
@@ -55,7 +56,7 @@ def _is_input(path: Path) -> bool:
 def run_one(source: Path | str, out_dir: str | None, options: Options) -> Outcome:
     """Caption one file; every failure becomes a one-line message."""
     if isinstance(source, str):
-        return Outcome(source, error=f"{source}: no such file or folder")
+        return Outcome(source, error=source if ": " in source else f"{source}: no such file or folder")
     try:
         return Outcome(str(source), result=caption_file(source, out_dir or source.parent, options))
     except CaptionsError as err:

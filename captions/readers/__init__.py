@@ -58,22 +58,23 @@ def read_file(path: str | Path, lang: str = "en", encoding: str | None = None, h
               fmt: str | None = None) -> list[Segment]:
     """Segments of a transcript file of any supported format and encoding."""
     path = Path(path)
+    text = read_text(path, encoding)
+    return parse(text, fmt or detect_format(text, path.suffix), str(path), lang, headline)
+
+
+def read_text(path: Path, encoding: str | None = None) -> str:
+    """The decoded text of a file, or a one-line error naming it."""
     try:
         data = path.read_bytes()
     except OSError as err:
         raise CaptionsError(f"cannot read file: {err.strerror}", str(path)) from None
-    text = decode(data, str(path), encoding)
-    return parse(text, fmt or detect_format(text, path.suffix), str(path), lang, headline)
+    return decode(data, str(path), encoding)
 
 
 def read_cues(path: str | Path, encoding: str | None = None) -> list[Cue]:
     """The cues of an SRT or WebVTT file as they are, for checking against a profile."""
     path = Path(path)
-    try:
-        data = path.read_bytes()
-    except OSError as err:
-        raise CaptionsError(f"cannot read file: {err.strerror}", str(path)) from None
-    text = decode(data, str(path), encoding)
+    text = read_text(path, encoding)
     fmt = detect_format(text, path.suffix)
     if fmt not in ("srt", "vtt"):
         raise CaptionsError("not an SRT or WebVTT caption file", str(path))
