@@ -66,6 +66,8 @@ def make(
     paragraph_pause: float = typer.Option(0.25, help="Extra seconds between paragraphs (untimed input)."),
     report: bool = typer.Option(False, "--report", help="Write the full QC report as NAME.LANG.qc.txt."),
     jobs: int = typer.Option(1, "--jobs", "-j", min=1, help="Files captioned in parallel processes."),
+    to: Optional[str] = typer.Option(None, "--to", help="Also translate into these languages, comma separated (offline, Argos models)."),
+    device: Optional[str] = typer.Option(None, help="Translation device: cpu, cuda or auto (default: cpu)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print errors only."),
 ) -> None:
     """Caption transcripts: writes OUT/NAME.LANG.srt (and other formats) and prints a QC summary."""
@@ -85,6 +87,7 @@ def make(
             speakers=speakers, headline=headline, fps=frame_rate, start=parse_time(start, frame_rate),
             duration=parse_time(duration, frame_rate) if duration else None, speaker_pause=speaker_pause,
             paragraph_pause=paragraph_pause, encoding=encoding, input_format=input_format, report=report,
+            to=tuple(t.strip() for t in (to or "").split(",") if t.strip()), device=device,
         )
         from .pipeline import check_options
 
@@ -95,7 +98,7 @@ def make(
     progress = _Progress(len(sources), quiet)
     outcomes = run_batch(sources, out, options, jobs, progress.advance)
     progress.close()
-    failed = [outcome for outcome in outcomes if outcome.error]
+    failed = [outcome for outcome in outcomes if outcome.error or outcome.result.errors]
     if len(sources) > 1 and not quiet:
         typer.echo(f"{len(sources) - len(failed)} of {len(sources)} files captioned", err=bool(failed))
     raise typer.Exit(1 if failed else 0)
@@ -123,15 +126,17 @@ class _Progress:
             return
         if self.quiet:
             return
-        result = outcome.result
-        outputs = ", ".join(str(path) for path in result.outputs)
-        message = f"{outcome.source} -> {outputs} ({result.cues} cues; QC: {summary(result.issues)})"
-        for note in result.notes:
-            message += f"\n  note: {note}"
+        lines = []
+        for language in outcome.result.languages:
+            outputs = ", ".join(str(path) for path in language.outputs)
+            lines.append(f"{outcome.source} -> {outputs} ({language.cues} cues; QC: {summary(language.issues)})")
+            lines += [f"  note: {note}" for note in language.notes]
+        for error in outcome.result.errors:
+            typer.echo(f"error: {error}", err=True)
         if self.bar:
-            self.bar.console.print(message, markup=False, highlight=False)
+            self.bar.console.print("\n".join(lines), markup=False, highlight=False)
         else:
-            typer.echo(message)
+            typer.echo("\n".join(lines))
 
     def close(self) -> None:
         if self.bar:

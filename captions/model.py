@@ -37,6 +37,7 @@ class Cue:
     end: float
     lines: tuple[str, ...]
     speakers: tuple[str, ...]
+    sources: tuple[tuple[int, int, int], ...] = ()  # (segment index, first char, end char) shown
 
     @property
     def text(self) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from . import qc
@@ -34,17 +34,32 @@ class Options:
     encoding: str | None = None
     input_format: str | None = None
     report: bool = False
+    to: tuple[str, ...] = ()  # languages to translate into
+    device: str | None = None  # cpu | cuda | auto for translation (default: ARGOS_DEVICE_TYPE or cpu)
+
+
+@dataclass
+class LanguageResult:
+    """What came of one language of one input file."""
+
+    lang: str
+    cues: int
+    issues: list[qc.Issue]
+    notes: list[str]
+    outputs: list[Path] = field(default_factory=list)
 
 
 @dataclass
 class Result:
-    """What came of one input file."""
+    """What came of one input file: a result per language, and the languages that failed."""
 
     source: str
-    outputs: list[Path] = field(default_factory=list)
-    issues: list[qc.Issue] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-    cues: int = 0
+    languages: list[LanguageResult] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def outputs(self) -> list[Path]:
+        return [path for language in self.languages for path in language.outputs]
 
 
 def caption(segments: list[Segment], profile: Profile, options: Options) -> Track:
@@ -90,19 +105,47 @@ def caption_file(source: str | Path, out_dir: str | Path, options: Options) -> R
     check_options(options)
     profile = get_profile(options.profile, lang)
     segments = read_file(source, lang, options.encoding, options.headline, options.input_format)
-    track = caption(segments, profile, options)
-    result = Result(str(source), issues=qc.check(track.cues, profile, track.fps), notes=track.notes,
-                    cues=len(track.cues))
     if not out_dir.is_dir():
         try:
             out_dir.mkdir(parents=True, exist_ok=True)
         except OSError as err:
             raise CaptionsError(f"cannot create output folder: {err.strerror}", str(out_dir)) from None
+    track = caption(segments, profile, options)
+    result = Result(str(source))
+    result.languages.append(_write_track(source, out_dir, track, profile, options))
+    for target in options.to:
+        try:
+            result.languages.append(_translated(source, out_dir, segments, track, target, options))
+        except CaptionsError as err:  # one language failing leaves the others
+            result.errors.append(f"{err.located(str(source))} [{target}]")
+    return result
+
+
+def _translated(source: Path, out_dir: Path, segments: list[Segment], track: Track, target: str,
+                options: Options) -> LanguageResult:
+    from .translate import configure_from_environment, translate_segments
+
+    lang = normalise_lang(target)
+    profile = get_profile(options.profile, lang)
+    engine = configure_from_environment()
+    if options.device:
+        engine = replace(engine, device=options.device)
+    translated, notes = translate_segments(segments, track.cues, track.lang, lang, engine)
+    # The translated segments carry the source times, offset included: time them as they are,
+    # and never past the source's last cue (a slow target language lingers, it does not overrun).
+    end = track.cues[-1].end if track.cues else None
+    target_track = caption(translated, profile, replace(options, lang=lang, start=0.0, duration=end))
+    target_track.notes[:0] = notes
+    return _write_track(source, out_dir, target_track, profile, options)
+
+
+def _write_track(source: Path, out_dir: Path, track: Track, profile: Profile, options: Options) -> LanguageResult:
+    result = LanguageResult(track.lang, len(track.cues), qc.check(track.cues, profile, track.fps), track.notes)
     texts = {fmt: WRITERS[fmt](track) for fmt in options.formats}
     if options.report:
         texts["qc.txt"] = report_text(source, profile, result)
     for fmt, text in texts.items():
-        path = output_path(source, out_dir, lang, fmt)
+        path = output_path(source, out_dir, track.lang, fmt)
         if path.resolve() == source.resolve():
             raise CaptionsError("output would overwrite the input; choose another --out folder", str(path))
         write_atomic(path, text)
@@ -110,7 +153,7 @@ def caption_file(source: str | Path, out_dir: str | Path, options: Options) -> R
     return result
 
 
-def report_text(source: Path, profile: Profile, result: Result) -> str:
+def report_text(source: Path, profile: Profile, result: LanguageResult) -> str:
     """The QC report written next to the captions with ``--report``."""
     lines = [f"QC report for {source.name}: profile {profile.name} ({profile.lang}), {result.cues} cues",
              f"summary: {qc.summary(result.issues)}"]
@@ -125,5 +168,7 @@ def check_options(options: Options) -> None:
     unknown = [fmt for fmt in options.formats if fmt not in WRITERS]
     if unknown or not options.formats:
         raise CaptionsError(f"unknown output format {(unknown or [''])[0]!r} (choose from {', '.join(WRITERS)})")
+    for target in options.to:
+        get_profile(options.profile, normalise_lang(target))
     if options.speakers is not None and options.speakers not in SPEAKER_MODES:
         raise CaptionsError(f"unknown speaker style {options.speakers!r} (choose from {', '.join(SPEAKER_MODES)})")

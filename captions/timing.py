@@ -73,7 +73,7 @@ def time_cues(drafts: list[CueDraft], segments: list[Segment], profile: Profile,
     frames = apply_frame_rules(spans, profile, options.fps, options.duration, needed)
     cues = [
         Cue(start / options.fps + options.start, end / options.fps + options.start, tuple(draft.lines),
-            tuple(draft.speakers))
+            tuple(draft.speakers), tuple(draft.parts))
         for draft, (start, end) in zip(drafts, frames)
     ]
     return cues, notes
