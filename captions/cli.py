@@ -68,6 +68,8 @@ def make(
     jobs: int = typer.Option(1, "--jobs", "-j", min=1, help="Files captioned in parallel processes."),
     to: Optional[str] = typer.Option(None, "--to", help="Also translate into these languages, comma separated (offline, Argos models)."),
     device: Optional[str] = typer.Option(None, help="Translation device: cpu, cuda or auto (default: cpu)."),
+    glossary: Optional[str] = typer.Option(None, help="Glossary for translation: TSV (lang, source, target) or TOML."),
+    no_cache: bool = typer.Option(False, "--no-cache", help="Translate every sentence again, ignoring the cache."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print errors only."),
 ) -> None:
     """Caption transcripts: writes OUT/NAME.LANG.srt (and other formats) and prints a QC summary."""
@@ -88,6 +90,7 @@ def make(
             duration=parse_time(duration, frame_rate) if duration else None, speaker_pause=speaker_pause,
             paragraph_pause=paragraph_pause, encoding=encoding, input_format=input_format, report=report,
             to=tuple(t.strip() for t in (to or "").split(",") if t.strip()), device=device,
+            glossary=glossary, cache=not no_cache,
         )
         from .pipeline import check_options
 
@@ -190,6 +193,63 @@ def profiles() -> None:
                    f"{speed:>10}{rule.min_duration:>7.2f}{rule.max_duration:>6g}{rule.min_gap_frames:>4}f"
                    f"{rule.fps:>8.3f}")
     typer.echo("\nA profile applies the rules of the track's language (--lang); 'other' covers every other language.")
+
+
+models_app = typer.Typer(help="Translation models (Argos Translate packages): list, install, remove.",
+                         no_args_is_help=True, rich_markup_mode=None)
+app.add_typer(models_app, name="models")
+
+
+@models_app.command("list")
+def models_list(
+    available: bool = typer.Option(False, "--available", help="List the online index instead (needs the network)."),
+) -> None:
+    """List installed translation models."""
+    from .errors import CaptionsError
+    from .models import available_packages, installed_packages, packages_dir
+
+    try:
+        if available:
+            for package in available_packages():
+                typer.echo(f"{package.from_code}->{package.to_code}  {package.package_version}")
+            return
+        packages = installed_packages()
+        for package in packages:
+            typer.echo(f"{package.from_code}->{package.to_code}  {package.package_version}  {package.package_path}")
+        if not packages:
+            typer.echo(f"no models installed in {packages_dir()}")
+    except CaptionsError as err:
+        _fail(str(err), 1)
+
+
+@models_app.command("install", epilog="Examples:\n\n  captions models install en ja\n\n"
+                    "  captions models install translate-en_ja-1_1.argosmodel")
+def models_install(args: list[str] = typer.Argument(..., help="FROM TO (download) or .argosmodel files (offline).")) -> None:
+    """Install a model from the online index (FROM TO) or from .argosmodel files."""
+    from .errors import CaptionsError
+    from .models import install_file, install_pair
+
+    try:
+        if len(args) == 2 and not any(arg.endswith(".argosmodel") or Path(arg).exists() for arg in args):
+            typer.echo(f"installed {install_pair(*args)}")
+            return
+        for arg in args:
+            typer.echo(f"installed {install_file(arg)}")
+    except CaptionsError as err:
+        _fail(str(err), 1)
+
+
+@models_app.command("remove")
+def models_remove(source: str, target: str) -> None:
+    """Remove the installed model for a language pair."""
+    from .errors import CaptionsError
+    from .models import remove_pair
+
+    try:
+        for path in remove_pair(source, target):
+            typer.echo(f"removed {path}")
+    except CaptionsError as err:
+        _fail(str(err), 1)
 
 
 if __name__ == "__main__":

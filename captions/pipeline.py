@@ -36,6 +36,8 @@ class Options:
     report: bool = False
     to: tuple[str, ...] = ()  # languages to translate into
     device: str | None = None  # cpu | cuda | auto for translation (default: ARGOS_DEVICE_TYPE or cpu)
+    glossary: str | None = None  # TSV or TOML file of terms for translation
+    cache: bool = True  # reuse earlier translations of unchanged sentences
 
 
 @dataclass
@@ -123,6 +125,8 @@ def caption_file(source: str | Path, out_dir: str | Path, options: Options) -> R
 
 def _translated(source: Path, out_dir: Path, segments: list[Segment], track: Track, target: str,
                 options: Options) -> LanguageResult:
+    from . import glossary
+    from .cache import TranslationCache
     from .translate import configure_from_environment, translate_segments
 
     lang = normalise_lang(target)
@@ -130,7 +134,13 @@ def _translated(source: Path, out_dir: Path, segments: list[Segment], track: Tra
     engine = configure_from_environment()
     if options.device:
         engine = replace(engine, device=options.device)
-    translated, notes = translate_segments(segments, track.cues, track.lang, lang, engine)
+    terms = glossary.load(options.glossary).for_lang(lang) if options.glossary else {}
+    cache = TranslationCache() if options.cache else None
+    try:
+        translated, notes = translate_segments(segments, track.cues, track.lang, lang, engine, terms, cache)
+    finally:
+        if cache:
+            cache.close()
     # The translated segments carry the source times, offset included: time them as they are,
     # and never past the source's last cue (a slow target language lingers, it does not overrun).
     end = track.cues[-1].end if track.cues else None
@@ -170,5 +180,9 @@ def check_options(options: Options) -> None:
         raise CaptionsError(f"unknown output format {(unknown or [''])[0]!r} (choose from {', '.join(WRITERS)})")
     for target in options.to:
         get_profile(options.profile, normalise_lang(target))
+    if options.glossary:
+        from . import glossary
+
+        glossary.load(options.glossary)
     if options.speakers is not None and options.speakers not in SPEAKER_MODES:
         raise CaptionsError(f"unknown speaker style {options.speakers!r} (choose from {', '.join(SPEAKER_MODES)})")

@@ -15,8 +15,11 @@ import os
 from dataclasses import dataclass
 from functools import lru_cache
 
+from .cache import TranslationCache
 from .errors import CaptionsError
+from .glossary import protect, restore
 from .model import Cue, Segment
+from .models import installed_packages
 from .text import sentence_spans
 from .timemap import TimeMap
 
@@ -33,17 +36,9 @@ class EngineOptions:
     intra_threads: int = 0  # 0: CTranslate2 picks
 
 
-def _packages():
-    try:
-        import argostranslate.package
-    except ImportError:
-        raise CaptionsError("translation needs the translate extra: pip install 'captions[translate]'") from None
-    return argostranslate.package.get_installed_packages()
-
-
 def find_route(source: str, target: str) -> list:
     """Installed packages that take ``source`` to ``target``: direct, else through a pivot language."""
-    packages = [p for p in _packages() if p.type == "translate"]
+    packages = [p for p in installed_packages() if p.type == "translate"]
     direct = [p for p in packages if p.from_code == source and p.to_code == target]
     if direct:
         return direct[:1]
@@ -53,7 +48,7 @@ def find_route(source: str, target: str) -> list:
         if first and second:
             return [first[0], second[0]]
     raise CaptionsError(f"no {source}->{target} translation model installed "
-                        f"(install one with: argospm install translate-{source}_{target})")
+                        f"(install one with: captions models install {source} {target})")
 
 
 @lru_cache(maxsize=8)
@@ -112,26 +107,50 @@ def sentence_times(segments: list[Segment], cues: list[Cue], lang: str) -> list[
     return result
 
 
+def translate_cached(texts: list[str], package, options: EngineOptions,
+                     cache: TranslationCache | None) -> tuple[list[str], int]:
+    """Translations of ``texts`` with one package, from the cache where it has them; and the hit count."""
+    if cache is None:
+        return translate_sentences(texts, package, options), 0
+    model = f"{package.package_path.name}@{package.package_version}"
+    keys = [cache.key(model, options.beam_size, text) for text in texts]
+    found = cache.get_many(keys)
+    missing = [index for index, key in enumerate(keys) if key not in found]
+    fresh = translate_sentences([texts[index] for index in missing], package, options)
+    cache.put_many({keys[index]: text for index, text in zip(missing, fresh)})
+    results = [found.get(key, "") for key in keys]
+    for index, text in zip(missing, fresh):
+        results[index] = text
+    return results, len(texts) - len(missing)
+
+
 def translate_segments(segments: list[Segment], cues: list[Cue], source: str, target: str,
-                       options: EngineOptions | None = None) -> tuple[list[Segment], list[str]]:
-    """Timed target-language segments and notes (such as a pivot used) for a captioned source."""
-    options = options or EngineOptions()
+                       options: EngineOptions | None = None, terms: dict[str, str] | None = None,
+                       cache: TranslationCache | None = None) -> tuple[list[Segment], list[str]]:
+    """Timed target-language segments and notes (pivot used, cache hits, glossary terms lost)."""
+    options, terms = options or EngineOptions(), terms or {}
     route = find_route(source, target)
     spans = sentence_times(segments, cues, source)
-    texts = [sentence for per_segment in spans for sentence, _, _ in per_segment]
+    protected = [protect(sentence, terms) for per_segment in spans for sentence, _, _ in per_segment]
+    texts = [text for text, _ in protected]
+    notes, hits = [], 0
     for package in route:
-        texts = translate_sentences(texts, package, options)
-    notes = []
+        texts, hits = translate_cached(texts, package, options, cache)
     if len(route) > 1:
         notes.append(f"{source}->{target} translated through {route[0].to_code} (no direct model installed)")
+    if cache is not None and texts:
+        notes.append(f"{hits} of {len(texts)} sentences from the translation cache")
+    restored = []
+    for text, (_, placeholders) in zip(texts, protected):
+        text, lost = restore(text, placeholders)
+        notes += [f"glossary term {term!r} was dropped by the model in: {text!r}" for term in lost]
+        restored.append(text)
     joiner = "" if target.split("-")[0] in ("ja", "zh") else " "
     translated, cursor = [], 0
     for segment, per_segment in zip(segments, spans):
-        if not per_segment:
-            continue
         text, points = "", []
         for _, start, end in per_segment:
-            sentence = texts[cursor]
+            sentence = restored[cursor]
             cursor += 1
             if not sentence:
                 continue
@@ -139,7 +158,8 @@ def translate_segments(segments: list[Segment], cues: list[Cue], source: str, ta
             points += [(len(text), start), (len(text) + len(sentence), end)]
             text += sentence
         if text:
-            translated.append(Segment(text, segment.speaker, segment.title, segment.kind, segment.line,
+            translated.append(Segment(text, terms.get(segment.speaker, segment.speaker),
+                                      terms.get(segment.title, segment.title), segment.kind, segment.line,
                                       segment.paragraph, _rising(points)))
     return translated, notes
 

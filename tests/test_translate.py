@@ -25,14 +25,17 @@ def env(tmp_path_factory):
                    "XDG_CONFIG_HOME": str(home / "config"), "XDG_CACHE_HOME": str(home / "cache"),
                    "ARGOS_PACKAGES_DIR": str(home / "packages"), "COLUMNS": "200"}
     for package in build_packages(home / "built", ("en-ja", "ja-fr")):
-        done = subprocess.run([sys.executable, "-c", f"from captions.models import install_file; install_file({str(package)!r})"],
-                              env=environment, capture_output=True, text=True)
-        assert done.returncode == 0, done.stderr
+        done = cli(environment, "models", "install", package)
+        assert done.returncode == 0 and "installed" in done.stdout, done.stderr
     return environment
 
 
 def make(env, *args):
-    return subprocess.run([sys.executable, "-m", "captions.cli", "make", *map(str, args)], env=env,
+    return cli(env, "make", *args)
+
+
+def cli(env, *args):
+    return subprocess.run([sys.executable, "-m", "captions.cli", *map(str, args)], env=env,
                           capture_output=True, text=True)
 
 
@@ -66,7 +69,7 @@ def test_missing_model_names_the_install_command_and_spares_other_languages(env,
     source.write_text(SCRIPT)
     result = make(env, source, "--out", tmp_path, "--to", "de,ja")
     assert result.returncode == 1
-    assert "no en->de translation model installed" in result.stderr and "argospm install translate-en_de" in result.stderr
+    assert "no en->de translation model installed" in result.stderr and "captions models install en de" in result.stderr
     assert not (tmp_path / "animals.de.srt").exists()
     assert (tmp_path / "animals.ja.srt").exists() and (tmp_path / "animals.en.srt").exists()
 
@@ -81,8 +84,60 @@ def test_broken_or_malicious_packages_are_rejected(env, tmp_path, members, messa
     with zipfile.ZipFile(package, "w") as archive:
         for name, content in members.items():
             archive.writestr(name, content)
-    done = subprocess.run([sys.executable, "-c", f"from captions.models import install_file; install_file({str(package)!r})"],
-                          env=env, capture_output=True, text=True)
-    assert done.returncode != 0 and message in done.stderr
+    done = cli(env, "models", "install", package)
+    assert done.returncode == 1 and message in done.stderr and len(done.stderr.splitlines()) == 1
     packages = os.listdir(env["ARGOS_PACKAGES_DIR"])
     assert sorted(packages) == ["translate-en_ja-0_1", "translate-ja_fr-0_1"]
+
+
+def test_glossary_terms_survive_the_model_and_name_the_speaker(env, tmp_path):
+    source = tmp_path / "summit.txt"
+    source.write_text("summit today\nS/ Kishida Fumio, Prime Minister: the big cat eats the fish. "
+                      "Kishida Fumio likes the Senkaku Islands today.\n")
+    glossary = tmp_path / "terms.tsv"
+    glossary.write_text("# lang\tsource\ttarget\nja\tKishida Fumio\t岸田文雄\nja\tSenkaku Islands\t尖閣諸島\n"
+                        "ja\tPrime Minister\t総理大臣\n")
+    result = make(env, source, "--out", tmp_path, "--to", "ja", "--glossary", glossary, "--speakers", "label")
+    assert result.returncode == 0, result.stderr
+    text = (tmp_path / "summit.ja.srt").read_text().replace("\n", "")
+    assert "岸田文雄" in text and "尖閣諸島" in text and "猫" in text
+    assert "（岸田文雄" in text and "総理大臣）" in text  # the label, through the glossary
+    assert "7001" not in text and "7002" not in text
+
+
+def test_bad_glossary_is_a_one_line_error(env, tmp_path):
+    source = tmp_path / "a.txt"
+    source.write_text(SCRIPT)
+    glossary = tmp_path / "terms.tsv"
+    glossary.write_text("ja\tcat\t猫\nthis line is wrong\n")
+    result = make(env, source, "--out", tmp_path, "--to", "ja", "--glossary", glossary)
+    assert result.returncode == 2 and f"{glossary}:2:" in result.stderr
+
+
+def test_cache_translates_only_changed_sentences(env, tmp_path):
+    cache_env = {**env, "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    source = tmp_path / "animals.txt"
+    source.write_text(SCRIPT)
+    first = make(cache_env, source, "--out", tmp_path, "--to", "ja")
+    assert "0 of 4 sentences from the translation cache" in first.stdout
+    source.write_text(SCRIPT.replace("a dog sees the bird.", "a dog sees the tree."))
+    second = make(cache_env, source, "--out", tmp_path, "--to", "ja")
+    assert "3 of 4 sentences from the translation cache" in second.stdout
+    assert "木" in (tmp_path / "animals.ja.srt").read_text()
+    bypass = make(cache_env, source, "--out", tmp_path, "--to", "ja", "--no-cache")
+    assert "from the translation cache" not in bypass.stdout
+
+
+def test_models_list_remove_and_a_broken_folder(env, tmp_path):
+    private = {**env, "ARGOS_PACKAGES_DIR": str(tmp_path / "packages")}
+    (tmp_path / "packages" / "broken-package").mkdir(parents=True)  # no metadata.json
+    for package in build_packages(tmp_path / "built", ("en-ja",)):
+        assert cli(private, "models", "install", package).returncode == 0
+    listing = cli(private, "models", "list")
+    assert listing.returncode == 0 and "en->ja" in listing.stdout
+    source = tmp_path / "animals.txt"
+    source.write_text(SCRIPT)
+    assert make(private, source, "--out", tmp_path, "--to", "ja").returncode == 0
+    assert cli(private, "models", "remove", "en", "ja").returncode == 0
+    assert "en->ja" not in cli(private, "models", "list").stdout
+    assert cli(private, "models", "remove", "en", "ja").returncode == 1

@@ -201,7 +201,10 @@ def build_packages(out_dir, pairs=("en-ja",)):
     os.makedirs(out_dir, exist_ok=True)
     en, ja = make_corpus()
     ja_words = [j for _, j in DICT]
-    sp_bytes = train_sentencepiece(en + ja + [" ".join(e for e, _ in DICT)], vocab_size=400, user_symbols=ja_words)
+    # Digits in the vocabulary, so numeric glossary placeholders pass through as with real models.
+    digits = ["0 1 2 3 4 5 6 7 8 9 7001 7002 7003"] * 3
+    sp_bytes = train_sentencepiece(en + ja + digits + [" ".join(e for e, _ in DICT)], vocab_size=400,
+                                   user_symbols=ja_words)
     paths = []
     for pair in pairs:
         src, tgt = pair.split("-")
