@@ -34,6 +34,8 @@ class EngineOptions:
     beam_size: int = 4
     inter_threads: int = 1
     intra_threads: int = 0  # 0: CTranslate2 picks
+    max_length: int = 256  # tokens per translated sentence
+    min_length: int = 0  # benchmarks fix the length of random-weight models' output with both
 
 
 def find_route(source: str, target: str) -> list:
@@ -51,18 +53,22 @@ def find_route(source: str, target: str) -> list:
                         f"(install one with: captions models install {source} {target})")
 
 
-@lru_cache(maxsize=8)
 def _translator(model_path: str, options: EngineOptions):
+    return _load_translator(model_path, options.device, options.compute_type, options.inter_threads,
+                            options.intra_threads)
+
+
+@lru_cache(maxsize=8)
+def _load_translator(model_path: str, device: str, compute_type: str, inter_threads: int, intra_threads: int):
+    """A loaded CTranslate2 model, kept for the process: loading costs more than a batch."""
     import ctranslate2
 
-    device = options.device
     if device == "auto":
         device = "cuda" if ctranslate2.get_cuda_device_count() > 0 else "cpu"
-    compute_type = options.compute_type
     if compute_type == "auto":
         compute_type = "int8" if device == "cpu" else "float16"
     return ctranslate2.Translator(model_path, device=device, compute_type=compute_type,
-                                  inter_threads=options.inter_threads, intra_threads=options.intra_threads)
+                                  inter_threads=inter_threads, intra_threads=intra_threads)
 
 
 def translate_sentences(sentences: list[str], package, options: EngineOptions) -> list[str]:
@@ -74,7 +80,7 @@ def translate_sentences(sentences: list[str], package, options: EngineOptions) -
     prefix = [[package.target_prefix]] * len(batch) if package.target_prefix else None
     results = _translator(str(package.package_path / "model"), options).translate_batch(
         batch, target_prefix=prefix, beam_size=options.beam_size, max_batch_size=BATCH_SIZE,
-        batch_type="examples", max_decoding_length=256,
+        batch_type="examples", max_decoding_length=options.max_length, min_decoding_length=options.min_length,
     )
     translated = []
     for result in results:
