@@ -70,6 +70,7 @@ def make(
     device: Optional[str] = typer.Option(None, help="Translation device: cpu, cuda or auto (default: cpu)."),
     glossary: Optional[str] = typer.Option(None, help="Glossary for translation: TSV (lang, source, target) or TOML."),
     no_cache: bool = typer.Option(False, "--no-cache", help="Translate every sentence again, ignoring the cache."),
+    audio: Optional[str] = typer.Option(None, "--audio", help="The programme's media (mp4, mov, wav, ...): time cues to the speech."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print errors only."),
 ) -> None:
     """Caption transcripts: writes OUT/NAME.LANG.srt (and other formats) and prints a QC summary."""
@@ -90,7 +91,8 @@ def make(
             duration=parse_time(duration, frame_rate) if duration else None, speaker_pause=speaker_pause,
             paragraph_pause=paragraph_pause, encoding=encoding, input_format=input_format, report=report,
             to=tuple(t.strip() for t in (to or "").split(",") if t.strip()), device=device,
-            glossary=glossary, cache=not no_cache,
+            glossary=glossary, cache=not no_cache, audio=audio,
+            progress=sys.stderr.isatty() and not quiet and jobs == 1,
         )
         from .pipeline import check_options
 
@@ -193,6 +195,30 @@ def profiles() -> None:
                    f"{speed:>10}{rule.min_duration:>7.2f}{rule.max_duration:>6g}{rule.min_gap_frames:>4}f"
                    f"{rule.fps:>8.3f}")
     typer.echo("\nA profile applies the rules of the track's language (--lang); 'other' covers every other language.")
+
+
+@app.command(epilog="Example:\n\n  captions align show.en.srt --audio show.mp4 --profile netflix")
+def align(
+    captions_file: Path = typer.Argument(..., help="SRT or WebVTT file whose cues to re-time."),
+    audio: str = typer.Option(..., "--audio", help="The programme's media file."),
+    out: Optional[str] = typer.Option(None, "--out", "-o", help="Output folder (default: next to the input)."),
+    lang: str = typer.Option("en", "--lang", "-l", help="Language of the captions."),
+    profile: str = typer.Option("netflix", "--profile", "-p", help="Profile whose timing rules apply."),
+    fps: Optional[str] = typer.Option(None, help="Frame rate (default: the profile's)."),
+    encoding: Optional[str] = typer.Option(None, help="Text encoding (default: detect)."),
+) -> None:
+    """Re-time an existing caption file to the audio, keeping its text: writes NAME.aligned.srt/.vtt."""
+    from .errors import CaptionsError
+    from .pipeline import realign_file
+
+    try:
+        path, notes = realign_file(captions_file, audio, out, lang, profile, fps, encoding,
+                                   progress=sys.stderr.isatty())
+    except CaptionsError as err:
+        _fail(str(err.located(str(captions_file))), 1)
+    typer.echo(f"{captions_file} -> {path}")
+    for note in notes:
+        typer.echo(f"  note: {note}")
 
 
 models_app = typer.Typer(help="Translation models (Argos Translate packages): list, install, remove.",

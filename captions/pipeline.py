@@ -38,6 +38,8 @@ class Options:
     device: str | None = None  # cpu | cuda | auto for translation (default: ARGOS_DEVICE_TYPE or cpu)
     glossary: str | None = None  # TSV or TOML file of terms for translation
     cache: bool = True  # reuse earlier translations of unchanged sentences
+    audio: str | None = None  # the programme's media: time the cues by forced alignment to it
+    progress: bool = False  # say on stderr what a long step is doing
 
 
 @dataclass
@@ -107,20 +109,41 @@ def caption_file(source: str | Path, out_dir: str | Path, options: Options) -> R
     check_options(options)
     profile = get_profile(options.profile, lang)
     segments = read_file(source, lang, options.encoding, options.headline, options.input_format)
+    alignment_notes, doubtful = [], []
+    if options.audio:
+        segments, alignment_notes, doubtful = _aligned(source, segments, lang, options)
     if not out_dir.is_dir():
         try:
             out_dir.mkdir(parents=True, exist_ok=True)
         except OSError as err:
             raise CaptionsError(f"cannot create output folder: {err.strerror}", str(out_dir)) from None
     track = caption(segments, profile, options)
+    track.notes[:0] = alignment_notes
     result = Result(str(source))
-    result.languages.append(_write_track(source, out_dir, track, profile, options))
+    result.languages.append(_write_track(source, out_dir, track, profile, options, doubtful))
     for target in options.to:
         try:
             result.languages.append(_translated(source, out_dir, segments, track, target, options))
         except CaptionsError as err:  # one language failing leaves the others
             result.errors.append(f"{err.located(str(source))} [{target}]")
     return result
+
+
+def _aligned(source: Path, segments: list[Segment], lang: str, options: Options):
+    """Segments timed by the audio, the alignment's notes, and its low-confidence stretches."""
+    import sys
+
+    from .align import align_segments
+    from .audio import decode
+
+    def say(message: str) -> None:
+        if options.progress:
+            print(f"{source.name}: {message}", file=sys.stderr, flush=True)
+
+    say(f"decoding {options.audio}")
+    aligned, report = align_segments(segments, decode(options.audio), lang, say)
+    stretches = [(s.start + options.start, s.end + options.start, s.reason) for s in report.doubtful]
+    return aligned, report.notes(), stretches
 
 
 def _translated(source: Path, out_dir: Path, segments: list[Segment], track: Track, target: str,
@@ -149,8 +172,10 @@ def _translated(source: Path, out_dir: Path, segments: list[Segment], track: Tra
     return _write_track(source, out_dir, target_track, profile, options)
 
 
-def _write_track(source: Path, out_dir: Path, track: Track, profile: Profile, options: Options) -> LanguageResult:
-    result = LanguageResult(track.lang, len(track.cues), qc.check(track.cues, profile, track.fps), track.notes)
+def _write_track(source: Path, out_dir: Path, track: Track, profile: Profile, options: Options,
+                 doubtful: list[tuple[float, float, str]] = ()) -> LanguageResult:
+    issues = qc.check(track.cues, profile, track.fps) + qc.alignment_issues(track.cues, doubtful)
+    result = LanguageResult(track.lang, len(track.cues), issues, track.notes)
     texts = {fmt: WRITERS[fmt](track) for fmt in options.formats}
     if options.report:
         texts["qc.txt"] = report_text(source, profile, result)
@@ -186,3 +211,34 @@ def check_options(options: Options) -> None:
         glossary.load(options.glossary)
     if options.speakers is not None and options.speakers not in SPEAKER_MODES:
         raise CaptionsError(f"unknown speaker style {options.speakers!r} (choose from {', '.join(SPEAKER_MODES)})")
+
+
+def realign_file(source: str | Path, audio: str, out_dir: str | None, lang: str, profile_name: str,
+                 fps: str | None, encoding: str | None, progress: bool = False) -> tuple[Path, list[str]]:
+    """Re-time the cues of a caption file to the audio, text and line breaks kept as they are."""
+    import sys
+
+    from .align import align_texts
+    from .audio import decode
+    from .readers import read_cues
+    from .timecode import parse_fps
+    from .timing import apply_frame_rules, legible_time
+
+    source = Path(source)
+    lang = normalise_lang(lang)
+    profile = get_profile(profile_name, lang)
+    rate = parse_fps(fps) if fps else profile.fps
+    cues = read_cues(source, encoding)
+    if not cues:
+        raise CaptionsError("no cues to align", str(source))
+    say = (lambda message: print(f"{source.name}: {message}", file=sys.stderr, flush=True)) if progress else None
+    timings, report = align_texts(decode(audio), [" ".join(cue.lines) for cue in cues], lang, say)
+    needed = [legible_time(cue.text, profile) for cue in cues]
+    frames = apply_frame_rules([(t.start, t.end) for t in timings], profile, rate, None, needed)
+    track = Track(lang, [replace(cue, start=start / rate, end=end / rate) for cue, (start, end) in zip(cues, frames)],
+                  fps=rate)
+    fmt = "vtt" if source.suffix.lower() == ".vtt" else "srt"
+    target = Path(out_dir or source.parent) / f"{source.stem}.aligned.{fmt}"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    write_atomic(target, WRITERS[fmt](track))
+    return target, report.notes()

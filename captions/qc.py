@@ -103,6 +103,17 @@ def _gap_issues(number: int, previous: Cue, cue: Cue, profile: Profile, fps: flo
     return []
 
 
+def alignment_issues(cues: list[Cue], stretches) -> list[Issue]:
+    """A warning on every cue that overlaps a stretch the aligner was unsure of."""
+    issues = []
+    for number, cue in enumerate(cues, start=1):
+        for start, end, reason in stretches:
+            if cue.start < end and start < cue.end:
+                issues.append(Issue(number, "alignment", f"{start:.2f}-{end:.2f}", "", WARNING,
+                                    f"timing uncertain {start:.2f}-{end:.2f} s: {reason}"))
+    return issues
+
+
 def summary(issues: list[Issue]) -> str:
     """``3 errors (2 reading-speed, 1 gap), 1 warning`` or ``no issues``."""
     if not issues:

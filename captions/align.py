@@ -1,0 +1,333 @@
+"""Timing from the audio: forced alignment of transcript sentences to the programme's sound.
+
+The aeneas method with maintained parts: every sentence is spoken by espeak-ng in the
+transcript's language, MFCCs of the real and the synthetic speech (plus a speech/pause channel)
+are matched by banded DTW (:mod:`captions.dtw`), and the synthetic sentence and word boundaries
+are mapped along the path to real time. Stretches where the match is poor (music, applause,
+words the transcript lacks, lines never spoken) are reported with their times, not hidden.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import shutil
+import subprocess
+import wave
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import numpy as np
+
+from . import dtw
+from .audio import SAMPLE_RATE
+from .errors import CaptionsError
+from .model import Segment
+from .text import sentence_spans, word_tokens
+
+HOP = 0.02  # seconds per feature frame
+WINDOW = 0.025
+SEARCH_RADIUS = 60.0  # seconds the coarse pass may stray from the straight line
+SPEECH_WEIGHT = 2.0  # weight of the speech/pause channel against the 12 MFCCs
+VOICES = {"en": ("en-gb", 175), "ja": ("ja", 175), "zh": ("cmn", 175), "zh-Hant": ("yue", 175), "ko": ("ko", 175)}
+# Quality limits: a sentence whose real span is far shorter or longer than its synthetic speech,
+# or whose frames match poorly, is reported as a low-confidence stretch.
+SHORTEST_RATIO, LONGEST_RATIO = 0.35, 3.0
+POOR_MATCH_MARGIN = 0.25  # a second of path this much costlier than the file's typical worst second
+MIN_PAUSE = 0.4  # seconds of quiet that can separate a sentence from sound it does not own
+# The same over the whole file: above it, the transcript is not this recording. Measured on
+# generated recordings: matching transcripts 0.36 clean, 0.53 at 13 dB SNR, 0.61 at 6 dB;
+# another transcript 0.68 clean, 0.73 at 13 dB.
+NO_MATCH = 0.65
+
+
+@dataclass
+class Stretch:
+    """A stretch of the programme the aligner is unsure of, and why."""
+
+    start: float
+    end: float
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{_clock(self.start)}-{_clock(self.end)}: {self.reason}"
+
+
+@dataclass
+class AlignmentReport:
+    sentences: int = 0
+    audio_seconds: float = 0.0
+    match: float = 0.0  # mean path cost relative to unrelated frames: lower is better
+    doubtful: list[Stretch] = field(default_factory=list)
+
+    def notes(self) -> list[str]:
+        notes = [f"aligned {self.sentences} sentences to {self.audio_seconds:.1f} s of audio"]
+        notes += [f"low confidence {stretch}" for stretch in self.doubtful]
+        return notes
+
+
+def _clock(seconds: float) -> str:
+    minutes, seconds = divmod(seconds, 60)
+    return f"{int(minutes):d}:{seconds:06.3f}"
+
+
+# --------------------------------------------------------------------------- speech synthesis
+
+def voice_for(lang: str) -> tuple[str, int]:
+    """The espeak-ng voice and speed for a language, checked against the installed voices."""
+    voice, speed = VOICES.get(lang, (lang.split("-")[0], 175))
+    if voice not in _installed_voices():
+        raise CaptionsError(f"espeak-ng has no voice for language {lang!r}: cannot align it")
+    return voice, speed
+
+
+@lru_cache(maxsize=1)
+def _installed_voices() -> frozenset[str]:
+    if not shutil.which("espeak-ng"):
+        raise CaptionsError("espeak-ng is not installed (apt-get install espeak-ng): needed to align audio")
+    listing = subprocess.run(["espeak-ng", "--voices"], capture_output=True, text=True).stdout
+    names = set()
+    for line in listing.splitlines()[1:]:
+        columns = line.split()
+        if len(columns) > 1:
+            names.add(columns[1])
+            names.update(re.findall(r"\(([\w-]+) \d+\)", line))  # other languages the voice speaks
+    return frozenset(names)
+
+
+def speakable(text: str, lang: str) -> str:
+    """Text espeak-ng can say: Japanese kanji become kana (espeak-ng reads only kana)."""
+    if lang != "ja":
+        return text
+    try:
+        import pykakasi
+    except ImportError:
+        raise CaptionsError("aligning Japanese needs pykakasi: pip install 'captions[align]'") from None
+    return "".join(part["hira"] for part in _kakasi().convert(text))
+
+
+@lru_cache(maxsize=1)
+def _kakasi():
+    import pykakasi
+
+    return pykakasi.kakasi()
+
+
+def synthesise(texts: list[str], lang: str) -> tuple[list[np.ndarray], int]:
+    """Each text spoken by espeak-ng (in parallel), its own leading and trailing silence trimmed."""
+    voice, speed = voice_for(lang)
+
+    def speak(text: str) -> tuple[np.ndarray, int]:
+        done = subprocess.run(["espeak-ng", "-v", voice, "-s", str(speed), "--stdout", speakable(text, lang)],
+                              capture_output=True)
+        if done.returncode != 0:
+            raise CaptionsError(f"espeak-ng failed: {done.stderr.decode(errors='replace').strip()[:200]}")
+        with wave.open(io.BytesIO(done.stdout)) as reader:
+            rate = reader.getframerate()
+            samples = np.frombuffer(reader.readframes(reader.getnframes()), np.int16).astype(np.float32) / 32768
+        loud = np.flatnonzero(np.abs(samples) > 10 ** (-50 / 20))
+        return (samples[loud[0] : loud[-1] + 1] if len(loud) else samples[:1]), rate
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        spoken = list(pool.map(speak, texts))
+    return [samples for samples, _ in spoken], spoken[0][1]
+
+
+# --------------------------------------------------------------------------- features
+
+def _mel_filters(rate: int, size: int, count: int = 40, low: float = 60.0, high: float = 7600.0) -> np.ndarray:
+    mel = lambda f: 2595 * np.log10(1 + f / 700.0)  # noqa: E731
+    hertz = lambda m: 700 * (10 ** (m / 2595.0) - 1)  # noqa: E731
+    points = hertz(np.linspace(mel(low), mel(high), count + 2))
+    freqs = np.fft.rfftfreq(size, 1.0 / rate)
+    bank = np.zeros((count, len(freqs)))
+    for k in range(count):
+        left, centre, right = points[k : k + 3]
+        bank[k] = np.clip(np.minimum((freqs - left) / (centre - left), (right - freqs) / (right - centre)), 0, None)
+    return bank
+
+
+def mfcc(samples: np.ndarray, rate: int, ceps: int = 13) -> np.ndarray:
+    """MFCCs at HOP spacing in numpy, computed in chunks so memory stays bounded."""
+    x = np.asarray(samples, np.float64)
+    x = x + 1e-5 * np.random.default_rng(0).standard_normal(len(x))  # dither: no log(0)
+    x = np.append(x[0], x[1:] - 0.97 * x[:-1])
+    window = int(round(WINDOW * rate))
+    size = 1 << (window - 1).bit_length()
+    hop = HOP * rate
+    frames = 1 + max(0, int((len(x) - window) // hop))
+    bank = _mel_filters(rate, size).T
+    k = np.arange(bank.shape[1])
+    dct = np.cos(np.pi / bank.shape[1] * (k + 0.5)[None, :] * np.arange(ceps)[:, None]) * np.sqrt(2.0 / bank.shape[1])
+    dct[0] /= np.sqrt(2)
+    hamming = np.hamming(window)
+    out = np.empty((frames, ceps))
+    for first in range(0, frames, 4096):
+        starts = np.round(np.arange(first, min(frames, first + 4096)) * hop).astype(np.int64)
+        chunk = x[starts[:, None] + np.arange(window)] * hamming
+        power = np.abs(np.fft.rfft(chunk, size)) ** 2
+        out[first : first + len(starts)] = np.log(power @ bank + 1e-10) @ dct.T
+    return out
+
+
+def speech_mask(samples: np.ndarray, rate: int, frames: int) -> np.ndarray:
+    """1 where there is speech-level energy, 0 in pauses, at feature spacing."""
+    hop = int(HOP * rate)
+    count = min(frames, len(samples) // hop)
+    energy = 10 * np.log10((samples[: count * hop].reshape(count, hop).astype(np.float64) ** 2).mean(1) + 1e-12)
+    floor, top = np.percentile(energy, 10), np.percentile(energy, 95)
+    mask = (energy > floor + 0.35 * (top - floor)).astype(np.float64)
+    return np.pad(mask, (0, frames - count))
+
+
+def _normalise(features: np.ndarray) -> np.ndarray:
+    features = features[:, 1:]  # c0 is loudness, which differs between any two recordings
+    return (features - features.mean(0)) / (features.std(0) + 1e-8)
+
+
+# --------------------------------------------------------------------------- alignment
+
+@dataclass
+class SentenceTiming:
+    start: float
+    end: float
+    words: list[tuple[int, float]]  # (character offset in the sentence, real time) per word start
+    confident: bool = True
+
+
+def align_texts(samples: np.ndarray, texts: list[str], lang: str, progress=None) -> tuple[list[SentenceTiming], AlignmentReport]:
+    """Real start/end (and word starts) of each text in the recording."""
+    say = progress or (lambda message: None)
+    say(f"synthesising {len(texts)} sentences with espeak-ng")
+    spoken, rate = synthesise(texts, lang)
+    gap = np.zeros(int(0.2 * rate), np.float32)
+    pieces, bounds, at = [gap], [], len(gap)
+    for samples_of_text in spoken:
+        bounds.append((at / rate, (at + len(samples_of_text)) / rate))
+        pieces += [samples_of_text, gap]
+        at += len(samples_of_text) + len(gap)
+    synthetic = np.concatenate(pieces)
+    say(f"matching {len(samples) / SAMPLE_RATE:.0f} s of audio")
+    real = _normalise(mfcc(samples, SAMPLE_RATE))
+    fake = _normalise(mfcc(synthetic, rate))
+    real = np.hstack([real, SPEECH_WEIGHT * speech_mask(samples, SAMPLE_RATE, len(real))[:, None]])
+    fake_mask = np.zeros(len(fake))
+    for start, end in bounds:
+        fake_mask[int(start / HOP) : int(end / HOP) + 1] = 1.0
+    fake = np.hstack([fake, SPEECH_WEIGHT * fake_mask[:, None]])
+    rows, cols, costs = dtw.align_features(real, fake, int(SEARCH_RADIUS / HOP))
+    baseline = dtw.unrelated_cost(real, fake)
+    report = AlignmentReport(len(texts), len(samples) / SAMPLE_RATE, float(costs.mean() / baseline))
+    if report.match > NO_MATCH:
+        raise CaptionsError(f"the transcript does not match the audio (match {report.match:.2f}, "
+                            f"a matching recording scores under {NO_MATCH})")
+    offset = (WINDOW - HOP) / 2  # a frame's sound is centred half a window in
+
+    def real_time(synthetic_seconds: float, ending: bool) -> float:
+        frame = int(round(synthetic_seconds / HOP))
+        if ending:
+            index = max(int(np.searchsorted(cols, frame, "left")) - 1, 0)
+            return (rows[index] + 1) * HOP + offset
+        index = min(int(np.searchsorted(cols, frame, "left")), len(rows) - 1)
+        return rows[index] * HOP + offset
+
+    mask = speech_mask(samples, SAMPLE_RATE, len(real))
+    timings, worst = [], []
+    for text, (start, end) in zip(texts, bounds):
+        real_start, real_end = real_time(start, False), real_time(end, True)
+        real_end = max(real_end, real_start + HOP)
+        words = []
+        for token in word_tokens(text)[1:] if " " in text else []:
+            share = token.start / max(len(text), 1)
+            words.append((token.start, real_time(start + share * (end - start), False)))
+        first, last = int(np.searchsorted(cols, int(start / HOP))), int(np.searchsorted(cols, int(end / HOP)))
+        window = _worst_window(costs[first:last] / baseline)
+        worst.append((window[0], rows[first + window[1]]) if window else (0.0, 0))
+        timings.append(SentenceTiming(real_start, real_end, words))
+    limit = float(np.median([value for value, _ in worst])) + POOR_MATCH_MARGIN
+    for text, (start, end), timing, (value, row) in zip(texts, bounds, timings, worst):
+        ratio = (timing.end - timing.start) / max(end - start, HOP)
+        if ratio < SHORTEST_RATIO:
+            reason = "a transcript sentence that seems not to be spoken"
+        elif ratio > LONGEST_RATIO:
+            reason = "speech or sound the transcript lacks"
+        elif value > limit:
+            timing.confident = False
+            before = (timing.start, timing.end)
+            _trim_at_pause(timing, row * HOP, (row + QUALITY_WINDOW) * HOP, mask)
+            if timing.end < before[1]:
+                stretch = Stretch(timing.end, before[1], "sound the transcript lacks, after")
+            elif timing.start > before[0]:
+                stretch = Stretch(before[0], timing.start, "sound the transcript lacks, before")
+            else:
+                stretch = Stretch(row * HOP, (row + QUALITY_WINDOW) * HOP, "sound that does not match")
+            stretch.reason += f" {text[:50]!r}"
+            report.doubtful.append(stretch)
+            continue
+        else:
+            continue
+        timing.confident = False
+        report.doubtful.append(Stretch(timing.start, timing.end, f"{reason} ({text[:50]!r})"))
+    return timings, report
+
+
+def _trim_at_pause(timing: SentenceTiming, bad_start: float, bad_end: float, mask: np.ndarray) -> None:
+    """Cut a poorly matched stretch off a sentence's end or start where a pause separates them."""
+    first, last = int(timing.start / HOP), int(timing.end / HOP)
+    pauses, run_start = [], None
+    for frame in range(first, min(last, len(mask))):
+        if mask[frame] == 0 and run_start is None:
+            run_start = frame
+        elif mask[frame] != 0 and run_start is not None:
+            if (frame - run_start) * HOP >= MIN_PAUSE:
+                pauses.append((run_start * HOP, frame * HOP))
+            run_start = None
+    before = [pause for pause in pauses if pause[1] <= bad_start + HOP * QUALITY_WINDOW / 2]
+    after = [pause for pause in pauses if pause[0] >= bad_end - HOP * QUALITY_WINDOW / 2]
+    if before and bad_end >= timing.end - 1.0:
+        timing.end = before[-1][0]
+    elif after and bad_start <= timing.start + 1.0:
+        timing.start = after[0][1]
+
+
+QUALITY_WINDOW = 50  # path steps (about a second) over which a poor match is judged
+
+
+def _worst_window(relative_costs: np.ndarray) -> tuple[float, int] | None:
+    """The highest mean cost over any window of the path, and where that window starts."""
+    if len(relative_costs) < QUALITY_WINDOW:
+        return None
+    sums = np.convolve(relative_costs, np.ones(QUALITY_WINDOW) / QUALITY_WINDOW, mode="valid")
+    return float(sums.max()), int(sums.argmax())
+
+
+def align_segments(segments: list[Segment], samples: np.ndarray, lang: str,
+                   progress=None) -> tuple[list[Segment], AlignmentReport]:
+    """Segments anchored to the recording: sentence and word starts tied to real time."""
+    texts, owners = [], []
+    for index, segment in enumerate(segments):
+        for start, end in sentence_spans(segment.text, lang):
+            if segment.text[start:end].strip():
+                texts.append(segment.text[start:end].strip())
+                owners.append((index, start + len(segment.text[start:end]) - len(segment.text[start:end].lstrip())))
+    if not texts:
+        raise CaptionsError("transcript has no speech text to align")
+    timings, report = align_texts(samples, texts, lang, progress)
+    anchors: dict[int, list[tuple[int, float]]] = {}
+    for text, (index, offset), timing in zip(texts, owners, timings):
+        points = anchors.setdefault(index, [])
+        points.append((offset, timing.start))
+        points += [(offset + char, time) for char, time in timing.words if timing.confident]
+        points.append((offset + len(text), timing.end))
+    aligned = []
+    for index, segment in enumerate(segments):
+        points = sorted(anchors.get(index, []))
+        rising: list[tuple[int, float]] = []
+        for offset, time in points:
+            if rising and (offset <= rising[-1][0] or time < rising[-1][1]):
+                continue
+            rising.append((offset, time))
+        aligned.append(Segment(segment.text, segment.speaker, segment.title, segment.kind, segment.line,
+                               segment.paragraph, tuple(rising)))
+    return aligned, report
