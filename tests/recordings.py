@@ -62,14 +62,15 @@ def music(seconds: float) -> np.ndarray:
 
 
 def make(path: Path, repeats: int = 1, seed: int = 1, snr_db: float | None = None, intro: float = 0.0,
-         missing: int | None = None, extra_after: int | None = None) -> tuple[list[str], list[tuple[float, float]]]:
+         missing: int | None = None, extra_after: int | None = None, sentences: list[str] = SENTENCES,
+         voice: str = "en-us", speed: int = 150) -> tuple[list[str], list[tuple[float, float]]]:
     """Write a 16 kHz WAV; returns the transcript's sentences and the true (start, end) of each.
 
     ``missing``: index of a transcript sentence left out of the audio (its truth is None).
     ``extra_after``: index of a sentence after which an untranscribed sentence is spoken.
     """
     rng = random.Random(seed)
-    texts = SENTENCES * repeats
+    texts = sentences * repeats
     voices: dict[str, np.ndarray] = {}
     pieces = [music(intro)] if intro else []
     at = len(pieces[0]) if pieces else 0
@@ -81,12 +82,12 @@ def make(path: Path, repeats: int = 1, seed: int = 1, snr_db: float | None = Non
         if index == missing:
             truth.append(None)
             continue
-        speech = voices.setdefault(text, speak(text))
+        speech = voices.setdefault(text, speak(text, voice, speed))
         truth.append((at / RATE, (at + len(speech)) / RATE))
         pieces.append(speech)
         at += len(speech)
         if index == extra_after:
-            filler = np.concatenate([np.zeros(int(0.8 * RATE)), speak(EXTRA)])
+            filler = np.concatenate([np.zeros(int(0.8 * RATE)), speak(EXTRA, voice, speed)])
             pieces.append(filler)
             at += len(filler)
     pieces.append(np.zeros(RATE // 2))

@@ -1,0 +1,154 @@
+"""Forced alignment on recordings generated here, with known true sentence boundaries."""
+
+import os
+import shutil
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+import srt
+
+import recordings
+from captions.align import align_segments, align_texts, speakable, voice_for
+from captions.audio import decode
+from captions.errors import CaptionsError
+from captions.readers.script import read_script
+
+pytestmark = pytest.mark.skipif(not shutil.which("espeak-ng"), reason="espeak-ng is installed by .ci/run")
+
+VARIANTS = {
+    # name: (recording options, mean limit ms, max limit ms)
+    "clean": ({}, 25, 100),
+    "noise13": ({"snr_db": 13}, 30, 150),
+    "intro": ({"intro": 20.0}, 30, 150),
+    "extra": ({"extra_after": 1}, 30, 150),
+    "missing": ({"missing": 2}, 80, 1000),
+}
+
+
+@pytest.fixture(scope="module")
+def folder(tmp_path_factory):
+    return tmp_path_factory.mktemp("audio")
+
+
+def errors_ms(timings, truth):
+    found = [(t, r) for t, r in zip(timings, truth) if r is not None]
+    return np.array([abs(t.start - r[0]) for t, r in found] + [abs(t.end - r[1]) for t, r in found]) * 1000
+
+
+@pytest.mark.parametrize("name", VARIANTS)
+def test_boundary_errors_per_variant(folder, name):
+    options, mean_limit, max_limit = VARIANTS[name]
+    texts, truth = recordings.make(folder / f"{name}.wav", repeats=2, **options)
+    timings, report = align_texts(decode(folder / f"{name}.wav"), texts, "en")
+    errors = errors_ms(timings, truth)
+    assert errors.mean() <= mean_limit and errors.max() <= max_limit, (errors.mean(), errors.max())
+    if name == "missing":
+        assert any("not to be spoken" in s.reason and "I would like" in s.reason for s in report.doubtful)
+    elif name == "extra":
+        lacks = [s for s in report.doubtful if "lacks" in s.reason]
+        extra_start, extra_end = truth[1][1], truth[2][0]
+        assert lacks and lacks[0].start < extra_end and extra_start < lacks[0].end
+    else:
+        assert not report.doubtful
+
+
+def test_a_transcript_of_another_recording_is_refused(folder):
+    recordings.make(folder / "news.wav")
+    other = ["The weather will be sunny in the north with showers later.",
+             "Football results follow after the break, with a report from the stadium.",
+             "Shares fell sharply on the stock market this morning as investors worried.",
+             "A new museum opened in the city centre, with an exhibition on old maps."] * 2
+    with pytest.raises(CaptionsError, match="does not match the audio"):
+        align_texts(decode(folder / "news.wav"), other, "en")
+
+
+JAPANESE = ["岸田総理大臣は四月十日、バイデン大統領と首脳会談を行いました。",
+            "両首脳は防衛と安全保障の協力を強化することで一致しました。",
+            "会談のあと、共同声明を発表しました。",
+            "宇宙の分野では、日本人宇宙飛行士を月面に着陸させる方針で合意しました。"]
+
+
+def test_japanese_transcript_with_kanji(folder):
+    spoken = [speakable(text, "ja") for text in JAPANESE]
+    _, truth = recordings.make(folder / "ja.wav", sentences=spoken, voice="ja", speed=140)
+    segments = read_script("\n".join(JAPANESE))
+    aligned, report = align_segments(segments, decode(folder / "ja.wav"), "ja")
+    starts = [segment.anchors[0][1] for segment in aligned]
+    ends = [segment.anchors[-1][1] for segment in aligned]
+    errors = np.abs(np.array(starts + ends) - np.array([t[0] for t in truth] + [t[1] for t in truth])) * 1000
+    assert errors.mean() <= 60 and errors.max() <= 250, errors
+
+
+def run(*args, env=None):
+    return subprocess.run([sys.executable, "-m", "captions.cli", *map(str, args)], capture_output=True, text=True,
+                          env=env)
+
+
+def test_make_with_audio_from_mp4_keeps_profile_rules(folder, tmp_path):
+    texts, truth = recordings.make(folder / "prog.wav", intro=5.0)
+    media = tmp_path / "prog.mp4"
+    subprocess.run(["ffmpeg", "-v", "error", "-y", "-i", folder / "prog.wav", "-c:a", "aac", media], check=True)
+    script = tmp_path / "prog.txt"
+    script.write_text("\n".join(texts))
+    result = run("make", script, "--audio", media, "--out", tmp_path, "--fps", "25", "--report", "--speakers", "none")
+    assert result.returncode == 0, result.stderr
+    cues = list(srt.parse((tmp_path / "prog.en.srt").read_text()))
+    firsts = [cue for cue in cues if cue.content.split()[0] in {t.split()[0] for t in texts}]
+    assert abs(cues[0].start.total_seconds() - truth[0][0]) < 0.1
+    for previous, cue in zip(cues, cues[1:]):
+        assert (cue.start - previous.end).total_seconds() >= 2 / 25 - 1e-6
+    assert firsts and all(round(c.start.total_seconds() * 25, 3) % 1 == 0 for c in cues)
+    report = (tmp_path / "prog.en.qc.txt").read_text()
+    assert "line-length" not in report and "overlap" not in report and "gap" not in report
+
+
+def test_align_command_restores_shifted_captions(folder, tmp_path):
+    texts, truth = recordings.make(folder / "re.wav")
+    shifted = [srt.Subtitle(n, srt.timedelta(seconds=s + 3), srt.timedelta(seconds=e + 3), text)
+               for n, (text, (s, e)) in enumerate(zip(texts, truth), start=1)]
+    source = tmp_path / "show.srt"
+    source.write_text(srt.compose(shifted))
+    result = run("align", source, "--audio", folder / "re.wav", "--fps", "25")
+    assert result.returncode == 0, result.stderr
+    fixed = list(srt.parse((tmp_path / "show.aligned.srt").read_text()))
+    assert [cue.content for cue in fixed] == texts
+    assert all(abs(cue.start.total_seconds() - t[0]) < 0.1 for cue, t in zip(fixed, truth))
+
+
+@pytest.mark.parametrize("make_media, message", [
+    (lambda p: recordings_silence(p), "silent"),
+    (lambda p: p.write_text("this is not audio"), "cannot decode media"),
+])
+def test_bad_media_is_a_one_line_error_and_writes_nothing(tmp_path, make_media, message):
+    media = tmp_path / "bad.mp4"
+    make_media(media)
+    script = tmp_path / "show.txt"
+    script.write_text("Hello there.\n")
+    result = run("make", script, "--audio", media, "--out", tmp_path / "out")
+    assert result.returncode == 1 and message in result.stderr and len(result.stderr.splitlines()) == 1
+    assert not (tmp_path / "out").exists() or not list((tmp_path / "out").iterdir())
+
+
+def recordings_silence(path):
+    subprocess.run(["ffmpeg", "-v", "error", "-y", "-f", "lavfi", "-i", "anullsrc=r=16000:cl=mono", "-t", "3",
+                    path.with_suffix(".wav")], check=True)
+    path.with_suffix(".wav").rename(path)
+
+
+def test_missing_tools_and_languages(monkeypatch):
+    with pytest.raises(CaptionsError, match="no voice"):
+        voice_for("zz")
+    import captions.align as align_module
+    import captions.audio as audio_module
+
+    align_module._installed_voices.cache_clear()
+    monkeypatch.setattr(align_module.shutil, "which", lambda name: None)
+    with pytest.raises(CaptionsError, match="espeak-ng is not installed"):
+        voice_for("en")
+    align_module._installed_voices.cache_clear()
+    monkeypatch.setattr(audio_module.shutil, "which", lambda name: None)
+    monkeypatch.setitem(sys.modules, "imageio_ffmpeg", None)
+    with pytest.raises(CaptionsError, match="ffmpeg is not installed"):
+        audio_module.ffmpeg_binary()
