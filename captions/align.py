@@ -28,6 +28,7 @@ from .text import sentence_spans, word_tokens
 
 HOP = 0.02  # seconds per feature frame
 WINDOW = 0.025
+GAP = 0.2  # seconds of silence between synthetic sentences
 SEARCH_RADIUS = 60.0  # seconds the coarse pass may stray from the straight line
 SPEECH_WEIGHT = 2.0  # weight of the speech/pause channel against the 12 MFCCs
 VOICES = {"en": ("en-gb", 175), "ja": ("ja", 175), "zh": ("cmn", 175), "zh-Hant": ("yue", 175), "ko": ("ko", 175)}
@@ -114,11 +115,15 @@ def _kakasi():
     return pykakasi.kakasi()
 
 
-def synthesise(texts: list[str], lang: str) -> tuple[list[np.ndarray], int]:
-    """Each text spoken by espeak-ng (in parallel), its own leading and trailing silence trimmed."""
+def synthetic_features(texts: list[str], lang: str) -> tuple[np.ndarray, list[tuple[int, int]]]:
+    """MFCCs of every text spoken by espeak-ng, joined by short gaps, and each text's frame span.
+
+    Each sentence is synthesised and reduced to features in a worker thread, so only features
+    (not hours of synthetic audio) are ever held in memory.
+    """
     voice, speed = voice_for(lang)
 
-    def speak(text: str) -> tuple[np.ndarray, int]:
+    def features_of(text: str) -> np.ndarray:
         done = subprocess.run(["espeak-ng", "-v", voice, "-s", str(speed), "--stdout", speakable(text, lang)],
                               capture_output=True)
         if done.returncode != 0:
@@ -127,11 +132,18 @@ def synthesise(texts: list[str], lang: str) -> tuple[list[np.ndarray], int]:
             rate = reader.getframerate()
             samples = np.frombuffer(reader.readframes(reader.getnframes()), np.int16).astype(np.float32) / 32768
         loud = np.flatnonzero(np.abs(samples) > 10 ** (-50 / 20))
-        return (samples[loud[0] : loud[-1] + 1] if len(loud) else samples[:1]), rate
+        samples = samples[loud[0] : loud[-1] + 1] if len(loud) else np.zeros(int(WINDOW * rate) * 2, np.float32)
+        return mfcc(np.pad(samples, (0, int(WINDOW * rate))), rate)
 
     with ThreadPoolExecutor(max_workers=4) as pool:
-        spoken = list(pool.map(speak, texts))
-    return [samples for samples, _ in spoken], spoken[0][1]
+        spoken = list(pool.map(features_of, texts))
+    gap = mfcc(np.zeros(int(GAP * SAMPLE_RATE), np.float32), SAMPLE_RATE)
+    pieces, bounds, at = [gap], [], len(gap)
+    for features in spoken:
+        bounds.append((at, at + len(features)))
+        pieces += [features, gap]
+        at += len(features) + len(gap)
+    return np.vstack(pieces), bounds
 
 
 # --------------------------------------------------------------------------- features
@@ -149,23 +161,25 @@ def _mel_filters(rate: int, size: int, count: int = 40, low: float = 60.0, high:
 
 
 def mfcc(samples: np.ndarray, rate: int, ceps: int = 13) -> np.ndarray:
-    """MFCCs at HOP spacing in numpy, computed in chunks so memory stays bounded."""
-    x = np.asarray(samples, np.float64)
-    x = x + 1e-5 * np.random.default_rng(0).standard_normal(len(x))  # dither: no log(0)
-    x = np.append(x[0], x[1:] - 0.97 * x[:-1])
+    """MFCCs at HOP spacing in numpy, a block of frames at a time so memory stays near the input's."""
     window = int(round(WINDOW * rate))
     size = 1 << (window - 1).bit_length()
     hop = HOP * rate
-    frames = 1 + max(0, int((len(x) - window) // hop))
+    frames = 1 + max(0, int((len(samples) - window) // hop))
     bank = _mel_filters(rate, size).T
     k = np.arange(bank.shape[1])
     dct = np.cos(np.pi / bank.shape[1] * (k + 0.5)[None, :] * np.arange(ceps)[:, None]) * np.sqrt(2.0 / bank.shape[1])
     dct[0] /= np.sqrt(2)
     hamming = np.hamming(window)
+    rng = np.random.default_rng(0)
     out = np.empty((frames, ceps))
     for first in range(0, frames, 4096):
         starts = np.round(np.arange(first, min(frames, first + 4096)) * hop).astype(np.int64)
-        chunk = x[starts[:, None] + np.arange(window)] * hamming
+        low, high = max(int(starts[0]) - 1, 0), int(starts[-1]) + window
+        block = np.asarray(samples[low:high], np.float64)
+        block = block + 1e-5 * rng.standard_normal(len(block))  # dither: no log(0)
+        emphasised = np.append(block[0], block[1:] - 0.97 * block[:-1])  # pre-emphasis
+        chunk = emphasised[starts[:, None] - low + np.arange(window)] * hamming
         power = np.abs(np.fft.rfft(chunk, size)) ** 2
         out[first : first + len(starts)] = np.log(power @ bank + 1e-10) @ dct.T
     return out
@@ -175,7 +189,11 @@ def speech_mask(samples: np.ndarray, rate: int, frames: int) -> np.ndarray:
     """1 where there is speech-level energy, 0 in pauses, at feature spacing."""
     hop = int(HOP * rate)
     count = min(frames, len(samples) // hop)
-    energy = 10 * np.log10((samples[: count * hop].reshape(count, hop).astype(np.float64) ** 2).mean(1) + 1e-12)
+    energy = np.empty(count)
+    for first in range(0, count, 65536):
+        last = min(count, first + 65536)
+        block = np.asarray(samples[first * hop : last * hop], np.float64).reshape(last - first, hop)
+        energy[first:last] = 10 * np.log10((block**2).mean(1) + 1e-12)
     floor, top = np.percentile(energy, 10), np.percentile(energy, 95)
     mask = (energy > floor + 0.35 * (top - floor)).astype(np.float64)
     return np.pad(mask, (0, frames - count))
@@ -200,21 +218,15 @@ def align_texts(samples: np.ndarray, texts: list[str], lang: str, progress=None)
     """Real start/end (and word starts) of each text in the recording."""
     say = progress or (lambda message: None)
     say(f"synthesising {len(texts)} sentences with espeak-ng")
-    spoken, rate = synthesise(texts, lang)
-    gap = np.zeros(int(0.2 * rate), np.float32)
-    pieces, bounds, at = [gap], [], len(gap)
-    for samples_of_text in spoken:
-        bounds.append((at / rate, (at + len(samples_of_text)) / rate))
-        pieces += [samples_of_text, gap]
-        at += len(samples_of_text) + len(gap)
-    synthetic = np.concatenate(pieces)
+    fake_features, frame_bounds = synthetic_features(texts, lang)
+    bounds = [(start * HOP, end * HOP) for start, end in frame_bounds]
     say(f"matching {len(samples) / SAMPLE_RATE:.0f} s of audio")
     real = _normalise(mfcc(samples, SAMPLE_RATE))
-    fake = _normalise(mfcc(synthetic, rate))
+    fake = _normalise(fake_features)
     real = np.hstack([real, SPEECH_WEIGHT * speech_mask(samples, SAMPLE_RATE, len(real))[:, None]])
     fake_mask = np.zeros(len(fake))
-    for start, end in bounds:
-        fake_mask[int(start / HOP) : int(end / HOP) + 1] = 1.0
+    for start, end in frame_bounds:
+        fake_mask[start:end] = 1.0
     fake = np.hstack([fake, SPEECH_WEIGHT * fake_mask[:, None]])
     rows, cols, costs = dtw.align_features(real, fake, int(SEARCH_RADIUS / HOP))
     baseline = dtw.unrelated_cost(real, fake)
@@ -272,19 +284,18 @@ def align_texts(samples: np.ndarray, texts: list[str], lang: str, progress=None)
     return timings, report
 
 
+def pauses(mask: np.ndarray, shortest: float) -> list[tuple[float, float]]:
+    """(start, end) seconds of every run of quiet frames at least ``shortest`` seconds long."""
+    edges = np.diff(np.concatenate(([1.0], (mask > 0).astype(float), [1.0])))
+    starts, ends = np.flatnonzero(edges == -1), np.flatnonzero(edges == 1)
+    return [(a * HOP, b * HOP) for a, b in zip(starts, ends) if (b - a) * HOP >= shortest]
+
+
 def _trim_at_pause(timing: SentenceTiming, bad_start: float, bad_end: float, mask: np.ndarray) -> None:
     """Cut a poorly matched stretch off a sentence's end or start where a pause separates them."""
-    first, last = int(timing.start / HOP), int(timing.end / HOP)
-    pauses, run_start = [], None
-    for frame in range(first, min(last, len(mask))):
-        if mask[frame] == 0 and run_start is None:
-            run_start = frame
-        elif mask[frame] != 0 and run_start is not None:
-            if (frame - run_start) * HOP >= MIN_PAUSE:
-                pauses.append((run_start * HOP, frame * HOP))
-            run_start = None
-    before = [pause for pause in pauses if pause[1] <= bad_start + HOP * QUALITY_WINDOW / 2]
-    after = [pause for pause in pauses if pause[0] >= bad_end - HOP * QUALITY_WINDOW / 2]
+    pauses_inside = [(a, b) for a, b in pauses(mask, MIN_PAUSE) if a >= timing.start and b <= timing.end]
+    before = [pause for pause in pauses_inside if pause[1] <= bad_start + HOP * QUALITY_WINDOW / 2]
+    after = [pause for pause in pauses_inside if pause[0] >= bad_end - HOP * QUALITY_WINDOW / 2]
     if before and bad_end >= timing.end - 1.0:
         timing.end = before[-1][0]
     elif after and bad_start <= timing.start + 1.0:
