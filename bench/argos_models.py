@@ -59,12 +59,7 @@ def build_random_base(vocab, out_dir, layers=6, d=512, heads=8, ffn=2048, seed=0
         att(l.self_attention, True); att(l.attention, False); ff(l.ffn)
     spec.decoder.projection.weight = r(V, d)
     spec.decoder.projection.bias = np.zeros(V, f32)
-    spec.register_source_vocabulary(vocab)
-    spec.register_target_vocabulary(vocab)
-    spec.validate()
-    spec.optimize(quantization=quantization)
-    os.makedirs(out_dir, exist_ok=True)
-    spec.save(out_dir)
+    tiny_argos.save_spec(spec, vocab, out_dir, quantization)
 
 
 def _varint(n):

@@ -100,6 +100,8 @@ def make(
     except CaptionsError as err:
         _fail(str(err))
     sources = expand_inputs(inputs)
+    if audio and len(sources) > 1:
+        _fail("--audio is the media of one programme: give one transcript with it")
     progress = _Progress(len(sources), quiet)
     outcomes = run_batch(sources, out, options, jobs, progress.advance)
     progress.close()

@@ -145,6 +145,11 @@ def build_copy_transformer(vocab, mapping, out_dir, d_tok=64, d_pos=64,
     dec.projection.bias = np.zeros(V, f32)
 
     spec.config.add_source_eos = True        # copy </s> -> decoding stops
+    save_spec(spec, vocab, out_dir, quantization)
+
+
+def save_spec(spec, vocab, out_dir, quantization=None):
+    """Register the shared vocabulary, validate, quantise and write a CTranslate2 model folder."""
     spec.register_source_vocabulary(vocab)
     spec.register_target_vocabulary(vocab)
     spec.validate()
