@@ -10,6 +10,7 @@ the number of cues -- unlike a greedy wrap, which fills a line and breaks wherev
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 
 from .model import Profile
@@ -248,13 +249,13 @@ def plan_cues(layout: Layout, costs: list[float], sentence_ends: list[bool], pro
         best_cost, best_split = float("inf"), -1
         total_end = prefix[end] - joiner_widths[end - 1]
         sentences = sentence_prefix[end - 1] - sentence_prefix[start]
-        for split in range(start + 1, end):
+        # Splits before the first one whose bottom line fits cannot work: skip them by bisection.
+        first_split = min(max(bisect_left(prefix, total_end - limit, start + 1, end), start + 1), end - 1)
+        for split in range(first_split, end):
             top = prefix[split] - prefix[start] - joiner_widths[split - 1]
             if top > limit and split - start > 1:
                 break  # the top line only grows from here
             bottom = total_end - prefix[split]
-            if bottom > limit and end - split > 1:
-                continue
             cost = costs[split - 1] + _imbalance(top, bottom, limit)
             cost += MID_LINE_SENTENCE * (sentences - sentence_ends[split - 1])
             if cost < best_cost:
@@ -292,24 +293,27 @@ def plan_cues(layout: Layout, costs: list[float], sentence_ends: list[bool], pro
         end_cost = CUE_BREAK_WEIGHT * costs[end - 1] if end < n else 0.0
         if pauses and end < n and pauses[end - 1] >= LONG_PAUSE:
             end_cost = 0.0
+        span_end = prefix[end] - joiner_widths[end - 1]
         for start in range(end - 1, -1, -1):
-            if end - start > 1 and width(start, end) > reach:
+            span = span_end - prefix[start]
+            if end - start > 1 and span > reach:
                 break
-            lines = best_lines(start, end, max_lines)
-            if lines is None:
-                continue
+            if span <= limit or end - start == 1:
+                lines = line_cost(start, end), [start]
+            else:
+                lines = best_lines(start, end, max_lines)
+                if lines is None:
+                    continue
             cost = best_cost[start] + lines[0] + CUE_COST + end_cost
-            if width(start, end) < limit * 0.4 and n > end - start:
+            if span < limit * 0.4 and n > end - start:
                 cost += SHORT_CUE
             cost += PAUSE_INSIDE * (pause_prefix[end - 1] - pause_prefix[start])
-            seconds = (time_prefix[end] - time_prefix[start]) if durations else _reading_time(width(start, end), profile)
+            seconds = (time_prefix[end] - time_prefix[start]) if durations else span / profile.target_cps
             if seconds > profile.max_duration and end - start > 1:
                 cost += OVER_DURATION
             if cost < best_cost[end]:
                 best_cost[end] = cost
                 choice[end] = lines[1]
-        if best_cost[end] == float("inf"):  # nothing fits (cannot happen with single-token fallback)
-            best_cost[end], choice[end] = best_cost[end - 1], [end - 1]
     cues = []
     end = n
     while end > 0:
@@ -325,7 +329,3 @@ def _imbalance(top: float, bottom: float, limit: float) -> float:
     if top > bottom:
         cost += 4 * (top - bottom) / limit
     return cost
-
-
-def _reading_time(width: float, profile: Profile) -> float:
-    return width / profile.target_cps
