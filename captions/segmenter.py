@@ -36,7 +36,7 @@ def tokenize(text: str, profile: Profile) -> list[Token]:
     """Tokens of a segment with sentence ends marked; phrases wider than a line are cut."""
     spans = sentence_spans(text, profile.lang)
     tokens = phrase_tokens(text, profile.lang) if profile.breaker == "phrases" else word_tokens(text)
-    ends = {text[:end].rstrip().__len__() for _, end in spans}
+    ends = {len(text[:end].rstrip()) for _, end in spans}
     marked = []
     for token in tokens:
         token = Token(token.text, token.start, token.end, token.space_after, token.end in ends)
