@@ -133,6 +133,8 @@ def test_whisper_json_with_speakers_and_words():
     ('{"segments": [{"start": "soon", "end": 1, "text": "x"}]}', "not a time"),
     ('{"segments": [{"start": 0, "end": 1, "text": "  "}]}', "no speech text"),
     ('{"segments": [', "not valid JSON"),
+    ('{"segments": [{"start": 2, "end": 1, "text": "x"}]}', "segment 1 ends before it starts"),
+    ('[{"start": 5, "end": 6, "text": "a"}, {"start": 1, "end": 2, "text": "b"}]', "segment 2 starts before segment 1"),
 ])
 def test_json_that_is_not_a_transcript(text, message):
     with pytest.raises(CaptionsError, match=message):

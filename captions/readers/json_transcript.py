@@ -24,6 +24,9 @@ def read_json(text: str, path: str = "", lang: str = "en") -> list[Segment]:
     if not isinstance(items, list):
         raise CaptionsError("JSON is not a timed transcript: expected a 'segments' list", path)
     fragments = [_fragment(item, number, path) for number, item in enumerate(items, start=1)]
+    for number, (previous, fragment) in enumerate(zip(fragments, fragments[1:]), start=2):
+        if fragment.start < previous.start:
+            raise CaptionsError(f"segment {number} starts before segment {number - 1} (out of order)", path)
     fragments = [fragment for fragment in fragments if fragment.text.strip()]
     if not fragments:
         raise CaptionsError("transcript has no speech text", path)
@@ -38,6 +41,8 @@ def _fragment(item: object, number: int, path: str) -> Fragment:
     if missing:
         raise CaptionsError(f"{where} has no {', '.join(missing)}", path)
     start, end = _time(item["start"], where, path), _time(item["end"], where, path)
+    if end < start:
+        raise CaptionsError(f"{where} ends before it starts", path)
     if not isinstance(item["text"], str):
         raise CaptionsError(f"{where}: text is not a string", path)
     words = []
@@ -46,7 +51,7 @@ def _fragment(item: object, number: int, path: str) -> Fragment:
         if isinstance(token, str) and _is_time(word.get("start")) and _is_time(word.get("end")):
             words.append((token, float(word["start"]), float(word["end"])))
     speaker = item.get("speaker")
-    return Fragment(item["text"], start, end, number, str(speaker) if speaker else None, words)
+    return Fragment(item["text"], start, end, 0, str(speaker) if speaker else None, words)  # JSON has no lines
 
 
 def _is_time(value: object) -> bool:
