@@ -106,7 +106,7 @@ def caption_file(source: str | Path, out_dir: str | Path, options: Options) -> R
     """Caption one transcript file into ``out_dir``; raises :class:`CaptionsError` on bad input."""
     source, out_dir = Path(source), Path(out_dir)
     lang = normalise_lang(options.lang)
-    check_options(options)
+    glossary = check_options(options)
     profile = get_profile(options.profile, lang)
     segments = read_file(source, lang, options.encoding, options.headline, options.input_format)
     alignment_notes, doubtful = [], []
@@ -123,23 +123,29 @@ def caption_file(source: str | Path, out_dir: str | Path, options: Options) -> R
     result.languages.append(_write_track(source, out_dir, track, profile, options, doubtful))
     for target in options.to:
         try:
-            result.languages.append(_translated(source, out_dir, segments, track, target, options))
+            result.languages.append(_translated(source, out_dir, segments, track, target, options, glossary))
         except CaptionsError as err:  # one language failing leaves the others
             result.errors.append(f"{err.located(str(source))} [{target}]")
     return result
 
 
-def _aligned(source: Path, segments: list[Segment], lang: str, options: Options):
-    """Segments timed by the audio, the alignment's notes, and its low-confidence stretches."""
+def _progress(source: Path, enabled: bool):
+    """A function that tells the user, on stderr, which long step a file is in (or says nothing)."""
     import sys
 
+    def say(message: str) -> None:
+        if enabled:
+            print(f"{source.name}: {message}", file=sys.stderr, flush=True)
+
+    return say
+
+
+def _aligned(source: Path, segments: list[Segment], lang: str, options: Options):
+    """Segments timed by the audio, the alignment's notes, and its low-confidence stretches."""
     from .align import align_segments
     from .audio import decode
 
-    def say(message: str) -> None:
-        if options.progress:
-            print(f"{source.name}: {message}", file=sys.stderr, flush=True)
-
+    say = _progress(source, options.progress)
     say(f"decoding {options.audio}")
     aligned, report = align_segments(segments, decode(options.audio), lang, say)
     stretches = [(s.start + options.start, s.end + options.start, s.reason) for s in report.doubtful]
@@ -147,8 +153,7 @@ def _aligned(source: Path, segments: list[Segment], lang: str, options: Options)
 
 
 def _translated(source: Path, out_dir: Path, segments: list[Segment], track: Track, target: str,
-                options: Options) -> LanguageResult:
-    from . import glossary
+                options: Options, glossary) -> LanguageResult:
     from .cache import TranslationCache
     from .translate import configure_from_environment, translate_segments
 
@@ -157,7 +162,7 @@ def _translated(source: Path, out_dir: Path, segments: list[Segment], track: Tra
     engine = configure_from_environment()
     if options.device:
         engine = replace(engine, device=options.device)
-    terms = glossary.load(options.glossary).for_lang(lang) if options.glossary else {}
+    terms = glossary.for_lang(lang) if glossary else {}
     cache = TranslationCache() if options.cache else None
     try:
         translated, notes = translate_segments(segments, track.cues, track.lang, lang, engine, terms, cache)
@@ -197,27 +202,26 @@ def report_text(source: Path, profile: Profile, result: LanguageResult) -> str:
     return "\n".join(lines) + "\n"
 
 
-def check_options(options: Options) -> None:
-    """Reject bad options once, before a batch starts, rather than once per file."""
+def check_options(options: Options):
+    """Reject bad options before any work; returns the loaded glossary (or None) for translation."""
     get_profile(options.profile, normalise_lang(options.lang))
     unknown = [fmt for fmt in options.formats if fmt not in WRITERS]
     if unknown or not options.formats:
         raise CaptionsError(f"unknown output format {(unknown or [''])[0]!r} (choose from {', '.join(WRITERS)})")
     for target in options.to:
         get_profile(options.profile, normalise_lang(target))
+    if options.speakers is not None and options.speakers not in SPEAKER_MODES:
+        raise CaptionsError(f"unknown speaker style {options.speakers!r} (choose from {', '.join(SPEAKER_MODES)})")
     if options.glossary:
         from . import glossary
 
-        glossary.load(options.glossary)
-    if options.speakers is not None and options.speakers not in SPEAKER_MODES:
-        raise CaptionsError(f"unknown speaker style {options.speakers!r} (choose from {', '.join(SPEAKER_MODES)})")
+        return glossary.load(options.glossary)
+    return None
 
 
 def realign_file(source: str | Path, audio: str, out_dir: str | None, lang: str, profile_name: str,
                  fps: str | None, encoding: str | None, progress: bool = False) -> tuple[Path, list[str]]:
     """Re-time the cues of a caption file to the audio, text and line breaks kept as they are."""
-    import sys
-
     from .align import align_texts
     from .audio import decode
     from .readers import read_cues
@@ -231,8 +235,8 @@ def realign_file(source: str | Path, audio: str, out_dir: str | None, lang: str,
     cues = read_cues(source, encoding)
     if not cues:
         raise CaptionsError("no cues to align", str(source))
-    say = (lambda message: print(f"{source.name}: {message}", file=sys.stderr, flush=True)) if progress else None
-    timings, report = align_texts(decode(audio), [" ".join(cue.lines) for cue in cues], lang, say)
+    timings, report = align_texts(decode(audio), [" ".join(cue.lines) for cue in cues], lang,
+                                  _progress(source, progress))
     needed = [legible_time(cue.text, profile) for cue in cues]
     frames = apply_frame_rules([(t.start, t.end) for t in timings], profile, rate, None, needed)
     track = Track(lang, [replace(cue, start=start / rate, end=end / rate) for cue, (start, end) in zip(cues, frames)],
