@@ -25,6 +25,7 @@ from .audio import SAMPLE_RATE
 from .errors import CaptionsError
 from .model import Segment
 from .text import sentence_spans, word_tokens
+from .timemap import monotonic_anchors
 
 HOP = 0.02  # seconds per feature frame
 WINDOW = 0.025
@@ -331,14 +332,6 @@ def align_segments(segments: list[Segment], samples: np.ndarray, lang: str,
         points.append((offset, timing.start))
         points += [(offset + char, time) for char, time in timing.words if timing.confident]
         points.append((offset + len(text), timing.end))
-    aligned = []
-    for index, segment in enumerate(segments):
-        points = sorted(anchors.get(index, []))
-        rising: list[tuple[int, float]] = []
-        for offset, time in points:
-            if rising and (offset <= rising[-1][0] or time < rising[-1][1]):
-                continue
-            rising.append((offset, time))
-        aligned.append(Segment(segment.text, segment.speaker, segment.title, segment.kind, segment.line,
-                               segment.paragraph, tuple(rising)))
+    aligned = [Segment(segment.text, segment.speaker, segment.title, segment.kind, segment.line, segment.paragraph,
+                       monotonic_anchors(anchors.get(index, []))) for index, segment in enumerate(segments)]
     return aligned, report

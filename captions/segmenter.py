@@ -7,7 +7,7 @@ turns of two speakers may share a dialog cue, and speaker labels or dashes are a
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from . import linebreak
 from .model import NARRATOR, Profile, Segment
@@ -39,7 +39,7 @@ def tokenize(text: str, profile: Profile) -> list[Token]:
     ends = {len(text[:end].rstrip()) for _, end in spans}
     marked = []
     for token in tokens:
-        token = Token(token.text, token.start, token.end, token.space_after, token.end in ends)
+        token = replace(token, sentence_end=token.end in ends)
         if profile.breaker == "phrases" and display_width(token.text, profile.width_mode) > profile.max_chars_per_line:
             marked.extend(split_long_token(token, profile.max_chars_per_line, profile.width_mode))
         else:

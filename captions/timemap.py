@@ -29,3 +29,23 @@ class TimeMap:
             return times[left]
         share = (offset - offsets[left]) / (offsets[right] - offsets[left])
         return times[left] + share * (times[right] - times[left])
+
+
+def monotonic_anchors(points) -> tuple[tuple[int, float], ...]:
+    """Anchors sorted by offset, one per offset, with times that never go back.
+
+    Readers (ASR word times sometimes go back), the aligner and translation all build anchors
+    from measured or mapped times; this is the one place that makes them usable by :class:`TimeMap`.
+
+    >>> monotonic_anchors([(5, 2.0), (0, 1.0), (5, 2.5), (9, 2.2)])
+    ((0, 1.0), (5, 2.5), (9, 2.5))
+    """
+    result: list[tuple[int, float]] = []
+    for offset, time in sorted(points):
+        if result and time < result[-1][1]:
+            time = result[-1][1]
+        if result and offset == result[-1][0]:
+            result[-1] = (offset, max(time, result[-1][1]))
+            continue
+        result.append((offset, time))
+    return tuple(result)

@@ -21,7 +21,7 @@ from .glossary import protect, restore
 from .model import Cue, Segment
 from .models import installed_packages
 from .text import sentence_spans
-from .timemap import TimeMap
+from .timemap import TimeMap, monotonic_anchors
 
 PIVOTS = ("en",)  # tried first when no direct package exists, as argostranslate does
 BATCH_SIZE = 32
@@ -166,17 +166,8 @@ def translate_segments(segments: list[Segment], cues: list[Cue], source: str, ta
         if text:
             translated.append(Segment(text, terms.get(segment.speaker, segment.speaker),
                                       terms.get(segment.title, segment.title), segment.kind, segment.line,
-                                      segment.paragraph, _rising(points)))
+                                      segment.paragraph, monotonic_anchors(points)))
     return translated, notes
-
-
-def _rising(points: list[tuple[int, float]]) -> tuple[tuple[int, float], ...]:
-    result: list[tuple[int, float]] = []
-    for offset, time in points:
-        if result and time < result[-1][1]:
-            time = result[-1][1]
-        result.append((offset, time))
-    return tuple(result)
 
 
 def configure_from_environment() -> EngineOptions:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from ..errors import CaptionsError
 from ..model import NARRATOR, Segment
+from ..timemap import monotonic_anchors
 
 _LABEL = re.compile(r"^(?:>>\s*)?(?P<name>[A-Z][A-Z .'\-]{0,38}[A-Z.])\s*:\s+(?P<text>.+)$", re.S)
 _BRACKET = re.compile(r"^\[(?P<name>[^\]]{1,60})\]\s*(?P<text>.+)$", re.S)
@@ -118,21 +119,8 @@ def _segment(fragments: list[Fragment], joiner: str, paragraph: int) -> Segment:
         kind="caption",
         line=first.line,
         paragraph=paragraph,
-        anchors=_monotonic(anchors),
+        anchors=monotonic_anchors(anchors),
     )
-
-
-def _monotonic(anchors: list[tuple[int, float]]) -> tuple[tuple[int, float], ...]:
-    """Anchors sorted by offset with times that never go back (ASR word times sometimes do)."""
-    result: list[tuple[int, float]] = []
-    for offset, time in sorted(anchors):
-        if result and time < result[-1][1]:
-            time = result[-1][1]
-        if result and offset == result[-1][0]:
-            result[-1] = (offset, max(time, result[-1][1]))
-            continue
-        result.append((offset, time))
-    return tuple(result)
 
 
 _TAG = re.compile(r"<[^>]*>|\{\\[^}]*\}")
