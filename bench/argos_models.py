@@ -19,7 +19,7 @@ import numpy as np
 import sentencepiece as spm
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
-import tiny_argos  # noqa: E402
+import tiny_argos
 
 
 def build_random_base(vocab, out_dir, layers=6, d=512, heads=8, ffn=2048, seed=0,

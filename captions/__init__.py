@@ -8,10 +8,10 @@ Library use::
 
 __version__ = "0.1.0"
 
-__all__ = ["Options", "caption", "caption_file", "__version__"]
+__all__ = ["Options", "__version__", "caption", "caption_file"]
 
 
-def __getattr__(name: str):
+def __getattr__(name: str) -> object:
     # Keep `import captions` (and so `captions --help`) light: the pipeline loads on first use.
     if name in ("Options", "caption", "caption_file"):
         from . import pipeline

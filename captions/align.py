@@ -9,21 +9,19 @@ words the transcript lacks, lines never spoken) are reported with their times, n
 
 from __future__ import annotations
 
-import io
-import re
-import shutil
-import subprocess
-import wave
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Any
 
 import numpy as np
 
-from . import dtw
+from . import dtw, speech
 from .audio import SAMPLE_RATE
-from .errors import CaptionsError
+from .errors import EngineError, InputError, MediaError
 from .model import Segment
+from .progress import Progress
 from .text import sentence_spans, word_tokens
 from .timemap import monotonic_anchors
 
@@ -79,44 +77,29 @@ def _clock(seconds: float) -> str:
 def voice_for(lang: str) -> tuple[str, int]:
     """The espeak-ng voice and speed for a language, checked against the installed voices."""
     voice, speed = VOICES.get(lang, (lang.split("-")[0], 175))
-    if voice not in _installed_voices():
-        raise CaptionsError(f"espeak-ng has no voice for language {lang!r}: cannot align it")
+    if voice not in speech.voices():
+        raise EngineError(f"espeak-ng has no voice for language {lang!r}: cannot align it")
     return voice, speed
-
-
-@lru_cache(maxsize=1)
-def _installed_voices() -> frozenset[str]:
-    if not shutil.which("espeak-ng"):
-        raise CaptionsError("espeak-ng is not installed (apt-get install espeak-ng): needed to align audio")
-    listing = subprocess.run(["espeak-ng", "--voices"], capture_output=True, text=True).stdout
-    names = set()
-    for line in listing.splitlines()[1:]:
-        columns = line.split()
-        if len(columns) > 1:
-            names.add(columns[1])
-            names.update(re.findall(r"\(([\w-]+) \d+\)", line))  # other languages the voice speaks
-    return frozenset(names)
 
 
 def speakable(text: str, lang: str) -> str:
     """Text espeak-ng can say: Japanese kanji become kana (espeak-ng reads only kana)."""
     if lang != "ja":
         return text
-    try:
-        import pykakasi
-    except ImportError:
-        raise CaptionsError("aligning Japanese needs pykakasi: pip install 'captions[align]'") from None
     return "".join(part["hira"] for part in _kakasi().convert(text))
 
 
 @lru_cache(maxsize=1)
-def _kakasi():
-    import pykakasi
+def _kakasi() -> Any:
+    try:
+        import pykakasi
+    except ImportError:
+        raise EngineError("aligning Japanese needs pykakasi (pip install pykakasi)") from None
+    return pykakasi.kakasi()  # type: ignore[no-untyped-call]
 
-    return pykakasi.kakasi()
 
-
-def synthetic_features(texts: list[str], lang: str) -> tuple[np.ndarray, list[tuple[int, int]]]:
+def synthetic_features(texts: list[str], lang: str,
+                       advance: Callable[[int], None] | None = None) -> tuple[np.ndarray, list[tuple[int, int]]]:
     """MFCCs of every text spoken by espeak-ng, joined by short gaps, and each text's frame span.
 
     Each sentence is synthesised and reduced to features in a worker thread, so only features
@@ -125,18 +108,17 @@ def synthetic_features(texts: list[str], lang: str) -> tuple[np.ndarray, list[tu
     voice, speed = voice_for(lang)
 
     def features_of(text: str) -> np.ndarray:
-        done = subprocess.run(["espeak-ng", "-v", voice, "-s", str(speed), "--stdout", speakable(text, lang)],
-                              capture_output=True)
-        if done.returncode != 0:
-            raise CaptionsError(f"espeak-ng failed: {done.stderr.decode(errors='replace').strip()[:200]}")
-        with wave.open(io.BytesIO(done.stdout)) as reader:
-            rate = reader.getframerate()
-            samples = np.frombuffer(reader.readframes(reader.getnframes()), np.int16).astype(np.float32) / 32768
+        spoken, rate = speech.synthesise(speakable(text, lang), voice, speed)
+        samples = spoken.astype(np.float32) / 32768
         loud = np.flatnonzero(np.abs(samples) > 10 ** (-50 / 20))
         samples = samples[loud[0] : loud[-1] + 1] if len(loud) else np.zeros(int(WINDOW * rate) * 2, np.float32)
-        return mfcc(np.pad(samples, (0, int(WINDOW * rate))), rate)
+        features = mfcc(np.pad(samples, (0, int(WINDOW * rate))), rate)
+        if advance:
+            advance(1)
+        return features
 
-    with ThreadPoolExecutor(max_workers=4) as pool:
+    # Synthesis is serial inside libespeak-ng; the features of one sentence overlap the next's speech.
+    with ThreadPoolExecutor(max_workers=2) as pool:
         spoken = list(pool.map(features_of, texts))
     gap = mfcc(np.zeros(int(GAP * SAMPLE_RATE), np.float32), SAMPLE_RATE)
     pieces, bounds, at = [gap], [], len(gap)
@@ -150,9 +132,10 @@ def synthetic_features(texts: list[str], lang: str) -> tuple[np.ndarray, list[tu
 # --------------------------------------------------------------------------- features
 
 def _mel_filters(rate: int, size: int, count: int = 40, low: float = 60.0, high: float = 7600.0) -> np.ndarray:
-    mel = lambda f: 2595 * np.log10(1 + f / 700.0)  # noqa: E731
-    hertz = lambda m: 700 * (10 ** (m / 2595.0) - 1)  # noqa: E731
-    points = hertz(np.linspace(mel(low), mel(high), count + 2))
+    def mel(hertz: Any) -> Any:
+        return 2595 * np.log10(1 + hertz / 700.0)
+
+    points = 700 * (10 ** (np.linspace(mel(low), mel(high), count + 2) / 2595.0) - 1)
     freqs = np.fft.rfftfreq(size, 1.0 / rate)
     bank = np.zeros((count, len(freqs)))
     for k in range(count):
@@ -163,7 +146,7 @@ def _mel_filters(rate: int, size: int, count: int = 40, low: float = 60.0, high:
 
 def mfcc(samples: np.ndarray, rate: int, ceps: int = 13) -> np.ndarray:
     """MFCCs at HOP spacing in numpy, a block of frames at a time so memory stays near the input's."""
-    window = int(round(WINDOW * rate))
+    window = round(WINDOW * rate)
     size = 1 << (window - 1).bit_length()
     hop = HOP * rate
     frames = 1 + max(0, int((len(samples) - window) // hop))
@@ -202,7 +185,8 @@ def speech_mask(samples: np.ndarray, rate: int, frames: int) -> np.ndarray:
 
 def _normalise(features: np.ndarray) -> np.ndarray:
     features = features[:, 1:]  # c0 is loudness, which differs between any two recordings
-    return (features - features.mean(0)) / (features.std(0) + 1e-8)
+    normalised: np.ndarray = (features - features.mean(0)) / (features.std(0) + 1e-8)
+    return normalised
 
 
 # --------------------------------------------------------------------------- alignment
@@ -215,38 +199,42 @@ class SentenceTiming:
     confident: bool = True
 
 
-def align_texts(samples: np.ndarray, texts: list[str], lang: str, progress=None) -> tuple[list[SentenceTiming], AlignmentReport]:
+def align_texts(samples: np.ndarray, texts: list[str], lang: str,
+                progress: Progress | None = None) -> tuple[list[SentenceTiming], AlignmentReport]:
     """Real start/end (and word starts) of each text in the recording."""
-    say = progress or (lambda message: None)
-    say(f"synthesising {len(texts)} sentences with espeak-ng")
-    fake_features, frame_bounds = synthetic_features(texts, lang)
+    progress = progress or Progress()
+    advance = progress.task("speaking sentences", len(texts))
+    fake_features, frame_bounds = synthetic_features(texts, lang, advance)
+    progress.done(advance)
     bounds = [(start * HOP, end * HOP) for start, end in frame_bounds]
-    say(f"matching {len(samples) / SAMPLE_RATE:.0f} s of audio")
+    advance = progress.task(f"matching {len(samples) / SAMPLE_RATE:.0f} s of audio", 1)
     real = _normalise(mfcc(samples, SAMPLE_RATE))
     fake = _normalise(fake_features)
     real = np.hstack([real, SPEECH_WEIGHT * speech_mask(samples, SAMPLE_RATE, len(real))[:, None]])
     fake_mask = np.zeros(len(fake))
-    for start, end in frame_bounds:
-        fake_mask[start:end] = 1.0
+    for first_frame, end_frame in frame_bounds:
+        fake_mask[first_frame:end_frame] = 1.0
     fake = np.hstack([fake, SPEECH_WEIGHT * fake_mask[:, None]])
     rows, cols, costs = dtw.align_features(real, fake, int(SEARCH_RADIUS / HOP))
     baseline = dtw.unrelated_cost(real, fake)
+    progress.done(advance)
     report = AlignmentReport(len(texts), len(samples) / SAMPLE_RATE, float(costs.mean() / baseline))
     if report.match > NO_MATCH:
-        raise CaptionsError(f"the transcript does not match the audio (match {report.match:.2f}, "
+        raise MediaError(f"the transcript does not match the audio (match {report.match:.2f}, "
                             f"a matching recording scores under {NO_MATCH})")
     offset = (WINDOW - HOP) / 2  # a frame's sound is centred half a window in
 
     def real_time(synthetic_seconds: float, ending: bool) -> float:
-        frame = int(round(synthetic_seconds / HOP))
+        frame = round(synthetic_seconds / HOP)
         if ending:
             index = max(int(np.searchsorted(cols, frame, "left")) - 1, 0)
-            return (rows[index] + 1) * HOP + offset
+            return float((rows[index] + 1) * HOP + offset)
         index = min(int(np.searchsorted(cols, frame, "left")), len(rows) - 1)
-        return rows[index] * HOP + offset
+        return float(rows[index] * HOP + offset)
 
     mask = speech_mask(samples, SAMPLE_RATE, len(real))
-    timings, worst = [], []
+    timings: list[SentenceTiming] = []
+    worst: list[tuple[float, int]] = []
     for text, (start, end) in zip(texts, bounds):
         real_start, real_end = real_time(start, False), real_time(end, True)
         real_end = max(real_end, real_start + HOP)
@@ -315,7 +303,7 @@ def _worst_window(relative_costs: np.ndarray) -> tuple[float, int] | None:
 
 
 def align_segments(segments: list[Segment], samples: np.ndarray, lang: str,
-                   progress=None) -> tuple[list[Segment], AlignmentReport]:
+                   progress: Progress | None = None) -> tuple[list[Segment], AlignmentReport]:
     """Segments anchored to the recording: sentence and word starts tied to real time."""
     texts, owners = [], []
     for index, segment in enumerate(segments):
@@ -324,7 +312,7 @@ def align_segments(segments: list[Segment], samples: np.ndarray, lang: str,
                 texts.append(segment.text[start:end].strip())
                 owners.append((index, start + len(segment.text[start:end]) - len(segment.text[start:end].lstrip())))
     if not texts:
-        raise CaptionsError("transcript has no speech text to align")
+        raise InputError("transcript has no speech text to align")
     timings, report = align_texts(samples, texts, lang, progress)
     anchors: dict[int, list[tuple[int, float]]] = {}
     for text, (index, offset), timing in zip(texts, owners, timings):

@@ -1,7 +1,8 @@
 """Media in: any file ffmpeg reads, decoded to 16 kHz mono float samples.
 
-Uses the system ffmpeg (Debian package) or, for a pip-only install, the static ffmpeg that the
-``imageio-ffmpeg`` wheel carries.
+Uses a system ffmpeg where there is one, or else the static ffmpeg that the ``imageio-ffmpeg``
+wheel carries (a pip-only install). The media path reaches ffmpeg as ``file:/absolute/path`` (a
+name starting with ``-`` is never an option) and ffmpeg's stdin is closed.
 """
 
 from __future__ import annotations
@@ -10,40 +11,50 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from .errors import CaptionsError
+import numpy as np
+
+from .errors import EngineError, MediaError
 
 SAMPLE_RATE = 16000
 SILENCE_RMS = 1e-4  # below this the whole file is silence
 
 
 def ffmpeg_binary() -> str:
+    """The ffmpeg to decode with: the system's first, else imageio-ffmpeg's bundled binary."""
     found = shutil.which("ffmpeg")
     if found:
         return found
     try:
         import imageio_ffmpeg
 
-        return imageio_ffmpeg.get_ffmpeg_exe()
+        return str(imageio_ffmpeg.get_ffmpeg_exe())
     except (ImportError, RuntimeError):
-        raise CaptionsError("ffmpeg is not installed (apt-get install ffmpeg, or pip install imageio-ffmpeg)") from None
+        raise EngineError("ffmpeg is not installed (pip install imageio-ffmpeg, or a system ffmpeg)") from None
 
 
-def decode(path: str | Path):
+def ffmpeg_version() -> str:
+    """The first line ``ffmpeg -version`` prints, for ``captions doctor``."""
+    done = subprocess.run([ffmpeg_binary(), "-version"], capture_output=True, text=True, stdin=subprocess.DEVNULL,
+                          timeout=30)
+    return (done.stdout.splitlines() or ["unknown version"])[0]
+
+
+def decode(path: str | Path) -> np.ndarray:
     """Samples of the media's first audio stream at 16 kHz mono, as float32 numpy."""
-    import numpy as np
-
     path = Path(path)
     if not path.is_file():
-        raise CaptionsError("no such media file", str(path))
-    command = [ffmpeg_binary(), "-nostdin", "-v", "error", "-i", str(path), "-vn", "-ac", "1",
+        raise MediaError("no such media file", str(path))
+    command = [ffmpeg_binary(), "-nostdin", "-v", "error", "-i", f"file:{path.resolve()}", "-vn", "-ac", "1",
                "-ar", str(SAMPLE_RATE), "-f", "f32le", "-"]
-    done = subprocess.run(command, capture_output=True)
+    done = subprocess.run(command, capture_output=True, stdin=subprocess.DEVNULL)
     if done.returncode != 0:
         reason = (done.stderr.decode(errors="replace").strip().splitlines() or ["unknown error"])[-1]
-        raise CaptionsError(f"cannot decode media: {reason}", str(path))
+        raise MediaError(f"cannot decode media: {reason}", str(path))
     samples = np.frombuffer(done.stdout, dtype=np.float32)
     if len(samples) < SAMPLE_RATE // 10:
-        raise CaptionsError("media has no audio (or less than 0.1 s)", str(path))
+        raise MediaError("media has no audio (or less than 0.1 s)", str(path))
+    if not np.isfinite(samples).all():
+        raise MediaError("media holds samples that are not numbers (NaN or infinity)", str(path))
     if float(np.sqrt(np.mean(samples.astype(np.float64) ** 2))) < SILENCE_RMS:
-        raise CaptionsError("media is silent", str(path))
+        raise MediaError("media is silent", str(path))
     return samples

@@ -4,28 +4,61 @@ stops the others; optional parallel processes."""
 from __future__ import annotations
 
 import glob
+import os
 import re
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from .errors import CaptionsError
+from .errors import INTERNAL_EXIT, CaptionsError, InputError
 from .pipeline import Options, Result, caption_file
 from .profiles import LANGUAGES
 
 INPUT_SUFFIXES = (".txt", ".srt", ".vtt", ".json")
-_OUTPUT_NAME = re.compile(r"\.(?:%s)\.(?:srt|vtt|json|qc\.txt)$" % "|".join(re.escape(lang) for lang in LANGUAGES),
+MAX_JOBS = 64  # worker processes, whatever --jobs says (never more than there are files)
+_OUTPUT_NAME = re.compile(r"\.(?:{})\.(?:srt|vtt|json|qc\.txt)$".format("|".join(re.escape(lang) for lang in LANGUAGES)),
                           re.I)
 
 
 @dataclass
 class Outcome:
-    """A file's result, or the one-line error that stopped it."""
+    """A file's result, or the one-line error that stopped it, with the exit code of its class."""
 
     source: str
     result: Result | None = None
     error: str | None = None
+    code: int = 0
+    kind: str = ""
+
+    @property
+    def failed(self) -> bool:
+        return bool(self.error or (self.result and self.result.errors))
+
+    @property
+    def exit_code(self) -> int:
+        """0 when everything was written, else the code of the first failure's class."""
+        if self.error:
+            return self.code
+        if self.result and self.result.errors:
+            return self.result.errors[0].exit_code
+        return 0
+
+    def summary(self) -> dict[str, Any]:
+        """The outcome as plain data, for ``make --json``: one object per file."""
+        summary: dict[str, Any] = {"source": self.source, "ok": not self.failed, "exit_code": self.exit_code}
+        if self.error:
+            summary["error"] = {"kind": self.kind, "message": self.error}
+        if self.result:
+            summary["languages"] = [
+                {"lang": language.lang, "cues": language.cues, "outputs": [str(path) for path in language.outputs],
+                 "errors": sum(issue.severity == "error" for issue in language.issues),
+                 "warnings": sum(issue.severity != "error" for issue in language.issues),
+                 "issues": [issue.as_dict() for issue in language.issues], "notes": language.notes}
+                for language in self.result.languages]
+            summary["failed_languages"] = [{"kind": err.kind, "message": str(err)} for err in self.result.errors]
+        return summary
 
 
 def expand_inputs(arguments: list[str]) -> list[Path | str]:
@@ -37,8 +70,11 @@ def expand_inputs(arguments: list[str]) -> list[Path | str]:
     for argument in arguments:
         path = Path(argument)
         if path.is_dir():
-            inside = sorted(p for p in path.rglob("*") if p.is_file() and _is_input(p))
-            found.extend(inside or [f"{argument}: no transcript files (.txt .srt .vtt .json) in this folder"])
+            inside, unreadable = _walk(path)
+            found.extend(f"{folder}: cannot read this folder: {reason}" for folder, reason in unreadable)
+            if not inside and not unreadable:
+                found.append(f"{argument}: no transcript files (.txt .srt .vtt .json) in this folder")
+            found.extend(inside)
         elif path.exists():
             found.append(path)
         elif any(char in argument for char in "*?["):
@@ -49,6 +85,15 @@ def expand_inputs(arguments: list[str]) -> list[Path | str]:
     return list(dict.fromkeys(found))
 
 
+def _walk(folder: Path) -> tuple[list[Path], list[tuple[str, str]]]:
+    """Input files under a folder, and the sub-folders that could not be read (never skipped silently)."""
+    unreadable: list[tuple[str, str]] = []
+    files = []
+    for root, _, names in os.walk(folder, onerror=lambda err: unreadable.append((str(err.filename), str(err.strerror)))):
+        files += [Path(root) / name for name in names if _is_input(Path(root) / name) and (Path(root) / name).is_file()]
+    return sorted(files), sorted(unreadable)
+
+
 def _is_input(path: Path) -> bool:
     return path.suffix.lower() in INPUT_SUFFIXES and not _OUTPUT_NAME.search(path.name) and not path.name.startswith(".")
 
@@ -56,13 +101,15 @@ def _is_input(path: Path) -> bool:
 def run_one(source: Path | str, out_dir: str | None, options: Options) -> Outcome:
     """Caption one file; every failure becomes a one-line message."""
     if isinstance(source, str):
-        return Outcome(source, error=source if ": " in source else f"{source}: no such file or folder")
+        message = source if ": " in source else f"{source}: no such file or folder"
+        return Outcome(source, error=message, code=InputError.exit_code, kind=InputError.kind)
     try:
         return Outcome(str(source), result=caption_file(source, out_dir or source.parent, options))
     except CaptionsError as err:
-        return Outcome(str(source), error=str(err.located(str(source))))
+        return Outcome(str(source), error=str(err.located(str(source))), code=err.exit_code, kind=err.kind)
     except Exception as err:  # a bug must not stop the rest of an unattended batch
-        return Outcome(str(source), error=f"{source}: internal error: {type(err).__name__}: {err}")
+        return Outcome(str(source), error=f"{source}: internal error: {type(err).__name__}: {err}",
+                       code=INTERNAL_EXIT, kind="internal")
 
 
 def run_batch(sources: list[Path | str], out_dir: str | None, options: Options, jobs: int = 1,
@@ -76,12 +123,28 @@ def run_batch(sources: list[Path | str], out_dir: str | None, options: Options, 
     return [outcomes[index] for index in range(len(sources))]
 
 
-def _outcomes(sources, out_dir, options, jobs) -> Iterator[tuple[int, Outcome]]:
+def _outcomes(sources: list[Path | str], out_dir: str | None, options: Options,
+              jobs: int) -> Iterator[tuple[int, Outcome]]:
     if jobs <= 1 or len(sources) <= 1:
         for index, source in enumerate(sources):
             yield index, run_one(source, out_dir, options)
         return
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
+    workers = min(jobs, len(sources), MAX_JOBS)
+    with ProcessPoolExecutor(max_workers=workers, initializer=_die_with_parent,
+                             initargs=(os.getpid(),)) as pool:
         futures = {pool.submit(run_one, source, out_dir, options): index for index, source in enumerate(sources)}
         for future in as_completed(futures):
             yield futures[future], future.result()
+
+
+def _die_with_parent(parent: int) -> None:
+    """A pool worker ends when its parent dies (kill -9 of ``make -j``), never lingers (Linux)."""
+    import ctypes
+    import signal
+
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(1, int(signal.SIGKILL))  # PR_SET_PDEATHSIG
+    except (AttributeError, OSError):  # not Linux: the pool's own shutdown is all there is
+        pass
+    if os.getppid() != parent:  # the parent died before prctl took effect
+        os._exit(1)

@@ -2,6 +2,8 @@
 
 SQLite in the user cache folder (``$XDG_CACHE_HOME/captions``). The key is the package's name and
 version, the beam size and the exact text sent to the model (glossary placeholders included).
+The cache only ever speeds things up: a corrupt or foreign file is set aside (renamed) and
+rebuilt, an unwritable one is bypassed, and either is said in one note, never an error.
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import os
 import sqlite3
+import time
 from pathlib import Path
 
 
@@ -24,8 +27,13 @@ class TranslationCache:
         path = path or cache_path()
         path.parent.mkdir(parents=True, exist_ok=True)
         self.connection = sqlite3.connect(path, timeout=30)
-        self.connection.execute("PRAGMA journal_mode=WAL")
-        self.connection.execute("CREATE TABLE IF NOT EXISTS translations (key TEXT PRIMARY KEY, text TEXT)")
+        try:
+            self.connection.execute("PRAGMA journal_mode=WAL")
+            self.connection.execute("CREATE TABLE IF NOT EXISTS translations (key TEXT PRIMARY KEY, text TEXT)")
+            self.connection.execute("SELECT key, text FROM translations LIMIT 1").fetchall()
+        except sqlite3.Error:
+            self.connection.close()
+            raise
 
     @staticmethod
     def key(model: str, beam_size: int, text: str) -> str:
@@ -37,7 +45,7 @@ class TranslationCache:
             chunk = keys[start : start + 500]
             rows = self.connection.execute(
                 f"SELECT key, text FROM translations WHERE key IN ({','.join('?' * len(chunk))})", chunk)
-            found.update(rows)
+            found.update((key, text) for key, text in rows if isinstance(text, str))
         return found
 
     def put_many(self, items: dict[str, str]) -> None:
@@ -46,3 +54,39 @@ class TranslationCache:
 
     def close(self) -> None:
         self.connection.close()
+
+
+def open_cache(path: Path | None = None) -> tuple[TranslationCache | None, list[str]]:
+    """The cache, or None when it cannot be used; and a note saying what was done about it."""
+    path = path or cache_path()
+    try:
+        return TranslationCache(path), []
+    except sqlite3.DatabaseError as err:
+        if "readonly" in str(err) or "unable to open" in str(err):
+            return None, [f"translation cache {path} cannot be used ({err}): translating without it"]
+        aside = path.with_name(f"{path.name}.broken-{int(time.time())}")
+        try:
+            path.rename(aside)
+            return TranslationCache(path), [f"translation cache {path} was damaged ({err}): set aside as "
+                                            f"{aside.name} and started again"]
+        except (OSError, sqlite3.Error) as again:
+            return None, [f"translation cache {path} is damaged and cannot be replaced ({again}): "
+                          "translating without it"]
+    except OSError as err:
+        return None, [f"translation cache {path} cannot be used ({err.strerror or err}): translating without it"]
+
+
+def safe_put(cache: TranslationCache, items: dict[str, str]) -> str | None:
+    """Store translations; a cache that fails now (read-only, disk full) costs a note, not the job."""
+    try:
+        cache.put_many(items)
+    except sqlite3.Error as err:
+        return f"translation cache not updated ({err})"
+    return None
+
+
+def safe_get(cache: TranslationCache, keys: list[str]) -> tuple[dict[str, str], str | None]:
+    try:
+        return cache.get_many(keys), None
+    except sqlite3.Error as err:
+        return {}, f"translation cache not read ({err})"

@@ -5,11 +5,15 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Optional
+from typing import TYPE_CHECKING, NoReturn, Optional
 
 import typer
 
 from . import __version__
+from .errors import CaptionsError
+
+if TYPE_CHECKING:
+    from .batch import Outcome
 
 app = typer.Typer(
     add_completion=False,
@@ -37,9 +41,14 @@ def main(
     """Turn broadcast transcripts into timed, standards-compliant caption files."""
 
 
-def _fail(message: str, code: int = 2) -> None:
+def _fail(message: str, code: int = 2) -> NoReturn:
     typer.echo(f"error: {message}", err=True)
     raise typer.Exit(code)
+
+
+def _fail_with(err: CaptionsError, path: str | None = None) -> NoReturn:
+    """One line naming the file, and the exit code of the error's class."""
+    _fail(str(err.located(path)), err.exit_code)
 
 
 @app.command(
@@ -47,7 +56,9 @@ def _fail(message: str, code: int = 2) -> None:
     "  captions make seeds/news.txt --out out\n\n"
     "  captions make 'scripts/*.txt' --out subs --format srt,vtt,json --report\n\n"
     "  captions make news.txt --fps 25 --start 10:00:00:00 --duration 2:35\n\n"
-    "  captions make ja_news.txt --lang ja --encoding cp932",
+    "  captions make ja_news.txt --lang ja --encoding cp932\n\n"
+    "Exit codes: 0 done, 2 bad option/profile/glossary, 3 bad input file, 4 model or engine missing,\n"
+    "5 media unreadable or not this transcript's, 6 output not writable, 1 internal error.",
 )
 def make(
     inputs: list[str] = typer.Argument(..., help="Transcript files, folders or glob patterns."),
@@ -55,33 +66,35 @@ def make(
     lang: str = typer.Option("en", "--lang", "-l", help="Language of the transcript (en, ja, fr, ...)."),
     profile: str = typer.Option("netflix", "--profile", "-p", help="Profile name (see `captions profiles`) or TOML file."),
     fmt: str = typer.Option("srt", "--format", "-f", help="Output formats, comma separated: srt, vtt, json."),
-    fps: Optional[str] = typer.Option(None, help="Frame rate: 23.976, 24, 25, 29.97, 30, 50, 59.94 (default: the profile's)."),
+    fps: Optional[str] = typer.Option(None, help="Frame rate: 23.976, 24, 25, 29.97, 30, 50, 59.94 (default: profile's)."),
     start: str = typer.Option("0", help="Time of the first frame: seconds or SMPTE timecode, e.g. 10:00:00:00."),
     duration: Optional[str] = typer.Option(None, help="Fit untimed input to this programme length, e.g. 2:35."),
-    speakers: Optional[str] = typer.Option(None, help="How speakers show: none, dash, label or colour (default: the profile's)."),
+    speakers: Optional[str] = typer.Option(None, help="How speakers show: none, dash, label, colour (default: profile's)."),
     headline: str = typer.Option("caption", help="The script's headline: caption or skip."),
     encoding: Optional[str] = typer.Option(None, help="Text encoding of the inputs (default: detect UTF-8/16, Shift-JIS)."),
     input_format: Optional[str] = typer.Option(None, "--input-format", help="script, srt, vtt or json (default: detect)."),
-    speaker_pause: float = typer.Option(0.5, help="Extra seconds of silence at a speaker change (untimed input)."),
-    paragraph_pause: float = typer.Option(0.25, help="Extra seconds between paragraphs (untimed input)."),
+    speaker_pause: float = typer.Option(0.5, help="Extra seconds of silence at a speaker change (untimed input, 0-10)."),
+    paragraph_pause: float = typer.Option(0.25, help="Extra seconds between paragraphs (untimed input, 0-10)."),
     report: bool = typer.Option(False, "--report", help="Write the full QC report as NAME.LANG.qc.txt."),
-    jobs: int = typer.Option(1, "--jobs", "-j", min=1, help="Files captioned in parallel processes."),
-    to: Optional[str] = typer.Option(None, "--to", help="Also translate into these languages, comma separated (offline, Argos models)."),
+    jobs: int = typer.Option(1, "--jobs", "-j", min=1, max=1024, help="Files captioned in parallel processes."),
+    to: Optional[str] = typer.Option(None, "--to", help="Also translate into these languages, comma separated (offline)."),
     device: Optional[str] = typer.Option(None, help="Translation device: cpu, cuda or auto (default: cpu)."),
     glossary: Optional[str] = typer.Option(None, help="Glossary for translation: TSV (lang, source, target) or TOML."),
     no_cache: bool = typer.Option(False, "--no-cache", help="Translate every sentence again, ignoring the cache."),
-    audio: Optional[str] = typer.Option(None, "--audio", help="The programme's media (mp4, mov, wav, ...): time cues to the speech."),
+    audio: Optional[str] = typer.Option(None, "--audio", help="The programme's media (mp4, mov, wav): time cues to speech."),
+    max_input_mb: float = typer.Option(50.0, "--max-input-mb", help="Refuse transcripts larger than this (MB)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print errors only."),
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON summary per file on stdout (no other output there)."),
 ) -> None:
     """Caption transcripts: writes OUT/NAME.LANG.srt (and other formats) and prints a QC summary."""
     from .batch import expand_inputs, run_batch
-    from .errors import CaptionsError
-    from .pipeline import Options
+    from .pipeline import Options, check_options
     from .profiles import get_profile, normalise_lang
     from .timecode import parse_fps, parse_time
 
     if headline not in ("caption", "skip"):
         _fail(f"--headline must be caption or skip, not {headline!r}")
+    interactive = sys.stderr.isatty() and not quiet and not as_json
     try:
         profile_rules = get_profile(profile, normalise_lang(lang))
         frame_rate = parse_fps(fps) if fps else profile_rules.fps
@@ -91,63 +104,68 @@ def make(
             duration=parse_time(duration, frame_rate) if duration else None, speaker_pause=speaker_pause,
             paragraph_pause=paragraph_pause, encoding=encoding, input_format=input_format, report=report,
             to=tuple(t.strip() for t in (to or "").split(",") if t.strip()), device=device,
-            glossary=glossary, cache=not no_cache, audio=audio,
-            progress=sys.stderr.isatty() and not quiet and jobs == 1,
+            glossary=glossary, cache=not no_cache, audio=audio, max_input_mb=max_input_mb,
+            progress=interactive and jobs == 1,
         )
-        from .pipeline import check_options
-
         check_options(options)
     except CaptionsError as err:
-        _fail(str(err))
+        _fail_with(err)
     sources = expand_inputs(inputs)
     if audio and len(sources) > 1:
         _fail("--audio is the media of one programme: give one transcript with it")
-    progress = _Progress(len(sources), quiet)
-    outcomes = run_batch(sources, out, options, jobs, progress.advance)
-    progress.close()
-    failed = [outcome for outcome in outcomes if outcome.error or outcome.result.errors]
-    if len(sources) > 1 and not quiet:
+    printer = _Printer(len(sources), quiet, as_json, interactive)
+    try:
+        outcomes = run_batch(sources, out, options, jobs, printer.advance)
+    finally:
+        printer.close()
+    failed = [outcome for outcome in outcomes if outcome.failed]
+    if len(sources) > 1 and not quiet and not as_json:
         typer.echo(f"{len(sources) - len(failed)} of {len(sources)} files captioned", err=bool(failed))
-    raise typer.Exit(1 if failed else 0)
+    raise typer.Exit(failed[0].exit_code if failed else 0)
 
 
-class _Progress:
-    """One line per file; on a terminal, a progress bar for batches as well."""
+class _Printer:
+    """What ``make`` tells the user per file: lines (or JSON), errors on stderr, a batch bar on a terminal."""
 
-    def __init__(self, total: int, quiet: bool):
-        self.quiet, self.bar = quiet, None
-        if total > 1 and sys.stderr.isatty() and not quiet:
-            from rich.progress import Progress
+    def __init__(self, total: int, quiet: bool, as_json: bool, interactive: bool):
+        from .progress import Progress
 
-            self.bar = Progress(transient=True)
-            self.bar.start()
-            self.task = self.bar.add_task("captioning", total=total)
+        self.quiet, self.as_json = quiet, as_json
+        self.progress = Progress(interactive)
+        self.advance_bar = self.progress.task("files", total) if total > 1 else None
 
-    def advance(self, outcome) -> None:
+    def advance(self, outcome: Outcome) -> None:
+        if self.advance_bar:
+            self.advance_bar(1)
+        if self.as_json:
+            typer.echo(json.dumps(outcome.summary(), ensure_ascii=False))
+        if outcome.error:
+            self._say(f"error: {outcome.error}", err=True)
+            return
+        assert outcome.result is not None
+        for error in outcome.result.errors:
+            self._say(f"error: {error}", err=True)
+        if self.quiet or self.as_json:
+            return
         from .qc import summary
 
-        if self.bar:
-            self.bar.advance(self.task)
-        if outcome.error:
-            (self.bar.console.print if self.bar else lambda m: typer.echo(m, err=True))(f"error: {outcome.error}")
-            return
-        if self.quiet:
-            return
         lines = []
         for language in outcome.result.languages:
             outputs = ", ".join(str(path) for path in language.outputs)
             lines.append(f"{outcome.source} -> {outputs} ({language.cues} cues; QC: {summary(language.issues)})")
             lines += [f"  note: {note}" for note in language.notes]
-        for error in outcome.result.errors:
-            typer.echo(f"error: {error}", err=True)
-        if self.bar:
-            self.bar.console.print("\n".join(lines), markup=False, highlight=False)
+        self._say("\n".join(lines), err=False)
+
+    def _say(self, message: str, err: bool) -> None:
+        if self.progress.enabled:
+            self.progress.print(message)
         else:
-            typer.echo("\n".join(lines))
+            typer.echo(message, err=err)
 
     def close(self) -> None:
-        if self.bar:
-            self.bar.stop()
+        from .progress import stop
+
+        stop()
 
 
 @app.command(epilog="Example:\n\n  captions check show.ja.srt --profile netflix --lang ja --json")
@@ -162,7 +180,6 @@ def check(
 ) -> None:
     """Check a caption file against a profile; exit 1 when a rule is broken."""
     from . import qc
-    from .errors import CaptionsError
     from .profiles import get_profile
     from .readers import read_cues
     from .timecode import parse_fps
@@ -172,7 +189,7 @@ def check(
         cues = read_cues(file, encoding)
         issues = qc.check(cues, rules, parse_fps(fps) if fps else rules.fps)
     except CaptionsError as err:
-        _fail(str(err.located(str(file))), 1)
+        _fail_with(err, str(file))
     errors = [issue for issue in issues if issue.severity == qc.ERROR or strict]
     if as_json:
         typer.echo(json.dumps({"file": str(file), "profile": rules.name, "lang": rules.lang, "cues": len(cues),
@@ -189,7 +206,8 @@ def profiles() -> None:
     """List the built-in profiles and their rules per language."""
     from .profiles import listing
 
-    header = f"{'#':>2}  {'profile':<13}{'lang':<8}{'chars':>6}{'lines':>6}{'speed':>10}{'min s':>7}{'max s':>6}{'gap':>5}{'fps':>8}"
+    header = (f"{'#':>2}  {'profile':<13}{'lang':<8}{'chars':>6}{'lines':>6}{'speed':>10}{'min s':>7}{'max s':>6}"
+              f"{'gap':>5}{'fps':>8}")
     typer.echo(header)
     for number, rule in enumerate(listing(), start=1):
         speed = f"{rule.max_wpm:g} wpm" if rule.max_wpm else f"{rule.max_cps:g} cps"
@@ -210,17 +228,32 @@ def align(
     encoding: Optional[str] = typer.Option(None, help="Text encoding (default: detect)."),
 ) -> None:
     """Re-time an existing caption file to the audio, keeping its text: writes NAME.aligned.srt/.vtt."""
-    from .errors import CaptionsError
     from .pipeline import realign_file
 
     try:
         path, notes = realign_file(captions_file, audio, out, lang, profile, fps, encoding,
                                    progress=sys.stderr.isatty())
     except CaptionsError as err:
-        _fail(str(err.located(str(captions_file))), 1)
+        _fail_with(err, str(captions_file))
+    finally:
+        from .progress import stop
+
+        stop()
     typer.echo(f"{captions_file} -> {path}")
     for note in notes:
         typer.echo(f"  note: {note}")
+
+
+@app.command()
+def doctor() -> None:
+    """List every engine, model folder and version captions would use, and what is missing."""
+    from .doctor import report
+
+    problems = 0
+    for name, value, ok in report():
+        problems += not ok
+        typer.echo(f"{name:<22} {value}" if ok else f"{name:<22} MISSING: {value}")
+    raise typer.Exit(4 if problems else 0)
 
 
 models_app = typer.Typer(help="Translation models (Argos Translate packages): list, install, remove.",
@@ -233,7 +266,6 @@ def models_list(
     available: bool = typer.Option(False, "--available", help="List the online index instead (needs the network)."),
 ) -> None:
     """List installed translation models."""
-    from .errors import CaptionsError
     from .models import available_packages, installed_packages, packages_dir
 
     try:
@@ -247,14 +279,13 @@ def models_list(
         if not packages:
             typer.echo(f"no models installed in {packages_dir()}")
     except CaptionsError as err:
-        _fail(str(err), 1)
+        _fail_with(err)
 
 
 @models_app.command("install", epilog="Examples:\n\n  captions models install en ja\n\n"
                     "  captions models install translate-en_ja-1_1.argosmodel")
 def models_install(args: list[str] = typer.Argument(..., help="FROM TO (download) or .argosmodel files (offline).")) -> None:
     """Install a model from the online index (FROM TO) or from .argosmodel files."""
-    from .errors import CaptionsError
     from .models import install_file, install_pair
 
     try:
@@ -264,20 +295,19 @@ def models_install(args: list[str] = typer.Argument(..., help="FROM TO (download
         for arg in args:
             typer.echo(f"installed {install_file(arg)}")
     except CaptionsError as err:
-        _fail(str(err), 1)
+        _fail_with(err)
 
 
 @models_app.command("remove")
 def models_remove(source: str, target: str) -> None:
     """Remove the installed model for a language pair."""
-    from .errors import CaptionsError
     from .models import remove_pair
 
     try:
         for path in remove_pair(source, target):
             typer.echo(f"removed {path}")
     except CaptionsError as err:
-        _fail(str(err), 1)
+        _fail_with(err)
 
 
 if __name__ == "__main__":

@@ -17,7 +17,8 @@ def pool(features: np.ndarray, factor: int = POOL) -> np.ndarray:
     """Average consecutive frames, ``factor`` at a time (the last group may be shorter)."""
     count = -(-len(features) // factor)
     padded = np.concatenate([features, np.repeat(features[-1:], count * factor - len(features), axis=0)])
-    return padded.reshape(count, factor, -1).mean(axis=1)
+    pooled: np.ndarray = padded.reshape(count, factor, -1).mean(axis=1)
+    return pooled
 
 
 def diagonal_band(n: int, m: int, radius: int) -> tuple[np.ndarray, np.ndarray]:
@@ -28,7 +29,8 @@ def diagonal_band(n: int, m: int, radius: int) -> tuple[np.ndarray, np.ndarray]:
     return np.clip(centre - radius, 0, m - 1), np.clip(centre + radius, 0, m - 1)
 
 
-def band_from_path(rows: np.ndarray, cols: np.ndarray, n: int, m: int, factor: int, radius: int):
+def band_from_path(rows: np.ndarray, cols: np.ndarray, n: int, m: int, factor: int,
+                   radius: int) -> tuple[np.ndarray, np.ndarray]:
     """The fine band around a coarse path: every fine row sees its coarse cells' columns +- radius."""
     low = np.full(-(-n // factor), m, np.int64)
     high = np.zeros(-(-n // factor), np.int64)
@@ -57,11 +59,11 @@ def dtw(X: np.ndarray, Y: np.ndarray, lo: np.ndarray, hi: np.ndarray,
     back = np.zeros(int(offsets[-1]), np.uint8)  # 0 left, 1 diagonal, 2 up, 3 start
     yy = (Y * Y).sum(1)
     xx = (X * X).sum(1)
-    prev, prev_lo, prev_hi = None, 0, -1
+    prev, prev_lo, prev_hi = np.zeros(0), 0, -1
     for i in range(n):
-        l, h = int(lo[i]), int(hi[i])
-        c = np.sqrt(np.maximum(xx[i] + yy[l : h + 1] - 2.0 * (Y[l : h + 1] @ X[i]), 0.0))
-        w = h - l + 1
+        low, h = int(lo[i]), int(hi[i])
+        c = np.sqrt(np.maximum(xx[i] + yy[low : h + 1] - 2.0 * (Y[low : h + 1] @ X[i]), 0.0))
+        w = h - low + 1
         if i == 0:
             A = np.full(w, np.inf)
             A[0] = c[0]
@@ -69,28 +71,28 @@ def dtw(X: np.ndarray, Y: np.ndarray, lo: np.ndarray, hi: np.ndarray,
         else:
             up = np.full(w, np.inf)
             diagonal = np.full(w, np.inf)
-            a, b = max(l, prev_lo), min(h, prev_hi)
+            a, b = max(low, prev_lo), min(h, prev_hi)
             if a <= b:
-                up[a - l : b - l + 1] = prev[a - prev_lo : b - prev_lo + 1]
-            a, b = max(l, prev_lo + 1), min(h, prev_hi + 1)
+                up[a - low : b - low + 1] = prev[a - prev_lo : b - prev_lo + 1]
+            a, b = max(low, prev_lo + 1), min(h, prev_hi + 1)
             if a <= b:
-                diagonal[a - l : b - l + 1] = prev[a - 1 - prev_lo : b - prev_lo]
+                diagonal[a - low : b - low + 1] = prev[a - 1 - prev_lo : b - prev_lo]
             from_diagonal = diagonal <= up
             A = c + np.where(from_diagonal, diagonal, up)
-        fresh = skip is not None and l == 0 and i > 0 and c[0] + skip * i < A[0]
-        if fresh:
+        fresh = skip is not None and low == 0 and i > 0 and c[0] + skip * i < A[0]
+        if fresh and skip is not None:
             A[0] = c[0] + skip * i
         C = np.cumsum(c)
         T = A - C
         M = np.minimum.accumulate(T)
         prev = C + M
-        from_a = T <= np.concatenate(([np.inf], M[:-1]))
+        from_a = np.concatenate(([np.inf], M[:-1])) >= T
         back[offsets[i] : offsets[i] + w] = np.where(from_a, np.where(from_diagonal, 1, 2), 0)
         if fresh and from_a[0]:
             back[offsets[i]] = 3
         if h == m - 1:
             end_costs[i] = prev[-1] + (skip or 0.0) * (n - 1 - i) if skip is not None or i == n - 1 else np.inf
-        prev_lo, prev_hi = l, h
+        prev_lo, prev_hi = low, h
     i, j = int(np.argmin(end_costs)), m - 1
     rows, cols = [i], [j]
     while i > 0 or j > 0:

@@ -1,10 +1,29 @@
-"""One exception type whose message names the file and the place the input went wrong."""
+"""User-facing errors: one line naming the file and place, and a class a batch script can tell apart.
+
+Each class has its own exit code (``captions make`` exits with the code of the first failed file):
+
+=====  ===============  ====================================================================
+code   class            meaning
+=====  ===============  ====================================================================
+1      (QC)             ``captions check`` found rule breaks; or an unexpected internal error
+2      OptionError      a bad option, profile, glossary or environment setting
+3      InputError       a transcript or caption file that cannot be read
+4      ModelError       a translation model or an engine (espeak-ng, ffmpeg) missing or broken
+5      MediaError       media that cannot be decoded or does not match the transcript
+6      OutputError      an output that cannot be written
+=====  ===============  ====================================================================
+"""
 
 from __future__ import annotations
+
+INTERNAL_EXIT = 1
 
 
 class CaptionsError(Exception):
     """A user-facing error: printed as one line, never as a traceback."""
+
+    exit_code = 3
+    kind = "input"
 
     def __init__(self, message: str, path: str | None = None, line: int | None = None):
         super().__init__(message)
@@ -13,11 +32,49 @@ class CaptionsError(Exception):
         self.line = line
 
     def located(self, path: str | None = None, line: int | None = None) -> CaptionsError:
-        """The same error with a file (and line) filled in where it was not known yet."""
-        return CaptionsError(self.message, self.path or path, self.line or line)
+        """The same error (same class) with a file (and line) filled in where it was not known yet."""
+        return type(self)(self.message, self.path or path, self.line or line)
 
     def __str__(self) -> str:
         where = self.path or ""
         if self.line:
             where = f"{where}:{self.line}" if where else f"line {self.line}"
         return f"{where}: {self.message}" if where else self.message
+
+
+class InputError(CaptionsError):
+    """A transcript or caption file that is unreadable, malformed, too large or not a file."""
+
+
+class OptionError(CaptionsError):
+    """An option, profile field, glossary line or environment variable out of its range."""
+
+    exit_code = 2
+    kind = "option"
+
+
+class ModelError(CaptionsError):
+    """A translation model missing or broken, or a bad package to install."""
+
+    exit_code = 4
+    kind = "model"
+
+
+class EngineError(ModelError):
+    """An engine the job needs (espeak-ng, ffmpeg) is missing or failed."""
+
+    kind = "engine"
+
+
+class MediaError(CaptionsError):
+    """Media that cannot be decoded, is silent or broken, or is not the transcript's recording."""
+
+    exit_code = 5
+    kind = "media"
+
+
+class OutputError(CaptionsError):
+    """An output folder or file that cannot be written (or would overwrite an input)."""
+
+    exit_code = 6
+    kind = "output"

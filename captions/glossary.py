@@ -14,9 +14,10 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import CaptionsError
+from .errors import OptionError
 from .profiles import normalise_lang
 
+MAX_BYTES = 200_000_000
 KEEP = "="  # a target of "=" (or nothing) keeps the source term as it is
 ALL = "*"
 
@@ -37,11 +38,13 @@ def load(path: str | Path) -> Glossary:
     """A glossary from TSV (``lang<TAB>source<TAB>target`` per line) or TOML (``[lang]`` tables)."""
     path = Path(path)
     try:
+        if not path.is_file() or path.stat().st_size > MAX_BYTES:
+            raise OptionError(f"not a glossary file (a regular file under {MAX_BYTES // 1_000_000} MB)", str(path))
         text = path.read_text(encoding="utf-8-sig")
     except OSError as err:
-        raise CaptionsError(f"cannot read glossary: {err.strerror}", str(path)) from None
+        raise OptionError(f"cannot read glossary: {err.strerror}", str(path)) from None
     except UnicodeDecodeError:
-        raise CaptionsError("glossary is not UTF-8 text", str(path)) from None
+        raise OptionError("glossary is not UTF-8 text", str(path)) from None
     if path.suffix.lower() == ".toml":
         return _from_toml(text, path)
     return _from_tsv(text, path)
@@ -54,7 +57,8 @@ def _from_tsv(text: str, path: Path) -> Glossary:
             continue
         columns = line.split("\t")
         if len(columns) not in (2, 3) or not columns[1].strip():
-            raise CaptionsError("expected 'language<TAB>source term<TAB>target term'", str(path), number)
+            raise OptionError("expected 'language<TAB>source term<TAB>target term' (the source term is empty "
+                              "or the line has the wrong number of columns)", str(path), number)
         lang = columns[0].strip()
         lang = ALL if lang == ALL else _lang(lang, path, number)
         glossary.terms.setdefault(lang, {})[columns[1].strip()] = columns[2].strip() if len(columns) == 3 else ""
@@ -65,11 +69,13 @@ def _from_toml(text: str, path: Path) -> Glossary:
     try:
         document = tomllib.loads(text)
     except tomllib.TOMLDecodeError as err:
-        raise CaptionsError(f"not valid TOML: {err}", str(path)) from None
+        raise OptionError(f"not valid TOML: {err}", str(path)) from None
     glossary = Glossary()
     for lang, table in document.items():
         if not isinstance(table, dict) or not all(isinstance(v, str) for v in table.values()):
-            raise CaptionsError(f"[{lang}] must map source terms to target strings", str(path))
+            raise OptionError(f"[{lang}] must map source terms to target strings", str(path))
+        if any(not key.strip() for key in table):
+            raise OptionError(f"[{lang}] has an empty source term", str(path))
         glossary.terms[ALL if lang in (ALL, "all") else _lang(lang, path, None)] = dict(table)
     return glossary
 
@@ -77,42 +83,75 @@ def _from_toml(text: str, path: Path) -> Glossary:
 def _lang(code: str, path: Path, line: int | None) -> str:
     try:
         return normalise_lang(code)
-    except CaptionsError as err:
-        raise CaptionsError(err.message, str(path), line) from None
+    except OptionError as err:
+        raise OptionError(err.message, str(path), line) from None
 
 
-def protect(sentence: str, terms: dict[str, str]) -> tuple[str, dict[str, str]]:
-    """Replace glossary terms by numeric placeholders; returns the text and placeholder -> target.
+class TermMatcher:
+    """Finds glossary terms in one pass and swaps them for placeholders and back, unambiguously.
 
-    >>> protect("Kishida Fumio met Joe Biden in 2024.", {"Kishida Fumio": "岸田文雄"})
-    ('7001 met Joe Biden in 2024.', {'7001': '岸田文雄'})
+    Matching looks up each word start against the distinct term lengths (dictionary lookups, no
+    regex of a 200,000-term alternation). Replacement builds new text from the original in one pass,
+    so a target term that looks like a placeholder (or another term) is never replaced again.
     """
-    placeholders: dict[str, str] = {}
-    if not terms:
-        return sentence, placeholders
-    number = 7001
-    for source in sorted(terms, key=len, reverse=True):
-        pattern = re.compile(rf"(?<!\w){re.escape(source)}(?!\w)")
-        while pattern.search(sentence):
+
+    def __init__(self, terms: dict[str, str]):
+        self.terms = {source: target for source, target in terms.items() if source.strip()}
+        self._lengths = sorted({len(source) for source in self.terms}, reverse=True)
+
+    def find(self, text: str) -> list[tuple[int, int, str]]:
+        """(start, end, source term) of every longest whole-word match, left to right.
+
+        >>> TermMatcher({"Joe": "x", "Joe Biden": "y"}).find("Joe Biden met Joe.")
+        [(0, 9, 'Joe Biden'), (14, 17, 'Joe')]
+        """
+        found, at = [], 0
+        while at < len(text) and self._lengths:
+            if at == 0 or not _is_word(text[at - 1]):
+                for length in self._lengths:
+                    candidate = text[at : at + length]
+                    if candidate in self.terms and (at + length == len(text) or not _is_word(text[at + length])):
+                        found.append((at, at + length, candidate))
+                        at += length - 1
+                        break
+            at += 1
+        return found
+
+    def protect(self, sentence: str) -> tuple[str, dict[str, str]]:
+        """The sentence with numeric placeholders for terms, and placeholder -> target term.
+
+        >>> TermMatcher({"Kishida Fumio": "岸田文雄"}).protect("Kishida Fumio met Joe Biden in 2024.")
+        ('7001 met Joe Biden in 2024.', {'7001': '岸田文雄'})
+        """
+        placeholders: dict[str, str] = {}
+        pieces, last, number = [], 0, 7001
+        for start, end, source in self.find(sentence):
             while str(number) in sentence:
                 number += 1
-            sentence = pattern.sub(str(number), sentence, count=1)
-            placeholders[str(number)] = terms[source]
-            number += 1
-    return sentence, placeholders
+            pieces += [sentence[last:start], str(number)]
+            placeholders[str(number)] = self.terms[source]
+            last, number = end, number + 1
+        return "".join(pieces) + sentence[last:], placeholders
+
+    @staticmethod
+    def restore(translated: str, placeholders: dict[str, str]) -> tuple[str, list[str]]:
+        """Target terms where the placeholders came out; and the terms the model dropped.
+
+        >>> TermMatcher.restore("7001は 7002と会談した", {"7001": "7002", "7002": "バイデン"})
+        ('7002は バイデンと会談した', [])
+        """
+        if not placeholders:
+            return translated, []
+        pattern = re.compile(r"(?<!\d)({})(?!\d)".format("|".join(map(re.escape, placeholders))))
+        seen: set[str] = set()
+
+        def swap(match: re.Match[str]) -> str:
+            seen.add(match[1])
+            return placeholders[match[1]]
+
+        restored = pattern.sub(swap, translated)
+        return restored, [target for placeholder, target in placeholders.items() if placeholder not in seen]
 
 
-def restore(translated: str, placeholders: dict[str, str]) -> tuple[str, list[str]]:
-    """Put target terms where the placeholders came out; returns the text and the terms lost.
-
-    >>> restore("7001は バイデン氏と会談した", {"7001": "岸田文雄"})
-    ('岸田文雄は バイデン氏と会談した', [])
-    """
-    lost = []
-    for placeholder, target in placeholders.items():
-        pattern = re.compile(rf"(?<!\d){placeholder}(?!\d)")
-        if pattern.search(translated):
-            translated = pattern.sub(target, translated)
-        else:
-            lost.append(target)
-    return translated, lost
+def _is_word(char: str) -> bool:
+    return char.isalnum() or char == "_"

@@ -150,7 +150,9 @@ def weak_cost(left: str, right: str, classes: dict[str, frozenset[str]] | None) 
     return cost
 
 
-_ABBREVIATIONS = frozenset("mr mrs ms dr prof st gen sen rep gov lt col sgt capt jr sr vs no".split())
+_ABBREVIATIONS = frozenset(
+    "mr mrs ms dr prof st gen sen rep gov lt col sgt capt jr sr vs no".split()
+)
 
 
 def _ends_sentence(word: str) -> bool:
@@ -301,9 +303,10 @@ def plan_cues(layout: Layout, costs: list[float], sentence_ends: list[bool], pro
             if span <= limit or end - start == 1:
                 lines = line_cost(start, end), [start]
             else:
-                lines = best_lines(start, end, max_lines)
-                if lines is None:
+                found = best_lines(start, end, max_lines)
+                if found is None:
                     continue
+                lines = found
             cost = best_cost[start] + lines[0] + CUE_COST + end_cost
             if span < limit * 0.4 and n > end - start:
                 cost += SHORT_CUE

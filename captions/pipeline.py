@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from . import qc
-from .errors import CaptionsError
+from .errors import CaptionsError, InputError, OptionError, OutputError
+from .glossary import Glossary
 from .model import NARRATOR, Profile, Segment, Speaker, Track
-from .profiles import get_profile, normalise_lang
+from .profiles import check_fps, get_profile, normalise_lang
+from .progress import Progress
 from .readers import read_file
 from .segmenter import SPEAKER_MODES, segment_cues
 from .timing import TimingOptions, time_cues
 from .writers import WRITERS, write_atomic
 
+DEVICES = ("cpu", "cuda", "auto")
+MAX_INPUT_MB_LIMIT = 4096
 COLOURS = ("white", "yellow", "cyan", "green")  # BBC order; the narrator keeps white
 
 
@@ -39,7 +44,8 @@ class Options:
     glossary: str | None = None  # TSV or TOML file of terms for translation
     cache: bool = True  # reuse earlier translations of unchanged sentences
     audio: str | None = None  # the programme's media: time the cues by forced alignment to it
-    progress: bool = False  # say on stderr what a long step is doing
+    progress: bool = False  # show progress bars on the terminal for long steps
+    max_input_mb: float = 50.0  # larger inputs are refused (a transcript is never this big)
 
 
 @dataclass
@@ -59,7 +65,7 @@ class Result:
 
     source: str
     languages: list[LanguageResult] = field(default_factory=list)
-    errors: list[str] = field(default_factory=list)
+    errors: list[CaptionsError] = field(default_factory=list)  # languages that failed
 
     @property
     def outputs(self) -> list[Path]:
@@ -103,69 +109,90 @@ def output_path(source: Path, out_dir: Path, lang: str, fmt: str) -> Path:
 
 
 def caption_file(source: str | Path, out_dir: str | Path, options: Options) -> Result:
-    """Caption one transcript file into ``out_dir``; raises :class:`CaptionsError` on bad input."""
+    """Caption one transcript file into ``out_dir``; raises :class:`CaptionsError` on bad input.
+
+    Every output of the file is made (and checked against the inputs) before any is written.
+    """
     source, out_dir = Path(source), Path(out_dir)
     lang = normalise_lang(options.lang)
     glossary = check_options(options)
+    languages = [lang, *(normalise_lang(target) for target in options.to)]
+    planned = {language: _planned_paths(source, out_dir, language, options) for language in languages}
+    _refuse_overwriting_inputs(source, options, [path for paths in planned.values() for path in paths.values()])
     profile = get_profile(options.profile, lang)
-    segments = read_file(source, lang, options.encoding, options.headline, options.input_format)
-    alignment_notes, doubtful = [], []
+    segments = read_file(source, lang, options.encoding, options.headline, options.input_format,
+                         int(options.max_input_mb * 1e6))
+    progress = Progress(options.progress, f"{source.name}: ")
+    alignment_notes: list[str] = []
+    doubtful: list[tuple[float, float, str]] = []
     if options.audio:
-        segments, alignment_notes, doubtful = _aligned(source, segments, lang, options)
-    if not out_dir.is_dir():
-        try:
-            out_dir.mkdir(parents=True, exist_ok=True)
-        except OSError as err:
-            raise CaptionsError(f"cannot create output folder: {err.strerror}", str(out_dir)) from None
+        segments, alignment_notes, doubtful = _aligned(segments, lang, options, progress)
     track = caption(segments, profile, options)
     track.notes[:0] = alignment_notes
     result = Result(str(source))
-    result.languages.append(_write_track(source, out_dir, track, profile, options, doubtful))
+    made = [_rendered(source, track, profile, options, planned[lang], doubtful)]
     for target in options.to:
         try:
-            result.languages.append(_translated(source, out_dir, segments, track, target, options, glossary))
+            made.append(_translated(source, segments, track, target, options, glossary, planned, progress))
         except CaptionsError as err:  # one language failing leaves the others
-            result.errors.append(f"{err.located(str(source))} [{target}]")
+            located = err.located(str(source))
+            located.message += f" [{target}]"
+            result.errors.append(located)
+    _make_folder(out_dir)
+    for language, texts in made:
+        for path, text in texts.items():
+            write_atomic(path, text)
+            language.outputs.append(path)
+        result.languages.append(language)
     return result
 
 
-def _progress(source: Path, enabled: bool):
-    """A function that tells the user, on stderr, which long step a file is in (or says nothing)."""
-    import sys
-
-    def say(message: str) -> None:
-        if enabled:
-            print(f"{source.name}: {message}", file=sys.stderr, flush=True)
-
-    return say
+def _planned_paths(source: Path, out_dir: Path, lang: str, options: Options) -> dict[str, Path]:
+    names = [*options.formats, *(["qc.txt"] if options.report else [])]
+    return {fmt: output_path(source, out_dir, lang, fmt) for fmt in names}
 
 
-def _aligned(source: Path, segments: list[Segment], lang: str, options: Options):
+def _refuse_overwriting_inputs(source: Path, options: Options, outputs: list[Path]) -> None:
+    inputs = {Path(name).resolve() for name in (source, options.audio, options.glossary) if name}
+    for path in outputs:
+        if path.resolve() in inputs:
+            raise OutputError("output would overwrite an input; choose another --out folder", str(path))
+
+
+def _make_folder(out_dir: Path) -> None:
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise OutputError(f"cannot create output folder: {err.strerror or err}", str(out_dir)) from None
+    if not out_dir.is_dir():
+        raise OutputError("output folder is not a folder", str(out_dir))
+
+
+def _aligned(segments: list[Segment], lang: str, options: Options,
+             progress: Progress) -> tuple[list[Segment], list[str], list[tuple[float, float, str]]]:
     """Segments timed by the audio, the alignment's notes, and its low-confidence stretches."""
     from .align import align_segments
     from .audio import decode
 
-    say = _progress(source, options.progress)
-    say(f"decoding {options.audio}")
-    aligned, report = align_segments(segments, decode(options.audio), lang, say)
+    assert options.audio
+    aligned, report = align_segments(segments, decode(options.audio), lang, progress)
     stretches = [(s.start + options.start, s.end + options.start, s.reason) for s in report.doubtful]
     return aligned, report.notes(), stretches
 
 
-def _translated(source: Path, out_dir: Path, segments: list[Segment], track: Track, target: str,
-                options: Options, glossary) -> LanguageResult:
-    from .cache import TranslationCache
+def _translated(source: Path, segments: list[Segment], track: Track, target: str, options: Options,
+                glossary: Glossary | None, planned: dict[str, dict[str, Path]],
+                progress: Progress) -> tuple[LanguageResult, dict[Path, str]]:
+    from .cache import open_cache
     from .translate import configure_from_environment, translate_segments
 
     lang = normalise_lang(target)
     profile = get_profile(options.profile, lang)
-    engine = configure_from_environment()
-    if options.device:
-        engine = replace(engine, device=options.device)
+    engine = configure_from_environment(options.device)
     terms = glossary.for_lang(lang) if glossary else {}
-    cache = TranslationCache() if options.cache else None
+    cache, cache_notes = open_cache() if options.cache else (None, [])
     try:
-        translated, notes = translate_segments(segments, track.cues, track.lang, lang, engine, terms, cache)
+        translated, notes = translate_segments(segments, track.cues, track.lang, lang, engine, terms, cache, progress)
     finally:
         if cache:
             cache.close()
@@ -173,24 +200,19 @@ def _translated(source: Path, out_dir: Path, segments: list[Segment], track: Tra
     # and never past the source's last cue (a slow target language lingers, it does not overrun).
     end = track.cues[-1].end if track.cues else None
     target_track = caption(translated, profile, replace(options, lang=lang, start=0.0, duration=end))
-    target_track.notes[:0] = notes
-    return _write_track(source, out_dir, target_track, profile, options)
+    target_track.notes[:0] = cache_notes + notes
+    return _rendered(source, target_track, profile, options, planned[lang])
 
 
-def _write_track(source: Path, out_dir: Path, track: Track, profile: Profile, options: Options,
-                 doubtful: list[tuple[float, float, str]] = ()) -> LanguageResult:
-    issues = qc.check(track.cues, profile, track.fps) + qc.alignment_issues(track.cues, doubtful)
+def _rendered(source: Path, track: Track, profile: Profile, options: Options, paths: dict[str, Path],
+              doubtful: list[tuple[float, float, str]] | None = None) -> tuple[LanguageResult, dict[Path, str]]:
+    """A language's QC result and the text of each of its outputs, not yet written."""
+    issues = qc.check(track.cues, profile, track.fps) + qc.alignment_issues(track.cues, doubtful or [])
     result = LanguageResult(track.lang, len(track.cues), issues, track.notes)
-    texts = {fmt: WRITERS[fmt](track) for fmt in options.formats}
+    texts = {paths[fmt]: WRITERS[fmt](track) for fmt in options.formats}
     if options.report:
-        texts["qc.txt"] = report_text(source, profile, result)
-    for fmt, text in texts.items():
-        path = output_path(source, out_dir, track.lang, fmt)
-        if path.resolve() == source.resolve():
-            raise CaptionsError("output would overwrite the input; choose another --out folder", str(path))
-        write_atomic(path, text)
-        result.outputs.append(path)
-    return result
+        texts[paths["qc.txt"]] = report_text(source, profile, result)
+    return result, texts
 
 
 def report_text(source: Path, profile: Profile, result: LanguageResult) -> str:
@@ -202,16 +224,31 @@ def report_text(source: Path, profile: Profile, result: LanguageResult) -> str:
     return "\n".join(lines) + "\n"
 
 
-def check_options(options: Options):
+# option -> (lowest, highest) accepted, in seconds
+OPTION_RANGES = {"start": (0.0, 100 * 3600.0), "duration": (1.0, 100 * 3600.0), "speaker_pause": (0.0, 10.0),
+                 "paragraph_pause": (0.0, 10.0)}
+
+
+def check_options(options: Options) -> Glossary | None:
     """Reject bad options before any work; returns the loaded glossary (or None) for translation."""
     get_profile(options.profile, normalise_lang(options.lang))
     unknown = [fmt for fmt in options.formats if fmt not in WRITERS]
     if unknown or not options.formats:
-        raise CaptionsError(f"unknown output format {(unknown or [''])[0]!r} (choose from {', '.join(WRITERS)})")
+        raise OptionError(f"unknown output format {(unknown or [''])[0]!r} (choose from {', '.join(WRITERS)})")
     for target in options.to:
         get_profile(options.profile, normalise_lang(target))
     if options.speakers is not None and options.speakers not in SPEAKER_MODES:
-        raise CaptionsError(f"unknown speaker style {options.speakers!r} (choose from {', '.join(SPEAKER_MODES)})")
+        raise OptionError(f"unknown speaker style {options.speakers!r} (choose from {', '.join(SPEAKER_MODES)})")
+    if options.device is not None and options.device not in DEVICES:
+        raise OptionError(f"unknown device {options.device!r} (choose from {', '.join(DEVICES)})")
+    for name, (lowest, highest) in OPTION_RANGES.items():
+        value = getattr(options, name)
+        if value is not None and not (math.isfinite(value) and lowest <= value <= highest):
+            raise OptionError(f"--{name.replace('_', '-')} {value!r} is out of range ({lowest:g} to {highest:g} s)")
+    if options.fps is not None:
+        check_fps(options.fps, "--fps")
+    if not 1 <= options.max_input_mb <= MAX_INPUT_MB_LIMIT:
+        raise OptionError(f"--max-input-mb {options.max_input_mb} is out of range (1 to {MAX_INPUT_MB_LIMIT})")
     if options.glossary:
         from . import glossary
 
@@ -232,17 +269,18 @@ def realign_file(source: str | Path, audio: str, out_dir: str | None, lang: str,
     lang = normalise_lang(lang)
     profile = get_profile(profile_name, lang)
     rate = parse_fps(fps) if fps else profile.fps
+    fmt = "vtt" if source.suffix.lower() == ".vtt" else "srt"
+    target = Path(out_dir or source.parent) / f"{source.stem}.aligned.{fmt}"
+    _refuse_overwriting_inputs(source, Options(audio=audio), [target])
     cues = read_cues(source, encoding)
     if not cues:
-        raise CaptionsError("no cues to align", str(source))
+        raise InputError("no cues to align", str(source))
     timings, report = align_texts(decode(audio), [" ".join(cue.lines) for cue in cues], lang,
-                                  _progress(source, progress))
+                                  Progress(progress, f"{source.name}: "))
     needed = [legible_time(cue.text, profile) for cue in cues]
     frames = apply_frame_rules([(t.start, t.end) for t in timings], profile, rate, None, needed)
     track = Track(lang, [replace(cue, start=start / rate, end=end / rate) for cue, (start, end) in zip(cues, frames)],
                   fps=rate)
-    fmt = "vtt" if source.suffix.lower() == ".vtt" else "srt"
-    target = Path(out_dir or source.parent) / f"{source.stem}.aligned.{fmt}"
-    target.parent.mkdir(parents=True, exist_ok=True)
+    _make_folder(target.parent)
     write_atomic(target, WRITERS[fmt](track))
     return target, report.notes()

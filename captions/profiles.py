@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import dataclasses
+import math
+import string
 import tomllib
 from pathlib import Path
+from typing import Any
 
-from .errors import CaptionsError
+from .errors import OptionError
 from .model import Profile
 
 # Languages with space-separated words that pysbd or its English rules split well, plus the CJK
@@ -25,7 +28,7 @@ _KO = dict(_CHARACTER_SPEED, max_chars_per_line=16, max_cps=12.0, target_cps=10.
 _EUROPEAN = dict(max_chars_per_line=42, max_cps=17.0, target_cps=14.0)
 
 # name -> (description, rules for every language, rules per language)
-BUILTIN: dict[str, tuple[str, dict, dict[str, dict]]] = {
+BUILTIN: dict[str, tuple[str, dict[str, Any], dict[str, dict[str, Any]]]] = {
     "netflix": (
         "Netflix Timed Text Style Guides: 42 chars, 20 cps (English adults)",
         dict(max_chars_per_line=42, max_cps=20.0, target_cps=15.0, fps=24000 / 1001),
@@ -59,7 +62,7 @@ def normalise_lang(lang: str) -> str:
         rest = {part.lower() for part in parts[1:]}
         return "zh-Hant" if rest & {"hant", "tw", "hk", "mo"} else "zh"
     if base not in LANGUAGES:
-        raise CaptionsError(f"unknown language {lang!r} (known: {', '.join(sorted(LANGUAGES))})")
+        raise OptionError(f"unknown language {lang!r} (known: {', '.join(sorted(LANGUAGES))})")
     return base
 
 
@@ -73,13 +76,82 @@ def get_profile(name: str, lang: str) -> Profile:
     if path.suffix.lower() == ".toml" or path.is_file():
         return load_toml(path, lang)
     known = ", ".join(BUILTIN)
-    raise CaptionsError(f"unknown profile {name!r} (built in: {known}; or give a .toml file)")
+    raise OptionError(f"unknown profile {name!r} (built in: {known}; or give a .toml file)")
 
 
-def _build(name: str, lang: str, description: str, common: dict, by_lang: dict[str, dict]) -> Profile:
+def _build(name: str, lang: str, description: str, common: dict[str, Any], by_lang: dict[str, dict[str, Any]],
+           path: str | None = None) -> Profile:
     rules = dict(common)
     rules.update(by_lang.get(lang, by_lang.get("*", {})))
-    return Profile(name=name, lang=lang, description=description, **rules)
+    profile = Profile(name=name, lang=lang, description=description, **rules)
+    validate(profile, path)
+    return profile
+
+
+# field -> (lowest, highest)
+RANGES: dict[str, tuple[float, float]] = {
+    "max_chars_per_line": (4, 200), "max_lines": (1, 10), "max_cps": (1, 100), "max_wpm": (10, 1000),
+    "target_cps": (1, 100), "target_wpm": (10, 1000), "min_duration": (0.1, 60), "max_duration": (0.5, 60),
+    "min_gap_frames": (0, 100), "close_gap_frames": (0, 1000), "fps": (10, 120),
+}
+OPTIONAL = ("max_cps", "max_wpm", "target_wpm")  # None: the guide does not count this way
+INTEGERS = ("max_lines", "min_gap_frames", "close_gap_frames")
+CHOICES = {"width_mode": ("latin", "cjk"), "breaker": ("words", "phrases"),
+           "speaker_style": ("none", "dash", "label", "colour"), "punctuation": ("keep", "netflix-ja")}
+LABEL_FIELDS = ("name", "NAME")
+
+
+def validate(profile: Profile, path: str | None = None) -> None:
+    """Every field in its range and every choice known; the error names the field (and file).
+
+    >>> validate(dataclasses.replace(get_profile("netflix", "en"), max_lines=0))
+    Traceback (most recent call last):
+    captions.errors.OptionError: profile netflix (en): max_lines = 0 is out of range (1 to 10, a whole number)
+    """
+    where = f"profile {profile.name} ({profile.lang})"
+    for key in (*RANGES, *CHOICES):
+        problem = _bad_value(key, getattr(profile, key))
+        if problem:
+            raise OptionError(f"{where}: {problem}", path)
+    if profile.min_duration > profile.max_duration:
+        raise OptionError(f"{where}: min_duration {profile.min_duration:g} is over max_duration "
+                          f"{profile.max_duration:g}", path)
+    if profile.max_cps is None and profile.max_wpm is None:
+        raise OptionError(f"{where}: set max_cps or max_wpm (a reading speed is required)", path)
+    _check_label(profile.label_format, where, path)
+
+
+def _bad_value(key: str, value: object) -> str | None:
+    """What is wrong with one field's value, or None."""
+    if key in CHOICES:
+        return None if value in CHOICES[key] else f"{key} = {value!r} is not one of {', '.join(CHOICES[key])}"
+    if key not in RANGES or (value is None and key in OPTIONAL):
+        return None
+    lowest, highest = RANGES[key]
+    whole = isinstance(value, int) if key in INTEGERS else isinstance(value, (int, float))
+    if isinstance(value, bool) or not whole or not (math.isfinite(value) and lowest <= value <= highest):  # type: ignore[arg-type, operator]
+        kind = "a whole number" if key in INTEGERS else "a number"
+        return f"{key} = {value!r} is out of range ({lowest:g} to {highest:g}, {kind})"
+    return None
+
+
+def _check_label(label: str, where: str, path: str | None) -> None:
+    try:
+        fields = [name for _, name, _, _ in string.Formatter().parse(label) if name is not None]
+    except ValueError as err:
+        raise OptionError(f"{where}: label_format {label!r} is not a valid format: {err}", path) from None
+    unknown = [name for name in fields if name not in LABEL_FIELDS]
+    if unknown:
+        raise OptionError(f"{where}: label_format {label!r} has unknown field {{{unknown[0]}}} "
+                          f"(use {{name}} or {{NAME}})", path)
+
+
+def check_fps(value: float, where: str = "fps") -> float:
+    """A frame rate in range (10 to 120 frames per second, finite)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) \
+            or not RANGES["fps"][0] <= value <= RANGES["fps"][1]:
+        raise OptionError(f"{where} {value!r} is out of range (10 to 120 frames per second)")
+    return float(value)
 
 
 _FIELDS = {field.name: field for field in dataclasses.fields(Profile)}
@@ -92,43 +164,57 @@ def load_toml(path: Path, lang: str) -> Profile:
     Every key of those tables is a field of :class:`captions.model.Profile`.
     """
     try:
+        if path.stat().st_size > 1_000_000 or not path.is_file():
+            raise OptionError("not a profile file (a regular TOML file under 1 MB)", str(path))
         document = tomllib.loads(path.read_text(encoding="utf-8"))
     except OSError as err:
-        raise CaptionsError(f"cannot read profile: {err.strerror}", str(path)) from None
+        raise OptionError(f"cannot read profile: {err.strerror}", str(path)) from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
-        raise CaptionsError(f"not a valid TOML profile: {err}", str(path)) from None
+        raise OptionError(f"not a valid TOML profile: {err}", str(path)) from None
     base = document.get("base", "netflix")
-    if base not in BUILTIN:
-        raise CaptionsError(f"unknown base profile {base!r} (built in: {', '.join(BUILTIN)})", str(path))
+    if not isinstance(base, str) or base not in BUILTIN:
+        raise OptionError(f"unknown base profile {base!r} (built in: {', '.join(BUILTIN)})", str(path))
     description, common, by_lang = BUILTIN[base]
     common = {**common, **_checked(document.get("default", {}), path, "default")}
     languages = document.get("languages", {})
     if not isinstance(languages, dict):
-        raise CaptionsError("[languages] must be a table of language tables", str(path))
+        raise OptionError("[languages] must be a table of language tables", str(path))
     merged = {key: dict(value) for key, value in by_lang.items()}
     for key, table in languages.items():
+        _lang_key(key, path)
         merged[normalise_lang(key)] = {**merged.get(normalise_lang(key), merged.get("*", {})),
                                        **_checked(table, path, f"languages.{key}")}
     name = str(document.get("name", path.stem))
-    return _build(name, lang, str(document.get("description", f"{path.name} (based on {base})")), common, merged)
+    description = str(document.get("description", f"{path.name} (based on {base})"))
+    return _build(name, lang, description, common, merged, str(path))
 
 
-def _checked(table: object, path: Path, where: str) -> dict:
+def _lang_key(key: str, path: Path) -> None:
+    try:
+        normalise_lang(key)
+    except OptionError as err:
+        raise OptionError(f"[languages.{key}] {err.message}", str(path)) from None
+
+
+def _checked(table: object, path: Path, where: str) -> dict[str, Any]:
     if not isinstance(table, dict):
-        raise CaptionsError(f"[{where}] must be a table", str(path))
+        raise OptionError(f"[{where}] must be a table", str(path))
     for key, value in table.items():
         if key not in _SETTABLE:
-            raise CaptionsError(f"[{where}] unknown setting {key!r} (known: {', '.join(sorted(_SETTABLE))})", str(path))
+            raise OptionError(f"[{where}] unknown setting {key!r} (known: {', '.join(sorted(_SETTABLE))})", str(path))
         default = _FIELDS[key].default
         expected = (int, float) if isinstance(default, (int, float)) or default is None else type(default)
         if isinstance(value, bool) or not isinstance(value, expected):
-            raise CaptionsError(f"[{where}] {key} = {value!r} has the wrong type", str(path))
+            raise OptionError(f"[{where}] {key} = {value!r} has the wrong type", str(path))
+        problem = _bad_value(key, value)
+        if problem:
+            raise OptionError(f"[{where}] {problem}", str(path))
     return dict(table)
 
 
 def listing() -> list[Profile]:
     """Every built-in profile for each language it has rules for, for ``captions profiles``."""
-    rows = []
+    rows: list[Profile] = []
     for name, (description, common, by_lang) in BUILTIN.items():
         rows.extend(_build(name, lang, description, common, by_lang) for lang in by_lang if lang != "*")
         if "*" in by_lang:

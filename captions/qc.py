@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
+from typing import Any
 
 from .linebreak import WEAK, WORD_CLASSES, weak_cost
 from .model import Cue, Profile
@@ -25,7 +26,7 @@ class Issue:
     def __str__(self) -> str:
         return f"cue {self.cue}: {self.severity}: {self.message}"
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return asdict(self)
 
 
@@ -103,7 +104,7 @@ def _gap_issues(number: int, previous: Cue, cue: Cue, profile: Profile, fps: flo
     return []
 
 
-def alignment_issues(cues: list[Cue], stretches) -> list[Issue]:
+def alignment_issues(cues: list[Cue], stretches: list[tuple[float, float, str]]) -> list[Issue]:
     """A warning on every cue that overlaps a stretch the aligner was unsure of."""
     issues = []
     for number, cue in enumerate(cues, start=1):

@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
+from typing import Any
 
 _SENTENCE_MARK = re.compile(r"[.?!。！？…]")
 _WORD = re.compile(r"\S+")
@@ -28,10 +29,10 @@ def display_width(text: str, mode: str = "latin") -> float:
     return sum(1.0 if unicodedata.east_asian_width(char) in "WF" else 0.5 for char in text)
 
 
-@lru_cache(maxsize=None)
-def _segmenter(lang: str):
+@cache
+def _segmenter(lang: str) -> Any:
     import pysbd
-    import pysbd.languages
+    import pysbd.languages  # type: ignore[import-untyped]
 
     base = lang.split("-")[0]
     return pysbd.Segmenter(language=base if base in pysbd.languages.LANGUAGE_CODES else "en",
@@ -48,7 +49,8 @@ def sentence_spans(text: str, lang: str) -> list[tuple[int, int]]:
     body = text.rstrip()
     if not _SENTENCE_MARK.search(body[:-1]):
         return [(0, len(text))]  # at most one sentence: skip pysbd, the slowest step
-    spans, cursor = [], 0
+    spans: list[tuple[int, int]] = []
+    cursor = 0
     for sentence in _segmenter(lang).segment(text):
         start = text.find(sentence.strip(), cursor)
         if start < 0 or not sentence.strip():
@@ -88,8 +90,8 @@ def word_tokens(text: str) -> list[Token]:
     return [Token(m[0], m.start(), m.end(), True) for m in _WORD.finditer(text)]
 
 
-@lru_cache(maxsize=None)
-def _phrase_parser(lang: str):
+@cache
+def _phrase_parser(lang: str) -> Any:
     import budoux
 
     if lang == "zh-Hant":
@@ -105,7 +107,7 @@ def phrase_tokens(text: str, lang: str) -> list[Token]:
     >>> [t.text for t in phrase_tokens("岸田総理は2025年4月10日、会談を行いました。", "ja")]
     ['岸田総理は', '2025年4月10日、', '会談を', '行いました。']
     """
-    pieces: list[list] = []  # [text, start, end, space_after]
+    pieces: list[list[Any]] = []  # [text, start, end, space_after]
     for match in _WORD.finditer(text):
         offset = match.start()
         for phrase in _phrase_parser(lang).parse(match[0]):
@@ -113,7 +115,7 @@ def phrase_tokens(text: str, lang: str) -> list[Token]:
             offset += len(phrase)
         if pieces:
             pieces[-1][3] = True
-    merged: list[list] = []
+    merged: list[list[Any]] = []
     for piece in pieces:
         if merged and not merged[-1][3] and _must_join(merged[-1][0], piece[0]):
             merged[-1][0] += piece[0]

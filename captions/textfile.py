@@ -5,7 +5,7 @@ from __future__ import annotations
 import codecs
 import re
 
-from .errors import CaptionsError
+from .errors import InputError
 
 _BOMS = (
     (codecs.BOM_UTF8, "utf-8-sig"),
@@ -28,13 +28,13 @@ def decode(data: bytes, path: str = "", encoding: str | None = None) -> str:
     'Hello\\nWorld'
     """
     if not data.strip():
-        raise CaptionsError("file is empty", path)
+        raise InputError("file is empty", path)
     text = _decode_bytes(data, path, encoding)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     bad = _CONTROL.search(text)
     if bad:
         line = text.count("\n", 0, bad.start()) + 1
-        raise CaptionsError("binary data, not a text transcript", path, line)
+        raise InputError("binary data, not a text transcript", path, line)
     return text
 
 
@@ -43,7 +43,7 @@ def _decode_bytes(data: bytes, path: str, encoding: str | None) -> str:
         try:
             return data.decode(encoding)
         except LookupError:
-            raise CaptionsError(f"unknown encoding {encoding!r}", path) from None
+            raise InputError(f"unknown encoding {encoding!r}", path) from None
         except UnicodeDecodeError as err:
             raise _undecodable(data, err, path, encoding) from None
     for bom, codec in _BOMS:
@@ -53,7 +53,7 @@ def _decode_bytes(data: bytes, path: str, encoding: str | None) -> str:
             except UnicodeDecodeError as err:
                 raise _undecodable(data, err, path, codec) from None
     if b"\x00" in data:
-        raise CaptionsError("binary data, not a text transcript", path, data.count(b"\n", 0, data.index(b"\x00")) + 1)
+        raise InputError("binary data, not a text transcript", path, data.count(b"\n", 0, data.index(b"\x00")) + 1)
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as utf8_error:
@@ -66,6 +66,6 @@ def _decode_bytes(data: bytes, path: str, encoding: str | None) -> str:
         raise _undecodable(data, utf8_error, path, "utf-8") from None
 
 
-def _undecodable(data: bytes, err: UnicodeDecodeError, path: str, codec: str) -> CaptionsError:
+def _undecodable(data: bytes, err: UnicodeDecodeError, path: str, codec: str) -> InputError:
     line = data.count(b"\n", 0, err.start) + 1
-    return CaptionsError(f"not valid {codec} text (pass --encoding to name the file's encoding)", path, line)
+    return InputError(f"not valid {codec} text (pass --encoding to name the file's encoding)", path, line)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import math
 import re
 
-from .errors import CaptionsError
+from .errors import OptionError
 
 FRAME_RATES = {"23.976": 24000 / 1001, "24": 24.0, "25": 25.0, "29.97": 30000 / 1001, "30": 30.0,
                "50": 50.0, "59.94": 60000 / 1001, "60": 60.0}
+MAX_SECONDS = 100 * 3600  # a programme, or a timecode offset, is never longer
 _CLOCK = re.compile(r"^(?:(\d+):)?(\d{1,2}):(\d{1,2}(?:\.\d+)?)$")
 _SMPTE = re.compile(r"^(\d{1,2}):(\d{2}):(\d{2})([:;])(\d{2})$")
 
@@ -21,7 +23,7 @@ def parse_fps(value: str | float) -> float:
     key = f"{float(value):g}" if not isinstance(value, str) else value.strip()
     if key in FRAME_RATES:
         return FRAME_RATES[key]
-    raise CaptionsError(f"unsupported frame rate {value!r} (choose from {', '.join(FRAME_RATES)})")
+    raise OptionError(f"unsupported frame rate {value!r} (choose from {', '.join(FRAME_RATES)})")
 
 
 def parse_time(value: str, fps: float) -> float:
@@ -33,28 +35,33 @@ def parse_time(value: str, fps: float) -> float:
     (155.0, 36000.0, 1.5)
     """
     text = value.strip()
+    if len(text) > 40:
+        raise OptionError(f"cannot read time {text[:40]!r}...: too long")
     try:
         seconds = float(text)
     except ValueError:
         pass
     else:
-        if seconds < 0:
-            raise CaptionsError(f"time {value!r} is negative")
+        if not (math.isfinite(seconds) and 0 <= seconds <= MAX_SECONDS):
+            raise OptionError(f"time {value!r} is out of range (0 to {MAX_SECONDS // 3600:g} hours)")
         return seconds
     if match := _SMPTE.match(text):
         hours, minutes, secs, separator, frames = match.groups()
         nominal = round(fps)
         if int(frames) >= nominal:
-            raise CaptionsError(f"timecode {value!r} has more frames than {nominal} per second")
+            raise OptionError(f"timecode {value!r} has more frames than {nominal} per second")
         count = ((int(hours) * 60 + int(minutes)) * 60 + int(secs)) * nominal + int(frames)
         if separator == ";":
             if nominal not in (30, 60):
-                raise CaptionsError(f"drop-frame timecode {value!r} needs 29.97 or 59.94 fps")
+                raise OptionError(f"drop-frame timecode {value!r} needs 29.97 or 59.94 fps")
             dropped = 2 * nominal // 30
             total_minutes = int(hours) * 60 + int(minutes)
             count -= dropped * (total_minutes - total_minutes // 10)
         return count / fps
     if match := _CLOCK.match(text):
         hours, minutes, secs = match.groups()
-        return int(hours or 0) * 3600 + int(minutes) * 60 + float(secs)
-    raise CaptionsError(f"cannot read time {value!r} (use seconds, M:SS, H:MM:SS or HH:MM:SS:FF)")
+        seconds = int(hours or 0) * 3600 + int(minutes) * 60 + float(secs)
+        if seconds > MAX_SECONDS:
+            raise OptionError(f"time {value!r} is out of range (0 to {MAX_SECONDS // 3600:g} hours)")
+        return seconds
+    raise OptionError(f"cannot read time {value!r} (use seconds, M:SS, H:MM:SS or HH:MM:SS:FF)")

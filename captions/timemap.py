@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bisect import bisect_right
+from collections.abc import Iterable
 
 
 class TimeMap:
@@ -31,7 +32,7 @@ class TimeMap:
         return times[left] + share * (times[right] - times[left])
 
 
-def monotonic_anchors(points) -> tuple[tuple[int, float], ...]:
+def monotonic_anchors(points: Iterable[tuple[int, float]]) -> tuple[tuple[int, float], ...]:
     """Anchors sorted by offset, one per offset, with times that never go back.
 
     Readers (ASR word times sometimes go back), the aligner and translation all build anchors

@@ -12,14 +12,17 @@ offline); ``argostranslate.translate`` would load spacy/stanza/torch and reach f
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
-from .cache import TranslationCache
-from .errors import CaptionsError
-from .glossary import protect, restore
+from .cache import TranslationCache, safe_get, safe_put
+from .errors import ModelError, OptionError
+from .glossary import TermMatcher
 from .model import Cue, Segment
 from .models import installed_packages
+from .progress import Progress
 from .text import sentence_spans
 from .timemap import TimeMap, monotonic_anchors
 
@@ -38,7 +41,7 @@ class EngineOptions:
     min_length: int = 0  # benchmarks fix the length of random-weight models' output with both
 
 
-def find_route(source: str, target: str) -> list:
+def find_route(source: str, target: str) -> list[Any]:
     """Installed packages that take ``source`` to ``target``: direct, else through a pivot language."""
     packages = [p for p in installed_packages() if p.type == "translate"]
     direct = [p for p in packages if p.from_code == source and p.to_code == target]
@@ -49,17 +52,17 @@ def find_route(source: str, target: str) -> list:
         second = [p for p in packages if p.from_code == pivot and p.to_code == target]
         if first and second:
             return [first[0], second[0]]
-    raise CaptionsError(f"no {source}->{target} translation model installed "
+    raise ModelError(f"no {source}->{target} translation model installed "
                         f"(install one with: captions models install {source} {target})")
 
 
-def _translator(model_path: str, options: EngineOptions):
+def _translator(model_path: str, options: EngineOptions) -> Any:
     return _load_translator(model_path, options.device, options.compute_type, options.inter_threads,
                             options.intra_threads)
 
 
 @lru_cache(maxsize=8)
-def _load_translator(model_path: str, device: str, compute_type: str, inter_threads: int, intra_threads: int):
+def _load_translator(model_path: str, device: str, compute_type: str, inter_threads: int, intra_threads: int) -> Any:
     """A loaded CTranslate2 model, kept for the process: loading costs more than a batch."""
     import ctranslate2
 
@@ -67,21 +70,38 @@ def _load_translator(model_path: str, device: str, compute_type: str, inter_thre
         device = "cuda" if ctranslate2.get_cuda_device_count() > 0 else "cpu"
     if compute_type == "auto":
         compute_type = "int8" if device == "cpu" else "float16"
-    return ctranslate2.Translator(model_path, device=device, compute_type=compute_type,
-                                  inter_threads=inter_threads, intra_threads=intra_threads)
+    if device == "cuda" and ctranslate2.get_cuda_device_count() == 0:
+        raise ModelError("--device cuda: no CUDA GPU is available to CTranslate2 (use cpu or auto)")
+    try:
+        return ctranslate2.Translator(model_path, device=device, compute_type=compute_type,
+                                      inter_threads=inter_threads, intra_threads=intra_threads)
+    except (RuntimeError, ValueError, OSError) as err:
+        raise ModelError(f"cannot load the translation model {model_path}: {err}") from None
 
 
-def translate_sentences(sentences: list[str], package, options: EngineOptions) -> list[str]:
+def translate_sentences(sentences: list[str], package: Any, options: EngineOptions,
+                        advance: Callable[[int], None] | None = None) -> list[str]:
     """All sentences of one language pair in one batched ``translate_batch`` stream."""
     if not sentences:
         return []
-    tokenizer = package.tokenizer
-    batch = [tokenizer.encode(sentence) for sentence in sentences]
+    try:
+        tokenizer = package.tokenizer
+        batch = [tokenizer.encode(sentence) for sentence in sentences]
+    except Exception as err:  # sentencepiece/BPE raise their own types for a broken tokenizer file
+        raise ModelError(f"the tokenizer of {package.package_path} cannot be used: {err}") from None
     prefix = [[package.target_prefix]] * len(batch) if package.target_prefix else None
-    results = _translator(str(package.package_path / "model"), options).translate_batch(
-        batch, target_prefix=prefix, beam_size=options.beam_size, max_batch_size=BATCH_SIZE,
-        batch_type="examples", max_decoding_length=options.max_length, min_decoding_length=options.min_length,
-    )
+    translator = _translator(str(package.package_path / "model"), options)
+    results = []
+    try:
+        for first in range(0, len(batch), BATCH_SIZE * 8):
+            results += translator.translate_batch(
+                batch[first : first + BATCH_SIZE * 8], target_prefix=prefix and prefix[first : first + BATCH_SIZE * 8],
+                beam_size=options.beam_size, max_batch_size=BATCH_SIZE, batch_type="examples",
+                max_decoding_length=options.max_length, min_decoding_length=options.min_length)
+            if advance:
+                advance(len(batch[first : first + BATCH_SIZE * 8]))
+    except (RuntimeError, ValueError) as err:
+        raise ModelError(f"translation with {package.package_path.name} failed: {err}") from None
     translated = []
     for result in results:
         tokens = result.hypotheses[0]
@@ -101,7 +121,7 @@ def sentence_times(segments: list[Segment], cues: list[Cue], lang: str) -> list[
             until = at + cue.duration * (end - start) / total
             anchors.setdefault(index, []).extend([(start, at), (end, until)])
             at = until
-    result = []
+    result: list[list[tuple[str, float, float]]] = []
     for index, segment in enumerate(segments):
         points = sorted(anchors.get(index, []))
         if not points:
@@ -113,42 +133,52 @@ def sentence_times(segments: list[Segment], cues: list[Cue], lang: str) -> list[
     return result
 
 
-def translate_cached(texts: list[str], package, options: EngineOptions,
-                     cache: TranslationCache | None) -> tuple[list[str], int]:
-    """Translations of ``texts`` with one package, from the cache where it has them; and the hit count."""
+def translate_cached(texts: list[str], package: Any, options: EngineOptions, cache: TranslationCache | None,
+                     advance: Callable[[int], None] | None = None) -> tuple[list[str], int, list[str]]:
+    """Translations of ``texts`` with one package, from the cache where it has them; the hit count; notes."""
     if cache is None:
-        return translate_sentences(texts, package, options), 0
+        return translate_sentences(texts, package, options, advance), 0, []
     model = f"{package.package_path.name}@{package.package_version}"
     keys = [cache.key(model, options.beam_size, text) for text in texts]
-    found = cache.get_many(keys)
+    found, note = safe_get(cache, keys)
+    notes = [note] if note else []
     missing = [index for index, key in enumerate(keys) if key not in found]
-    fresh = translate_sentences([texts[index] for index in missing], package, options)
-    cache.put_many({keys[index]: text for index, text in zip(missing, fresh)})
+    if advance:
+        advance(len(texts) - len(missing))
+    fresh = translate_sentences([texts[index] for index in missing], package, options, advance)
+    note = safe_put(cache, {keys[index]: text for index, text in zip(missing, fresh)})
+    notes += [note] if note else []
     results = [found.get(key, "") for key in keys]
     for index, text in zip(missing, fresh):
         results[index] = text
-    return results, len(texts) - len(missing)
+    return results, len(texts) - len(missing), notes
 
 
 def translate_segments(segments: list[Segment], cues: list[Cue], source: str, target: str,
                        options: EngineOptions | None = None, terms: dict[str, str] | None = None,
-                       cache: TranslationCache | None = None) -> tuple[list[Segment], list[str]]:
+                       cache: TranslationCache | None = None,
+                       progress: Progress | None = None) -> tuple[list[Segment], list[str]]:
     """Timed target-language segments and notes (pivot used, cache hits, glossary terms lost)."""
-    options, terms = options or EngineOptions(), terms or {}
+    options, progress = options or EngineOptions(), progress or Progress()
     route = find_route(source, target)
     spans = sentence_times(segments, cues, source)
-    protected = [protect(sentence, terms) for per_segment in spans for sentence, _, _ in per_segment]
+    matcher = TermMatcher(terms or {})
+    protected = [matcher.protect(sentence) for per_segment in spans for sentence, _, _ in per_segment]
     texts = [text for text, _ in protected]
-    notes, hits = [], 0
+    notes: list[str] = []
+    hits = 0
     for package in route:
-        texts, hits = translate_cached(texts, package, options, cache)
+        advance = progress.task(f"translating {package.from_code}->{package.to_code}", len(texts))
+        texts, hits, cache_notes = translate_cached(texts, package, options, cache, advance)
+        progress.done(advance)
+        notes += cache_notes
     if len(route) > 1:
         notes.append(f"{source}->{target} translated through {route[0].to_code} (no direct model installed)")
     if cache is not None and texts:
         notes.append(f"{hits} of {len(texts)} sentences from the translation cache")
     restored = []
     for text, (_, placeholders) in zip(texts, protected):
-        text, lost = restore(text, placeholders)
+        text, lost = matcher.restore(text, placeholders)
         notes += [f"glossary term {term!r} was dropped by the model in: {text!r}" for term in lost]
         restored.append(text)
     joiner = "" if target.split("-")[0] in ("ja", "zh") else " "
@@ -164,18 +194,35 @@ def translate_segments(segments: list[Segment], cues: list[Cue], source: str, ta
             points += [(len(text), start), (len(text) + len(sentence), end)]
             text += sentence
         if text:
-            translated.append(Segment(text, terms.get(segment.speaker, segment.speaker),
-                                      terms.get(segment.title, segment.title), segment.kind, segment.line,
+            translated.append(Segment(text, matcher.terms.get(segment.speaker, segment.speaker),
+                                      matcher.terms.get(segment.title, segment.title), segment.kind, segment.line,
                                       segment.paragraph, monotonic_anchors(points)))
     return translated, notes
 
 
-def configure_from_environment() -> EngineOptions:
-    """Engine settings from argostranslate's own environment variables, so both tools agree."""
-    return EngineOptions(
-        device=os.environ.get("ARGOS_DEVICE_TYPE", "cpu"),
-        compute_type=os.environ.get("ARGOS_COMPUTE_TYPE", "auto"),
-        beam_size=int(os.environ.get("ARGOS_BEAM_SIZE", "4")),
-        inter_threads=int(os.environ.get("ARGOS_INTER_THREADS", "1")),
-        intra_threads=int(os.environ.get("ARGOS_INTRA_THREADS", "0")),
-    )
+DEVICES = ("cpu", "cuda", "auto")
+COMPUTE_TYPES = ("auto", "default", "int8", "int8_float32", "int8_float16", "int8_bfloat16", "int16", "float16",
+                 "bfloat16", "float32")
+# variable -> (default, lowest, highest)
+ENGINE_NUMBERS = {"ARGOS_BEAM_SIZE": (4, 1, 16), "ARGOS_INTER_THREADS": (1, 1, 64), "ARGOS_INTRA_THREADS": (0, 0, 256)}
+
+
+def configure_from_environment(device: str | None = None) -> EngineOptions:
+    """Engine settings from argostranslate's own environment variables, so both tools agree.
+
+    Every value is checked: a bad one is an option error naming the variable.
+    """
+    device = device or os.environ.get("ARGOS_DEVICE_TYPE", "cpu")
+    if device not in DEVICES:
+        raise OptionError(f"device {device!r} is not one of {', '.join(DEVICES)} (--device or ARGOS_DEVICE_TYPE)")
+    compute_type = os.environ.get("ARGOS_COMPUTE_TYPE", "auto")
+    if compute_type not in COMPUTE_TYPES:
+        raise OptionError(f"ARGOS_COMPUTE_TYPE={compute_type!r} is not one of {', '.join(COMPUTE_TYPES)}")
+    numbers = {}
+    for name, (default, lowest, highest) in ENGINE_NUMBERS.items():
+        raw = os.environ.get(name, str(default)).strip()
+        if not raw.isdigit() or not lowest <= int(raw) <= highest:
+            raise OptionError(f"{name}={raw[:20]!r} must be a whole number from {lowest} to {highest}")
+        numbers[name] = int(raw)
+    return EngineOptions(device=device, compute_type=compute_type, beam_size=numbers["ARGOS_BEAM_SIZE"],
+                         inter_threads=numbers["ARGOS_INTER_THREADS"], intra_threads=numbers["ARGOS_INTRA_THREADS"])

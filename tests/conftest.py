@@ -16,3 +16,17 @@ S/ ジョー・バイデン, アメリカ大統領: 同盟をさらに深める�
 @pytest.fixture
 def seed_text() -> str:
     return SEED.read_text(encoding="utf-8")
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    skipped = terminalreporter.stats.get("skipped", [])
+    if skipped:
+        terminalreporter.write_line(f"{len(skipped)} tests skipped: every test must run (README, Set-up installs "
+                                    "everything they need); the run fails", red=True)
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """A skipped test fails the run: a green run must have exercised everything."""
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    if reporter and reporter.stats.get("skipped") and exitstatus == 0:
+        session.exitstatus = 1

@@ -9,13 +9,13 @@ transcript sentence never spoken, and a spoken sentence the transcript lacks.
 
 from __future__ import annotations
 
-import io
 import random
-import subprocess
 import wave
 from pathlib import Path
 
 import numpy as np
+
+from captions.speech import synthesise
 
 RATE = 16000
 SENTENCES = [
@@ -33,10 +33,8 @@ EXTRA = "And now, a short message about the weather on the coast this weekend."
 
 
 def speak(text: str, voice: str = "en-us", speed: int = 150) -> np.ndarray:
-    done = subprocess.run(["espeak-ng", "-v", voice, "-s", str(speed), "--stdout", text], capture_output=True, check=True)
-    with wave.open(io.BytesIO(done.stdout)) as reader:
-        rate = reader.getframerate()
-        samples = np.frombuffer(reader.readframes(reader.getnframes()), np.int16).astype(np.float64) / 32768
+    spoken, rate = synthesise(text, voice, speed)
+    samples = spoken.astype(np.float64) / 32768
     resampled = np.interp(np.arange(0, len(samples) * RATE / rate) * rate / RATE, np.arange(len(samples)), samples)
     loud = np.flatnonzero(np.abs(resampled) > 10 ** (-50 / 20))
     return resampled[loud[0] : loud[-1] + 1]

@@ -1,12 +1,12 @@
 import json
 
 import pytest
+from conftest import JAPANESE_SCRIPT, SEED
 
 from captions.errors import CaptionsError
 from captions.readers import detect_format, parse, read_file
 from captions.readers.script import read_script
 from captions.textfile import decode
-from conftest import JAPANESE_SCRIPT, SEED
 
 
 def test_seed_script_speakers_titles_and_headline():
@@ -55,7 +55,7 @@ def test_encodings_give_the_same_text(encode):
 
 
 def test_undecodable_text_names_the_line():
-    data = "line one\nline two\n".encode() + b"caf\xe9 \xff\n"
+    data = b"line one\nline two\n" + b"caf\xe9 \xff\n"
     with pytest.raises(CaptionsError) as err:
         decode(data, "x.txt")
     assert str(err.value).startswith("x.txt:3:")

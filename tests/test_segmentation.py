@@ -1,13 +1,14 @@
 import re
 import textwrap
 
+from conftest import JAPANESE_SCRIPT, SEED
+
 from captions.linebreak import WEAK, WORD_CLASSES, weak_cost
 from captions.model import Segment
 from captions.profiles import get_profile
 from captions.readers import read_file
 from captions.segmenter import segment_cues
 from captions.text import NO_LINE_END, NO_LINE_START, display_width
-from conftest import JAPANESE_SCRIPT, SEED
 
 EN = get_profile("netflix", "en")
 JA = get_profile("netflix", "ja")

@@ -1,4 +1,5 @@
 import pytest
+from conftest import SEED
 
 from captions import qc
 from captions.model import Segment
@@ -6,7 +7,6 @@ from captions.pipeline import Options, caption
 from captions.profiles import get_profile
 from captions.readers import parse, read_file
 from captions.timecode import parse_fps, parse_time
-from conftest import SEED
 
 EN = get_profile("netflix", "en")
 

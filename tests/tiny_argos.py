@@ -80,7 +80,6 @@ def build_copy_transformer(vocab, mapping, out_dir, d_tok=64, d_pos=64,
                            max_pos=1100, ffn=8, gain=8.0, copy_scale=4.0,
                            seed=0, quantization=None):
     """vocab: list of pieces (shared src/tgt). mapping: {src_id: tgt_id}."""
-    import ctranslate2
     from ctranslate2.specs import transformer_spec
 
     rng = np.random.default_rng(seed)

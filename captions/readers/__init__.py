@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
+import stat
 from pathlib import Path
 
-from ..errors import CaptionsError
+from ..errors import InputError, OptionError
 from ..model import Cue, Segment
 from ..textfile import decode
 from .json_transcript import read_json
@@ -48,26 +49,41 @@ def parse(text: str, fmt: str, path: str = "", lang: str = "en", headline: str =
     elif fmt == "json":
         segments = read_json(text, path, lang)
     else:
-        raise CaptionsError(f"unknown input format {fmt!r} (choose from {', '.join(FORMATS)})", path)
+        raise OptionError(f"unknown input format {fmt!r} (choose from {', '.join(FORMATS)})", path)
     if not any(segment.text.strip() for segment in segments):
-        raise CaptionsError("transcript has no speech text", path)
+        raise InputError("transcript has no speech text", path)
     return segments
 
 
+MAX_BYTES = 50_000_000  # default limit: a 10-hour transcript is under 2 MB
+
+
 def read_file(path: str | Path, lang: str = "en", encoding: str | None = None, headline: str = "caption",
-              fmt: str | None = None) -> list[Segment]:
+              fmt: str | None = None, max_bytes: int = MAX_BYTES) -> list[Segment]:
     """Segments of a transcript file of any supported format and encoding."""
     path = Path(path)
-    text = read_text(path, encoding)
+    text = read_text(path, encoding, max_bytes)
     return parse(text, fmt or detect_format(text, path.suffix), str(path), lang, headline)
 
 
-def read_text(path: Path, encoding: str | None = None) -> str:
-    """The decoded text of a file, or a one-line error naming it."""
+def read_text(path: Path, encoding: str | None = None, max_bytes: int = MAX_BYTES) -> str:
+    """The decoded text of a regular file of at most ``max_bytes``, or a one-line error naming it.
+
+    A FIFO, a device (``/dev/zero``) or a folder is refused before it is opened, so nothing hangs.
+    """
     try:
-        data = path.read_bytes()
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):
+            raise InputError("not a regular file (a folder, pipe or device cannot be a transcript)", str(path))
+        if info.st_size > max_bytes:
+            raise InputError(f"file is {info.st_size / 1e6:.1f} MB, over the {max_bytes / 1e6:g} MB limit "
+                             "(--max-input-mb raises it)", str(path))
+        with path.open("rb") as handle:
+            data = handle.read(max_bytes + 1)
     except OSError as err:
-        raise CaptionsError(f"cannot read file: {err.strerror}", str(path)) from None
+        raise InputError(f"cannot read file: {err.strerror or err}", str(path)) from None
+    if len(data) > max_bytes:
+        raise InputError(f"file grew over the {max_bytes / 1e6:g} MB limit while being read", str(path))
     return decode(data, str(path), encoding)
 
 
@@ -77,7 +93,7 @@ def read_cues(path: str | Path, encoding: str | None = None) -> list[Cue]:
     text = read_text(path, encoding)
     fmt = detect_format(text, path.suffix)
     if fmt not in ("srt", "vtt"):
-        raise CaptionsError("not an SRT or WebVTT caption file", str(path))
+        raise InputError("not an SRT or WebVTT caption file", str(path))
     entries = srt_entries(text, str(path)) if fmt == "srt" else vtt_entries(text, str(path))
     cues = []
     for entry in entries:

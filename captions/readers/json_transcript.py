@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import math
 
-from ..errors import CaptionsError
+from ..errors import InputError
 from ..model import Segment
 from .timed import Fragment, join_fragments
 
@@ -19,32 +19,32 @@ def read_json(text: str, path: str = "", lang: str = "en") -> list[Segment]:
     try:
         document = json.loads(text)
     except json.JSONDecodeError as err:
-        raise CaptionsError(f"not valid JSON: {err.msg}", path, err.lineno) from None
+        raise InputError(f"not valid JSON: {err.msg}", path, err.lineno) from None
     items = document.get("segments") if isinstance(document, dict) else document
     if not isinstance(items, list):
-        raise CaptionsError("JSON is not a timed transcript: expected a 'segments' list", path)
+        raise InputError("JSON is not a timed transcript: expected a 'segments' list", path)
     fragments = [_fragment(item, number, path) for number, item in enumerate(items, start=1)]
     for number, (previous, fragment) in enumerate(zip(fragments, fragments[1:]), start=2):
         if fragment.start < previous.start:
-            raise CaptionsError(f"segment {number} starts before segment {number - 1} (out of order)", path)
+            raise InputError(f"segment {number} starts before segment {number - 1} (out of order)", path)
     fragments = [fragment for fragment in fragments if fragment.text.strip()]
     if not fragments:
-        raise CaptionsError("transcript has no speech text", path)
+        raise InputError("transcript has no speech text", path)
     return join_fragments(fragments, path, lang)
 
 
 def _fragment(item: object, number: int, path: str) -> Fragment:
     where = f"segment {number}"
     if not isinstance(item, dict):
-        raise CaptionsError(f"{where} is not an object with start, end and text", path)
+        raise InputError(f"{where} is not an object with start, end and text", path)
     missing = [key for key in ("start", "end", "text") if key not in item]
     if missing:
-        raise CaptionsError(f"{where} has no {', '.join(missing)}", path)
+        raise InputError(f"{where} has no {', '.join(missing)}", path)
     start, end = _time(item["start"], where, path), _time(item["end"], where, path)
     if end < start:
-        raise CaptionsError(f"{where} ends before it starts", path)
+        raise InputError(f"{where} ends before it starts", path)
     if not isinstance(item["text"], str):
-        raise CaptionsError(f"{where}: text is not a string", path)
+        raise InputError(f"{where}: text is not a string", path)
     words = []
     for word in item.get("words") or []:
         token = word.get("word", word.get("text")) if isinstance(word, dict) else None
@@ -60,5 +60,5 @@ def _is_time(value: object) -> bool:
 
 def _time(value: object, where: str, path: str) -> float:
     if not _is_time(value):
-        raise CaptionsError(f"{where}: {value!r} is not a time in seconds", path)
-    return float(value)
+        raise InputError(f"{where}: {value!r} is not a time in seconds", path)
+    return float(value)  # type: ignore[arg-type]  # _is_time checked it is a number

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 
-from ..errors import CaptionsError
+from ..errors import InputError
 from ..model import NARRATOR, Segment
 
 _SOUNDBITE = re.compile(r"^S\s*/\s*(?P<head>[^:：]+)[:：]\s*(?P<text>.*)$")
@@ -43,7 +43,7 @@ def read_script(text: str, path: str = "", headline: str = "caption") -> list[Se
             speaker, title = _split_head(match["head"])
             kind, body = "soundbite", match["text"].strip()
             if not speaker:
-                raise CaptionsError("sound bite without a speaker name", path, number)
+                raise InputError("sound bite without a speaker name", path, number)
         elif match := _CHEVRONS.match(line):
             body = match["text"].strip()
             if named := _UPPER_NAME.match(body):
@@ -60,7 +60,7 @@ def read_script(text: str, path: str = "", headline: str = "caption") -> list[Se
             kind = "headline"
         seen_headline = True
         if not body:
-            raise CaptionsError("speaker line without any text", path, number)
+            raise InputError("speaker line without any text", path, number)
         if kind == "headline" and headline == "skip":
             continue
         segments.append(Segment(body, speaker, title, kind, number, paragraph=len(segments)))

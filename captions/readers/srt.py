@@ -2,27 +2,25 @@
 
 from __future__ import annotations
 
-import re
-
 import srt
 
-from ..errors import CaptionsError
+from ..errors import InputError
 from ..model import Segment
 from .timed import Entry, Fragment, cue_fragments, join_fragments
-
 
 
 def read_srt(text: str, path: str = "", lang: str = "en") -> list[Segment]:
     """Segments of an SRT file, consecutive cues of one speaker joined.
 
-    >>> [s.text for s in read_srt("1\\n00:00:01,000 --> 00:00:02,000\\nHello\\n\\n2\\n00:00:02,100 --> 00:00:03,000\\nworld.\\n")]
+    >>> text = "1\\n00:00:01,000 --> 00:00:02,000\\nHello\\n\\n2\\n00:00:02,100 --> 00:00:03,000\\nworld.\\n"
+    >>> [s.text for s in read_srt(text)]
     ['Hello world.']
     """
     fragments: list[Fragment] = []
     for entry in srt_entries(text, path):
         fragments.extend(cue_fragments(entry.text, entry.start, entry.end, entry.line))
     if not fragments:
-        raise CaptionsError("no caption text found", path)
+        raise InputError("no caption text found", path)
     return join_fragments(fragments, path, lang)
 
 
@@ -38,7 +36,7 @@ def srt_entries(text: str, path: str = "") -> list[Entry]:
         unmatched = err.unmatched_content
         line = text.count("\n", 0, err.expected_start + len(unmatched) - len(unmatched.lstrip())) + 1
         found = "; ".join(unmatched.strip().split("\n")[:2])[:60]
-        raise CaptionsError(f"not a valid SRT cue (broken timestamp?): {found!r}", path, line) from None
+        raise InputError(f"not a valid SRT cue (broken timestamp?): {found!r}", path, line) from None
     return entries
 
 

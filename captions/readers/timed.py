@@ -10,7 +10,7 @@ import html
 import re
 from dataclasses import dataclass, field
 
-from ..errors import CaptionsError
+from ..errors import InputError
 from ..model import NARRATOR, Segment
 from ..timemap import monotonic_anchors
 
@@ -72,9 +72,9 @@ def join_fragments(fragments: list[Fragment], path: str, lang: str) -> list[Segm
     current: list[Fragment] = []
     for fragment in fragments:
         if fragment.end < fragment.start:
-            raise CaptionsError("cue ends before it starts", path, fragment.line)
+            raise InputError("cue ends before it starts", path, fragment.line)
         if fragment.start < previous_start:
-            raise CaptionsError("cue starts before the previous cue (out of order)", path, fragment.line)
+            raise InputError("cue starts before the previous cue (out of order)", path, fragment.line)
         previous_start = fragment.start
         if current and _continues(current[-1], fragment):
             current.append(fragment)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from ..errors import CaptionsError
+from ..errors import InputError
 from ..model import NARRATOR, Segment
 from .timed import Entry, Fragment, cue_fragments, join_fragments
 
@@ -26,7 +26,7 @@ def read_vtt(text: str, path: str = "", lang: str = "en") -> list[Segment]:
     for entry in entries:
         fragments.extend(cue_fragments(entry.text, entry.start, entry.end, entry.line, entry.voice or unnamed))
     if not fragments:
-        raise CaptionsError("no caption text found", path)
+        raise InputError("no caption text found", path)
     return join_fragments(fragments, path, lang)
 
 
@@ -34,7 +34,7 @@ def vtt_entries(text: str, path: str = "") -> list[Entry]:
     """The cues of a WebVTT file as written, with the line each starts on."""
     lines = text.lstrip("\ufeff").split("\n")
     if not lines[0].startswith("WEBVTT"):
-        raise CaptionsError("not a WebVTT file: the first line must be WEBVTT", path, 1)
+        raise InputError("not a WebVTT file: the first line must be WEBVTT", path, 1)
     entries: list[Entry] = []
     number = 1
     while number < len(lines):
@@ -52,7 +52,7 @@ def vtt_entries(text: str, path: str = "") -> list[Entry]:
 def _entry(block: list[str], line: int, path: str) -> Entry:
     timing_at = 0 if "-->" in block[0] else 1
     if timing_at >= len(block) or not (match := _TIMING.match(block[timing_at])):
-        raise CaptionsError("broken cue timing (expected 'hh:mm:ss.ttt --> hh:mm:ss.ttt')", path, line + timing_at)
+        raise InputError("broken cue timing (expected 'hh:mm:ss.ttt --> hh:mm:ss.ttt')", path, line + timing_at)
     start = _seconds(match.groups()[:4])
     end = _seconds(match.groups()[4:])
     payload = "\n".join(block[timing_at + 1 :])
@@ -62,4 +62,4 @@ def _entry(block: list[str], line: int, path: str) -> Entry:
 
 def _seconds(parts: tuple[str | None, ...]) -> float:
     hours, minutes, seconds, millis = parts
-    return int(hours or 0) * 3600 + int(minutes) * 60 + int(seconds) + int(millis) / 1000
+    return int(hours or 0) * 3600 + int(minutes or 0) * 60 + int(seconds or 0) + int(millis or 0) / 1000

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import os
+import stat
 import tempfile
 from pathlib import Path
 
-from ..errors import CaptionsError
+from ..errors import OutputError
 from .json_cues import write_json
 from .srt import write_srt
 from .vtt import write_vtt
@@ -14,17 +15,39 @@ from .vtt import write_vtt
 WRITERS = {"srt": write_srt, "vtt": write_vtt, "json": write_json}
 
 
-def write_atomic(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` through a temporary file and a rename: never a half-written file."""
+def write_atomic(path: Path, content: str | bytes) -> None:
+    """Write to ``path`` through a temporary file and a rename: never a half-written file.
+
+    The content is encoded before anything is created (text that cannot be UTF-8 leaves nothing
+    behind); the temporary name is short (a 250-character file name still works); the file gets
+    the mode an ordinary write would give (umask respected, an existing file's mode kept).
+    """
     path = Path(path)
     try:
-        descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    except OSError as err:
-        raise CaptionsError(f"cannot write to folder: {err.strerror}", str(path.parent)) from None
+        data = content.encode("utf-8") if isinstance(content, str) else content
+    except UnicodeEncodeError as err:
+        raise OutputError(f"text cannot be written as UTF-8 ({err.reason})", str(path)) from None
+    mode = _mode_for(path)
     try:
-        with os.fdopen(descriptor, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-        os.replace(temporary, path)
+        descriptor, temporary = tempfile.mkstemp(prefix=".captions-", suffix=".tmp", dir=path.parent)
     except OSError as err:
+        raise OutputError(f"cannot write to folder: {err.strerror or err}", str(path.parent)) from None
+    try:
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(data)
+            os.fchmod(handle.fileno(), mode)
+        os.replace(temporary, path)
+    except BaseException as err:
         Path(temporary).unlink(missing_ok=True)
-        raise CaptionsError(f"cannot write file: {err.strerror}", str(path)) from None
+        if isinstance(err, OSError):
+            raise OutputError(f"cannot write file: {err.strerror or err}", str(path)) from None
+        raise
+
+
+def _mode_for(path: Path) -> int:
+    try:
+        return stat.S_IMODE(path.stat().st_mode)
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask

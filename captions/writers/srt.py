@@ -27,7 +27,7 @@ def write_srt(track: Track) -> str:
                      "\n".join(_coloured(line, track, speaker) for line, speaker in zip(cue.lines, cue.speakers)))
         for number, cue in enumerate(track.cues, start=1)
     ]
-    return srt.compose(subtitles, reindex=False)
+    return str(srt.compose(subtitles, reindex=False))
 
 
 def _coloured(line: str, track: Track, speaker: str) -> str:
