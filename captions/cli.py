@@ -100,8 +100,8 @@ def make(
         frame_rate = parse_fps(fps) if fps else profile_rules.fps
         options = Options(
             lang=lang, profile=profile, formats=tuple(f.strip() for f in fmt.split(",") if f.strip()),
-            speakers=speakers, headline=headline, fps=frame_rate, start=parse_time(start, frame_rate),
-            duration=parse_time(duration, frame_rate) if duration else None, speaker_pause=speaker_pause,
+            speakers=speakers, headline=headline, fps=frame_rate, start=parse_time(start, frame_rate, "--start"),
+            duration=parse_time(duration, frame_rate, "--duration") if duration else None, speaker_pause=speaker_pause,
             paragraph_pause=paragraph_pause, encoding=encoding, input_format=input_format, report=report,
             to=tuple(t.strip() for t in (to or "").split(",") if t.strip()), device=device,
             glossary=glossary, cache=not no_cache, audio=audio, max_input_mb=max_input_mb,

@@ -17,7 +17,6 @@ from .segmenter import SPEAKER_MODES, segment_cues
 from .timing import TimingOptions, time_cues
 from .writers import WRITERS, write_atomic
 
-DEVICES = ("cpu", "cuda", "auto")
 MAX_INPUT_MB_LIMIT = 4096
 COLOURS = ("white", "yellow", "cyan", "green")  # BBC order; the narrator keeps white
 
@@ -119,6 +118,7 @@ def caption_file(source: str | Path, out_dir: str | Path, options: Options) -> R
     languages = [lang, *(normalise_lang(target) for target in options.to)]
     planned = {language: _planned_paths(source, out_dir, language, options) for language in languages}
     _refuse_overwriting_inputs(source, options, [path for paths in planned.values() for path in paths.values()])
+    _check_folder(out_dir)
     profile = get_profile(options.profile, lang)
     segments = read_file(source, lang, options.encoding, options.headline, options.input_format,
                          int(options.max_input_mb * 1e6))
@@ -157,6 +157,15 @@ def _refuse_overwriting_inputs(source: Path, options: Options, outputs: list[Pat
     for path in outputs:
         if path.resolve() in inputs:
             raise OutputError("output would overwrite an input; choose another --out folder", str(path))
+
+
+def _check_folder(out_dir: Path) -> None:
+    """Fail before any work when the output folder cannot exist (it, or a parent, is a file)."""
+    for folder in (out_dir, *out_dir.parents):
+        if folder.exists():
+            if not folder.is_dir():
+                raise OutputError("output folder is a file, not a folder", str(folder))
+            return
 
 
 def _make_folder(out_dir: Path) -> None:
@@ -239,8 +248,10 @@ def check_options(options: Options) -> Glossary | None:
         get_profile(options.profile, normalise_lang(target))
     if options.speakers is not None and options.speakers not in SPEAKER_MODES:
         raise OptionError(f"unknown speaker style {options.speakers!r} (choose from {', '.join(SPEAKER_MODES)})")
-    if options.device is not None and options.device not in DEVICES:
-        raise OptionError(f"unknown device {options.device!r} (choose from {', '.join(DEVICES)})")
+    if options.to or options.device is not None:
+        from .translate import configure_from_environment
+
+        configure_from_environment(options.device)  # ARGOS_* variables checked before any work
     for name, (lowest, highest) in OPTION_RANGES.items():
         value = getattr(options, name)
         if value is not None and not (math.isfinite(value) and lowest <= value <= highest):
@@ -272,6 +283,7 @@ def realign_file(source: str | Path, audio: str, out_dir: str | None, lang: str,
     fmt = "vtt" if source.suffix.lower() == ".vtt" else "srt"
     target = Path(out_dir or source.parent) / f"{source.stem}.aligned.{fmt}"
     _refuse_overwriting_inputs(source, Options(audio=audio), [target])
+    _check_folder(target.parent)
     cues = read_cues(source, encoding)
     if not cues:
         raise InputError("no cues to align", str(source))

@@ -26,7 +26,7 @@ def parse_fps(value: str | float) -> float:
     raise OptionError(f"unsupported frame rate {value!r} (choose from {', '.join(FRAME_RATES)})")
 
 
-def parse_time(value: str, fps: float) -> float:
+def parse_time(value: str, fps: float, name: str = "time") -> float:
     """Seconds from ``90``, ``1:30``, ``0:01:30.5`` or a SMPTE timecode ``10:00:00:00``.
 
     ``HH:MM:SS;FF`` is drop-frame timecode (29.97 and 59.94 only).
@@ -36,24 +36,24 @@ def parse_time(value: str, fps: float) -> float:
     """
     text = value.strip()
     if len(text) > 40:
-        raise OptionError(f"cannot read time {text[:40]!r}...: too long")
+        raise OptionError(f"{name}: cannot read time {text[:40]!r}...: too long")
     try:
         seconds = float(text)
     except ValueError:
         pass
     else:
         if not (math.isfinite(seconds) and 0 <= seconds <= MAX_SECONDS):
-            raise OptionError(f"time {value!r} is out of range (0 to {MAX_SECONDS // 3600:g} hours)")
+            raise OptionError(f"{name} {value!r} is out of range (0 to {MAX_SECONDS // 3600:g} hours)")
         return seconds
     if match := _SMPTE.match(text):
         hours, minutes, secs, separator, frames = match.groups()
         nominal = round(fps)
         if int(frames) >= nominal:
-            raise OptionError(f"timecode {value!r} has more frames than {nominal} per second")
+            raise OptionError(f"{name}: timecode {value!r} has more frames than {nominal} per second")
         count = ((int(hours) * 60 + int(minutes)) * 60 + int(secs)) * nominal + int(frames)
         if separator == ";":
             if nominal not in (30, 60):
-                raise OptionError(f"drop-frame timecode {value!r} needs 29.97 or 59.94 fps")
+                raise OptionError(f"{name}: drop-frame timecode {value!r} needs 29.97 or 59.94 fps")
             dropped = 2 * nominal // 30
             total_minutes = int(hours) * 60 + int(minutes)
             count -= dropped * (total_minutes - total_minutes // 10)
@@ -62,6 +62,6 @@ def parse_time(value: str, fps: float) -> float:
         hours, minutes, secs = match.groups()
         seconds = int(hours or 0) * 3600 + int(minutes) * 60 + float(secs)
         if seconds > MAX_SECONDS:
-            raise OptionError(f"time {value!r} is out of range (0 to {MAX_SECONDS // 3600:g} hours)")
+            raise OptionError(f"{name} {value!r} is out of range (0 to {MAX_SECONDS // 3600:g} hours)")
         return seconds
-    raise OptionError(f"cannot read time {value!r} (use seconds, M:SS, H:MM:SS or HH:MM:SS:FF)")
+    raise OptionError(f"{name}: cannot read time {value!r} (use seconds, M:SS, H:MM:SS or HH:MM:SS:FF)")

@@ -41,9 +41,12 @@ class EngineOptions:
     min_length: int = 0  # benchmarks fix the length of random-weight models' output with both
 
 
-def find_route(source: str, target: str) -> list[Any]:
-    """Installed packages that take ``source`` to ``target``: direct, else through a pivot language."""
-    packages = [p for p in installed_packages() if p.type == "translate"]
+def find_route(source: str, target: str, packages: list[Any] | None = None) -> list[Any]:
+    """Installed packages that take ``source`` to ``target``: direct, else through a pivot language.
+
+    ``packages`` come newest version of a pair first (:func:`installed_packages`), so the newest is used.
+    """
+    packages = [p for p in (installed_packages() if packages is None else packages) if p.type == "translate"]
     direct = [p for p in packages if p.from_code == source and p.to_code == target]
     if direct:
         return direct[:1]
@@ -160,12 +163,19 @@ def translate_segments(segments: list[Segment], cues: list[Cue], source: str, ta
                        progress: Progress | None = None) -> tuple[list[Segment], list[str]]:
     """Timed target-language segments and notes (pivot used, cache hits, glossary terms lost)."""
     options, progress = options or EngineOptions(), progress or Progress()
-    route = find_route(source, target)
+    installed = installed_packages()
+    route = find_route(source, target, installed)
     spans = sentence_times(segments, cues, source)
     matcher = TermMatcher(terms or {})
     protected = [matcher.protect(sentence) for per_segment in spans for sentence, _, _ in per_segment]
     texts = [text for text, _ in protected]
     notes: list[str] = []
+    for package in route:
+        versions = [str(p.package_version) for p in installed
+                    if (p.from_code, p.to_code) == (package.from_code, package.to_code)]
+        if len(versions) > 1:
+            notes.append(f"{len(versions)} versions of the {package.from_code}->{package.to_code} model are "
+                         f"installed ({', '.join(versions)}): using the newest, {package.package_version}")
     hits = 0
     for package in route:
         advance = progress.task(f"translating {package.from_code}->{package.to_code}", len(texts))

@@ -4,14 +4,19 @@ from __future__ import annotations
 
 import json
 import math
+import re
 
 from ..errors import InputError
 from ..model import Segment
-from .timed import Fragment, join_fragments
+from .timed import MAX_SECONDS, Fragment, join_fragments
+
+WORD_SLACK = 1.0  # seconds a word may stray outside its segment (ASR word times often do a little)
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def read_json(text: str, path: str = "", lang: str = "en") -> list[Segment]:
-    """Segments of ``{"segments": [{"start", "end", "text", "speaker"?, "words"?}]}`` (or a bare list).
+    """Segments of ``{"segments": [{"start", "end", "text", "speaker"?, "words"?}]}`` (or a bare list),
+    or of the cue JSON captions itself writes (``{"cues": [{"start", "end", "lines", "speakers"}]}``).
 
     >>> [(s.speaker, s.text) for s in read_json('[{"start": 0, "end": 1.5, "text": " Hi.", "speaker": "A"}]')]
     [('A', 'Hi.')]
@@ -20,6 +25,12 @@ def read_json(text: str, path: str = "", lang: str = "en") -> list[Segment]:
         document = json.loads(text)
     except json.JSONDecodeError as err:
         raise InputError(f"not valid JSON: {err.msg}", path, err.lineno) from None
+    except RecursionError:
+        raise InputError("JSON is nested too deeply to be a transcript", path) from None
+    except ValueError as err:  # e.g. an integer of more than 4,300 digits
+        raise InputError(f"not a usable JSON transcript: {str(err)[:80]}", path) from None
+    if isinstance(document, dict) and "segments" not in document and isinstance(document.get("cues"), list):
+        document = {"segments": _cue_segments(document["cues"], lang, path)}
     items = document.get("segments") if isinstance(document, dict) else document
     if not isinstance(items, list):
         raise InputError("JSON is not a timed transcript: expected a 'segments' list", path)
@@ -33,6 +44,30 @@ def read_json(text: str, path: str = "", lang: str = "en") -> list[Segment]:
     return join_fragments(fragments, path, lang)
 
 
+def _cue_segments(cues: list[object], lang: str, path: str) -> list[dict[str, object]]:
+    """Our own cue JSON as whisper-style segments: one per cue, or per line where speakers change."""
+    joiner = "" if lang.split("-")[0] in ("ja", "zh") else " "
+    segments: list[dict[str, object]] = []
+    for number, cue in enumerate(cues, start=1):
+        lines, speakers = (cue.get("lines"), cue.get("speakers")) if isinstance(cue, dict) else (None, None)
+        if not isinstance(cue, dict) or not isinstance(lines, list) or not all(isinstance(x, str) for x in lines):
+            raise InputError(f"cue {number} has no list of text lines", path)
+        speakers = speakers if isinstance(speakers, list) and len(speakers) == len(lines) else [None] * len(lines)
+        if len(set(map(str, speakers))) <= 1:
+            segments.append({"start": cue.get("start"), "end": cue.get("end"), "text": joiner.join(lines),
+                             "speaker": speakers[0] if speakers else None})
+            continue
+        start, end = cue.get("start"), cue.get("end")
+        if not (_is_time(start) and _is_time(end)):
+            raise InputError(f"cue {number}: start and end must be times in seconds", path)
+        total, at = sum(len(line) for line in lines) or 1, float(start)  # type: ignore[arg-type]
+        for line, speaker in zip(lines, speakers):
+            until = at + (float(end) - float(start)) * len(line) / total  # type: ignore[arg-type]
+            segments.append({"start": at, "end": until, "text": line, "speaker": speaker})
+            at = until
+    return segments
+
+
 def _fragment(item: object, number: int, path: str) -> Fragment:
     where = f"segment {number}"
     if not isinstance(item, dict):
@@ -43,22 +78,57 @@ def _fragment(item: object, number: int, path: str) -> Fragment:
     start, end = _time(item["start"], where, path), _time(item["end"], where, path)
     if end < start:
         raise InputError(f"{where} ends before it starts", path)
-    if not isinstance(item["text"], str):
-        raise InputError(f"{where}: text is not a string", path)
-    words = []
-    for word in item.get("words") or []:
-        token = word.get("word", word.get("text")) if isinstance(word, dict) else None
-        if isinstance(token, str) and _is_time(word.get("start")) and _is_time(word.get("end")):
-            words.append((token, float(word["start"]), float(word["end"])))
+    text = _text(item["text"], f"{where}: text", path)
     speaker = item.get("speaker")
-    return Fragment(item["text"], start, end, 0, str(speaker) if speaker else None, words)  # JSON has no lines
+    if speaker is not None and not isinstance(speaker, (str, int)):
+        raise InputError(f"{where}: speaker is not a name", path)
+    name = _text(str(speaker), f"{where}: speaker", path)[:100] if speaker not in (None, "") else None
+    return Fragment(text, start, end, 0, name, _words(item.get("words"), start, end))  # JSON has no lines
+
+
+def _words(items: object, start: float, end: float) -> list[tuple[str, float, float]]:
+    """Word times that fit the segment: within WORD_SLACK of its span and in order; others are dropped.
+
+    A malformed word list must not move the segment's text out of its own time span.
+    """
+    words: list[tuple[str, float, float]] = []
+    if not isinstance(items, list):
+        return words
+    latest = start
+    for word in items:
+        token = word.get("word", word.get("text")) if isinstance(word, dict) else None
+        if not isinstance(token, str) or _SURROGATE.search(token):
+            continue
+        first, last = word.get("start"), word.get("end")
+        if not (_is_time(first) and _is_time(last)):
+            continue
+        first, last = float(first), float(last)
+        if first > last or first < start - WORD_SLACK or last > end + WORD_SLACK:
+            continue
+        first, last = min(max(first, latest), end), min(max(last, start), end)
+        if last < first:
+            continue
+        words.append((token, first, last))
+        latest = first
+    return words
+
+
+def _text(value: object, where: str, path: str) -> str:
+    if not isinstance(value, str):
+        raise InputError(f"{where} is not a string", path)
+    if _SURROGATE.search(value):
+        raise InputError(f"{where} holds an unpaired UTF-16 surrogate (\\ud800-\\udfff): not text", path)
+    return value
 
 
 def _is_time(value: object) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value) and value >= 0
+    """A number of seconds from 0 to MAX_SECONDS (big integers compared exactly, never overflowing)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return False
+    return (isinstance(value, int) or math.isfinite(value)) and 0 <= value <= MAX_SECONDS
 
 
 def _time(value: object, where: str, path: str) -> float:
     if not _is_time(value):
-        raise InputError(f"{where}: {value!r} is not a time in seconds", path)
+        raise InputError(f"{where}: {str(value)[:30]!r} is not a time in seconds (0 to {MAX_SECONDS} s)", path)
     return float(value)  # type: ignore[arg-type]  # _is_time checked it is a number

@@ -6,7 +6,7 @@ import srt
 
 from ..errors import InputError
 from ..model import Segment
-from .timed import Entry, Fragment, cue_fragments, join_fragments
+from .timed import MAX_SECONDS, Entry, Fragment, cue_fragments, join_fragments
 
 
 def read_srt(text: str, path: str = "", lang: str = "en") -> list[Segment]:
@@ -27,11 +27,18 @@ def read_srt(text: str, path: str = "", lang: str = "en") -> list[Segment]:
 def srt_entries(text: str, path: str = "") -> list[Entry]:
     """The cues of an SRT file as written, with the line each starts on."""
     block_lines = _block_lines(text)
-    entries = []
+    entries: list[Entry] = []
     try:
         for number, subtitle in enumerate(srt.parse(text)):
             line = block_lines[number] if number < len(block_lines) else 0
-            entries.append(Entry(subtitle.start.total_seconds(), subtitle.end.total_seconds(), subtitle.content, line))
+            start, end = subtitle.start.total_seconds(), subtitle.end.total_seconds()
+            if max(start, end) > MAX_SECONDS:
+                raise InputError(f"cue time over {MAX_SECONDS // 3600} hours", path, line)
+            entries.append(Entry(start, end, subtitle.content, line))
+    except (OverflowError, ValueError) as err:  # srt builds a timedelta: a huge hour overflows it
+        number = len(entries)
+        line = block_lines[number] if number < len(block_lines) else 0
+        raise InputError(f"cue time out of range ({err})", path, line) from None
     except srt.SRTParseError as err:
         unmatched = err.unmatched_content
         line = text.count("\n", 0, err.expected_start + len(unmatched) - len(unmatched.lstrip())) + 1

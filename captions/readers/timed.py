@@ -18,6 +18,7 @@ _LABEL = re.compile(r"^(?:>>\s*)?(?P<name>[A-Z][A-Z .'\-]{0,38}[A-Z.])\s*:\s+(?P
 _BRACKET = re.compile(r"^\[(?P<name>[^\]]{1,60})\]\s*(?P<text>.+)$", re.S)
 _SPACES = re.compile(r"\s+")
 
+MAX_SECONDS = 100 * 3600  # no programme is longer: later cue times are refused
 JOIN_GAP = 1.0  # seconds: fragments further apart stay separate segments
 
 

@@ -6,9 +6,9 @@ import re
 
 from ..errors import InputError
 from ..model import NARRATOR, Segment
-from .timed import Entry, Fragment, cue_fragments, join_fragments
+from .timed import MAX_SECONDS, Entry, Fragment, cue_fragments, join_fragments
 
-_TIME = r"(?:(\d+):)?([0-5]\d):([0-5]\d)\.(\d{3})"
+_TIME = r"(?:(\d{1,9}):)?([0-5]\d):([0-5]\d)\.(\d{3})"
 _TIMING = re.compile(rf"^\s*{_TIME}\s+-->\s+{_TIME}(?:\s+.*)?$")
 _VOICE = re.compile(r"<v(?:\.[\w.-]+)?\s+([^>]+)>")
 
@@ -37,6 +37,9 @@ def vtt_entries(text: str, path: str = "") -> list[Entry]:
         raise InputError("not a WebVTT file: the first line must be WEBVTT", path, 1)
     entries: list[Entry] = []
     number = 1
+    # Header lines after WEBVTT (YouTube's Kind:/Language:, HLS X-TIMESTAMP-MAP) run to the first blank line.
+    while number < len(lines) and lines[number].strip() and "-->" not in lines[number]:
+        number += 1
     while number < len(lines):
         block_start = number
         block = []
@@ -55,6 +58,8 @@ def _entry(block: list[str], line: int, path: str) -> Entry:
         raise InputError("broken cue timing (expected 'hh:mm:ss.ttt --> hh:mm:ss.ttt')", path, line + timing_at)
     start = _seconds(match.groups()[:4])
     end = _seconds(match.groups()[4:])
+    if max(start, end) > MAX_SECONDS:
+        raise InputError(f"cue time over {MAX_SECONDS // 3600} hours", path, line + timing_at)
     payload = "\n".join(block[timing_at + 1 :])
     voice = _VOICE.search(payload)
     return Entry(start, end, payload, line, voice[1].strip() if voice else None)

@@ -1,0 +1,545 @@
+"""Hostile inputs, the exact cases of the hardening issue: each gives one line naming the file (and
+line or field), the exit code of its class, no traceback, and nothing written or damaged."""
+
+import json
+import math
+import os
+import signal
+import stat
+import subprocess
+import sys
+import time
+import zipfile
+from pathlib import Path
+
+import numpy as np
+import pytest
+from conftest import SEED
+from tiny_argos import build_packages
+
+INPUT, OPTION, MODEL, MEDIA, OUTPUT = 3, 2, 4, 5, 6
+
+
+def run(*args, env=None, timeout=120, cwd=None):
+    """The installed command, with stdin closed (as CI and cron run it)."""
+    return subprocess.run([sys.executable, "-m", "captions.cli", *map(str, args)], capture_output=True, text=True,
+                          env={**os.environ, "COLUMNS": "200", **(env or {})}, timeout=timeout, cwd=cwd,
+                          stdin=subprocess.DEVNULL)
+
+
+def one_line(result, code, *needles):
+    """Exit code of the class, exactly one line on stderr holding every needle, no traceback."""
+    assert result.returncode == code, (result.returncode, result.stderr)
+    assert "Traceback" not in result.stderr and "internal error" not in result.stderr, result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    for needle in needles:
+        assert str(needle) in lines[0], (needle, lines[0])
+    return lines[0]
+
+
+def snapshot(folder):
+    """Every file under a folder with its bytes and mode: to prove nothing was written or damaged."""
+    return {p: (p.read_bytes(), stat.S_IMODE(p.stat().st_mode)) for p in Path(folder).rglob("*") if p.is_file()}
+
+
+# ----------------------------------------------------------------------------- transcripts
+
+HOSTILE_INPUTS = {
+    # name: (bytes, what the one line must say besides the file name)
+    "hour-overflow.srt": (b"1\n99999999999:00:00,000 --> 99999999999:00:01,000\nHi\n", ":1: cue time out of range"),
+    "late.srt": (b"1\n00:00:01,000 --> 00:00:02,000\nok\n\n2\n999999:00:00,000 --> 999999:00:01,000\nHi\n",
+                 ":5: cue time over 100 hours"),
+    "nested.json": (b"[" * 10000 + b"]" * 10000, "nested too deeply"),
+    "huge-times.json": (b'{"segments": [{"start": 0, "end": 1e308, "text": "Hi."}]}', "segment 1"),
+    "int-times.json": (b'{"segments": [{"start": 0, "end": ' + b"9" * 400 + b', "text": "Hi."}]}', "segment 1"),
+    "big-int.json": (b'{"segments": [{"start": 0, "end": ' + b"9" * 5000 + b', "text": "Hi."}]}', "JSON"),
+    "surrogate.json": (b'{"segments": [{"start": 0, "end": 2, "text": "Hi \\ud800 there."}]}', "surrogate"),
+    "surrogate-speaker.json": (b'{"segments": [{"start": 0, "end": 2, "text": "Hi.", "speaker": "\\udc00"}]}',
+                               "speaker"),
+    "nan.json": (b'{"segments": [{"start": NaN, "end": 2, "text": "Hi."}]}', "segment 1"),
+    "negative.vtt": (b"WEBVTT\n\n00:02.000 --> 00:01.000\nBackwards.\n", "ends before it starts"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(HOSTILE_INPUTS))
+def test_hostile_transcript_is_one_line_and_writes_nothing(tmp_path, name):
+    data, needle = HOSTILE_INPUTS[name]
+    source = tmp_path / name
+    source.write_bytes(data)
+    result = run("make", source, "--out", tmp_path / "out")
+    one_line(result, INPUT, source, needle)
+    assert not (tmp_path / "out").exists() or not list((tmp_path / "out").iterdir())  # not even a .tmp
+
+
+def test_check_on_an_overflowing_srt_is_one_line(tmp_path):
+    source = tmp_path / "x.srt"
+    source.write_bytes(HOSTILE_INPUTS["hour-overflow.srt"][0])
+    one_line(run("check", source), INPUT, f"{source}:1:")
+
+
+def test_fifo_and_device_are_refused_without_reading(tmp_path):
+    fifo = tmp_path / "pipe.txt"
+    os.mkfifo(fifo)
+    one_line(run("make", fifo, "--out", tmp_path / "out", timeout=30), INPUT, fifo, "not a regular file")
+    one_line(run("make", "/dev/zero", "--out", tmp_path / "out", timeout=30), INPUT, "/dev/zero", "not a regular file")
+    one_line(run("check", fifo, timeout=30), INPUT, fifo)
+
+
+def test_input_size_is_bounded(tmp_path):
+    big = tmp_path / "big.txt"
+    big.write_text(("A sentence of narration that goes on. " * 30 + "\n") * 2000)  # 2.3 MB
+    one_line(run("make", big, "--max-input-mb", "1", "--out", tmp_path / "out"), INPUT, big, "over the 1 MB limit")
+    one_line(run("make", big, "--max-input-mb", "0", "--out", tmp_path / "out"), OPTION, "--max-input-mb")
+
+
+def test_malformed_word_times_stay_inside_their_segment(tmp_path):
+    source = tmp_path / "words.json"
+    source.write_text(json.dumps({"segments": [
+        {"start": 0.0, "end": 2.0, "text": "Hello there, my friend.",
+         "words": [{"word": "Hello", "start": 5.0, "end": 5.8}, {"word": "there,", "start": "x", "end": 1},
+                   {"word": "my", "start": 1.2, "end": 1.0}, {"word": 7, "start": 1, "end": 2}]},
+        {"start": 3.0, "end": 5.0, "text": "Good to see you."}]}))
+    result = run("make", source, "--out", tmp_path, "-f", "json")
+    assert result.returncode == 0, result.stderr
+    cues = json.loads((tmp_path / "words.en.json").read_text())["cues"]
+    first = next(cue for cue in cues if "Hello" in " ".join(cue["lines"]))
+    assert first["start"] < 2.0  # the words' bogus 5.0 s did not move the text out of its 0-2 s segment
+
+
+def test_webvtt_header_metadata_is_accepted(tmp_path):
+    source = tmp_path / "yt.vtt"
+    source.write_text("WEBVTT\nKind: captions\nLanguage: en\nX-TIMESTAMP-MAP=MPEGTS:900000,LOCAL:00:00:00.000\n\n"
+                      "00:00:01.000 --> 00:00:03.000 align:start position:0%\nHello there.\n\n"
+                      "00:00:03.500 --> 00:00:05.000\nGood evening.\n")
+    result = run("make", source, "--out", tmp_path / "out")
+    assert result.returncode == 0, result.stderr
+    assert "Hello there." in (tmp_path / "out" / "yt.en.srt").read_text()
+
+
+# ----------------------------------------------------------------------------- options and profiles
+
+@pytest.mark.parametrize("args, needle", [
+    (["--start", "nan"], "--start"), (["--start", "inf"], "out of range"), (["--start", "1e308"], "out of range"),
+    (["--duration", "nan"], "out of range"), (["--duration", "0.001"], "--duration"),
+    (["--duration", "1e308"], "out of range"),
+    (["--speaker-pause", "nan"], "--speaker-pause"), (["--speaker-pause", "inf"], "--speaker-pause"),
+    (["--speaker-pause", "-100"], "--speaker-pause"), (["--speaker-pause", "1e308"], "--speaker-pause"),
+    (["--paragraph-pause", "-1"], "--paragraph-pause"),
+    (["--device", "quantum"], "quantum"), (["--to", "ja", "--device", "quantum"], "quantum"),
+])
+def test_out_of_range_options(tmp_path, args, needle):
+    one_line(run("make", SEED, "--out", tmp_path / "out", *args), OPTION, needle)
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("variable, value", [
+    ("ARGOS_INTER_THREADS", "0"), ("ARGOS_BEAM_SIZE", "abc"), ("ARGOS_BEAM_SIZE", "0"), ("ARGOS_BEAM_SIZE", "-3"),
+    ("ARGOS_COMPUTE_TYPE", "int3"), ("ARGOS_INTRA_THREADS", "1e9"), ("ARGOS_DEVICE_TYPE", "quantum"),
+])
+def test_bad_engine_variables_are_refused_before_any_work(tmp_path, variable, value):
+    one_line(run("make", SEED, "--to", "ja", "--out", tmp_path / "out", env={variable: value}), OPTION, variable
+             if variable != "ARGOS_DEVICE_TYPE" else "quantum")
+    assert not (tmp_path / "out").exists()
+
+
+PROFILES = {
+    # TOML body: the key the one line must name
+    'base = ["netflix"]': "base",
+    "[default]\nfps = 0": "fps",
+    "[default]\nfps = nan": "fps",
+    "[default]\nfps = inf": "fps",
+    "[default]\nfps = -1.0": "fps",
+    "[default]\nmax_cps = 0": "max_cps",
+    "[default]\nmax_chars_per_line = 0": "max_chars_per_line",
+    "[default]\nmax_chars_per_line = -5": "max_chars_per_line",
+    "[default]\nmax_lines = 0": "max_lines",
+    "[default]\nmax_lines = 1.5": "max_lines",
+    '[default]\nwidth_mode = "wide"': "width_mode",
+    '[default]\nbreaker = "random"': "breaker",
+    '[default]\nspeaker_style = "shout"': "speaker_style",
+    "[default]\nmin_duration = 8.0": "min_duration",
+    "[default]\nmin_duration = -1.0": "min_duration",
+    "[default]\nmax_duration = -2.0": "max_duration",
+    '[languages.ja]\nlabel_format = "{nick}:"': "label_format",
+    '[default]\nlabel_format = "{name"': "label_format",
+    "[languages.xx]\nmax_lines = 2": "languages.xx",
+    "[default]\nmin_gap_frames = -2": "min_gap_frames",
+}
+
+
+@pytest.mark.parametrize("body", sorted(PROFILES))
+def test_nonsense_profiles_name_the_file_and_key(tmp_path, body):
+    profile = tmp_path / "acme.toml"
+    profile.write_text(f'name = "acme"\n{body}\n')
+    lang = "ja" if "languages.ja" in body else "en"
+    one_line(run("make", SEED, "--profile", profile, "--lang", lang, "--out", tmp_path / "out"), OPTION,
+             profile, PROFILES[body])
+    assert not (tmp_path / "out").exists()
+
+
+def test_profile_that_is_a_folder_or_device(tmp_path):
+    folder = tmp_path / "p.toml"
+    folder.mkdir()
+    one_line(run("make", SEED, "--profile", folder, "--out", tmp_path / "out"), OPTION, folder)
+    one_line(run("make", SEED, "--profile", "/dev/zero", "--out", tmp_path / "out", timeout=30), OPTION)
+
+
+# ----------------------------------------------------------------------------- outputs
+
+def test_outputs_respect_the_umask_and_keep_an_existing_mode(tmp_path):
+    source = tmp_path / "show.txt"
+    source.write_text(SEED.read_text())
+    done = subprocess.run(f"umask 022 && {sys.executable} -m captions.cli make {source} -f srt,vtt",
+                          shell=True, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert stat.S_IMODE((tmp_path / "show.en.srt").stat().st_mode) == 0o644
+    os.chmod(tmp_path / "show.en.srt", 0o664)
+    assert run("make", source, "-f", "srt").returncode == 0
+    assert stat.S_IMODE((tmp_path / "show.en.srt").stat().st_mode) == 0o664
+
+
+def test_every_output_is_checked_before_any_is_written(tmp_path):
+    source = tmp_path / "show.en.srt"
+    source.write_text("1\n00:00:01,000 --> 00:00:03,000\nHello there.\n")
+    before = snapshot(tmp_path)
+    one_line(run("make", source, "-f", "vtt,srt"), OUTPUT, "overwrite an input")
+    assert snapshot(tmp_path) == before  # no show.en.vtt either
+
+
+def test_a_240_character_file_name(tmp_path):
+    source = tmp_path / ("n" * 240 + ".txt")
+    source.write_text(SEED.read_text())
+    result = run("make", source, "--out", tmp_path / "out")
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "out" / ("n" * 240 + ".en.srt")).exists()
+
+
+def test_align_out_pointing_at_a_file(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    source = tmp_path / "show.srt"
+    source.write_text("1\n00:00:01,000 --> 00:00:03,000\nHello there.\n")
+    media = tmp_path / "tone.wav"
+    write_wav(media, 0.1 * np.sin(np.arange(16000) / 5.0))
+    result = run("align", source, "--audio", media, "--out", blocker)
+    one_line(result, OUTPUT, blocker)
+    assert blocker.read_text() == "x"
+
+
+# ----------------------------------------------------------------------------- media
+
+def write_wav(path, samples, rate=16000):
+    """A 32-bit float WAV (format 3), which can carry NaN and infinity."""
+    data = np.asarray(samples, "<f4").tobytes()
+    header = (b"RIFF" + (36 + len(data)).to_bytes(4, "little") + b"WAVEfmt " + (16).to_bytes(4, "little")
+              + (3).to_bytes(2, "little") + (1).to_bytes(2, "little") + rate.to_bytes(4, "little")
+              + (rate * 4).to_bytes(4, "little") + (4).to_bytes(2, "little") + (32).to_bytes(2, "little")
+              + b"data" + len(data).to_bytes(4, "little"))
+    path.write_bytes(header + data)
+
+
+@pytest.mark.parametrize("value", [math.nan, math.inf])
+def test_media_of_nan_or_inf_samples(tmp_path, value):
+    media = tmp_path / "bad.wav"
+    samples = 0.1 * np.sin(np.arange(32000) / 5.0)
+    samples[1000:3000] = value
+    write_wav(media, samples)
+    script = tmp_path / "show.txt"
+    script.write_text("Hello there.\n")
+    one_line(run("make", script, "--audio", media, "--out", tmp_path / "out"), MEDIA, media)
+    assert not (tmp_path / "out").exists()
+
+
+def test_media_named_like_an_option(tmp_path):
+    media = tmp_path / "-y"
+    write_wav(media, np.zeros(16000))
+    script = tmp_path / "show.txt"
+    script.write_text("Hello there.\n")
+    result = run("make", script, "--audio", media, "--out", tmp_path / "out")
+    one_line(result, MEDIA, "silent")  # decoded as a file, not taken as ffmpeg's -y option
+
+
+# ----------------------------------------------------------------------------- models and the cache
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    return build_packages(tmp_path_factory.mktemp("built"), ("en-ja",))[0]
+
+
+@pytest.fixture
+def argos_env(tmp_path):
+    return {"HOME": str(tmp_path / "home"), "XDG_DATA_HOME": str(tmp_path / "data"),
+            "XDG_CONFIG_HOME": str(tmp_path / "config"), "XDG_CACHE_HOME": str(tmp_path / "cache"),
+            "ARGOS_PACKAGES_DIR": str(tmp_path / "packages")}
+
+
+def rewrite(package, target, root=None, metadata=None, members=None, drop=()):
+    """A copy of a package with its folder renamed, metadata changed, members replaced or dropped."""
+    with zipfile.ZipFile(package) as source, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out:
+        old_root = source.namelist()[0].split("/")[0]
+        for info in source.infolist():
+            relative = info.filename.split("/", 1)[1]
+            if relative in drop:
+                continue
+            data = source.read(info)
+            if relative == "metadata.json" and metadata:
+                data = json.dumps({**json.loads(data), **metadata}).encode()
+            data = (members or {}).get(relative, data)
+            out.writestr(f"{root or old_root}/{relative}", data)
+        for relative, data in (members or {}).items():
+            if f"{old_root}/{relative}" not in source.namelist():
+                out.writestr(f"{root or old_root}/{relative}", data)
+    return target
+
+
+def test_zip_bomb_too_many_files_and_symlinks_are_refused(tmp_path, argos_env, built):
+    bomb = rewrite(built, tmp_path / "bomb.argosmodel", members={"model/padding.bin": bytes(60_000_000)})
+    one_line(run("models", "install", bomb, env=argos_env), MODEL, bomb, "compressed more than")
+    many = tmp_path / "many.argosmodel"
+    with zipfile.ZipFile(many, "w") as archive:
+        archive.writestr("pkg/metadata.json", '{"from_code": "en", "to_code": "ja", "package_version": "1"}')
+        for number in range(1001):
+            archive.writestr(f"pkg/f{number}", "x")
+    one_line(run("models", "install", many, env=argos_env), MODEL, many, "1002 files")
+    link = tmp_path / "link.argosmodel"
+    rewrite(built, link)
+    with zipfile.ZipFile(link, "a") as archive:
+        info = zipfile.ZipInfo("translate-en_ja-0_1/evil")
+        info.external_attr = (stat.S_IFLNK | 0o777) << 16
+        archive.writestr(info, "/etc/passwd")
+    one_line(run("models", "install", link, env=argos_env), MODEL, "symbolic link")
+    assert not Path(argos_env["ARGOS_PACKAGES_DIR"]).exists() or not os.listdir(argos_env["ARGOS_PACKAGES_DIR"])
+
+
+def test_size_limit_is_enforced_from_the_directory_and_while_extracting(tmp_path, built, monkeypatch):
+    from captions import models
+    from captions.errors import ModelError
+
+    monkeypatch.setenv("ARGOS_PACKAGES_DIR", str(tmp_path / "packages"))
+    monkeypatch.setattr(models, "MAX_TOTAL_BYTES", 1000)
+    with pytest.raises(ModelError, match="over the limit"):
+        models.install_file(built)
+    # A directory that understates the sizes: caught while extracting.
+    monkeypatch.setattr(models, "_checked_archive", lambda archive, path: (archive.namelist()[0].split("/")[0], {}))
+    with pytest.raises(ModelError, match="while extracting"):
+        models.install_file(built)
+    assert not list((tmp_path / "packages").iterdir())
+
+
+def test_crc_corrupt_and_toy_packages_are_refused(tmp_path, argos_env, built):
+    corrupt = tmp_path / "corrupt.argosmodel"
+    data = bytearray(Path(built).read_bytes())
+    with zipfile.ZipFile(built) as archive:
+        info = archive.getinfo("translate-en_ja-0_1/model/model.bin")
+    middle = info.header_offset + 30 + len(info.filename) + info.compress_size // 2
+    data[middle] ^= 0xFF
+    corrupt.write_bytes(bytes(data))
+    one_line(run("models", "install", corrupt, env=argos_env), MODEL, corrupt)
+    toy = rewrite(built, tmp_path / "toy.argosmodel", members={"model/model.bin": b"x", "sentencepiece.model": b"x"})
+    one_line(run("models", "install", toy, env=argos_env), MODEL, toy, "not a model")
+    bad_tokenizer = rewrite(built, tmp_path / "tok.argosmodel", members={"sentencepiece.model": b"x" * 5000})
+    one_line(run("models", "install", bad_tokenizer, env=argos_env), MODEL, "tokenizer")
+    assert not Path(argos_env["ARGOS_PACKAGES_DIR"]).exists() or not os.listdir(argos_env["ARGOS_PACKAGES_DIR"])
+
+
+def test_a_package_may_only_replace_the_same_pair(tmp_path, argos_env, built):
+    assert run("models", "install", built, env=argos_env).returncode == 0
+    installed = Path(argos_env["ARGOS_PACKAGES_DIR"]) / "translate-en_ja-0_1"
+    before = snapshot(installed)
+    impostor = rewrite(built, tmp_path / "impostor.argosmodel", metadata={"to_code": "fr"})
+    one_line(run("models", "install", impostor, env=argos_env), MODEL, "may only replace the same pair")
+    assert snapshot(installed) == before
+    again = run("models", "install", built, env=argos_env)  # the same pair replaces itself
+    assert again.returncode == 0 and snapshot(installed).keys() == before.keys()
+
+
+def test_six_concurrent_installs_of_one_package(tmp_path, argos_env, built):
+    command = [sys.executable, "-m", "captions.cli", "models", "install", str(built)]
+    environment = {**os.environ, **argos_env}
+    processes = [subprocess.Popen(command, env=environment, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                  stdin=subprocess.DEVNULL, text=True) for _ in range(6)]
+    results = [(process.wait(timeout=300), process.stderr.read()) for process in processes]
+    assert all(code == 0 for code, _ in results), results
+    assert os.listdir(argos_env["ARGOS_PACKAGES_DIR"]) == ["translate-en_ja-0_1"]
+    listing = run("models", "list", env=argos_env)
+    assert listing.stdout.count("en->ja") == 1
+
+
+def test_the_newest_of_two_versions_is_used_and_said(tmp_path, argos_env, built):
+    newer = rewrite(built, tmp_path / "newer.argosmodel", root="translate-en_ja-0_10",
+                    metadata={"package_version": "0.10"})
+    for package in (built, newer):
+        assert run("models", "install", package, env=argos_env).returncode == 0
+    source = tmp_path / "a.txt"
+    source.write_text("the cat eats the fish.\n")
+    result = run("make", source, "--to", "ja", "--out", tmp_path / "out", env=argos_env)
+    assert result.returncode == 0, result.stderr
+    assert "2 versions of the en->ja model are installed (0.10, 0.1): using the newest, 0.10" in result.stdout
+
+
+def test_model_folder_problems_are_one_line(tmp_path, argos_env, built):
+    afile = tmp_path / "afile"
+    afile.write_text("x")
+    one_line(run("models", "install", built, env={**argos_env, "ARGOS_PACKAGES_DIR": str(afile)}), MODEL, afile)
+    assert afile.read_text() == "x"
+    unwritable_home = {key: value for key, value in argos_env.items() if key == "XDG_CACHE_HOME"}
+    environment = {**unwritable_home, "HOME": str(afile / "home")}
+    drop = {"XDG_DATA_HOME", "XDG_CONFIG_HOME", "ARGOS_PACKAGES_DIR"}
+    clean = {key: value for key, value in os.environ.items() if key not in drop}
+    done = subprocess.run([sys.executable, "-m", "captions.cli", "models", "list"], capture_output=True, text=True,
+                          env={**clean, **environment}, stdin=subprocess.DEVNULL)
+    one_line(done, MODEL, "HOME")
+
+
+def test_a_symlinked_or_broken_package_folder_is_skipped(tmp_path, argos_env, built):
+    assert run("models", "install", built, env=argos_env).returncode == 0
+    packages = Path(argos_env["ARGOS_PACKAGES_DIR"])
+    (packages / "loop").symlink_to(packages / "loop")
+    (packages / "elsewhere").symlink_to(tmp_path)
+    (packages / "empty").mkdir()
+    listing = run("models", "list", env=argos_env)
+    assert listing.returncode == 0 and listing.stdout.count("en->ja") == 1, listing.stderr
+
+
+@pytest.mark.parametrize("damage", ["garbage", "truncated", "folder", "parent-is-a-file"])
+def test_a_broken_cache_is_set_aside_or_bypassed_never_fatal(tmp_path, argos_env, built, damage):
+    assert run("models", "install", built, env=argos_env).returncode == 0
+    source = tmp_path / "a.txt"
+    source.write_text("the cat eats the fish. a dog sees the bird.\n")
+    cache = Path(argos_env["XDG_CACHE_HOME"]) / "captions" / "translations.sqlite3"
+    assert run("make", source, "--to", "ja", "--out", tmp_path / "out", env=argos_env).returncode == 0
+    if damage == "garbage":
+        cache.write_bytes(b"this is not a database at all" * 100)
+    elif damage == "truncated":
+        cache.write_bytes(cache.read_bytes()[:200])
+        for extra in cache.parent.glob("*-wal"):
+            extra.unlink()
+    elif damage == "folder":
+        cache.unlink()
+        cache.mkdir()
+    else:
+        Path(argos_env["XDG_CACHE_HOME"]).joinpath("captions").rename(tmp_path / "moved")
+        Path(argos_env["XDG_CACHE_HOME"]).joinpath("captions").write_text("a file where a folder should be")
+    result = run("make", source, "--to", "ja", "--out", tmp_path / "out", env=argos_env)
+    assert result.returncode == 0, result.stderr
+    assert "translation cache" in result.stdout and "Traceback" not in result.stderr
+    assert "猫" in (tmp_path / "out" / "a.ja.srt").read_text()
+    if damage in ("garbage", "truncated"):
+        assert list(cache.parent.glob("translations.sqlite3.broken-*"))  # set aside, not deleted
+        again = run("make", source, "--to", "ja", "--out", tmp_path / "out", env=argos_env)
+        assert "2 of 2 sentences from the translation cache" in again.stdout  # rebuilt
+
+
+# ----------------------------------------------------------------------------- glossary
+
+def test_glossary_placeholders_never_collide():
+    from captions.glossary import TermMatcher
+
+    def through_a_copying_model(sentence, terms):
+        matcher = TermMatcher(terms)
+        text, placeholders = matcher.protect(sentence)
+        return matcher.restore(text, placeholders)[0]
+
+    assert through_a_copying_model("The storm hit the coast.", {"storm": "7002", "coast": "海岸"}) == \
+        "The 7002 hit the 海岸."
+    assert through_a_copying_model("The storm is over.", {"storm": "tempest", "7001": "SEVEN"}) == \
+        "The tempest is over."
+    assert through_a_copying_model("In 7001 the storm came.", {"storm": "嵐"}) == "In 7001 the 嵐 came."
+
+
+def test_empty_glossary_key_is_refused(tmp_path):
+    glossary = tmp_path / "terms.tsv"
+    glossary.write_text("ja\tcat\t猫\nja\t\tALWAYS\n")
+    one_line(run("make", SEED, "--to", "ja", "--glossary", glossary, "--out", tmp_path / "out"), OPTION,
+             f"{glossary}:2:")
+    toml = tmp_path / "terms.toml"
+    toml.write_text('[ja]\n"" = "ALWAYS"\n')
+    one_line(run("make", SEED, "--to", "ja", "--glossary", toml, "--out", tmp_path / "out"), OPTION, toml)
+
+
+def test_a_200000_term_glossary_matches_in_one_pass():
+    from captions.glossary import TermMatcher
+
+    terms = {f"term{number} word": f"T{number}" for number in range(200_000)}
+    terms["Kishida Fumio"] = "岸田文雄"
+    matcher = TermMatcher(terms)
+    sentences = [f"Kishida Fumio said term{n} word twice: term{n} word, not term{n}words." for n in range(41)]
+    protected = [matcher.protect(sentence) for sentence in sentences]
+    restored = [matcher.restore(text, placeholders)[0] for text, placeholders in protected]
+    assert restored[5] == "岸田文雄 said T5 twice: T5, not term5words."
+
+
+# ----------------------------------------------------------------------------- batches
+
+def test_unreadable_sub_folder_is_reported(tmp_path, monkeypatch):
+    from captions import batch
+
+    (tmp_path / "in" / "locked").mkdir(parents=True)
+    (tmp_path / "in" / "show.txt").write_text("Hello.\n")
+    real_scandir = os.scandir
+
+    def scandir(path="."):
+        if str(path).endswith("locked"):
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    found = batch.expand_inputs([str(tmp_path / "in")])
+    assert tmp_path / "in" / "show.txt" in found
+    assert any(isinstance(item, str) and "locked: cannot read this folder: Permission denied" in item for item in found)
+
+
+def test_jobs_never_exceed_the_files(tmp_path, monkeypatch):
+    from captions import batch
+    from captions.pipeline import Options
+
+    seen = []
+
+    class Recording(batch.ProcessPoolExecutor):
+        def __init__(self, max_workers, **kwargs):
+            seen.append(max_workers)
+            super().__init__(max_workers, **kwargs)
+
+    monkeypatch.setattr(batch, "ProcessPoolExecutor", Recording)
+    sources = []
+    for number in range(2):
+        sources.append(tmp_path / f"s{number}.txt")
+        sources[-1].write_text("Hello there.\n")
+    outcomes = batch.run_batch(sources, str(tmp_path / "out"), Options(), jobs=1000)
+    assert seen == [2] and all(not outcome.failed for outcome in outcomes)
+
+
+def children_of(pid):
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == pid:
+                found.append(int(entry.name))
+    return found
+
+
+def test_kill_9_of_a_parallel_batch_leaves_no_worker(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for number in range(40):
+        (folder / f"show{number}.txt").write_text(SEED.read_text())
+    process = subprocess.Popen([sys.executable, "-m", "captions.cli", "make", str(folder), "--out",
+                                str(tmp_path / "out"), "-j", "2", "-q"], stdin=subprocess.DEVNULL,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while len(workers := children_of(process.pid)) < 2 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert len(workers) >= 2
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    deadline = time.monotonic() + 20
+    while any(Path(f"/proc/{pid}").exists() for pid in workers) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    alive = [pid for pid in workers if Path(f"/proc/{pid}").exists()
+             and "Z" not in Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]]
+    assert not alive
