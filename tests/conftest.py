@@ -1,7 +1,5 @@
 from pathlib import Path
 
-import pytest
-
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "seeds" / "000_37ef718866344138.txt"
 
@@ -11,11 +9,6 @@ S/ 岸田文雄, 内閣総理大臣: 今回の会談が、日本とアメリカ�
 S/ ジョー・バイデン, アメリカ大統領: 同盟をさらに深める方法について話し合うことを楽しみにしています。
 会談のあと、両首脳は「未来のためのグローバル・パートナー」と題する共同声明を発表しました。
 """
-
-
-@pytest.fixture
-def seed_text() -> str:
-    return SEED.read_text(encoding="utf-8")
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config):

@@ -3,7 +3,6 @@ import textwrap
 
 from conftest import JAPANESE_SCRIPT, SEED
 
-from captions.linebreak import WEAK, WORD_CLASSES, weak_cost
 from captions.model import Segment
 from captions.profiles import get_profile
 from captions.readers import read_file
@@ -36,20 +35,45 @@ def breaks(drafts):
     return pairs
 
 
+# An independent judge of weak breaks, written from the Netflix/BBC guides' own examples (not the
+# breaker's cost function, which would grade its own homework): a line or cue must not end on an
+# article, determiner, preposition, auxiliary or subject pronoun before its word, split a run of
+# capitalised words (first|last name, title|name), or a number from what it counts.
+ARTICLES = set("a an the this that these those my your his her its our their".split())
+PREPOSITIONS = set("of in on at to for with by from about into over after under between through during "
+                   "without within across against".split())
+AUXILIARIES = set("is are was were be been has have had will would can could should may might must do does did".split())
+PRONOUNS = set("i we you he she they".split())
+
+
+def weak_break(before: str, after: str) -> bool:
+    if before[-1] in ",.;:!?\"”)" or after[0] in "-–(":
+        return False  # punctuation ends a thought: a good place to break
+    word = before.lower()
+    if word in ARTICLES or word in PREPOSITIONS:
+        return True
+    if (word in AUXILIARIES or word in PRONOUNS) and after[0].islower():
+        return True
+    if before[0].isupper() and after[0].isupper() and word not in ("i",):
+        return True
+    return bool(re.fullmatch(r"[\d.,]+", before)) and after[0].islower()
+
+
 def weak_share(pairs):
-    weak = [pair for pair in pairs if weak_cost(*pair, WORD_CLASSES["en"]) >= WEAK]
+    weak = [pair for pair in pairs if weak_break(*pair)]
     return len(weak) / len(pairs), weak
 
 
-def test_greedy_wrap_breaks_badly_and_ours_does_not(seed_text):
+def test_greedy_wrap_breaks_badly_and_ours_does_not():
     segments = read_file(SEED)
     greedy = []
     for segment in segments:
         lines = textwrap.wrap(segment.text, 42)
         greedy += [(a.split()[-1], b.split()[0]) for a, b in zip(lines, lines[1:])]
-    greedy_share, _ = weak_share(greedy)
+    greedy_share, greedy_weak = weak_share(greedy)
     ours, weak = weak_share(breaks(segment_cues(segments, EN)))
-    assert greedy_share > 0.3
+    print(f"weak breaks: greedy {greedy_share:.0%} of {len(greedy)}, captions {ours:.0%}")
+    assert greedy_share > 0.3, greedy_weak
     assert ours < 0.05, weak
 
 
@@ -79,7 +103,7 @@ def test_uneven_lines_are_bottom_heavy():
     assert len(top.split()) == 4 and len(bottom.split()) == 5
 
 
-def test_every_line_fits_and_no_word_is_lost(seed_text):
+def test_every_line_fits_and_no_word_is_lost():
     segments = read_file(SEED)
     drafts = segment_cues(segments, EN, speakers="none")
     assert all(len(line) <= 42 for d in drafts for line in d.lines)

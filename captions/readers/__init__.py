@@ -97,6 +97,6 @@ def read_cues(path: str | Path, encoding: str | None = None) -> list[Cue]:
     entries = srt_entries(text, str(path)) if fmt == "srt" else vtt_entries(text, str(path))
     cues = []
     for entry in entries:
-        lines = tuple(plain_lines(entry.text))
+        lines = tuple(plain_lines(entry.text, entry.escaped))
         cues.append(Cue(entry.start, entry.end, lines, (entry.voice or "",) * len(lines)))
     return cues

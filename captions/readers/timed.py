@@ -31,6 +31,7 @@ class Entry:
     text: str
     line: int
     voice: str | None = None
+    escaped: bool = False  # WebVTT escapes & < > as character references; SRT defines none
 
 
 @dataclass
@@ -124,22 +125,27 @@ def _segment(fragments: list[Fragment], joiner: str, paragraph: int) -> Segment:
     )
 
 
-_TAG = re.compile(r"<[^>]*>|\{\\[^}]*\}")
+# Only the tags caption formats define (SRT's i/b/u/font, WebVTT's c/v/lang/ruby/rt and timestamps,
+# ASS overrides): a lone "<" in the text ("a < b") is text, not the start of a tag.
+_TAG = re.compile(r"</?(?:[ibu]|font|c|v|lang|ruby|rt|\d[\d:.]*)(?=[\s.>])[^<>]*>|\{\\[^}]*\}", re.I)
 
 
-def plain_lines(text: str) -> list[str]:
-    """The visible lines of caption text: tags removed, entities decoded, empty lines dropped."""
-    lines = [html.unescape(_TAG.sub("", part)).strip() for part in text.split("\n")]
+def plain_lines(text: str, escaped: bool = False) -> list[str]:
+    """The visible lines of caption text: tags removed, character references decoded where the
+    format has them (``escaped``), empty lines dropped."""
+    lines = [_TAG.sub("", part) for part in text.split("\n")]
+    lines = [(html.unescape(line) if escaped else line).strip() for line in lines]
     return [line for line in lines if line]
 
 
-def cue_fragments(text: str, start: float, end: float, line: int, voice: str | None = None) -> list[Fragment]:
+def cue_fragments(text: str, start: float, end: float, line: int, voice: str | None = None,
+                  escaped: bool = False) -> list[Fragment]:
     """Fragments of one caption cue: one per dialog turn, with the speaker when the cue names it.
 
     >>> [(f.speaker, f.text) for f in cue_fragments("-Hi.\\n-Hello.", 0, 2, 1)]
     [('Speaker 1', 'Hi.'), ('Speaker 2', 'Hello.')]
     """
-    lines = plain_lines(text)
+    lines = plain_lines(text, escaped)
     turns = dialog_turns(lines)
     if turns is None:
         speaker, body = split_speaker(" ".join(lines))

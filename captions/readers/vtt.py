@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 
 from ..errors import InputError
@@ -24,7 +25,7 @@ def read_vtt(text: str, path: str = "", lang: str = "en") -> list[Segment]:
     unnamed = NARRATOR if any(entry.voice for entry in entries) else None
     fragments: list[Fragment] = []
     for entry in entries:
-        fragments.extend(cue_fragments(entry.text, entry.start, entry.end, entry.line, entry.voice or unnamed))
+        fragments.extend(cue_fragments(entry.text, entry.start, entry.end, entry.line, entry.voice or unnamed, True))
     if not fragments:
         raise InputError("no caption text found", path)
     return join_fragments(fragments, path, lang)
@@ -62,7 +63,7 @@ def _entry(block: list[str], line: int, path: str) -> Entry:
         raise InputError(f"cue time over {MAX_SECONDS // 3600} hours", path, line + timing_at)
     payload = "\n".join(block[timing_at + 1 :])
     voice = _VOICE.search(payload)
-    return Entry(start, end, payload, line, voice[1].strip() if voice else None)
+    return Entry(start, end, payload, line, html.unescape(voice[1].strip()) if voice else None, escaped=True)
 
 
 def _seconds(parts: tuple[str | None, ...]) -> float:

@@ -1,0 +1,155 @@
+"""Every writer read back: by our readers (round trip) and by an independent parser (the srt package,
+webvtt-py, json); and a fuzz over every reader: a clean one-line error or valid segments, never a crash."""
+
+import html
+import io
+import json
+import string
+
+import srt
+import webvtt
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from captions.errors import CaptionsError
+from captions.model import Cue, Speaker, Track
+from captions.readers import parse, read_cues
+from captions.writers import WRITERS
+
+ALPHABET = string.ascii_letters + string.digits + " .,;:!?'\"&<>()-–—¿¡éàüßøñ日本語「」、。♪#%/\\"
+line_text = st.text(ALPHABET, min_size=1, max_size=40).map(str.strip).filter(bool)
+speaker_names = st.sampled_from(["Narrator", "Ann Lee", "BOB", "Ōta & Co", "<Eve>"])
+
+
+@st.composite
+def tracks(draw):
+    count = draw(st.integers(1, 12))
+    cues, at = [], draw(st.integers(0, 10_000))
+    for _ in range(count):
+        at += draw(st.integers(0, 5_000))
+        length = draw(st.integers(1, 8_000))
+        lines = tuple(draw(st.lists(line_text, min_size=1, max_size=2)))
+        speaker = draw(speaker_names)
+        cues.append(Cue(at / 1000, (at + length) / 1000, lines, (speaker,) * len(lines)))
+        at += length
+    speakers = {name: Speaker(name, colour=draw(st.sampled_from(["", "yellow", "cyan"]))) for name in
+                {cue.speakers[0] for cue in cues}}
+    return Track("en", cues, speakers, fps=25.0)
+
+
+def written(tmp_path, track, fmt):
+    path = tmp_path / f"t.{fmt}"
+    path.write_text(WRITERS[fmt](track), encoding="utf-8")
+    return path
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(tracks())
+def test_srt_round_trip_and_the_srt_package_agree(tmp_path, track):
+    path = written(tmp_path, track, "srt")
+    ours = read_cues(path)
+    theirs = list(srt.parse(path.read_text(encoding="utf-8")))
+    assert len(ours) == len(theirs) == len(track.cues)
+    for cue, mine, peer in zip(track.cues, ours, theirs):
+        assert mine.lines == cue.lines
+        assert abs(mine.start - cue.start) < 0.0011 and abs(mine.end - cue.end) < 0.0011
+        assert abs(peer.start.total_seconds() - cue.start) < 0.0011
+        assert len(peer.content.split("\n")) == len(cue.lines)
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(tracks())
+def test_vtt_round_trip_and_webvtt_py_agree(tmp_path, track):
+    path = written(tmp_path, track, "vtt")
+    ours = read_cues(path)
+    theirs = list(webvtt.from_buffer(io.StringIO(path.read_text(encoding="utf-8"))))
+    assert len(ours) == len(theirs) == len(track.cues)
+    for cue, mine, peer in zip(track.cues, ours, theirs):
+        assert mine.lines == cue.lines
+        assert abs(mine.start - cue.start) < 0.0011 and abs(mine.end - cue.end) < 0.0011
+        assert abs(peer.start_in_seconds + peer.start_time.milliseconds / 1000 - cue.start) < 0.0011
+        shown = [html.unescape(line) for line in peer.text.split("\n")]
+        assert shown == list(cue.lines)
+        if cue.speakers[0] != "Narrator":
+            assert html.unescape(peer.voice) == cue.speakers[0]  # webvtt-py leaves &amp; as is
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(tracks())
+def test_json_round_trip(tmp_path, track):
+    path = written(tmp_path, track, "json")
+    document = json.loads(path.read_text(encoding="utf-8"))
+    assert [tuple(cue["lines"]) for cue in document["cues"]] == [cue.lines for cue in track.cues]
+    segments = parse(path.read_text(encoding="utf-8"), "json", str(path))
+    assert " ".join(s.text for s in segments).split() == " ".join(" ".join(c.lines) for c in track.cues).split()
+    assert segments[0].anchors[0][1] == round(track.cues[0].start, 3)
+
+
+# ----------------------------------------------------------------------------- fuzz
+
+SRT_PIECES = st.sampled_from(["1", "2", "\n", "\n\n", "00:00:01,000", " --> ", "-->", "00:00:02,500", "99:99:99,999",
+                              "Hello", "<i>", "</i>", "-", ":", "JOE:", "[Ann]", "\ufeff", "\r\n", " ", "9" * 30])
+VTT_PIECES = st.sampled_from(["WEBVTT", "\n", "\n\n", "00:01.000", " --> ", "00:02.000", "NOTE", "STYLE", "<v Ann>",
+                              "</v>", "Kind: captions", "align:start", "Hello", "&amp;", "-", "01:00:00.000", "1"])
+SCRIPT_PIECES = st.sampled_from(["S/", " ", "Name", ",", ":", "：", "\n", ">>", "[", "]", "JOE BIDEN", "text.",
+                                 "、", "岸田", "-w/tmp/x", "--stdout"])
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=True) | st.text(max_size=8),
+    lambda children: st.lists(children, max_size=4) | st.dictionaries(
+        st.sampled_from(["segments", "start", "end", "text", "words", "word", "speaker", "cues", "lines"]),
+        children, max_size=5),
+    max_leaves=20)
+
+
+def clean_or_valid(text, fmt):
+    """The reader either returns segments with sane anchors or raises a located CaptionsError."""
+    try:
+        segments = parse(text, fmt, "fuzz.in")
+    except CaptionsError as err:
+        assert str(err).startswith("fuzz.in") and "\n" not in str(err)
+        return
+    assert segments and any(segment.text.strip() for segment in segments)
+    for segment in segments:
+        offsets = [offset for offset, _ in segment.anchors]
+        times = [time for _, time in segment.anchors]
+        assert offsets == sorted(offsets) and times == sorted(times)
+        assert all(0 <= offset <= len(segment.text) for offset in offsets)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(SRT_PIECES, max_size=40).map("".join))
+def test_fuzz_srt(text):
+    clean_or_valid(text, "srt")
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(VTT_PIECES, max_size=40).map("".join))
+def test_fuzz_vtt(text):
+    clean_or_valid(text, "vtt")
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(SCRIPT_PIECES, max_size=40).map("".join))
+def test_fuzz_script(text):
+    clean_or_valid(text, "script")
+
+
+@settings(max_examples=200, deadline=None)
+@given(json_values)
+def test_fuzz_json(document):
+    clean_or_valid(json.dumps(document), "json")
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.binary(max_size=300), st.sampled_from([".txt", ".srt", ".vtt", ".json"]))
+def test_fuzz_bytes_through_the_file_reader(tmp_path, data, suffix):
+    from captions.readers import read_file
+
+    path = tmp_path / f"fuzz{suffix}"
+    path.write_bytes(data)
+    try:
+        segments = read_file(path)
+    except CaptionsError as err:
+        assert str(err).startswith(str(path)) and "\n" not in str(err)
+    else:
+        assert segments
