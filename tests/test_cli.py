@@ -4,6 +4,7 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 import srt
@@ -127,3 +128,59 @@ def test_user_profile_from_toml(tmp_path):
     profile.write_text('[default]\nmax_chars = 30\n')
     bad = run("make", SEED, "--out", tmp_path, "--profile", profile)
     assert bad.returncode == 2 and "unknown setting 'max_chars'" in bad.stderr
+
+
+def on_a_terminal(*args):
+    """Run the command with a pseudo-terminal as stdout/stderr; returns what the terminal showed."""
+    import pty
+
+    master, slave = pty.openpty()
+    process = subprocess.Popen([sys.executable, "-m", "captions.cli", *map(str, args)], stdin=slave, stdout=slave,
+                               stderr=slave, env={**os.environ, "COLUMNS": "100", "TERM": "xterm"})
+    os.close(slave)
+    shown = b""
+    while True:
+        try:
+            data = os.read(master, 65536)
+        except OSError:
+            break
+        if not data:
+            break
+        shown += data
+    process.wait(timeout=120)
+    os.close(master)
+    return process.returncode, shown.decode(errors="replace")
+
+
+def test_progress_bars_on_a_terminal_only(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for n in range(3):
+        (folder / f"show{n}.txt").write_text(SEED.read_text())
+    code, shown = on_a_terminal("make", folder, "--out", tmp_path / "out")
+    assert code == 0 and "files" in shown and "3/3" in shown and "\x1b[" in shown
+    piped = run("make", folder, "--out", tmp_path / "out")
+    assert "\x1b[" not in piped.stdout + piped.stderr and "3/3" not in piped.stdout + piped.stderr
+    code, shown = on_a_terminal("make", folder, "--out", tmp_path / "out", "--quiet")
+    assert code == 0 and "3/3" not in shown and "captioned" not in shown
+
+
+def test_json_summary_per_file_tells_error_classes_apart(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "good.txt").write_text(SEED.read_text())
+    (folder / "bad.srt").write_text("1\nnonsense\n")
+    result = run("make", folder, "--out", tmp_path / "out", "--json")
+    summaries = [json.loads(line) for line in result.stdout.splitlines()]
+    assert result.returncode == 3 and len(summaries) == 2
+    by_name = {Path(summary["source"]).name: summary for summary in summaries}
+    assert by_name["bad.srt"]["error"]["kind"] == "input" and by_name["bad.srt"]["exit_code"] == 3
+    good = by_name["good.txt"]
+    assert good["ok"] and good["languages"][0]["cues"] > 20 and good["languages"][0]["outputs"][0].endswith(".en.srt")
+
+
+def test_doctor_names_every_engine():
+    result = run("doctor")
+    assert result.returncode == 0, result.stdout
+    assert "libespeak-ng 1.5" in result.stdout and "in-process" in result.stdout
+    assert "ffmpeg version" in result.stdout and "translation models" in result.stdout
