@@ -24,9 +24,9 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
-from recordings import SENTENCES  # noqa: E402
+from recordings import SENTENCES
 
-from captions.speech import engine, synthesise  # noqa: E402
+from captions.speech import engine, synthesise
 
 
 def in_process(texts: list[str]) -> float:

@@ -42,8 +42,10 @@ def ffmpeg_version() -> str:
 def decode(path: str | Path) -> np.ndarray:
     """Samples of the media's first audio stream at 16 kHz mono, as float32 numpy."""
     path = Path(path)
-    if not path.is_file():
+    if not path.exists():
         raise MediaError("no such media file", str(path))
+    if not path.is_file():
+        raise MediaError("not a regular file (a folder, pipe or device cannot be decoded)", str(path))
     command = [ffmpeg_binary(), "-nostdin", "-v", "error", "-i", f"file:{path.resolve()}", "-vn", "-ac", "1",
                "-ar", str(SAMPLE_RATE), "-f", "f32le", "-"]
     done = subprocess.run(command, capture_output=True, stdin=subprocess.DEVNULL)

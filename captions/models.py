@@ -21,6 +21,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from .errors import ModelError
+from .folders import ensure_folder
 
 REQUIRED_METADATA = ("from_code", "to_code", "package_version")
 
@@ -248,14 +249,7 @@ def _check_loadable(folder: Path, path: Path) -> None:
 
 
 def _package_folder() -> Path:
-    target_dir = packages_dir()
-    try:
-        target_dir.mkdir(parents=True, exist_ok=True)
-    except OSError as err:
-        raise ModelError(f"cannot create the package folder: {err.strerror or err}", str(target_dir)) from None
-    if not target_dir.is_dir():
-        raise ModelError("the package folder is not a folder", str(target_dir))
-    return target_dir
+    return ensure_folder(packages_dir(), ModelError, "package folder")
 
 
 @contextmanager

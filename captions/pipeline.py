@@ -8,6 +8,7 @@ from pathlib import Path
 
 from . import qc
 from .errors import CaptionsError, InputError, OptionError, OutputError
+from .folders import ensure_folder
 from .glossary import Glossary
 from .model import NARRATOR, Profile, Segment, Speaker, Track
 from .profiles import check_fps, get_profile, normalise_lang
@@ -138,7 +139,7 @@ def caption_file(source: str | Path, out_dir: str | Path, options: Options) -> R
             located = err.located(str(source))
             located.message += f" [{target}]"
             result.errors.append(located)
-    _make_folder(out_dir)
+    ensure_folder(out_dir, OutputError, "output folder")
     for language, texts in made:
         for path, text in texts.items():
             write_atomic(path, text)
@@ -166,15 +167,6 @@ def _check_folder(out_dir: Path) -> None:
             if not folder.is_dir():
                 raise OutputError("output folder is a file, not a folder", str(folder))
             return
-
-
-def _make_folder(out_dir: Path) -> None:
-    try:
-        out_dir.mkdir(parents=True, exist_ok=True)
-    except OSError as err:
-        raise OutputError(f"cannot create output folder: {err.strerror or err}", str(out_dir)) from None
-    if not out_dir.is_dir():
-        raise OutputError("output folder is not a folder", str(out_dir))
 
 
 def _aligned(segments: list[Segment], lang: str, options: Options,
@@ -293,6 +285,6 @@ def realign_file(source: str | Path, audio: str, out_dir: str | None, lang: str,
     frames = apply_frame_rules([(t.start, t.end) for t in timings], profile, rate, None, needed)
     track = Track(lang, [replace(cue, start=start / rate, end=end / rate) for cue, (start, end) in zip(cues, frames)],
                   fps=rate)
-    _make_folder(target.parent)
+    ensure_folder(target.parent, OutputError, "output folder")
     write_atomic(target, WRITERS[fmt](track))
     return target, report.notes()

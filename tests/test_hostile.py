@@ -316,7 +316,7 @@ def test_size_limit_is_enforced_from_the_directory_and_while_extracting(tmp_path
     from captions import models
     from captions.errors import ModelError
 
-    monkeypatch.setenv("ARGOS_PACKAGES_DIR", str(tmp_path / "packages"))
+    monkeypatch.setattr(models, "packages_dir", lambda: tmp_path / "packages")  # settings are read once
     monkeypatch.setattr(models, "MAX_TOTAL_BYTES", 1000)
     with pytest.raises(ModelError, match="over the limit"):
         models.install_file(built)
@@ -543,3 +543,62 @@ def test_kill_9_of_a_parallel_batch_leaves_no_worker(tmp_path):
     alive = [pid for pid in workers if Path(f"/proc/{pid}").exists()
              and "Z" not in Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]]
     assert not alive
+
+
+def test_media_that_is_a_fifo_is_refused_without_reading(tmp_path):
+    fifo = tmp_path / "media.wav"
+    os.mkfifo(fifo)
+    script = tmp_path / "show.txt"
+    script.write_text("Hello there.\n")
+    one_line(run("make", script, "--audio", fifo, "--out", tmp_path / "out", timeout=30), MEDIA, "not a regular file")
+
+
+def test_a_full_disk_during_install(tmp_path, built, monkeypatch):
+    from captions import models
+    from captions.errors import ModelError
+
+    monkeypatch.setattr(models, "packages_dir", lambda: tmp_path / "packages")  # settings are read once
+
+    class FullDisk:
+        def __init__(self, *args, **kwargs):
+            pass
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            return False
+
+        def write(self, data):
+            raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(models, "open", FullDisk, raising=False)
+    with pytest.raises(ModelError, match="No space left on device"):
+        models.install_file(built)
+    assert not list((tmp_path / "packages").iterdir())
+    assert not list(tmp_path.glob(".captions-installing-*"))  # the staging folder is cleaned up
+
+
+def test_a_read_only_cache_is_bypassed(tmp_path, monkeypatch):
+    import sqlite3
+
+    from captions.cache import TranslationCache, safe_get, safe_put
+
+    cache = TranslationCache(tmp_path / "c.sqlite3")
+    cache.put_many({"k": "v"})
+
+    def read_only(items):
+        raise sqlite3.OperationalError("attempt to write a readonly database")
+
+    monkeypatch.setattr(cache, "put_many", read_only)
+    assert "readonly" in safe_put(cache, {"k2": "v2"})
+    assert safe_get(cache, ["k"]) == ({"k": "v"}, None)
+
+
+def test_cuda_without_a_gpu_fails_that_language_only(tmp_path, argos_env, built):
+    assert run("models", "install", built, env=argos_env).returncode == 0
+    source = tmp_path / "a.txt"
+    source.write_text("the cat eats the fish.\n")
+    result = run("make", source, "--to", "ja", "--device", "cuda", "--out", tmp_path / "out", env=argos_env)
+    one_line(result, MODEL, source, "no CUDA GPU", "[ja]")
+    assert (tmp_path / "out" / "a.en.srt").exists() and not (tmp_path / "out" / "a.ja.srt").exists()
