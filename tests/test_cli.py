@@ -184,3 +184,12 @@ def test_doctor_names_every_engine():
     assert result.returncode == 0, result.stdout
     assert "libespeak-ng 1.5" in result.stdout and "in-process" in result.stdout
     assert "ffmpeg version" in result.stdout and "translation models" in result.stdout
+
+
+def test_a_profile_without_caption_policy_is_valid(tmp_path):
+    """The realspeech eval's raw profile: 1 ms frames, no minimum duration, no speed limit."""
+    profile = tmp_path / "raw.toml"
+    profile.write_text('name = "raw"\n[default]\nfps = 1000.0\nmin_duration = 0.0\nmax_cps = 100000.0\n'
+                       "min_gap_frames = 0\nclose_gap_frames = 0\nmax_chars_per_line = 1000\n")
+    result = run("make", SEED, "--profile", profile, "--out", tmp_path)
+    assert result.returncode == 0, result.stderr
