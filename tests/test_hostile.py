@@ -98,7 +98,8 @@ def test_malformed_word_times_stay_inside_their_segment(tmp_path):
     source.write_text(json.dumps({"segments": [
         {"start": 0.0, "end": 2.0, "text": "Hello there, my friend.",
          "words": [{"word": "Hello", "start": 5.0, "end": 5.8}, {"word": "there,", "start": "x", "end": 1},
-                   {"word": "my", "start": 1.2, "end": 1.0}, {"word": 7, "start": 1, "end": 2}]},
+                   {"word": "my", "start": 1.2, "end": 1.0}, {"word": 7, "start": 1, "end": 2},
+                   {"word": "friend.", "start": 1e308, "end": 10**400}]},
         {"start": 3.0, "end": 5.0, "text": "Good to see you."}]}))
     result = run("make", source, "--out", tmp_path, "-f", "json")
     assert result.returncode == 0, result.stderr
