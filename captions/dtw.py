@@ -145,3 +145,26 @@ def unrelated_cost(X: np.ndarray, Y: np.ndarray, pairs: int = 4000) -> float:
     a = X[rng.integers(0, len(X), pairs)]
     b = Y[rng.integers(0, len(Y), pairs)]
     return float(np.sqrt(((a - b) ** 2).sum(1)).mean())
+
+
+def match_score(real: np.ndarray, fake: np.ndarray, radius_frames: int) -> float:
+    """How much better the transcript's speech fits the recording than the same speech in a wrong order.
+
+    Only speech frames count (the last column of both is the speech/pause channel): silence fits
+    anything. The mean coarse path cost is divided by the mean of three nulls, the synthetic speech
+    reversed and rotated by a third and two thirds, which keep its sounds but not its order: 1.0 is
+    no better than a wrong order, a matching transcript scores well under it. The ratio calibrates
+    itself to the voice and the room, which a fixed cost threshold cannot (human speech is far
+    from espeak's however well it matches).
+    """
+    X = pool(real[real[:, -1] > 0, :-1])
+    Y = pool(fake[fake[:, -1] > 0, :-1])
+    if len(X) < 4 or len(Y) < 4:
+        return 0.0  # a second or less of speech: too little to judge, never refused
+    lo, hi = diagonal_band(len(X), len(Y), max(radius_frames // POOL, 2))
+
+    def cost(synthetic: np.ndarray) -> float:
+        return float(dtw(X, np.ascontiguousarray(synthetic), lo, hi)[2].mean())
+
+    nulls = [cost(Y[::-1]), cost(np.roll(Y, len(Y) // 3, axis=0)), cost(np.roll(Y, 2 * len(Y) // 3, axis=0))]
+    return cost(Y) / float(np.mean(nulls))

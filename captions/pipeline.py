@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from . import qc
-from .errors import CaptionsError, InputError, OptionError, OutputError
+from .errors import CaptionsError, InputError, MediaError, OptionError, OutputError
 from .folders import ensure_folder
 from .glossary import Glossary
 from .model import NARRATOR, Profile, Segment, Speaker, Track
@@ -176,9 +178,21 @@ def _aligned(segments: list[Segment], lang: str, options: Options,
     from .audio import decode
 
     assert options.audio
-    aligned, report = align_segments(segments, decode(options.audio), lang, progress)
+    with _naming_media(options.audio):
+        aligned, report = align_segments(segments, decode(options.audio), lang, progress)
     stretches = [(s.start + options.start, s.end + options.start, s.reason) for s in report.doubtful]
     return aligned, report.notes(), stretches
+
+
+@contextmanager
+def _naming_media(audio: str) -> Iterator[None]:
+    """A mismatch between transcript and media names both: the transcript as the error's file, the media here."""
+    try:
+        yield
+    except MediaError as err:
+        if err.path is None:
+            err.message += f" ({audio})"
+        raise
 
 
 def _translated(source: Path, segments: list[Segment], track: Track, target: str, options: Options,
@@ -279,8 +293,9 @@ def realign_file(source: str | Path, audio: str, out_dir: str | None, lang: str,
     cues = read_cues(source, encoding)
     if not cues:
         raise InputError("no cues to align", str(source))
-    timings, report = align_texts(decode(audio), [" ".join(cue.lines) for cue in cues], lang,
-                                  Progress(progress, f"{source.name}: "))
+    with _naming_media(audio):
+        timings, report = align_texts(decode(audio), [" ".join(cue.lines) for cue in cues], lang,
+                                      Progress(progress, f"{source.name}: "))
     needed = [legible_time(cue.text, profile) for cue in cues]
     frames = apply_frame_rules([(t.start, t.end) for t in timings], profile, rate, None, needed)
     track = Track(lang, [replace(cue, start=start / rate, end=end / rate) for cue, (start, end) in zip(cues, frames)],

@@ -1,0 +1,112 @@
+"""Pauses in real speech from short-time band levels: where a sentence boundary should sit.
+
+DTW places a boundary where the synthetic and real sounds stop matching, which on human speech can
+be 100-300 ms into the pause or short of it. A pause is measured here on the recording itself:
+the level of two bands (80-4000 Hz for voicing, 2-8 kHz for fricatives) in 25 ms windows every
+10 ms, each scaled between the file's quiet (5th percentile) and loud speech (95th); quiet is
+under QUIET, and a pause's edges are moved in to where the level falls under EDGE, so a word's
+weak tail or onset stays with the word.
+"""
+
+from __future__ import annotations
+
+import bisect
+
+import numpy as np
+
+HOP, WINDOW = 0.010, 0.025
+QUIET, EDGE = 0.45, 0.3
+SHORTEST_PAUSE = 0.08  # seconds of quiet that count as a pause between sentences
+BREATH_VOICING = 0.3  # a sound in a pause with no more voicing than this is a breath, not speech
+CLICK = 0.03  # louder bursts shorter than this inside a pause (clicks, lip noise) do not split it
+
+
+def levels(samples: np.ndarray, rate: int) -> np.ndarray:
+    """The scaled level (0 quiet .. 1 loud speech) of every HOP frame, as rows: the louder of the
+    two bands, and the voicing band (80-1000 Hz) alone."""
+    hop, window = int(HOP * rate), int(WINDOW * rate)
+    count = max(1, 1 + (len(samples) - window) // hop)
+    size = 1 << (window - 1).bit_length()
+    freqs = np.fft.rfftfreq(size, 1 / rate)
+    bands = [(freqs >= 80) & (freqs <= 4000), (freqs >= 2000) & (freqs <= 8000), (freqs >= 80) & (freqs <= 1000)]
+    hann = np.hanning(window)
+    energy = np.empty((3, count))
+    for first in range(0, count, 8192):
+        last = min(count, first + 8192)
+        index = np.arange(window)[None, :] + hop * np.arange(first, last)[:, None]
+        power = np.abs(np.fft.rfft(np.asarray(samples, np.float64)[index] * hann, size, axis=1)) ** 2
+        for band, chosen in enumerate(bands):
+            energy[band, first:last] = 10 * np.log10(power[:, chosen].sum(1) + 1e-12)
+    floor = np.percentile(energy, 5, axis=1)[:, None]
+    top = np.percentile(energy, 95, axis=1)[:, None]
+    scaled = (energy - floor) / np.maximum(top - floor, 1e-6)
+    return np.vstack([scaled[:2].max(0), scaled[2]])
+
+
+def find_pauses(bands: np.ndarray) -> list[tuple[float, float]]:
+    """(start, end) seconds of every pause, its edges at the last and first weak speech sound.
+
+    Sound between two quiet stretches that is either a click (shorter than CLICK) or unvoiced
+    (a breath: hiss with nothing in the voicing band) belongs to the pause around it.
+    """
+    level, voicing = bands
+    quiet = level < QUIET
+    for start, end in _runs(~quiet):
+        inside = start > 0 and end < len(level)
+        if inside and ((end - start) * HOP < CLICK or voicing[start:end].max() < BREATH_VOICING):
+            quiet[start:end] = True
+    found = []
+    for start, end in _runs(quiet):
+        below = np.flatnonzero(level[start:end] < EDGE)
+        if len(below) and (below[-1] - below[0] + 1) * HOP >= SHORTEST_PAUSE:
+            found.append(((start + below[0]) * HOP + WINDOW / 2, (start + below[-1] + 1) * HOP + WINDOW / 2))
+    return found
+
+
+def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
+    edges = np.diff(np.concatenate(([0], mask.astype(np.int8), [0])))
+    return list(zip(np.flatnonzero(edges == 1).tolist(), np.flatnonzero(edges == -1).tolist()))
+
+
+def snap(boundaries: list[tuple[float, float]], pauses: list[tuple[float, float]], reach: float,
+         duration: float = float("inf")) -> list[tuple[float, float]]:
+    """Sentence (start, end) pairs moved onto the nearest pause edge within ``reach`` seconds.
+
+    An end moves to the start of a pause, a start to the end of one; a pause between two sentences
+    is given to both. Order is kept: no sentence starts before the previous one ends.
+
+    >>> snap([(0.95, 2.1), (2.3, 4.0)], [(0.0, 1.0), (2.0, 2.4)], 0.3)
+    [(1.0, 2.0), (2.4, 4.0)]
+    """
+    boundaries = [(min(start, duration), min(end, duration)) for start, end in boundaries]  # DTW can overshoot
+    starts = np.array([end for _, end in pauses])
+    ends = np.array([start for start, _ in pauses])
+    moved = []
+    for start, end in boundaries:
+        inside_start, inside_end = _inside(start, pauses), _inside(end, pauses)
+        moved.append((inside_start[1] if inside_start else _nearest(start, starts, reach),
+                      inside_end[0] if inside_end else _nearest(end, ends, reach)))
+    for index in range(1, len(moved)):
+        (_, end), (start, next_end) = moved[index - 1], moved[index]
+        if start < end:
+            start = boundaries[index][0] if boundaries[index][0] >= end else end
+        elif not any(end <= pause_start and pause_end <= start for pause_start, pause_end in pauses):
+            # No pause between one sentence's end and the next's start: the sound between them is the
+            # first sentence's last syllable, which people draw out more than espeak-ng does.
+            moved[index - 1] = (moved[index - 1][0], start)
+        moved[index] = (start, next_end)
+    return [(start, max(end, start + HOP)) for start, end in moved]
+
+
+def _inside(time: float, pauses: list[tuple[float, float]]) -> tuple[float, float] | None:
+    """The pause a time falls in: a boundary in a pause belongs at its edge, however far."""
+    index = bisect.bisect_right(pauses, (time, float("inf"))) - 1
+    return pauses[index] if index >= 0 and pauses[index][0] <= time <= pauses[index][1] else None
+
+
+def _nearest(time: float, edges: np.ndarray, reach: float) -> float:
+    if not len(edges):
+        return time
+    index = int(np.argmin(np.abs(edges - time)))
+    return float(edges[index]) if abs(edges[index] - time) <= reach else time
+
