@@ -17,7 +17,10 @@ import numpy as np
 HOP, WINDOW = 0.010, 0.025
 QUIET, EDGE = 0.45, 0.3
 SHORTEST_PAUSE = 0.08  # seconds of quiet that count as a pause between sentences
-BREATH_VOICING = 0.3  # a sound in a pause with no more voicing than this is a breath, not speech
+# A sound between two quiet stretches that is mostly unvoiced and softer than speech is a breath
+# (a fricative such as a final "s" is unvoiced too, but as loud as speech).
+BREATH_VOICING, BREATH_LEVEL = 0.3, 0.8
+DEEP = 0.08  # a snap shortens a sentence only where DTW put the boundary this far into a pause
 CLICK = 0.03  # louder bursts shorter than this inside a pause (clicks, lip noise) do not split it
 
 
@@ -46,20 +49,23 @@ def levels(samples: np.ndarray, rate: int) -> np.ndarray:
 def find_pauses(bands: np.ndarray) -> list[tuple[float, float]]:
     """(start, end) seconds of every pause, its edges at the last and first weak speech sound.
 
-    Sound between two quiet stretches that is either a click (shorter than CLICK) or unvoiced
-    (a breath: hiss with nothing in the voicing band) belongs to the pause around it.
+    Sound between two quiet stretches that is either a click (shorter than CLICK) or a breath
+    (soft hiss, little in the voicing band) belongs to the pause around it.
     """
     level, voicing = bands
     quiet = level < QUIET
     for start, end in _runs(~quiet):
         inside = start > 0 and end < len(level)
-        if inside and ((end - start) * HOP < CLICK or voicing[start:end].max() < BREATH_VOICING):
+        breath = np.median(voicing[start:end]) < BREATH_VOICING and level[start:end].max() < BREATH_LEVEL
+        if inside and ((end - start) * HOP < CLICK or breath):
             quiet[start:end] = True
     found = []
     for start, end in _runs(quiet):
         below = np.flatnonzero(level[start:end] < EDGE)
         if len(below) and (below[-1] - below[0] + 1) * HOP >= SHORTEST_PAUSE:
-            found.append(((start + below[0]) * HOP + WINDOW / 2, (start + below[-1] + 1) * HOP + WINDOW / 2))
+            # Speech ends within the hop before the first quiet window, and starts within the hop
+            # after the last quiet window ends: the middle of those hops.
+            found.append(((start + below[0]) * HOP - HOP / 2, (start + below[-1]) * HOP + WINDOW + HOP / 2))
     return found
 
 
@@ -75,7 +81,7 @@ def snap(boundaries: list[tuple[float, float]], pauses: list[tuple[float, float]
     An end moves to the start of a pause, a start to the end of one; a pause between two sentences
     is given to both. Order is kept: no sentence starts before the previous one ends.
 
-    >>> snap([(0.95, 2.1), (2.3, 4.0)], [(0.0, 1.0), (2.0, 2.4)], 0.3)
+    >>> snap([(0.8, 2.1), (2.3, 4.0)], [(0.0, 1.0), (2.0, 2.4)], 0.3)
     [(1.0, 2.0), (2.4, 4.0)]
     """
     boundaries = [(min(start, duration), min(end, duration)) for start, end in boundaries]  # DTW can overshoot
@@ -84,13 +90,20 @@ def snap(boundaries: list[tuple[float, float]], pauses: list[tuple[float, float]
     moved = []
     for start, end in boundaries:
         inside_start, inside_end = _inside(start, pauses), _inside(end, pauses)
-        moved.append((inside_start[1] if inside_start else _nearest(start, starts, reach),
-                      inside_end[0] if inside_end else _nearest(end, ends, reach)))
+        new_start = inside_start[1] if inside_start else _nearest(start, starts, reach)
+        new_end = inside_end[0] if inside_end else _nearest(end, ends, reach)
+        # Cutting into the sentence needs the DTW boundary deep in the pause: near its edge, a weak
+        # final or first sound under noise looks like pause, and DTW heard it.
+        if new_end < end and (not inside_end or inside_end[0] > end - DEEP):
+            new_end = end
+        if new_start > start and (not inside_start or inside_start[1] < start + DEEP):
+            new_start = start
+        moved.append((new_start, new_end))
     for index in range(1, len(moved)):
         (_, end), (start, next_end) = moved[index - 1], moved[index]
         if start < end:
             start = boundaries[index][0] if boundaries[index][0] >= end else end
-        elif not any(end <= pause_start and pause_end <= start for pause_start, pause_end in pauses):
+        elif not any(pause_start < start and pause_end > end for pause_start, pause_end in pauses):
             # No pause between one sentence's end and the next's start: the sound between them is the
             # first sentence's last syllable, which people draw out more than espeak-ng does.
             moved[index - 1] = (moved[index - 1][0], start)
