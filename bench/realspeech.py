@@ -1,0 +1,111 @@
+"""Benchmark: sentence boundaries on real human speech, captions against PocketSphinx, same run.
+
+Run: python bench/realspeech.py [--dev ../shared/realspeech-dev]. Every item of the development set
+(real recordings with reference speech onsets/offsets, 4 languages) is aligned by captions'
+aligner (its own boundaries: one span per unit, no caption rules) and, for the English items, by
+PocketSphinx 5 (`pip install pocketsphinx`; its en-us model ships in the wheel; words its dictionary
+lacks are left out of its alignment text) in the same process. Errors are over the reference edges
+whose uncertainty is at most the set's limit (150 ms).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from pathlib import Path
+
+import numpy as np
+
+from captions.align import align_texts
+from captions.audio import SAMPLE_RATE, decode
+
+HERE = Path(__file__).resolve().parent
+
+
+def captions_spans(samples: np.ndarray, units: list[str], lang: str) -> list[tuple[float, float] | None]:
+    timings, _ = align_texts(samples, units, lang)
+    return [(timing.start, timing.end) for timing in timings]
+
+
+def pocketsphinx_spans(samples: np.ndarray, units: list[str], lang: str) -> list[tuple[float, float] | None] | None:
+    """PocketSphinx forced alignment of the units' words; None where it cannot run (not English)."""
+    if lang != "en":
+        return None
+    import re
+
+    from pocketsphinx import Decoder
+
+    decoder = Decoder(samprate=SAMPLE_RATE, bestpath=False, beam=1e-80, wbeam=1e-80, pbeam=1e-80)
+    words, owners = [], []
+    for index, unit in enumerate(units):
+        for word in re.findall(r"[\w']+", unit.lower().replace("’", "'")):
+            if decoder.lookup_word(word.strip("'")):
+                words.append(word.strip("'"))
+                owners.append(index)
+    decoder.set_align_text(" ".join(words))
+    decoder.start_utt()
+    decoder.process_raw((np.clip(samples, -1, 1) * 32767).astype("<i2").tobytes(), full_utt=True)
+    decoder.end_utt()
+    found = [segment for segment in decoder.seg() or [] if not segment.word.startswith(("<", "["))]
+    if len(found) != len(words):
+        return [None] * len(units)
+    spans: dict[int, tuple[float, float]] = {}
+    for segment, index in zip(found, owners):
+        start, end = segment.start_frame / 100, (segment.end_frame + 1) / 100
+        low, high = spans.get(index, (start, end))
+        spans[index] = (min(low, start), max(high, end))
+    return [spans.get(index) for index in range(len(units))]
+
+
+def errors_ms(spans: list[tuple[float, float] | None], units: list[dict], limit: float) -> list[float]:
+    errors = []
+    for span, unit in zip(spans, units):
+        for side, reference, uncertainty in ((0, unit["start"], unit["uncertainty"][0]),
+                                             (1, unit["end"], unit["uncertainty"][1])):
+            if reference is not None and uncertainty is not None and uncertainty <= limit:
+                errors.append(abs(span[side] - reference) * 1000 if span else float("inf"))
+    return errors
+
+
+def row(name: str, errors: list[float], seconds: float) -> str:
+    values = np.array(errors)
+    finite = values[np.isfinite(values)]
+    return (f"{name:<34} {len(values):>4} {np.median(values):>6.0f} {finite.mean():>6.0f} {finite.max():>6.0f} "
+            f"{np.mean(values <= 100):>6.0%} {np.mean(values <= 250):>6.0%} {int(np.sum(values > 1000)):>4} "
+            f"{seconds:>7.1f}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--dev", default=str(HERE.parent.parent / "shared" / "realspeech-dev"))
+    arguments = parser.parse_args()
+    manifest = json.loads((Path(arguments.dev) / "manifest.json").read_text(encoding="utf-8"))
+    limit = manifest.get("max_scored_uncertainty", 0.15)
+    pooled: dict[str, list[float]] = {"captions": [], "pocketsphinx": [], "captions, English only": []}
+    seconds = dict.fromkeys(pooled, 0.0)
+    print(f"{'item / aligner':<34} {'n':>4} {'med':>6} {'mean':>6} {'max':>6} {'<=100':>6} {'<=250':>6} {'>1s':>4} "
+          f"{'sec':>7}   (errors in ms)")
+    for item in manifest["items"]:
+        samples = decode(Path(arguments.dev) / item["audio"])
+        units = [unit["text"] for unit in item["units"]]
+        for name, method in (("captions", captions_spans), ("pocketsphinx", pocketsphinx_spans)):
+            started = time.perf_counter()
+            spans = method(samples, units, item["lang"])
+            took = time.perf_counter() - started
+            if spans is None:
+                continue
+            errors = errors_ms(spans, item["units"], limit)
+            pooled[name] += errors
+            seconds[name] += took
+            if name == "captions" and item["lang"] == "en":
+                pooled["captions, English only"] += errors
+                seconds["captions, English only"] += took
+            print(row(f"{item['id']} / {name}", errors, took))
+    print()
+    for name, errors in pooled.items():
+        print(row(f"all / {name}", errors, seconds[name]))
+
+
+if __name__ == "__main__":
+    main()
