@@ -219,7 +219,8 @@ def align_texts(samples: np.ndarray, texts: list[str], lang: str,
     advance = progress.task(f"matching {len(samples) / SAMPLE_RATE:.0f} s of audio", 1)
     real = _normalise(mfcc(samples, SAMPLE_RATE))
     fake = _normalise(fake_features)
-    real = np.hstack([real, SPEECH_WEIGHT * speech_mask(samples, SAMPLE_RATE, len(real))[:, None]])
+    mask = speech_mask(samples, SAMPLE_RATE, len(real))
+    real = np.hstack([real, SPEECH_WEIGHT * mask[:, None]])
     fake_mask = np.zeros(len(fake))
     for first_frame, end_frame in frame_bounds:
         fake_mask[first_frame:end_frame] = 1.0
@@ -242,7 +243,6 @@ def align_texts(samples: np.ndarray, texts: list[str], lang: str,
         index = min(int(np.searchsorted(cols, frame, "left")), len(rows) - 1)
         return float(rows[index] * HOP + offset)
 
-    mask = speech_mask(samples, SAMPLE_RATE, len(real))
     timings: list[SentenceTiming] = []
     worst: list[tuple[float, int]] = []
     for text, (start, end) in zip(texts, bounds):

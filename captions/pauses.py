@@ -36,8 +36,9 @@ def levels(samples: np.ndarray, rate: int) -> np.ndarray:
     energy = np.empty((3, count))
     for first in range(0, count, 8192):
         last = min(count, first + 8192)
-        index = np.arange(window)[None, :] + hop * np.arange(first, last)[:, None]
-        power = np.abs(np.fft.rfft(np.asarray(samples, np.float64)[index] * hann, size, axis=1)) ** 2
+        block = np.asarray(samples[first * hop : (last - 1) * hop + window], np.float64)
+        index = np.arange(window)[None, :] + hop * np.arange(last - first)[:, None]
+        power = np.abs(np.fft.rfft(block[index] * hann, size, axis=1)) ** 2
         for band, chosen in enumerate(bands):
             energy[band, first:last] = 10 * np.log10(power[:, chosen].sum(1) + 1e-12)
     floor = np.percentile(energy, 5, axis=1)[:, None]
