@@ -16,7 +16,7 @@ import numpy as np
 
 HOP, WINDOW = 0.010, 0.025
 QUIET, EDGE = 0.45, 0.3
-SHORTEST_PAUSE = 0.08  # seconds of quiet that count as a pause between sentences
+SHORTEST_PAUSE = 0.03  # seconds of quiet that count as a pause between sentences
 # A sound between two quiet stretches that is mostly unvoiced and softer than speech is a breath
 # (a fricative such as a final "s" is unvoiced too, but as loud as speech).
 BREATH_VOICING, BREATH_LEVEL = 0.3, 0.8
@@ -87,7 +87,7 @@ def snap(boundaries: list[tuple[float, float]], pauses: list[tuple[float, float]
     """
     boundaries = [(min(start, duration), min(end, duration)) for start, end in boundaries]  # DTW can overshoot
     starts = np.array([end for _, end in pauses])
-    ends = np.array([start for start, _ in pauses])
+    ends = np.array([start for start, _ in pauses] + ([duration] if np.isfinite(duration) else []))  # speech cut off
     moved = []
     for start, end in boundaries:
         inside_start, inside_end = _inside(start, pauses), _inside(end, pauses)
@@ -101,14 +101,20 @@ def snap(boundaries: list[tuple[float, float]], pauses: list[tuple[float, float]
             new_start = start
         moved.append((new_start, new_end))
     for index in range(1, len(moved)):
-        (_, end), (start, next_end) = moved[index - 1], moved[index]
-        if start < end:
+        (first, end), (start, next_end) = moved[index - 1], moved[index]
+        # DTW can run a sentence over a whole pause that the next one starts right after: that pause
+        # is the boundary.
+        swallowed = [pause for pause in pauses
+                     if end - reach <= pause[0] and pause[1] <= end + HOP and abs(start - pause[1]) <= 2 * HOP]
+        if swallowed:
+            end, start = swallowed[-1][0], max(start, swallowed[-1][1])
+        elif start < end:
             start = boundaries[index][0] if boundaries[index][0] >= end else end
         elif not any(pause_start < start and pause_end > end for pause_start, pause_end in pauses):
             # No pause between one sentence's end and the next's start: the sound between them is the
             # first sentence's last syllable, which people draw out more than espeak-ng does.
-            moved[index - 1] = (moved[index - 1][0], start)
-        moved[index] = (start, next_end)
+            end = start
+        moved[index - 1], moved[index] = (first, end), (start, next_end)
     return [(start, max(end, start + HOP)) for start, end in moved]
 
 
