@@ -5,7 +5,8 @@ en-us at 150 wpm, the aligner uses en-gb at 175; random pauses) is aligned in a 
 process, which reports its own seconds and peak memory (VmHWM: ru_maxrss would include the
 parent's at fork); the 2-minute run in the same session is
 the baseline for the time and memory ratios (linear = the ratio of the durations).
-Targets: mean error <= 25 ms and max <= 150 ms (clean and 13 dB SNR); 10 minutes in under 10 s;
+Then, where the real-speech development set is present, bench/realspeech.py's table: captions
+against PocketSphinx on real recordings. Targets: mean error <= 25 ms and max <= 150 ms (clean and 13 dB SNR); 10 minutes in under 10 s;
 60 minutes under 1.5 GB.
 """
 
@@ -37,6 +38,7 @@ print(json.dumps({"seconds": seconds, "mean_ms": errors.mean() * 1000, "max_ms":
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--minutes", default="2,10,60")
+    parser.add_argument("--real", default=None, help="real-speech set (default: ../shared/realspeech-dev if present)")
     arguments = parser.parse_args()
     sys.path.insert(0, str(HERE.parent / "tests"))
     import recordings
@@ -63,6 +65,13 @@ def main() -> None:
         if label == "clean":
             print(f"{minutes:>3} min: duration x{minutes / base_minutes:.0f}, time x{row['seconds'] / base['seconds']:.1f}, "
                   f"memory x{row['peak_mb'] / base['peak_mb']:.1f}")
+    sys.path.insert(0, str(HERE))
+    import realspeech
+
+    dev = Path(arguments.real) if arguments.real else realspeech.DEV
+    if (dev / "manifest.json").exists():
+        print("\nreal speech (bench/realspeech.py):")
+        realspeech.report(dev)
 
 
 if __name__ == "__main__":

@@ -76,18 +76,25 @@ def row(name: str, errors: list[float], seconds: float) -> str:
             f"{seconds:>7.1f}")
 
 
+DEV = HERE.parent.parent / "shared" / "realspeech-dev"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--dev", default=str(HERE.parent.parent / "shared" / "realspeech-dev"))
-    arguments = parser.parse_args()
-    manifest = json.loads((Path(arguments.dev) / "manifest.json").read_text(encoding="utf-8"))
+    parser.add_argument("--dev", default=str(DEV))
+    report(Path(parser.parse_args().dev))
+
+
+def report(dev: Path) -> None:
+    """Align every item of the set with captions and PocketSphinx; print per item and pooled."""
+    manifest = json.loads((dev / "manifest.json").read_text(encoding="utf-8"))
     limit = manifest.get("max_scored_uncertainty", 0.15)
     pooled: dict[str, list[float]] = {"captions": [], "pocketsphinx": [], "captions, English only": []}
     seconds = dict.fromkeys(pooled, 0.0)
     print(f"{'item / aligner':<34} {'n':>4} {'med':>6} {'mean':>6} {'max':>6} {'<=100':>6} {'<=250':>6} {'>1s':>4} "
           f"{'sec':>7}   (errors in ms)")
     for item in manifest["items"]:
-        samples = decode(Path(arguments.dev) / item["audio"])
+        samples = decode(dev / item["audio"])
         units = [unit["text"] for unit in item["units"]]
         for name, method in (("captions", captions_spans), ("pocketsphinx", pocketsphinx_spans)):
             started = time.perf_counter()

@@ -36,6 +36,7 @@ VOICES = {"en": ("en-gb", 175), "ja": ("ja", 175), "zh": ("cmn", 175), "zh-Hant"
 # or whose frames match poorly, is reported as a low-confidence stretch.
 SHORTEST_RATIO, LONGEST_RATIO = 0.35, 3.0
 POOR_MATCH_MARGIN = 0.25  # a second of path this much costlier than the file's typical worst second
+MOSTLY_QUIET = 0.8  # a sentence whose span is this much pause was not found in the recording
 SNAP_REACH = 0.3  # seconds a sentence boundary moves to reach the edge of a pause in the recording
 MIN_PAUSE = 0.4  # seconds of quiet that can separate a sentence from sound it does not own
 # Above this match score (dtw.match_score) the transcript is not this recording. Measured on the real
@@ -263,7 +264,7 @@ def align_texts(samples: np.ndarray, texts: list[str], lang: str,
     limit = float(np.median([value for value, _ in worst])) + POOR_MATCH_MARGIN
     for text, (start, end), timing, (value, row) in zip(texts, bounds, timings, worst):
         ratio = (timing.end - timing.start) / max(end - start, HOP)
-        if ratio < SHORTEST_RATIO:
+        if ratio < SHORTEST_RATIO or _quiet_share(timing, found) > MOSTLY_QUIET:
             reason = "a transcript sentence that seems not to be spoken"
         elif ratio > LONGEST_RATIO:
             reason = "speech or sound the transcript lacks"
@@ -284,7 +285,26 @@ def align_texts(samples: np.ndarray, texts: list[str], lang: str,
             continue
         timing.confident = False
         report.doubtful.append(Stretch(timing.start, timing.end, f"{reason} ({text[:50]!r})"))
+    _doubt_neighbours(texts, timings, report)
     return timings, report
+
+
+def _quiet_share(timing: SentenceTiming, found: list[tuple[float, float]]) -> float:
+    """How much of a sentence's span the recording's pauses cover (a sentence put on silence)."""
+    covered = sum(max(0.0, min(end, timing.end) - max(start, timing.start)) for start, end in found)
+    return covered / max(timing.end - timing.start, HOP)
+
+
+def _doubt_neighbours(texts: list[str], timings: list[SentenceTiming], report: AlignmentReport) -> None:
+    """A sentence that seems not spoken took its time from its neighbours: their spans are doubtful too."""
+    unspoken = [index for index, stretch_text in enumerate(texts) if any(
+        "seems not to be spoken" in stretch.reason and stretch_text[:50] in stretch.reason for stretch in report.doubtful)]
+    for index in unspoken:
+        for neighbour in (index - 1, index + 1):
+            if 0 <= neighbour < len(timings) and timings[neighbour].confident:
+                timings[neighbour].confident = False
+                report.doubtful.append(Stretch(timings[neighbour].start, timings[neighbour].end,
+                                               f"next to a sentence that seems not spoken ({texts[neighbour][:50]!r})"))
 
 
 def pauses(mask: np.ndarray, shortest: float) -> list[tuple[float, float]]:

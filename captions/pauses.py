@@ -99,6 +99,8 @@ def snap(boundaries: list[tuple[float, float]], pauses: list[tuple[float, float]
             new_end = end
         if new_start > start and (not inside_start or inside_start[1] < start + DEEP):
             new_start = start
+        if new_end <= new_start:  # the whole sentence in a pause: DTW is wrong here, not the pause
+            new_start, new_end = start, end
         moved.append((new_start, new_end))
     for index in range(1, len(moved)):
         (first, end), (start, next_end) = moved[index - 1], moved[index]
