@@ -23,12 +23,15 @@ from captions.audio import SAMPLE_RATE, decode
 HERE = Path(__file__).resolve().parent
 
 
-def captions_spans(samples: np.ndarray, units: list[str], lang: str) -> list[tuple[float, float] | None]:
+Span = tuple[float, float, bool]  # start, end, and whether the aligner is confident of it
+
+
+def captions_spans(samples: np.ndarray, units: list[str], lang: str) -> list[Span | None]:
     timings, _ = align_texts(samples, units, lang)
-    return [(timing.start, timing.end) for timing in timings]
+    return [(timing.start, timing.end, timing.confident) for timing in timings]
 
 
-def pocketsphinx_spans(samples: np.ndarray, units: list[str], lang: str) -> list[tuple[float, float] | None] | None:
+def pocketsphinx_spans(samples: np.ndarray, units: list[str], lang: str) -> list[Span | None] | None:
     """PocketSphinx forced alignment of the units' words; None where it cannot run (not English)."""
     if lang != "en":
         return None
@@ -50,30 +53,32 @@ def pocketsphinx_spans(samples: np.ndarray, units: list[str], lang: str) -> list
     found = [segment for segment in decoder.seg() or [] if not segment.word.startswith(("<", "["))]
     if len(found) != len(words):
         return [None] * len(units)
-    spans: dict[int, tuple[float, float]] = {}
+    spans: dict[int, Span] = {}
     for segment, index in zip(found, owners):
         start, end = segment.start_frame / 100, (segment.end_frame + 1) / 100
-        low, high = spans.get(index, (start, end))
-        spans[index] = (min(low, start), max(high, end))
+        low, high, _ = spans.get(index, (start, end, True))
+        spans[index] = (min(low, start), max(high, end), True)
     return [spans.get(index) for index in range(len(units))]
 
 
-def errors_ms(spans: list[tuple[float, float] | None], units: list[dict], limit: float) -> list[float]:
+def errors_ms(spans: list[Span | None], units: list[dict], limit: float) -> list[tuple[float, bool]]:
+    """(|error| in ms, confident) per scored reference edge."""
     errors = []
     for span, unit in zip(spans, units):
         for side, reference, uncertainty in ((0, unit["start"], unit["uncertainty"][0]),
                                              (1, unit["end"], unit["uncertainty"][1])):
             if reference is not None and uncertainty is not None and uncertainty <= limit:
-                errors.append(abs(span[side] - reference) * 1000 if span else float("inf"))
+                errors.append((abs(span[side] - reference) * 1000, span[2]) if span else (float("inf"), True))
     return errors
 
 
-def row(name: str, errors: list[float], seconds: float) -> str:
-    values = np.array(errors)
+def row(name: str, errors: list[tuple[float, bool]], seconds: float) -> str:
+    values = np.array([error for error, _ in errors])
+    unflagged = sum(error > 1000 and confident for error, confident in errors)
     finite = values[np.isfinite(values)]
     return (f"{name:<34} {len(values):>4} {np.median(values):>6.0f} {finite.mean():>6.0f} {finite.max():>6.0f} "
             f"{np.mean(values <= 100):>6.0%} {np.mean(values <= 250):>6.0%} {int(np.sum(values > 1000)):>4} "
-            f"{seconds:>7.1f}")
+            f"{unflagged:>9} {seconds:>7.1f}")
 
 
 DEV = HERE.parent.parent / "shared" / "realspeech-dev"
@@ -89,10 +94,10 @@ def report(dev: Path) -> None:
     """Align every item of the set with captions and PocketSphinx; print per item and pooled."""
     manifest = json.loads((dev / "manifest.json").read_text(encoding="utf-8"))
     limit = manifest.get("max_scored_uncertainty", 0.15)
-    pooled: dict[str, list[float]] = {"captions": [], "pocketsphinx": [], "captions, English only": []}
+    pooled: dict[str, list[tuple[float, bool]]] = {"captions": [], "pocketsphinx": [], "captions, English only": []}
     seconds = dict.fromkeys(pooled, 0.0)
     print(f"{'item / aligner':<34} {'n':>4} {'med':>6} {'mean':>6} {'max':>6} {'<=100':>6} {'<=250':>6} {'>1s':>4} "
-          f"{'sec':>7}   (errors in ms)")
+          f"{'unflagged':>9} {'sec':>7}   (errors in ms; unflagged: over 1 s and not reported low-confidence)")
     for item in manifest["items"]:
         samples = decode(dev / item["audio"])
         units = [unit["text"] for unit in item["units"]]
