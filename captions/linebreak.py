@@ -26,7 +26,6 @@ MID_LINE_SENTENCE = 6  # two sentences sharing a line
 SHORT_CUE = 16  # a cue of a word or two, cut from a longer sentence, flashes by
 LONG_PAUSE = 1.0  # seconds of silence that a cue should not straddle
 PAUSE_INSIDE = 40
-OVER_DURATION = 60
 
 _FUNCTION_WORDS = {
     "en": {
@@ -234,9 +233,9 @@ def plan_cues(layout: Layout, costs: list[float], sentence_ends: list[bool], pro
     pause_prefix = [0]
     for pause in pauses or [0.0] * n:
         pause_prefix.append(pause_prefix[-1] + (pause >= LONG_PAUSE))
-    time_prefix = [0.0]
-    for seconds in durations or []:
-        time_prefix.append(time_prefix[-1] + seconds)
+    time_prefix = [0.0]  # speech and the silences between words: a cue's time on screen
+    for seconds, silence in zip(durations or [], pauses or [0.0] * n):
+        time_prefix.append(time_prefix[-1] + seconds + max(silence, 0.0))
 
     def line_cost(start: int, end: int) -> float:
         return MID_LINE_SENTENCE * (sentence_prefix[end - 1] - sentence_prefix[start])
@@ -311,9 +310,12 @@ def plan_cues(layout: Layout, costs: list[float], sentence_ends: list[bool], pro
             if span < limit * 0.4 and n > end - start:
                 cost += SHORT_CUE
             cost += PAUSE_INSIDE * (pause_prefix[end - 1] - pause_prefix[start])
-            seconds = (time_prefix[end] - time_prefix[start]) if durations else span / profile.target_cps
+            # On screen from its first word's start to its last word's end (the silence after the
+            # last word is not shown): over the maximum only a single word may be.
+            seconds = (time_prefix[end] - time_prefix[start] - max((pauses or [0.0] * n)[end - 1], 0.0)
+                       if durations else span / profile.target_cps)
             if seconds > profile.max_duration and end - start > 1:
-                cost += OVER_DURATION
+                continue
             if cost < best_cost[end]:
                 best_cost[end] = cost
                 choice[end] = lines[1]

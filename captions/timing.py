@@ -143,7 +143,7 @@ def apply_frame_rules(spans: list[tuple[float, float]], profile: Profile, fps: f
 
     >>> from captions.profiles import get_profile
     >>> apply_frame_rules([(0.0, 1.0), (1.1, 1.5), (1.4, 3.0)], get_profile("netflix", "en"), 25.0)
-    [(0, 26), (28, 33), (35, 75)]
+    [(0, 26), (28, 38), (40, 75)]
     """
     frames = [(round(start * fps), round(end * fps)) for start, end in spans]
     min_gap, close = profile.min_gap_frames, profile.close_gap_frames
@@ -153,8 +153,12 @@ def apply_frame_rules(spans: list[tuple[float, float]], profile: Profile, fps: f
         if result:
             previous = result[-1]
             start = max(start, previous[0] + 1 + min_gap)
-            if start - previous[1] < min_gap or start - previous[1] <= close:
-                previous[1] = start - min_gap  # close small gaps, open overlaps to the minimum gap
+            if start - previous[1] < min_gap:
+                # Too close: the gap comes out of this cue's start (a word shown a frame or two
+                # late), never out of the words of the cue before it, still being spoken.
+                start = previous[1] + min_gap
+            elif start - previous[1] <= close:
+                previous[1] = start - min_gap  # close a small gap to the minimum
         end = max(end, start + 1)
         result.append([start, end])
     for index, (start, end) in enumerate(result):
@@ -166,4 +170,10 @@ def apply_frame_rules(spans: list[tuple[float, float]], profile: Profile, fps: f
         elif length is not None:
             limit = min(limit, round(length * fps))
         result[index][1] = max(end, limit)
+    longest = math.floor(profile.max_duration * fps + 1e-9)
+    for index, (start, end) in enumerate(result):
+        # Lingering or a later start never takes a cue over the maximum on screen; only speech that
+        # itself lasts longer (a single long word) may.
+        speech = frames[index][1] - max(start, frames[index][0])
+        result[index][1] = min(end, start + max(longest, speech))
     return [(start, end) for start, end in result]

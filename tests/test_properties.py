@@ -73,3 +73,41 @@ def test_untimed_japanese(texts):
         assert all(display_width(line, "cjk") <= 13 for line in cue.lines)
     for previous, cue in zip(track.cues, track.cues[1:]):
         assert round((cue.start - previous.end) * track.fps) >= profile.min_gap_frames
+
+
+@st.composite
+def word_timed_segments(draw):
+    """ASR-like segments: every word timed, speech that runs on, pauses (some over a second) between."""
+    segments, at = [], draw(st.floats(0.0, 2.0))
+    for n in range(draw(st.integers(1, 4))):
+        words = draw(st.lists(st.sampled_from(WORDS), min_size=1, max_size=45))
+        text, anchors = "", []
+        for word in words:
+            at += draw(st.sampled_from([0.0, 0.0, 0.05, 0.2, 1.2, 2.5]))  # silence before the word
+            length = draw(st.floats(0.08, 0.7))
+            offset = len(text) + (1 if text else 0)
+            text = f"{text} {word}" if text else word
+            anchors += [(offset, at), (offset + len(word), at + length)]
+            at += length
+        segments.append(Segment(text, draw(st.sampled_from(["Narrator", "Ann"])), kind="caption", paragraph=n,
+                                anchors=tuple(anchors)))
+        at += draw(st.floats(0.0, 3.0))
+    return segments
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(word_timed_segments(), st.sampled_from([24000 / 1001, 25.0]))
+def test_word_timed_cues_keep_the_hard_rules_on_screen(segments, fps):
+    """The issue's hard rules, checked on screen: no cue over 7 s unless it shows one word, none ending
+    before its last word is spoken, the 2-frame gap, every word in order."""
+    from captions.timemap import TimeMap
+
+    profile = get_profile("netflix", "en")
+    track = caption(segments, profile, Options(speakers="none", fps=fps))
+    check_track(track, profile, " ".join(s.text for s in segments), False)
+    for cue in track.cues:
+        shown = " ".join(cue.lines).split()
+        assert cue.duration <= profile.max_duration + 0.5 / fps or len(shown) == 1, (cue, cue.duration)
+        index, _, last_char = cue.sources[-1]
+        spoken_until = TimeMap(segments[index].anchors).at(last_char)
+        assert cue.end >= spoken_until - 0.5 / fps, (cue, spoken_until)
