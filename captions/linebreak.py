@@ -292,8 +292,8 @@ def plan_cues(layout: Layout, costs: list[float], sentence_ends: list[bool], pro
     choice: list[list[int]] = [[]] * (n + 1)
     for end in range(1, n + 1):
         end_cost = CUE_BREAK_WEIGHT * costs[end - 1] if end < n else 0.0
-        if pauses and end < n and pauses[end - 1] >= LONG_PAUSE:
-            end_cost = 0.0
+        if pauses and end < n and pauses[end - 1] >= LONG_PAUSE and costs[end - 1] < WEAK:
+            end_cost = 0.0  # a long pause is a free cue break, but never makes a weak one ("...the") free
         span_end = prefix[end] - joiner_widths[end - 1]
         for start in range(end - 1, -1, -1):
             span = span_end - prefix[start]

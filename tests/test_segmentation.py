@@ -156,3 +156,17 @@ def _japanese_segments():
     from captions.readers.script import read_script
 
     return read_script(JAPANESE_SCRIPT)
+
+
+def test_a_long_pause_does_not_make_a_weak_cue_end_free():
+    """Real ASR: speakers pause after "the"; the cue must not end there (issue: "...canceling the")."""
+    text = "So we are now canceling the order for the new trains because of the storm and the delays."
+    words, anchors, at = text.split(), [], 0.0
+    offset = 0
+    for word in words:
+        anchors += [(offset, at), (offset + len(word), at + 0.3)]
+        at += 0.3 + (1.6 if word == "the" and offset < 30 else 0.05)
+        offset += len(word) + 1
+    drafts = segment_cues([Segment(text, kind="caption", anchors=tuple(anchors))], EN)
+    assert len(drafts) > 1
+    assert not any(draft.lines[-1].split()[-1] == "the" for draft in drafts[:-1]), [d.lines for d in drafts]
