@@ -24,6 +24,7 @@ CUE_COST = 10  # every extra cue costs this much: prefer full cues
 CUE_BREAK_WEIGHT = 2.0  # a weak break between cues is worse than one between lines
 MID_LINE_SENTENCE = 6  # two sentences sharing a line
 SHORT_CUE = 16  # a cue of a word or two, cut from a longer sentence, flashes by
+ORPHAN, ORPHAN_WORDS = 40.0, 2  # a cue ending on this many first words of a new sentence
 LONG_PAUSE = 1.0  # seconds of silence that a cue should not straddle
 PAUSE_INSIDE = 40
 
@@ -307,6 +308,9 @@ def plan_cues(layout: Layout, costs: list[float], sentence_ends: list[bool], pro
                     continue
                 lines = found
             cost = best_cost[start] + lines[0] + CUE_COST + end_cost
+            if end < n and not sentence_ends[end - 1] and any(
+                    sentence_ends[k] for k in range(max(start, end - 1 - ORPHAN_WORDS), end - 1)):
+                cost += ORPHAN  # ends on the first word or two of a new sentence ("...right away. I")
             if span < limit * 0.4 and n > end - start:
                 cost += SHORT_CUE
             cost += PAUSE_INSIDE * (pause_prefix[end - 1] - pause_prefix[start])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -61,6 +62,33 @@ def check(cues: list[Cue], profile: Profile, fps: float) -> list[Issue]:
                                     f"{wpm:.0f} words/min, maximum {profile.max_wpm:g}"))
         if number > 1:
             issues.extend(_gap_issues(number, cues[number - 2], cue, profile, fps))
+            issues.extend(_cue_end_issues(number - 1, cues[number - 2], cue, profile))
+    return issues
+
+
+_SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*\s+(\S+(?:\s+\S+)?)$")
+
+
+def _cue_end_issues(number: int, cue: Cue, following: Cue, profile: Profile) -> list[Issue]:
+    """Where a cue ends mid-sentence: on a weak word ("...the"), or on the first words of a new sentence.
+
+    >>> from captions.profiles import get_profile
+    >>> en = get_profile("netflix", "en")
+    >>> [i.rule for i in _cue_end_issues(1, Cue(0, 2, ("Right away. I",), ("A",)), Cue(2, 4, ("can't.",), ("A",)), en)]
+    ['weak-cue-break', 'sentence-start']
+    """
+    classes = WORD_CLASSES.get(profile.lang)
+    last, first = " ".join(cue.lines).split(), " ".join(following.lines).split()
+    if not classes or not last or not first or cue.speakers[-1:] != following.speakers[:1] or \
+            last[-1][-1] in ".!?…" or first[0].startswith(profile.dialog_dash.strip() or "\0"):
+        return []
+    issues = []
+    if weak_cost(last[-1], first[0], classes) >= WEAK:
+        issues.append(Issue(number, "weak-cue-break", f"{last[-1]} | {first[0]}", "", WARNING,
+                            f"cue ends on {last[-1]!r}, which belongs with {first[0]!r} in the next cue"))
+    if orphan := _SENTENCE_END.search(" ".join(cue.lines)):
+        issues.append(Issue(number, "sentence-start", orphan[1], "", WARNING,
+                            f"cue ends on the first words of a new sentence: {orphan[1]!r}"))
     return issues
 
 

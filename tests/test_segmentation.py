@@ -170,3 +170,29 @@ def test_a_long_pause_does_not_make_a_weak_cue_end_free():
     drafts = segment_cues([Segment(text, kind="caption", anchors=tuple(anchors))], EN)
     assert len(drafts) > 1
     assert not any(draft.lines[-1].split()[-1] == "the" for draft in drafts[:-1]), [d.lines for d in drafts]
+
+
+def test_a_cue_does_not_end_on_the_first_word_of_a_new_sentence():
+    """Real ASR: a pause after the first word of a sentence ("...right away. Then | we will...")."""
+    text = ("The trains will leave the station right away. Then we will check every carriage "
+            "before the next departure.")
+    words, anchors, at, offset = text.split(), [], 0.0, 0
+    for word in words:
+        anchors += [(offset, at), (offset + len(word), at + 0.3)]
+        at += 0.3 + (1.6 if word == "Then" else 0.05)
+        offset += len(word) + 1
+    drafts = segment_cues([Segment(text, kind="caption", anchors=tuple(anchors))], EN)
+    assert len(drafts) > 1
+    assert not any(" ".join(draft.lines).endswith("away. Then") for draft in drafts), [d.lines for d in drafts]
+
+
+def test_qc_finds_weak_and_orphan_cue_ends(tmp_path):
+    from captions import qc
+    from captions.readers import read_cues
+
+    path = tmp_path / "asr.srt"
+    path.write_text("1\n00:00:01,000 --> 00:00:03,000\nWe are canceling the\n\n"
+                    "2\n00:00:03,100 --> 00:00:05,000\norder right away. I\n\n"
+                    "3\n00:00:05,100 --> 00:00:07,000\ncan't say more.\n")
+    rules = [issue.rule for issue in qc.check(read_cues(path), EN, 25)]
+    assert rules.count("weak-cue-break") == 2 and rules.count("sentence-start") == 1
