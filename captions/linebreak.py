@@ -288,6 +288,13 @@ def plan_cues(layout: Layout, costs: list[float], sentence_ends: list[bool], pro
         layouts[key] = best
         return best
 
+    # orphan_from[end]: a cue from a start at or before this token would end (at ``end``) on the
+    # first ORPHAN_WORDS words of a new sentence; -1 where it would not.
+    orphan_from = [-1] * (n + 1)
+    for end in range(2, n):
+        if not sentence_ends[end - 1]:
+            ends = [k for k in range(max(0, end - 1 - ORPHAN_WORDS), end - 1) if sentence_ends[k]]
+            orphan_from[end] = ends[-1] if ends else -1
     reach = limit * max_lines + max_lines
     best_cost = [0.0] + [float("inf")] * n
     choice: list[list[int]] = [[]] * (n + 1)
@@ -308,8 +315,7 @@ def plan_cues(layout: Layout, costs: list[float], sentence_ends: list[bool], pro
                     continue
                 lines = found
             cost = best_cost[start] + lines[0] + CUE_COST + end_cost
-            if end < n and not sentence_ends[end - 1] and any(
-                    sentence_ends[k] for k in range(max(start, end - 1 - ORPHAN_WORDS), end - 1)):
+            if orphan_from[end] >= start:
                 cost += ORPHAN  # ends on the first word or two of a new sentence ("...right away. I")
             if span < limit * 0.4 and n > end - start:
                 cost += SHORT_CUE
