@@ -50,7 +50,10 @@ def decode(path: str | Path) -> np.ndarray:
                "-ar", str(SAMPLE_RATE), "-f", "f32le", "-"]
     done = subprocess.run(command, capture_output=True, stdin=subprocess.DEVNULL)
     if done.returncode != 0:
-        reason = (done.stderr.decode(errors="replace").strip().splitlines() or ["unknown error"])[-1]
+        said = done.stderr.decode(errors="replace")
+        if "does not contain any stream" in said or "matches no streams" in said:
+            raise MediaError("media has no audio stream", str(path))
+        reason = (said.strip().splitlines() or ["unknown error"])[-1]
         raise MediaError(f"cannot decode media: {reason}", str(path))
     samples = np.frombuffer(done.stdout, dtype=np.float32)
     if len(samples) < SAMPLE_RATE // 10:

@@ -603,3 +603,15 @@ def test_cuda_without_a_gpu_fails_that_language_only(tmp_path, argos_env, built)
     result = run("make", source, "--to", "ja", "--device", "cuda", "--out", tmp_path / "out", env=argos_env)
     one_line(result, MODEL, source, "no CUDA GPU", "[ja]")
     assert (tmp_path / "out" / "a.en.srt").exists() and not (tmp_path / "out" / "a.ja.srt").exists()
+
+
+def test_media_without_an_audio_stream(tmp_path):
+    from captions.audio import ffmpeg_binary
+
+    media = tmp_path / "picture.mp4"
+    subprocess.run([ffmpeg_binary(), "-nostdin", "-v", "error", "-y", "-f", "lavfi", "-i", "testsrc=size=64x64:rate=25",
+                    "-t", "1", "-pix_fmt", "yuv420p", str(media)], check=True, stdin=subprocess.DEVNULL)
+    script = tmp_path / "show.txt"
+    script.write_text("Hello there.\n")
+    one_line(run("make", script, "--audio", media, "--out", tmp_path / "out"), MEDIA, media, "no audio stream")
+    assert not (tmp_path / "out").exists()
