@@ -49,15 +49,13 @@ class InputError(CaptionsError):
 class OptionError(CaptionsError):
     """An option, profile field, glossary line or environment variable out of its range."""
 
-    exit_code = 2
-    kind = "option"
+    exit_code, kind = 2, "option"
 
 
 class ModelError(CaptionsError):
     """A translation model missing or broken, or a bad package to install."""
 
-    exit_code = 4
-    kind = "model"
+    exit_code, kind = 4, "model"
 
 
 class EngineError(ModelError):
@@ -69,12 +67,10 @@ class EngineError(ModelError):
 class MediaError(CaptionsError):
     """Media that cannot be decoded, is silent or broken, or is not the transcript's recording."""
 
-    exit_code = 5
-    kind = "media"
+    exit_code, kind = 5, "media"
 
 
 class OutputError(CaptionsError):
     """An output folder or file that cannot be written (or would overwrite an input)."""
 
-    exit_code = 6
-    kind = "output"
+    exit_code, kind = 6, "output"
