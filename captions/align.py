@@ -141,7 +141,10 @@ def synthetic_features(texts: list[str], lang: str,
 
 # --------------------------------------------------------------------------- features
 
+@lru_cache(maxsize=8)
 def _mel_filters(rate: int, size: int, count: int = 40, low: float = 60.0, high: float = 7600.0) -> np.ndarray:
+    """The mel filter bank, made once per sample rate (every sentence's features use it)."""
+
     def mel(hertz: Any) -> Any:
         return 2595 * np.log10(1 + hertz / 700.0)
 
@@ -151,6 +154,7 @@ def _mel_filters(rate: int, size: int, count: int = 40, low: float = 60.0, high:
     for k in range(count):
         left, centre, right = points[k : k + 3]
         bank[k] = np.clip(np.minimum((freqs - left) / (centre - left), (right - freqs) / (right - centre)), 0, None)
+    bank.flags.writeable = False  # shared between calls
     return bank
 
 
