@@ -127,12 +127,17 @@ def _segment(fragments: list[Fragment], joiner: str, paragraph: int) -> Segment:
 
 # Only the tags caption formats define (SRT's i/b/u/font, WebVTT's c/v/lang/ruby/rt and timestamps,
 # ASS overrides): a lone "<" in the text ("a < b") is text, not the start of a tag.
-_TAG = re.compile(r"</?(?:[ibu]|font|c|v|lang|ruby|rt|\d[\d:.]*)(?=[\s.>])[^<>]*>|\{\\[^}]*\}", re.I)
+_TAG = re.compile(r"</?(?:[ibu]|font|c|v|lang|ruby|rt)(?=[\s.>])[^<>]*>|<(?:\d+:)?\d{2}:\d{2}\.\d{3}>|\{\\[^}]*\}",
+                  re.I)
 
 
 def plain_lines(text: str, escaped: bool = False) -> list[str]:
     """The visible lines of caption text: tags removed, character references decoded where the
-    format has them (``escaped``), empty lines dropped."""
+    format has them (``escaped``), empty lines dropped.
+
+    >>> plain_lines("<i>a < b</i> <0> <00:01.000>c <v Ann>d</v>")
+    ['a < b <0> c d']
+    """
     lines = [_TAG.sub("", part) for part in text.split("\n")]
     lines = [(html.unescape(line) if escaped else line).strip() for line in lines]
     return [line for line in lines if line]
