@@ -266,10 +266,12 @@ def align_texts(samples: np.ndarray, texts: list[str], lang: str,
     for timing, (start, end) in zip(timings, edges):
         timing.start, timing.end = start, end
     limit = float(np.median([value for value, _ in worst])) + POOR_MATCH_MARGIN
-    for text, (start, end), timing, (value, row) in zip(texts, bounds, timings, worst):
+    unspoken = []
+    for index, (text, (start, end), timing, (value, row)) in enumerate(zip(texts, bounds, timings, worst)):
         ratio = (timing.end - timing.start) / max(end - start, HOP)
         if ratio < SHORTEST_RATIO or _quiet_share(timing, found) > MOSTLY_QUIET:
             reason = "a transcript sentence that seems not to be spoken"
+            unspoken.append(index)
         elif ratio > LONGEST_RATIO:
             reason = "speech or sound the transcript lacks"
         elif value > limit:
@@ -289,7 +291,7 @@ def align_texts(samples: np.ndarray, texts: list[str], lang: str,
             continue
         timing.confident = False
         report.doubtful.append(Stretch(timing.start, timing.end, f"{reason} ({text[:50]!r})"))
-    _doubt_neighbours(texts, timings, report)
+    _doubt_neighbours(unspoken, texts, timings, report)
     return timings, report
 
 
@@ -299,10 +301,9 @@ def _quiet_share(timing: SentenceTiming, found: list[tuple[float, float]]) -> fl
     return covered / max(timing.end - timing.start, HOP)
 
 
-def _doubt_neighbours(texts: list[str], timings: list[SentenceTiming], report: AlignmentReport) -> None:
+def _doubt_neighbours(unspoken: list[int], texts: list[str], timings: list[SentenceTiming],
+                      report: AlignmentReport) -> None:
     """A sentence that seems not spoken took its time from its neighbours: their spans are doubtful too."""
-    unspoken = [index for index, stretch_text in enumerate(texts) if any(
-        "seems not to be spoken" in stretch.reason and stretch_text[:50] in stretch.reason for stretch in report.doubtful)]
     for index in unspoken:
         for neighbour in (index - 1, index + 1):
             if 0 <= neighbour < len(timings) and timings[neighbour].confident:
