@@ -180,3 +180,15 @@ def test_option_like_transcript_lines_touch_no_file(folder, tmp_path, monkeypatc
     assert result.returncode == 0, result.stderr
     assert victim.read_text() == "keep me"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["opts.txt", "out", "victim.txt"]
+
+
+def test_a_closing_sentence_never_spoken_is_reported_with_what_it_moved(folder):
+    """Whatever the aligner gets wrong around a sentence the recording lacks, it says so: no boundary
+    more than 250 ms off is left marked confident."""
+    texts, truth = recordings.make(folder / "trail.wav", seed=3)
+    extra = "And one more sentence at the end that nobody ever says aloud."
+    timings, report = align_texts(decode(folder / "trail.wav"), [*texts, extra], "en")
+    assert not timings[-1].confident and any("nobody ever" in stretch.reason for stretch in report.doubtful)
+    for timing, (start, end) in zip(timings, truth):
+        if max(abs(timing.start - start), abs(timing.end - end)) > 0.25:
+            assert not timing.confident, (timing, start, end)
