@@ -60,6 +60,14 @@ def dtw(X: np.ndarray, Y: np.ndarray, lo: np.ndarray, hi: np.ndarray,
     offsets = np.concatenate(([0], np.cumsum(hi - lo + 1))).astype(np.int64)
     back, end_costs = _fill(np.ascontiguousarray(X, np.float64), np.ascontiguousarray(Y, np.float64), lo, hi,
                             offsets, -1.0 if skip is None else float(skip))
+    rows, cols = trace(back, end_costs, offsets, lo, m)
+    costs = np.sqrt(((X[rows] - Y[cols]) ** 2).sum(1))
+    return rows, cols, costs
+
+
+def trace(back: np.ndarray, end_costs: np.ndarray, offsets: np.ndarray, lo: np.ndarray,
+          m: int) -> tuple[np.ndarray, np.ndarray]:
+    """The path (rows, cols) from the cheapest end back along the back-pointers."""
     i, j = int(np.argmin(end_costs)), m - 1
     rows, cols = [i], [j]
     while i > 0 or j > 0:
@@ -74,9 +82,7 @@ def dtw(X: np.ndarray, Y: np.ndarray, lo: np.ndarray, hi: np.ndarray,
             j -= 1
         rows.append(i)
         cols.append(j)
-    rows_array, cols_array = np.array(rows[::-1]), np.array(cols[::-1])
-    costs = np.sqrt(((X[rows_array] - Y[cols_array]) ** 2).sum(1))
-    return rows_array, cols_array, costs
+    return np.array(rows[::-1]), np.array(cols[::-1])
 
 
 @njit(cache=True, nogil=True)
