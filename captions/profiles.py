@@ -175,11 +175,14 @@ def load_toml(path: Path, lang: str) -> Profile:
     if not isinstance(base, str) or base not in BUILTIN:
         raise OptionError(f"unknown base profile {base!r} (built in: {', '.join(BUILTIN)})", str(path))
     description, common, by_lang = BUILTIN[base]
-    common = {**common, **_checked(document.get("default", {}), path, "default")}
+    # Precedence, lowest first: the base's common rules, its rules for the language, the file's
+    # [default] (which is every language, so it beats the base's language rules), its [languages.xx].
+    default = _checked(document.get("default", {}), path, "default")
+    common = {**common, **default}
     languages = document.get("languages", {})
     if not isinstance(languages, dict):
         raise OptionError("[languages] must be a table of language tables", str(path))
-    merged = {key: dict(value) for key, value in by_lang.items()}
+    merged = {key: {**value, **default} for key, value in by_lang.items()}
     for key, table in languages.items():
         _lang_key(key, path)
         merged[normalise_lang(key)] = {**merged.get(normalise_lang(key), merged.get("*", {})),

@@ -193,3 +193,14 @@ def test_a_profile_without_caption_policy_is_valid(tmp_path):
                        "min_gap_frames = 0\nclose_gap_frames = 0\nmax_chars_per_line = 1000\n")
     result = run("make", SEED, "--profile", profile, "--out", tmp_path)
     assert result.returncode == 0, result.stderr
+
+
+def test_a_profile_default_beats_the_base_language_rules(tmp_path):
+    """[default] is every language: the base's Japanese 4 chars/s must not override the file's own value."""
+    from captions.profiles import get_profile
+
+    profile = tmp_path / "raw.toml"
+    profile.write_text('name = "raw"\n[default]\nmax_cps = 1000.0\nmin_duration = 0.0\n[languages.ja]\nmax_lines = 1\n')
+    for lang in ("ja", "es", "sv", "en"):
+        assert get_profile(str(profile), lang).max_cps == 1000.0
+    assert get_profile(str(profile), "ja").max_lines == 1 and get_profile(str(profile), "ja").max_chars_per_line == 13
