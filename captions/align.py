@@ -21,7 +21,7 @@ from . import dtw, speech
 from .audio import SAMPLE_RATE
 from .errors import EngineError, InputError, MediaError
 from .model import Segment
-from .pauses import find_pauses, levels, snap
+from .pauses import find_pauses, levels, quiet_share, snap
 from .progress import Progress
 from .text import sentence_spans, word_tokens
 from .timemap import monotonic_anchors
@@ -269,7 +269,7 @@ def align_texts(samples: np.ndarray, texts: list[str], lang: str,
     unspoken = []
     for index, (text, (start, end), timing, (value, row)) in enumerate(zip(texts, bounds, timings, worst)):
         ratio = (timing.end - timing.start) / max(end - start, HOP)
-        if ratio < SHORTEST_RATIO or _quiet_share(timing, found) > MOSTLY_QUIET:
+        if ratio < SHORTEST_RATIO or quiet_share(timing.start, timing.end, found) > MOSTLY_QUIET:
             reason = "a transcript sentence that seems not to be spoken"
             unspoken.append(index)
         elif ratio > LONGEST_RATIO:
@@ -293,12 +293,6 @@ def align_texts(samples: np.ndarray, texts: list[str], lang: str,
         report.doubtful.append(Stretch(timing.start, timing.end, f"{reason} ({text[:50]!r})"))
     _doubt_neighbours(unspoken, texts, timings, report)
     return timings, report
-
-
-def _quiet_share(timing: SentenceTiming, found: list[tuple[float, float]]) -> float:
-    """How much of a sentence's span the recording's pauses cover (a sentence put on silence)."""
-    covered = sum(max(0.0, min(end, timing.end) - max(start, timing.start)) for start, end in found)
-    return covered / max(timing.end - timing.start, HOP)
 
 
 def _doubt_neighbours(unspoken: list[int], texts: list[str], timings: list[SentenceTiming],

@@ -106,18 +106,38 @@ def snap(boundaries: list[tuple[float, float]], pauses: list[tuple[float, float]
         (first, end), (start, next_end) = moved[index - 1], moved[index]
         # DTW can run a sentence over a whole pause that the next one starts right after: that pause
         # is the boundary.
-        swallowed = [pause for pause in pauses
+        swallowed = [pause for pause in overlapping(pauses, end - reach, end + HOP)
                      if end - reach <= pause[0] and pause[1] <= end + HOP and abs(start - pause[1]) <= 2 * HOP]
         if swallowed:
             end, start = swallowed[-1][0], max(start, swallowed[-1][1])
         elif start < end:
             start = boundaries[index][0] if boundaries[index][0] >= end else end
-        elif not any(pause_start < start and pause_end > end for pause_start, pause_end in pauses):
+        elif not overlapping(pauses, end, start):
             # No pause between one sentence's end and the next's start: the sound between them is the
             # first sentence's last syllable, which people draw out more than espeak-ng does.
             end = start
         moved[index - 1], moved[index] = (first, end), (start, next_end)
     return [(start, max(end, start + HOP)) for start, end in moved]
+
+
+def overlapping(pauses: list[tuple[float, float]], low: float, high: float) -> list[tuple[float, float]]:
+    """The pauses (sorted, apart) that overlap the open interval (low, high), found by bisection.
+
+    >>> overlapping([(0.0, 1.0), (2.0, 2.4), (3.0, 3.5)], 0.5, 2.1)
+    [(0.0, 1.0), (2.0, 2.4)]
+    """
+    found = []
+    for pause in pauses[bisect.bisect_right(pauses, low, key=lambda pause: pause[1]) :]:
+        if pause[0] >= high:
+            break
+        found.append(pause)
+    return found
+
+
+def quiet_share(start: float, end: float, pauses: list[tuple[float, float]]) -> float:
+    """How much of a span the pauses cover (a sentence DTW put on silence)."""
+    covered = sum(min(end, last) - max(start, first) for first, last in overlapping(pauses, start, end))
+    return covered / max(end - start, HOP)
 
 
 def _inside(time: float, pauses: list[tuple[float, float]]) -> tuple[float, float] | None:
