@@ -90,7 +90,8 @@ def _walk(folder: Path) -> tuple[list[Path], list[tuple[str, str]]]:
     unreadable: list[tuple[str, str]] = []
     files = []
     for root, _, names in os.walk(folder, onerror=lambda err: unreadable.append((str(err.filename), str(err.strerror)))):
-        files += [Path(root) / name for name in names if _is_input(Path(root) / name) and (Path(root) / name).is_file()]
+        paths = (Path(root) / name for name in names)
+        files += [path for path in paths if _is_input(path) and path.is_file()]
     return sorted(files), sorted(unreadable)
 
 

@@ -7,6 +7,15 @@ from pathlib import Path
 from .errors import CaptionsError
 
 
+def check_folder(folder: Path, error: type[CaptionsError], what: str) -> None:
+    """Fail before any work when ``folder`` cannot exist (it, or a parent, is a file)."""
+    for place in (folder, *folder.parents):
+        if place.exists():
+            if not place.is_dir():
+                raise error(f"the {what} is a file, not a folder", str(place))
+            return
+
+
 def ensure_folder(folder: Path, error: type[CaptionsError], what: str) -> Path:
     """``folder`` created if missing; a file in its place or a failure is one ``error`` naming it."""
     try:

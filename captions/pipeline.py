@@ -10,7 +10,7 @@ from pathlib import Path
 
 from . import qc
 from .errors import CaptionsError, InputError, MediaError, OptionError, OutputError
-from .folders import ensure_folder
+from .folders import check_folder, ensure_folder
 from .glossary import Glossary
 from .model import NARRATOR, Profile, Segment, Speaker, Track
 from .profiles import check_fps, get_profile, normalise_lang
@@ -120,8 +120,9 @@ def caption_file(source: str | Path, out_dir: str | Path, options: Options) -> R
     glossary = check_options(options)
     languages = [lang, *(normalise_lang(target) for target in options.to)]
     planned = {language: _planned_paths(source, out_dir, language, options) for language in languages}
-    _refuse_overwriting_inputs(source, options, [path for paths in planned.values() for path in paths.values()])
-    _check_folder(out_dir)
+    _refuse_overwriting_inputs([path for paths in planned.values() for path in paths.values()],
+                               source, options.audio, options.glossary)
+    check_folder(out_dir, OutputError, "output folder")
     profile = get_profile(options.profile, lang)
     segments = read_file(source, lang, options.encoding, options.headline, options.input_format,
                          int(options.max_input_mb * 1e6))
@@ -155,20 +156,11 @@ def _planned_paths(source: Path, out_dir: Path, lang: str, options: Options) -> 
     return {fmt: output_path(source, out_dir, lang, fmt) for fmt in names}
 
 
-def _refuse_overwriting_inputs(source: Path, options: Options, outputs: list[Path]) -> None:
-    inputs = {Path(name).resolve() for name in (source, options.audio, options.glossary) if name}
+def _refuse_overwriting_inputs(outputs: list[Path], *names: str | Path | None) -> None:
+    inputs = {Path(name).resolve() for name in names if name}
     for path in outputs:
         if path.resolve() in inputs:
             raise OutputError("output would overwrite an input; choose another --out folder", str(path))
-
-
-def _check_folder(out_dir: Path) -> None:
-    """Fail before any work when the output folder cannot exist (it, or a parent, is a file)."""
-    for folder in (out_dir, *out_dir.parents):
-        if folder.exists():
-            if not folder.is_dir():
-                raise OutputError("output folder is a file, not a folder", str(folder))
-            return
 
 
 def _aligned(segments: list[Segment], lang: str, options: Options,
@@ -288,8 +280,8 @@ def realign_file(source: str | Path, audio: str, out_dir: str | None, lang: str,
     rate = parse_fps(fps) if fps else profile.fps
     fmt = "vtt" if source.suffix.lower() == ".vtt" else "srt"
     target = Path(out_dir or source.parent) / f"{source.stem}.aligned.{fmt}"
-    _refuse_overwriting_inputs(source, Options(audio=audio), [target])
-    _check_folder(target.parent)
+    _refuse_overwriting_inputs([target], source, audio)
+    check_folder(target.parent, OutputError, "output folder")
     cues = read_cues(source, encoding)
     if not cues:
         raise InputError("no cues to align", str(source))

@@ -7,7 +7,6 @@ one costs nothing and imports nothing.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 _display: Any = None
@@ -32,28 +31,33 @@ def stop() -> None:
         _display = None
 
 
+class Task:
+    """A bar to advance (``task(steps)``); without a display, advancing does nothing."""
+
+    def __init__(self, display: Any = None, task_id: Any = None):
+        self.display, self.task_id = display, task_id
+
+    def __call__(self, steps: int = 1) -> None:
+        if self.display is not None:
+            self.display.advance(self.task_id, steps)
+
+
 class Progress:
     """Tasks with a total that advance; ``enabled=False`` makes every call a no-op."""
 
     def __init__(self, enabled: bool = False, prefix: str = ""):
         self.enabled, self.prefix = enabled, prefix
 
-    def task(self, label: str, total: int | None) -> Callable[[int], None]:
-        """Start a bar; returns ``advance(n)``. Close it with :meth:`done`."""
+    def task(self, label: str, total: int | None) -> Task:
+        """Start a bar; returns the task to advance. Close it with :meth:`done`."""
         if not self.enabled:
-            return _nothing
+            return Task()
         display = _shared_display()
-        task_id = display.add_task(f"{self.prefix}{label}", total=total)
-        def advance(steps: int = 1) -> None:
-            display.advance(task_id, steps)
+        return Task(display, display.add_task(f"{self.prefix}{label}", total=total))
 
-        advance.task_id = task_id  # type: ignore[attr-defined]
-        return advance
-
-    def done(self, advance: Callable[[int], None]) -> None:
-        task_id = getattr(advance, "task_id", None)
-        if self.enabled and task_id is not None and _display is not None:
-            _display.remove_task(task_id)
+    def done(self, task: Task) -> None:
+        if task.display is not None:
+            task.display.remove_task(task.task_id)
 
     def print(self, message: str) -> None:
         """A line above the bars (or on stderr when there are none)."""
@@ -63,7 +67,3 @@ class Progress:
             import sys
 
             print(message, file=sys.stderr)
-
-
-def _nothing(steps: int = 1) -> None:
-    return None

@@ -28,6 +28,7 @@ from .timemap import TimeMap, monotonic_anchors
 
 PIVOTS = ("en",)  # tried first when no direct package exists, as argostranslate does
 BATCH_SIZE = 32
+STREAM_CHUNK = 8 * BATCH_SIZE  # sentences handed to CTranslate2 at a time, so progress can be shown
 
 
 @dataclass(frozen=True)
@@ -96,13 +97,14 @@ def translate_sentences(sentences: list[str], package: Any, options: EngineOptio
     translator = _translator(str(package.package_path / "model"), options)
     results = []
     try:
-        for first in range(0, len(batch), BATCH_SIZE * 8):
+        for first in range(0, len(batch), STREAM_CHUNK):
+            chunk = slice(first, first + STREAM_CHUNK)
             results += translator.translate_batch(
-                batch[first : first + BATCH_SIZE * 8], target_prefix=prefix and prefix[first : first + BATCH_SIZE * 8],
-                beam_size=options.beam_size, max_batch_size=BATCH_SIZE, batch_type="examples",
-                max_decoding_length=options.max_length, min_decoding_length=options.min_length)
+                batch[chunk], target_prefix=prefix and prefix[chunk], beam_size=options.beam_size,
+                max_batch_size=BATCH_SIZE, batch_type="examples", max_decoding_length=options.max_length,
+                min_decoding_length=options.min_length)
             if advance:
-                advance(len(batch[first : first + BATCH_SIZE * 8]))
+                advance(len(batch[chunk]))
     except (RuntimeError, ValueError) as err:
         raise ModelError(f"translation with {package.package_path.name} failed: {err}") from None
     translated = []
