@@ -2,7 +2,8 @@
 
 Run: python bench/realspeech.py [--dev ../shared/realspeech-dev]. Every item of the development set
 (real recordings with reference speech onsets/offsets, 4 languages) is aligned by captions'
-aligner (its own boundaries: one span per unit, no caption rules) and, for the English items, by
+aligner (its own boundaries: one span per unit, no caption rules; each recording in a fresh process,
+as `eval.py` runs it) and, for the English items, by
 PocketSphinx 5 (`pip install pocketsphinx`; its en-us model ships in the wheel; words its dictionary
 lacks are left out of its alignment text) in the same process. Errors are over the reference edges
 whose uncertainty is at most the set's limit (150 ms).
@@ -13,6 +14,8 @@ from __future__ import annotations
 import argparse
 import json
 import time
+from concurrent.futures import ProcessPoolExecutor
+from multiprocessing import get_context
 from pathlib import Path
 
 import numpy as np
@@ -27,6 +30,13 @@ Span = tuple[float, float, bool]  # start, end, and whether the aligner is confi
 
 
 def captions_spans(samples: np.ndarray, units: list[str], lang: str) -> list[Span | None]:
+    """captions' own sentence spans, in a fresh process for each recording, as a user's run has:
+    libespeak-ng's output depends slightly on what the process spoke before."""
+    with ProcessPoolExecutor(max_workers=1, mp_context=get_context("spawn")) as pool:
+        return pool.submit(_captions_spans, samples, units, lang).result()
+
+
+def _captions_spans(samples: np.ndarray, units: list[str], lang: str) -> list[Span | None]:
     timings, _ = align_texts(samples, units, lang)
     return [(timing.start, timing.end, timing.confident) for timing in timings]
 
