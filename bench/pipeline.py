@@ -13,7 +13,8 @@ import sys
 import time
 from pathlib import Path
 
-from captions.linebreak import WEAK, WORD_CLASSES, weak_cost
+from captions.languages import pack
+from captions.languages.base import WEAK
 from captions.pipeline import Options, caption
 from captions.profiles import get_profile
 from captions.readers.script import read_script
@@ -43,7 +44,7 @@ def run(text: str) -> tuple[float, int, float]:
     track = caption(read_script(text), profile, Options())
     seconds = time.perf_counter() - started
     pairs = [(a.split()[-1], b.split()[0]) for cue in track.cues for a, b in zip(cue.lines, cue.lines[1:])]
-    weak = sum(weak_cost(a, b, WORD_CLASSES["en"]) >= WEAK for a, b in pairs)
+    weak = sum(pack("en").weak_cost(a, b) >= WEAK for a, b in pairs)
     return seconds, len(track.cues), weak / max(len(pairs), 1)
 
 

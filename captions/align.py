@@ -20,10 +20,11 @@ import numpy as np
 from . import dtw, speech
 from .audio import SAMPLE_RATE
 from .errors import EngineError, InputError, MediaError
+from .languages import pack
 from .model import Segment
 from .pauses import find_pauses, levels, quiet_share, snap
 from .progress import Progress
-from .text import sentence_spans, word_tokens
+from .text import word_tokens
 from .timemap import monotonic_anchors
 
 HOP = 0.02  # seconds per feature frame
@@ -31,7 +32,7 @@ WINDOW = 0.025
 GAP = 0.2  # seconds of silence between synthetic sentences
 SEARCH_RADIUS = 60.0  # seconds the coarse pass may stray from the straight line
 SPEECH_WEIGHT = 2.0  # weight of the speech/pause channel against the 12 MFCCs
-VOICES = {"en": ("en-gb", 175), "ja": ("ja", 175), "zh": ("cmn", 175), "zh-Hant": ("yue", 175), "ko": ("ko", 175)}
+SPEED = 175  # espeak-ng words per minute for every voice
 # Quality limits: a sentence whose real span is far shorter or longer than its synthetic speech,
 # or whose frames match poorly, is reported as a low-confidence stretch.
 SHORTEST_RATIO, LONGEST_RATIO = 0.35, 3.0
@@ -80,32 +81,10 @@ def _clock(seconds: float) -> str:
 
 def voice_for(lang: str) -> tuple[str, int]:
     """The espeak-ng voice and speed for a language, checked against the installed voices."""
-    voice, speed = VOICES.get(lang, (lang.split("-")[0], 175))
+    voice = pack(lang).voice or lang
     if voice not in speech.voices():
         raise EngineError(f"espeak-ng has no voice for language {lang!r}: cannot align it")
-    return voice, speed
-
-
-def speakable(text: str, lang: str) -> str:
-    """Text espeak-ng can say: Japanese kanji become kana (espeak-ng reads only kana), and the
-    middle dot that joins names (ティム・マート) is a space: espeak-ng's Japanese voice reads its name
-    aloud, 0.7 s of sound that no speaker makes.
-
-    >>> speakable("私はティム・マートです。", "ja")
-    'わたしはてぃむ まーとです。'
-    """
-    if lang != "ja":
-        return text
-    return "".join(part["hira"] for part in _kakasi().convert(text.replace("・", " ").replace("･", " ")))
-
-
-@lru_cache(maxsize=1)
-def _kakasi() -> Any:
-    try:
-        import pykakasi
-    except ImportError:
-        raise EngineError("aligning Japanese needs pykakasi (pip install pykakasi)") from None
-    return pykakasi.kakasi()  # type: ignore[no-untyped-call]
+    return voice, SPEED
 
 
 def synthetic_features(texts: list[str], lang: str,
@@ -116,9 +95,10 @@ def synthetic_features(texts: list[str], lang: str,
     (not hours of synthetic audio) are ever held in memory.
     """
     voice, speed = voice_for(lang)
+    language = pack(lang)
 
     def features_of(text: str) -> np.ndarray:
-        spoken, rate = speech.synthesise(speakable(text, lang), voice, speed)
+        spoken, rate = speech.synthesise(language.speakable(text), voice, speed)
         samples = spoken.astype(np.float32) / 32768
         loud = np.flatnonzero(np.abs(samples) > 10 ** (-50 / 20))
         samples = samples[loud[0] : loud[-1] + 1] if len(loud) else np.zeros(int(WINDOW * rate) * 2, np.float32)
@@ -340,7 +320,7 @@ def align_segments(segments: list[Segment], samples: np.ndarray, lang: str,
     """Segments anchored to the recording: sentence and word starts tied to real time."""
     texts, owners = [], []
     for index, segment in enumerate(segments):
-        for start, end in sentence_spans(segment.text, lang):
+        for start, end in pack(lang).sentence_spans(segment.text):
             if segment.text[start:end].strip():
                 texts.append(segment.text[start:end].strip())
                 owners.append((index, start + len(segment.text[start:end]) - len(segment.text[start:end].lstrip())))

@@ -13,12 +13,12 @@ from pathlib import Path
 from typing import Any
 
 from .errors import INTERNAL_EXIT, CaptionsError, InputError
+from .languages import codes
 from .pipeline import Options, Result, caption_file
-from .profiles import LANGUAGES
 
 INPUT_SUFFIXES = (".txt", ".srt", ".vtt", ".json")
 MAX_JOBS = 64  # worker processes, whatever --jobs says (never more than there are files)
-_OUTPUT_NAME = re.compile(r"\.(?:{})\.(?:srt|vtt|json|qc\.txt)$".format("|".join(re.escape(lang) for lang in LANGUAGES)),
+_OUTPUT_NAME = re.compile(r"\.(?:{})\.(?:srt|vtt|json|qc\.txt)$".format("|".join(re.escape(lang) for lang in codes())),
                           re.I)
 
 

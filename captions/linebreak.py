@@ -2,23 +2,21 @@
 
 Style guides agree on where a reader's eye wants a break (after punctuation, before a conjunction
 or preposition) and where it must not be (inside a name, between article and noun, preposition and
-its object, pronoun and verb, auxiliary and verb). Each token boundary gets a cost from those
-rules; cues and lines are then chosen together to minimise the sum of break costs, imbalance and
-the number of cues -- unlike a greedy wrap, which fills a line and breaks wherever it lands.
+its object, pronoun and verb, auxiliary and verb). The language's pack (:mod:`captions.languages`)
+gives each token boundary a cost from those rules; cues and lines are then chosen together to
+minimise the sum of break costs, imbalance and the number of cues -- unlike a greedy wrap, which
+fills a line and breaks wherever it lands.
 """
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_left
 from dataclasses import dataclass
 
+from .languages import pack
+from .languages.base import WEAK
 from .model import Profile
 from .text import Token, display_width
-
-# Base costs of a break after a token; weak-break costs are added on top.
-SENTENCE_END, CLAUSE_MARK, CLOSING_MARK, BEFORE_CONJUNCTION, BEFORE_PREPOSITION, PLAIN = 0, 1, 2, 3, 4, 6
-WEAK = 10  # extra cost from which a break counts as weak (QC warns, the bench counts)
 
 CUE_COST = 10  # every extra cue costs this much: prefer full cues
 CUE_BREAK_WEIGHT = 2.0  # a weak break between cues is worse than one between lines
@@ -27,149 +25,6 @@ SHORT_CUE = 16  # a cue of a word or two, cut from a longer sentence, flashes by
 ORPHAN, ORPHAN_WORDS = 40.0, 2  # a cue ending on this many first words of a new sentence
 LONG_PAUSE = 1.0  # seconds of silence that a cue should not straddle
 PAUSE_INSIDE = 40
-
-_FUNCTION_WORDS = {
-    "en": {
-        "determiner": "a an the this that these those my your his her its our their some any each every no "
-                      "all both either neither another such what whose which",
-        "preposition": "of in on at to for with from by about into onto over after before under between "
-                       "through during including against among across toward towards without within upon "
-                       "per via like near off than as amid behind beyond despite except inside outside "
-                       "since until regarding concerning",
-        "conjunction": "and but or nor so yet because although though while whereas if unless when "
-                       "whenever where wherever whether that which who whom once",
-        "pronoun": "i you he she we they it",
-        "auxiliary": "is are was were be been being am will would shall should can could may might must "
-                     "do does did has have had",
-        "negation": "not never n't",
-        "adjective": "new old next last big small high low long short great good bad young major key top "
-                     "final full early late former current recent local main real whole senior vice",
-        "number": "one two three four five six seven eight nine ten eleven twelve twenty thirty forty "
-                  "fifty hundred thousand million billion several many few first second third last",
-        "month": "january february march april may june july august september october november december "
-                 "jan feb mar apr jun jul aug sep sept oct nov dec",
-    },
-    "fr": {
-        "determiner": "le la les l' un une des du de d' ce cet cette ces mon ma mes ton ta tes son sa ses "
-                      "notre nos votre vos leur leurs",
-        "preposition": "à au aux en dans sur sous avec pour par sans chez vers entre contre depuis pendant",
-        "conjunction": "et ou mais donc car ni que qui quand si lorsque puisque comme",
-        "pronoun": "je tu il elle on nous vous ils elles",
-        "auxiliary": "est sont était ai as a avons avez ont sera va vont",
-        "negation": "ne n' pas",
-    },
-    "es": {
-        "determiner": "el la los las un una unos unas lo al del este esta estos estas ese esa mi mis tu tus "
-                      "su sus nuestro nuestra",
-        "preposition": "a de en con por para sin sobre entre hacia desde hasta contra según durante",
-        "conjunction": "y e o u pero sino que si cuando porque como aunque",
-        "pronoun": "yo tú él ella nosotros vosotros ellos ellas",
-        "auxiliary": "es son está están ha han he hemos fue era será va van",
-        "negation": "no",
-    },
-    "de": {
-        "determiner": "der die das den dem des ein eine einen einem einer eines mein meine sein seine ihr "
-                      "ihre unser unsere dieser diese dieses",
-        "preposition": "an auf aus bei bis durch für gegen in mit nach ohne seit über um unter von vor zu zum "
-                       "zur während wegen",
-        "conjunction": "und oder aber denn sondern dass weil wenn als ob obwohl",
-        "pronoun": "ich du er sie es wir ihr",
-        "auxiliary": "ist sind war waren hat haben hatte wird werden wurde kann können muss müssen",
-        "negation": "nicht nie kein keine",
-    },
-}
-WORD_CLASSES = {
-    lang: {cls: frozenset(words.split()) for cls, words in classes.items()}
-    for lang, classes in _FUNCTION_WORDS.items()
-}
-_ADJECTIVE_ENDING = re.compile(r"(?:al|ar|ive|ous|ic|ful|less|able|ible|ary|ese|ian|ican|ern|ish)$")
-_EDGE_PUNCT = "\"'“”‘’«»()[]"
-_CLAUSE_END = (",", ";", ":", "—", "–", "，", "、", "；", "：")
-_CLOSERS = (")", "”", '"', "’", "」", "』", "）", "»")
-
-
-def word_break_costs(words: list[str], sentence_ends: list[bool], lang: str) -> list[float]:
-    """Cost of a break after each word (the last one ends the text and costs nothing).
-
-    >>> costs = word_break_costs("President Joe Biden said on April 10, in Tokyo.".split(), [False] * 8 + [True], "en")
-    >>> [word for word, cost in zip("President Joe Biden said on April 10, in".split(), costs) if cost >= 10]
-    ['President', 'Joe', 'on', 'April', 'in']
-    """
-    classes = WORD_CLASSES.get(lang.split("-")[0])
-    costs = [0.0] * len(words)
-    for index in range(len(words) - 1):
-        if sentence_ends[index]:
-            continue
-        costs[index] = _base_cost(words[index], words[index + 1]) + weak_cost(words[index], words[index + 1], classes)
-    return costs
-
-
-def _base_cost(left: str, right: str) -> float:
-    if left.endswith(_CLAUSE_END):
-        return CLAUSE_MARK
-    if left.endswith(_CLOSERS) or right.startswith(("(", "“", '"', "‘", "「", "（")):
-        return CLOSING_MARK
-    return PLAIN
-
-
-def weak_cost(left: str, right: str, classes: dict[str, frozenset[str]] | None) -> float:
-    """The extra cost of breaking between two words that belong together (0 when they do not).
-
-    >>> weak_cost("the", "alliance", WORD_CLASSES["en"]), weak_cost("alliance,", "the", WORD_CLASSES["en"])
-    (20, 0)
-    """
-    if left.endswith(_CLAUSE_END) or left.endswith(_CLOSERS) or left[-1:] in "?!" or _ends_sentence(left):
-        return 0
-    a, b = left.strip(_EDGE_PUNCT).lower(), right.strip(_EDGE_PUNCT).lower()
-    cost = 0
-    if classes:
-        if a in classes["determiner"] and b not in classes["preposition"] and b not in classes["conjunction"]:
-            cost += 20
-        elif a in classes["preposition"]:
-            cost += 16
-        elif a in classes["conjunction"]:
-            cost += 12
-        elif a in classes["pronoun"] and b not in classes["conjunction"] and b not in classes["preposition"]:
-            cost += 14
-        elif a in classes["auxiliary"]:
-            cost += 15 if b in classes["negation"] else 10
-        elif a in classes["negation"]:
-            cost += 10
-        if b in classes["conjunction"] or b in classes["preposition"]:
-            cost -= PLAIN - (BEFORE_CONJUNCTION if b in classes["conjunction"] else BEFORE_PREPOSITION)
-        if a in classes.get("month", ()) and b[:1].isdigit():
-            cost += 20
-        content = b.isalpha() and not any(b in words for name, words in classes.items() if name != "adjective")
-        if (a.isdigit() or a in classes.get("number", ())) and content:
-            cost += 12
-        if content and (a.endswith(("'s", "’s")) or _ADJECTIVE_ENDING.search(a) or a in classes.get("adjective", ())):
-            cost += 10
-    stripped_left, stripped_right = left.strip(_EDGE_PUNCT), right.strip(_EDGE_PUNCT)
-    if stripped_left[:1].isupper() and stripped_right[:1].isupper() and stripped_right != "I":
-        cost += 16  # a run of capitalised words is a name or a title: Joe Biden, Prime Minister
-    return cost
-
-
-_ABBREVIATIONS = frozenset(
-    "mr mrs ms dr prof st gen sen rep gov lt col sgt capt jr sr vs no".split()
-)
-
-
-def _ends_sentence(word: str) -> bool:
-    """A full stop that ends a sentence rather than an abbreviation (``U.S.``, ``Dr.``)."""
-    if not word.endswith(".") or word.endswith(".."):
-        return False
-    core = word.rstrip(".").strip(_EDGE_PUNCT)
-    return "." not in core and core.lower() not in _ABBREVIATIONS and len(core) > 1
-
-
-def phrase_break_costs(phrases: list[str], sentence_ends: list[bool]) -> list[float]:
-    """Cost of a break after each phrase of a language written without spaces."""
-    costs = [0.0] * len(phrases)
-    for index in range(len(phrases) - 1):
-        if not sentence_ends[index]:
-            costs[index] = _base_cost(phrases[index], phrases[index + 1]) - 1
-    return costs
 
 
 @dataclass
@@ -194,16 +49,11 @@ class Layout:
 
 
 def prepare(tokens: list[Token], profile: Profile) -> Layout:
-    """Display form of tokens under the profile's punctuation convention.
-
-    Netflix Japanese drops 。 and 、: a 。 inside a line becomes a full-width space, a 、 a
-    half-width one, and at a line end both simply vanish.
-    """
+    """Display form of tokens as the language's subtitle style writes them (see ``Language.display``)."""
+    language = pack(profile.lang)
     texts, joiners = [], []
     for token in tokens:
-        text, joiner = token.text, " " if token.space_after else ""
-        if profile.punctuation == "netflix-ja" and len(text) > 1 and text[-1] in "。、":
-            text, joiner = text[:-1], "\u3000" if text[-1] == "。" else " "
+        text, joiner = language.display(token.text, " " if token.space_after else "", profile)
         texts.append(text)
         joiners.append(joiner)
     mode = profile.width_mode

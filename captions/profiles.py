@@ -10,21 +10,15 @@ from pathlib import Path
 from typing import Any
 
 from .errors import OptionError
+from .languages import codes, pack
 from .model import Profile
 
-# Languages with space-separated words that pysbd or its English rules split well, plus the CJK
-# languages and Korean, which have rules of their own below.
-LANGUAGES = frozenset(
-    "am ar bg cs da de el en es et fa fi fr hi hr hu hy id it ja kk ko lt lv mr ms my nb nl no pl pt "
-    "ro ru sk sl sr sv tr uk ur vi zh zh-Hans zh-Hant".split()
-)
-
+# A language's conventions (width counting, tokens, labels, dashes) come from its pack
+# (captions.languages); the profiles below set only the numbers each guide gives.
 _CHARACTER_SPEED = dict(max_wpm=None, target_wpm=None)  # guides count characters, not words, here
-_JA = dict(_CHARACTER_SPEED, max_chars_per_line=13, max_cps=4.0, target_cps=3.8, width_mode="cjk", breaker="phrases",
-           label_format="（{name}）", punctuation="netflix-ja")
-_ZH = dict(_CHARACTER_SPEED, max_chars_per_line=16, max_cps=9.0, target_cps=7.0, width_mode="cjk", breaker="phrases",
-           label_format="{name}：")
-_KO = dict(_CHARACTER_SPEED, max_chars_per_line=16, max_cps=12.0, target_cps=10.0, width_mode="cjk", label_format="{name}:")
+_JA = dict(_CHARACTER_SPEED, max_chars_per_line=13, max_cps=4.0, target_cps=3.8)  # Netflix JP TTSG I.2, I.11
+_ZH = dict(_CHARACTER_SPEED, max_chars_per_line=16, max_cps=9.0, target_cps=7.0)
+_KO = dict(_CHARACTER_SPEED, max_chars_per_line=16, max_cps=12.0, target_cps=10.0)
 _EUROPEAN = dict(max_chars_per_line=42, max_cps=17.0, target_cps=14.0)
 
 # name -> (description, rules for every language, rules per language)
@@ -32,13 +26,13 @@ BUILTIN: dict[str, tuple[str, dict[str, Any], dict[str, dict[str, Any]]]] = {
     "netflix": (
         "Netflix Timed Text Style Guides: 42 chars, 20 cps (English adults)",
         dict(max_chars_per_line=42, max_cps=20.0, target_cps=15.0, fps=24000 / 1001),
-        {"en": {}, "ja": _JA, "zh": _ZH, "zh-Hant": _ZH, "ko": _KO, "fr": dict(_EUROPEAN, dialog_dash="- "),
+        {"en": {}, "ja": _JA, "zh": _ZH, "zh-Hant": _ZH, "ko": _KO, "fr": _EUROPEAN,
          "de": _EUROPEAN, "es": _EUROPEAN, "it": _EUROPEAN, "pt": _EUROPEAN, "*": _EUROPEAN},
     ),
     "netflix-kids": (
         "Netflix children's programmes: as netflix, English at 17 cps",
         dict(max_chars_per_line=42, max_cps=17.0, target_cps=13.0, fps=24000 / 1001),
-        {"en": {}, "ja": _JA, "zh": _ZH, "zh-Hant": _ZH, "ko": _KO, "fr": dict(_EUROPEAN, dialog_dash="- "),
+        {"en": {}, "ja": _JA, "zh": _ZH, "zh-Hant": _ZH, "ko": _KO, "fr": _EUROPEAN,
          "*": dict(_EUROPEAN, max_cps=15.0, target_cps=12.0)},
     ),
     "bbc": (
@@ -61,8 +55,8 @@ def normalise_lang(lang: str) -> str:
     if base == "zh":
         rest = {part.lower() for part in parts[1:]}
         return "zh-Hant" if rest & {"hant", "tw", "hk", "mo"} else "zh"
-    if base not in LANGUAGES:
-        raise OptionError(f"unknown language {lang!r} (known: {', '.join(sorted(LANGUAGES))})")
+    if base not in codes():
+        raise OptionError(f"unknown language {lang!r} (known: {', '.join(sorted(codes()))})")
     return base
 
 
@@ -81,7 +75,7 @@ def get_profile(name: str, lang: str) -> Profile:
 
 def _build(name: str, lang: str, description: str, common: dict[str, Any], by_lang: dict[str, dict[str, Any]],
            path: str | None = None) -> Profile:
-    rules = dict(common)
+    rules = {**pack(lang).conventions, **common}
     rules.update(by_lang.get(lang, by_lang.get("*", {})))
     profile = Profile(name=name, lang=lang, description=description, **rules)
     validate(profile, path)
@@ -221,5 +215,6 @@ def listing() -> list[Profile]:
     for name, (description, common, by_lang) in BUILTIN.items():
         rows.extend(_build(name, lang, description, common, by_lang) for lang in by_lang if lang != "*")
         if "*" in by_lang:
-            rows.append(dataclasses.replace(_build(name, "xx", description, common, by_lang), lang="other"))
+            # Any language without rules of its own stands for them all (Swedish: no pack of its own).
+            rows.append(dataclasses.replace(_build(name, "sv", description, common, by_lang), lang="other"))
     return rows

@@ -6,9 +6,12 @@ import re
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from .linebreak import WEAK, WORD_CLASSES, weak_cost
+from .languages import pack
+from .languages.base import WEAK
+from .languages.phrases import NO_LINE_END, NO_LINE_START
 from .model import Cue, Profile
-from .text import NO_LINE_END, NO_LINE_START, display_width
+from .reading import speeds
+from .text import display_width
 
 ERROR, WARNING = "error", "warning"
 
@@ -50,16 +53,10 @@ def check(cues: list[Cue], profile: Profile, fps: float) -> list[Issue]:
         if duration > profile.max_duration + half_frame:
             issues.append(Issue(number, "max-duration", round(duration, 3), profile.max_duration, ERROR,
                                 f"on screen {duration:.2f} s, maximum {profile.max_duration:.2f} s"))
-        if duration > 0 and profile.max_cps:
-            cps = display_width(text, profile.width_mode) / duration
-            if cps > profile.max_cps + 1e-6:
-                issues.append(Issue(number, "reading-speed", round(cps, 1), profile.max_cps, ERROR,
-                                    f"{cps:.1f} characters/s, maximum {profile.max_cps:g}"))
-        if duration > 0 and profile.max_wpm:
-            wpm = len(text.split()) * 60 / duration
-            if wpm > profile.max_wpm + 1e-6:
-                issues.append(Issue(number, "reading-speed", round(wpm), profile.max_wpm, ERROR,
-                                    f"{wpm:.0f} words/min, maximum {profile.max_wpm:g}"))
+        for speed in speeds(text, duration, profile):
+            if speed.too_fast:
+                issues.append(Issue(number, "reading-speed", round(speed.value, 1), speed.limit, ERROR,
+                                    f"{speed.value:.1f} {speed.unit}, maximum {speed.limit:g}"))
         if number > 1:
             issues.extend(_gap_issues(number, cues[number - 2], cue, profile, fps))
             issues.extend(_cue_end_issues(number - 1, cues[number - 2], cue, profile))
@@ -77,13 +74,13 @@ def _cue_end_issues(number: int, cue: Cue, following: Cue, profile: Profile) -> 
     >>> [i.rule for i in _cue_end_issues(1, Cue(0, 2, ("Right away. I",), ("A",)), Cue(2, 4, ("can't.",), ("A",)), en)]
     ['weak-cue-break', 'sentence-start']
     """
-    classes = WORD_CLASSES.get(profile.lang)
+    language = pack(profile.lang)
     last, first = " ".join(cue.lines).split(), " ".join(following.lines).split()
-    if not classes or not last or not first or cue.speakers[-1:] != following.speakers[:1] or \
+    if not last or not first or cue.speakers[-1:] != following.speakers[:1] or \
             last[-1][-1] in ".!?…" or first[0].startswith(profile.dialog_dash.strip() or "\0"):
         return []
     issues = []
-    if weak_cost(last[-1], first[0], classes) >= WEAK:
+    if language.weak_cost(last[-1], first[0]) >= WEAK:
         issues.append(Issue(number, "weak-cue-break", f"{last[-1]} | {first[0]}", "", WARNING,
                             f"cue ends on {last[-1]!r}, which belongs with {first[0]!r} in the next cue"))
     if orphan := _SENTENCE_END.search(" ".join(cue.lines)):
@@ -111,11 +108,11 @@ def _layout_issues(number: int, cue: Cue, profile: Profile) -> list[Issue]:
                 issues.append(Issue(number, "kinsoku", line[0], "", ERROR, f"line starts with {line[0]!r}"))
             if line[-1] in NO_LINE_END:
                 issues.append(Issue(number, "kinsoku", line[-1], "", ERROR, f"line ends with {line[-1]!r}"))
-    classes = WORD_CLASSES.get(profile.lang)
+    language = pack(profile.lang)
     for top, bottom in zip(cue.lines, cue.lines[1:]):
-        if classes and top.split() and bottom.split() and not bottom.startswith(profile.dialog_dash.strip() or "\0"):
+        if top.split() and bottom.split() and not bottom.startswith(profile.dialog_dash.strip() or "\0"):
             left, right = top.split()[-1], bottom.split()[0]
-            if weak_cost(left, right, classes) >= WEAK:
+            if language.weak_cost(left, right) >= WEAK:
                 issues.append(Issue(number, "weak-break", f"{left} | {right}", "", WARNING,
                                     f"line break splits {left!r} from {right!r}"))
     return issues

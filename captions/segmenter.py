@@ -10,8 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from . import linebreak
+from .languages import pack
+from .languages.base import CLAUSE_MARK
 from .model import NARRATOR, Profile, Segment
-from .text import Token, display_width, phrase_tokens, sentence_spans, split_long_token, word_tokens
+from .text import Token, display_width
 from .timemap import TimeMap
 
 SPEAKER_MODES = ("none", "dash", "label", "colour")
@@ -33,36 +35,20 @@ class CueDraft:
 
 
 def tokenize(text: str, profile: Profile) -> list[Token]:
-    """Tokens of a segment with sentence ends marked; phrases wider than a line are cut."""
-    spans = sentence_spans(text, profile.lang)
-    tokens = phrase_tokens(text, profile.lang) if profile.breaker == "phrases" else word_tokens(text)
-    ends = {len(text[:end].rstrip()) for _, end in spans}
-    marked = []
-    for token in tokens:
-        token = replace(token, sentence_end=token.end in ends)
-        if profile.breaker == "phrases" and display_width(token.text, profile.width_mode) > profile.max_chars_per_line:
-            marked.extend(split_long_token(token, profile.max_chars_per_line, profile.width_mode))
-        else:
-            marked.append(token)
-    return marked
+    """The language's tokens of a segment, with sentence ends marked."""
+    language = pack(profile.lang)
+    ends = {len(text[:end].rstrip()) for _, end in language.sentence_spans(text)}
+    return [replace(token, sentence_end=token.end in ends) for token in language.tokens(text, profile)]
 
 
 def break_costs(tokens: list[Token], profile: Profile) -> list[float]:
-    texts = [token.text for token in tokens]
-    ends = [token.sentence_end for token in tokens]
-    if profile.breaker == "phrases":
-        return linebreak.phrase_break_costs(texts, ends)
-    return linebreak.word_break_costs(texts, ends, profile.lang)
+    return pack(profile.lang).break_costs([token.text for token in tokens], [token.sentence_end for token in tokens])
 
 
 def label_for(segment: Segment, profile: Profile, first_time: bool) -> str:
     """The speaker label shown on the first cue after a change of speaker (with the title, once)."""
-    name = segment.speaker
-    upper = name.upper() if profile.width_mode == "latin" else name
-    if first_time and segment.title:
-        comma = ", " if profile.width_mode == "latin" else "、"
-        name, upper = f"{name}{comma}{segment.title}", f"{upper}{comma}{segment.title}"
-    return profile.label_format.format(name=name, NAME=upper)
+    title = segment.title if first_time else ""
+    return pack(profile.lang).speaker_label(segment.speaker, title, profile.label_format)
 
 
 def segment_cues(segments: list[Segment], profile: Profile, speakers: str = "dash") -> list[CueDraft]:
@@ -91,7 +77,7 @@ def _segment_drafts(index: int, segment: Segment, tokens: list[Token], profile: 
     if label_tokens:
         for inside in range(len(label_tokens) - 1):
             costs[inside] = max(costs[inside], LABEL_SPLIT)
-        costs[len(label_tokens) - 1] = linebreak.CLAUSE_MARK  # after the label is a natural break
+        costs[len(label_tokens) - 1] = CLAUSE_MARK  # after the label is a natural break
     durations = pauses = None
     if segment.timed:
         times = TimeMap(segment.anchors)

@@ -1,4 +1,4 @@
-"""Text units the segmenter works with: display width, sentences and breakable tokens."""
+"""Text units every language shares: display width, words, and pysbd sentences."""
 
 from __future__ import annotations
 
@@ -10,12 +10,6 @@ from typing import Any
 
 _SENTENCE_MARK = re.compile(r"[.?!。！？…]")
 _WORD = re.compile(r"\S+")
-_ALNUM = re.compile(r"[0-9A-Za-z０-９Ａ-Ｚａ-ｚ]")
-
-# Kinsoku shori: characters a line may not start with, and may not end with.
-NO_LINE_START = frozenset("、。，．・：；？！‼⁇⁈⁉ー―‐〜～…‥)）]］}｝」』】〕〉》〙〗〟’”»ゝゞヽヾ々"
-                          "ぁぃぅぇぉっゃゅょゎゕゖァィゥェォッャュョヮヵヶㇰㇱㇲㇳㇴㇵㇶㇷㇸㇹㇺㇻㇼㇽㇾㇿ")
-NO_LINE_END = frozenset("(（[［{｛「『【〔〈《〘〖〝‘“«")
 
 
 def display_width(text: str, mode: str = "latin") -> float:
@@ -30,20 +24,18 @@ def display_width(text: str, mode: str = "latin") -> float:
 
 
 @cache
-def _segmenter(lang: str) -> Any:
+def _segmenter(rules: str) -> Any:
     import pysbd
-    import pysbd.languages  # type: ignore[import-untyped]
 
-    base = lang.split("-")[0]
-    return pysbd.Segmenter(language=base if base in pysbd.languages.LANGUAGE_CODES else "en",
-                           clean=False, char_span=False)
+    return pysbd.Segmenter(language=rules, clean=False, char_span=False)
 
 
-def sentence_spans(text: str, lang: str) -> list[tuple[int, int]]:
-    """Character spans of the sentences of ``text`` (pysbd), covering the text without gaps.
+def pysbd_sentence_spans(text: str, rules: str) -> list[tuple[int, int]]:
+    """Character spans of the sentences of ``text`` under pysbd's rules for a language, covering
+    the text without gaps.
 
     >>> text = "Dr. Smith met U.S. officials. They agreed."
-    >>> [text[a:b] for a, b in sentence_spans(text, "en")]
+    >>> [text[a:b] for a, b in pysbd_sentence_spans(text, "en")]
     ['Dr. Smith met U.S. officials. ', 'They agreed.']
     """
     body = text.rstrip()
@@ -51,7 +43,7 @@ def sentence_spans(text: str, lang: str) -> list[tuple[int, int]]:
         return [(0, len(text))]  # at most one sentence: skip pysbd, the slowest step
     spans: list[tuple[int, int]] = []
     cursor = 0
-    for sentence in _segmenter(lang).segment(text):
+    for sentence in _segmenter(rules).segment(text):
         start = text.find(sentence.strip(), cursor)
         if start < 0 or not sentence.strip():
             continue
@@ -88,64 +80,3 @@ def word_tokens(text: str) -> list[Token]:
     ['Joe', 'Biden,', 'US']
     """
     return [Token(m[0], m.start(), m.end(), True) for m in _WORD.finditer(text)]
-
-
-@cache
-def _phrase_parser(lang: str) -> Any:
-    import budoux
-
-    if lang == "zh-Hant":
-        return budoux.load_default_traditional_chinese_parser()
-    if lang.startswith("zh"):
-        return budoux.load_default_simplified_chinese_parser()
-    return budoux.load_default_japanese_parser()
-
-
-def phrase_tokens(text: str, lang: str) -> list[Token]:
-    """BudouX phrases, with digit and Latin runs kept whole and kinsoku rules applied.
-
-    >>> [t.text for t in phrase_tokens("岸田総理は2025年4月10日、会談を行いました。", "ja")]
-    ['岸田総理は', '2025年4月10日、', '会談を', '行いました。']
-    """
-    pieces: list[list[Any]] = []  # [text, start, end, space_after]
-    for match in _WORD.finditer(text):
-        offset = match.start()
-        for phrase in _phrase_parser(lang).parse(match[0]):
-            pieces.append([phrase, offset, offset + len(phrase), False])
-            offset += len(phrase)
-        if pieces:
-            pieces[-1][3] = True
-    merged: list[list[Any]] = []
-    for piece in pieces:
-        if merged and not merged[-1][3] and _must_join(merged[-1][0], piece[0]):
-            merged[-1][0] += piece[0]
-            merged[-1][2], merged[-1][3] = piece[2], piece[3]
-        else:
-            merged.append(piece)
-    return [Token(t, a, b, s) for t, a, b, s in merged]
-
-
-def _must_join(left: str, right: str) -> bool:
-    """Whether a break between two phrases would split a number or word, or break kinsoku."""
-    if right[0] in NO_LINE_START or left[-1] in NO_LINE_END:
-        return True
-    return bool(_ALNUM.match(left[-1]) and _ALNUM.match(right[0]))
-
-
-def split_long_token(token: Token, limit: float, mode: str) -> list[Token]:
-    """Cut a phrase wider than a line into line-sized pieces, never breaking kinsoku.
-
-    Only for scripts without spaces: a Latin word is never cut.
-    """
-    pieces, current, width = [], "", 0.0
-    start = token.start
-    for char in token.text:
-        char_width = display_width(char, mode)
-        if current and width + char_width > limit and char not in NO_LINE_START and current[-1] not in NO_LINE_END:
-            pieces.append(Token(current, start, start + len(current), False))
-            start += len(current)
-            current, width = "", 0.0
-        current += char
-        width += char_width
-    pieces.append(Token(current, start, token.end, token.space_after, token.sentence_end))
-    return pieces

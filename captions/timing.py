@@ -11,8 +11,8 @@ import math
 from dataclasses import dataclass
 
 from .model import Cue, Profile, Segment
+from .reading import seconds_to_read
 from .segmenter import CueDraft
-from .text import display_width
 from .timemap import TimeMap
 
 
@@ -32,23 +32,12 @@ def reading_time(text: str, profile: Profile) -> float:
     >>> reading_time("Hello there, how are you today?", get_profile("netflix", "en"))
     2.066666666666667
     """
-    flat = text.replace("\n", " ")
-    if profile.target_wpm:
-        seconds = len(flat.split()) * 60 / profile.target_wpm
-    else:
-        seconds = display_width(flat, profile.width_mode) / profile.target_cps
-    return min(max(seconds, profile.min_duration), profile.max_duration)
+    return min(max(seconds_to_read(text, profile, "target"), profile.min_duration), profile.max_duration)
 
 
 def legible_time(text: str, profile: Profile) -> float:
     """The shortest time a cue can stay up without breaking the profile's reading speed or minimum."""
-    flat = text.replace("\n", " ")
-    seconds = profile.min_duration
-    if profile.max_cps:
-        seconds = max(seconds, display_width(flat, profile.width_mode) / profile.max_cps)
-    if profile.max_wpm:
-        seconds = max(seconds, len(flat.split()) * 60 / profile.max_wpm)
-    return min(seconds, profile.max_duration)
+    return min(max(seconds_to_read(text, profile), profile.min_duration), profile.max_duration)
 
 
 def time_cues(drafts: list[CueDraft], segments: list[Segment], profile: Profile,

@@ -20,10 +20,10 @@ from typing import Any
 from .cache import TranslationCache, safe_get, safe_put
 from .errors import ModelError, OptionError
 from .glossary import TermMatcher
+from .languages import pack
 from .model import Cue, Segment
 from .models import installed_packages
 from .progress import Progress
-from .text import sentence_spans
 from .timemap import TimeMap, monotonic_anchors
 
 PIVOTS = ("en",)  # tried first when no direct package exists, as argostranslate does
@@ -134,7 +134,7 @@ def sentence_times(segments: list[Segment], cues: list[Cue], lang: str) -> list[
             continue
         times = TimeMap(tuple(points))
         result.append([(segment.text[a:b].strip(), times.at(a), times.at(len(segment.text[:b].rstrip())))
-                       for a, b in sentence_spans(segment.text, lang) if segment.text[a:b].strip()])
+                       for a, b in pack(lang).sentence_spans(segment.text) if segment.text[a:b].strip()])
     return result
 
 

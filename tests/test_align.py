@@ -9,9 +9,10 @@ import pytest
 import recordings
 import srt
 
-from captions.align import align_segments, align_texts, speakable, voice_for
+from captions.align import align_segments, align_texts, voice_for
 from captions.audio import decode, ffmpeg_binary
 from captions.errors import CaptionsError, EngineError
+from captions.languages import pack
 from captions.readers.script import read_script
 
 
@@ -76,7 +77,7 @@ JAPANESE = ["岸田総理大臣は四月十日、バイデン大統領と首脳�
 
 
 def test_japanese_transcript_with_kanji(folder):
-    spoken = [speakable(text, "ja") for text in JAPANESE]
+    spoken = [pack("ja").speakable(text) for text in JAPANESE]
     _, truth = recordings.make(folder / "ja.wav", sentences=spoken, voice="ja", speed=140)
     segments = read_script("\n".join(JAPANESE))
     aligned, _report = align_segments(segments, decode(folder / "ja.wav"), "ja")
@@ -142,8 +143,14 @@ def recordings_silence(path):
 
 
 def test_missing_tools_and_languages(monkeypatch):
-    with pytest.raises(CaptionsError, match="no voice"):
+    with pytest.raises(CaptionsError, match="unknown language"):
         voice_for("zz")
+    import captions.speech as speech_module
+
+    with monkeypatch.context() as patch:
+        patch.setattr(speech_module, "voices", lambda: frozenset({"en-gb"}))
+        with pytest.raises(CaptionsError, match="no voice"):
+            voice_for("ko")
     import captions.audio as audio_module
     import captions.speech as speech_module
 

@@ -3,11 +3,12 @@ import textwrap
 
 from conftest import JAPANESE_SCRIPT, SEED
 
+from captions.languages.phrases import NO_LINE_END, NO_LINE_START
 from captions.model import Segment
 from captions.profiles import get_profile
 from captions.readers import read_file
 from captions.segmenter import segment_cues
-from captions.text import NO_LINE_END, NO_LINE_START, display_width
+from captions.text import display_width
 
 EN = get_profile("netflix", "en")
 JA = get_profile("netflix", "ja")
@@ -139,8 +140,8 @@ def test_japanese_lines_fit_units_follow_kinsoku_and_keep_numbers():
     assert all(display_width(line, "cjk") <= 13 for line in lines)
     assert not any(line[0] in NO_LINE_START or line[-1] in NO_LINE_END for line in lines)
     assert not any("。" in line or "、" in line for line in lines)  # Netflix: 。 dropped, 、 a space
-    assert any("2024年4月10日" in line for line in lines)
-    joined = re.sub(r"[\s　。、-]", "", "".join(lines))
+    assert any("2024年４月10日" in line for line in lines)  # JP TTSG I.15: one digit full-width, more half-width
+    joined = re.sub(r"[\s　。、-]", "", "".join(lines)).replace("４", "4")
     source = re.sub(r"[\s　。、]", "", "".join(s.text for s in path_segments))
     assert joined == source
 

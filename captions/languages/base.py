@@ -1,0 +1,146 @@
+"""What every language pack is: the rules of one language family, in one place.
+
+A pack owns everything that differs between languages: how text becomes sentences and breakable
+tokens, which breaks are weak, how wide text is, how many characters or words a reader reads, how
+espeak-ng says it, and how speakers are labelled. Languages written with spaces between words
+share this base; a pack adds its function words and conventions.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..model import Profile
+from ..text import Token, display_width, pysbd_sentence_spans, word_tokens
+
+# Base costs of a break after a token; weak-break costs are added on top.
+SENTENCE_END, CLAUSE_MARK, CLOSING_MARK, BEFORE_CONJUNCTION, BEFORE_PREPOSITION, PLAIN = 0, 1, 2, 3, 4, 6
+WEAK = 10  # extra cost from which a break counts as weak (QC warns, the bench counts)
+
+_EDGE_PUNCT = "\"'“”‘’«»()[]"
+CLAUSE_END = (",", ";", ":", "—", "–", "，", "、", "；", "：")
+CLOSERS = (")", "”", '"', "’", "」", "』", "）", "»")
+_OPENERS = ("(", "“", '"', "‘", "「", "（")
+_ADJECTIVE_ENDING = re.compile(r"(?:al|ar|ive|ous|ic|ful|less|able|ible|ary|ese|ian|ican|ern|ish)$")
+
+
+def word_classes(**classes: str) -> dict[str, frozenset[str]]:
+    """Function-word classes from space-separated lists (lower case)."""
+    return {name: frozenset(words.split()) for name, words in classes.items()}
+
+
+@dataclass(frozen=True)
+class Language:
+    """A language written with spaces between words; subclasses override what differs.
+
+    ``conventions`` are the profile fields the language sets unless a profile says otherwise
+    (width counting, tokenizer, speaker labels, dialogue dashes, punctuation style).
+    """
+
+    code: str
+    name: str
+    voice: str = ""  # espeak-ng voice; empty: the language code
+    classes: dict[str, frozenset[str]] = field(default_factory=dict)  # function words, for weak breaks
+    abbreviations: frozenset[str] = frozenset()  # words whose full stop does not end a sentence
+    conventions: dict[str, Any] = field(default_factory=dict)
+    sentence_rules: str = ""  # pysbd's language, when it has rules for this one
+
+    # ------------------------------------------------------------------ text units
+    def sentence_spans(self, text: str) -> list[tuple[int, int]]:
+        """Character spans of the sentences of ``text``, covering it without gaps."""
+        return pysbd_sentence_spans(text, self.sentence_rules or "en")
+
+    def tokens(self, text: str, profile: Profile) -> list[Token]:
+        """Breakable units of a segment (here: words; a word is never cut)."""
+        return word_tokens(text)
+
+    def display(self, token: str, joiner: str, profile: Profile) -> tuple[str, str]:
+        """A token and what follows it on a line, as the language's subtitle style writes them."""
+        return token, joiner
+
+    # ------------------------------------------------------------------ where to break
+    def break_costs(self, texts: list[str], sentence_ends: list[bool]) -> list[float]:
+        """Cost of a break after each token (the last one ends the text and costs nothing)."""
+        costs = [0.0] * len(texts)
+        for index in range(len(texts) - 1):
+            if not sentence_ends[index]:
+                costs[index] = base_cost(texts[index], texts[index + 1]) + self.weak_cost(texts[index], texts[index + 1])
+        return costs
+
+    def weak_cost(self, left: str, right: str) -> float:
+        """The extra cost of breaking between two words that belong together (0 when they do not)."""
+        if left.endswith(CLAUSE_END) or left.endswith(CLOSERS) or left[-1:] in "?!" or self.ends_sentence(left):
+            return 0
+        a, b = left.strip(_EDGE_PUNCT).lower(), right.strip(_EDGE_PUNCT).lower()
+        cost = self._class_cost(a, b) if self.classes else 0
+        stripped_left, stripped_right = left.strip(_EDGE_PUNCT), right.strip(_EDGE_PUNCT)
+        if stripped_left[:1].isupper() and stripped_right[:1].isupper() and stripped_right != "I":
+            cost += 16  # a run of capitalised words is a name or a title: Joe Biden, Prime Minister
+        return cost
+
+    def _class_cost(self, a: str, b: str) -> float:
+        """Style-guide rules: never split article|noun, preposition|object, pronoun|verb, auxiliary|verb."""
+        classes = self.classes
+        empty: frozenset[str] = frozenset()
+        cost = 0
+        if a in classes["determiner"] and b not in classes["preposition"] and b not in classes["conjunction"]:
+            cost += 20
+        elif a in classes["preposition"]:
+            cost += 16
+        elif a in classes["conjunction"]:
+            cost += 12
+        elif a in classes["pronoun"] and b not in classes["conjunction"] and b not in classes["preposition"]:
+            cost += 14
+        elif a in classes["auxiliary"]:
+            cost += 15 if b in classes["negation"] else 10
+        elif a in classes["negation"]:
+            cost += 10
+        if b in classes["conjunction"] or b in classes["preposition"]:
+            cost -= PLAIN - (BEFORE_CONJUNCTION if b in classes["conjunction"] else BEFORE_PREPOSITION)
+        if a in classes.get("month", empty) and b[:1].isdigit():
+            cost += 20
+        content = b.isalpha() and not any(b in words for name, words in classes.items() if name != "adjective")
+        if (a.isdigit() or a in classes.get("number", empty)) and content:
+            cost += 12
+        if content and (a.endswith(("'s", "’s")) or _ADJECTIVE_ENDING.search(a) or a in classes.get("adjective", empty)):
+            cost += 10
+        return cost
+
+    def ends_sentence(self, word: str) -> bool:
+        """A full stop that ends a sentence rather than an abbreviation (``U.S.``, ``Dr.``)."""
+        if not word.endswith(".") or word.endswith(".."):
+            return False
+        core = word.rstrip(".").strip(_EDGE_PUNCT)
+        return "." not in core and core.lower() not in self.abbreviations and len(core) > 1
+
+    # ------------------------------------------------------------------ reading and speech
+    def characters(self, text: str, width_mode: str) -> float:
+        """What a reading speed in characters per second counts: the text's display width."""
+        return display_width(text.replace("\n", " "), width_mode)
+
+    def words(self, text: str) -> int:
+        """What a reading speed in words per minute counts."""
+        return len(text.split())
+
+    def speakable(self, text: str) -> str:
+        """Text as espeak-ng should read it."""
+        return text
+
+    # ------------------------------------------------------------------ speakers
+    def speaker_label(self, name: str, title: str, label_format: str) -> str:
+        """The label shown on a speaker's first cue: names in capitals, ``NAME, Title``."""
+        upper = name.upper()
+        if title:
+            name, upper = f"{name}, {title}", f"{upper}, {title}"
+        return label_format.format(name=name, NAME=upper)
+
+
+def base_cost(left: str, right: str) -> float:
+    """The cost of a break from punctuation alone: after a clause mark or a closing quote is best."""
+    if left.endswith(CLAUSE_END):
+        return CLAUSE_MARK
+    if left.endswith(CLOSERS) or right.startswith(_OPENERS):
+        return CLOSING_MARK
+    return PLAIN

@@ -1,0 +1,114 @@
+"""Languages written without spaces (Japanese, Chinese): BudouX phrases and kinsoku shori.
+
+Lines may break only between phrases, never where kinsoku forbids: a line may not start with
+closing brackets, small kana, the long-vowel mark or sentence punctuation, and may not end with
+an opening bracket (JIS X 4051, which the Netflix Japanese and Chinese guides follow).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from ..model import Profile
+from ..text import Token, display_width, word_tokens
+from .base import Language, base_cost
+
+NO_LINE_START = frozenset("、。，．・：；？！‼⁇⁈⁉ー―‐〜～…‥)）]］}｝」』】〕〉》〙〗〟’”»ゝゞヽヾ々"
+                          "ぁぃぅぇぉっゃゅょゎゕゖァィゥェォッャュョヮヵヶㇰㇱㇲㇳㇴㇵㇶㇷㇸㇹㇺㇻㇼㇽㇾㇿ")
+NO_LINE_END = frozenset("(（[［{｛「『【〔〈《〘〖〝‘“«")
+_WORD = re.compile(r"\S+")
+_ALNUM = re.compile(r"[0-9A-Za-z０-９Ａ-Ｚａ-ｚ]")
+
+
+@cache
+def _parser(model: str) -> Any:
+    import budoux
+
+    loaders = {"ja": budoux.load_default_japanese_parser, "zh-Hans": budoux.load_default_simplified_chinese_parser,
+               "zh-Hant": budoux.load_default_traditional_chinese_parser}
+    return loaders[model]()
+
+
+@dataclass(frozen=True)
+class PhraseLanguage(Language):
+    """A language whose lines break between BudouX phrases, with kinsoku rules kept."""
+
+    phrase_model: str = "ja"  # BudouX's model: ja, zh-Hans or zh-Hant
+
+    def tokens(self, text: str, profile: Profile) -> list[Token]:
+        if profile.breaker != "phrases":
+            return word_tokens(text)
+        tokens = []
+        for token in self.phrases(text):
+            if display_width(token.text, profile.width_mode) > profile.max_chars_per_line:
+                tokens.extend(split_long_token(token, profile.max_chars_per_line, profile.width_mode))
+            else:
+                tokens.append(token)
+        return tokens
+
+    def phrases(self, text: str) -> list[Token]:
+        """BudouX phrases, with digit and Latin runs kept whole and kinsoku rules applied.
+
+        >>> from captions.languages import pack
+        >>> [t.text for t in pack("ja").phrases("岸田総理は2025年4月10日、会談を行いました。")]
+        ['岸田総理は', '2025年4月10日、', '会談を', '行いました。']
+        """
+        pieces: list[list[Any]] = []  # [text, start, end, space_after]
+        for match in _WORD.finditer(text):
+            offset = match.start()
+            for phrase in _parser(self.phrase_model).parse(match[0]):
+                pieces.append([phrase, offset, offset + len(phrase), False])
+                offset += len(phrase)
+            if pieces:
+                pieces[-1][3] = True
+        merged: list[list[Any]] = []
+        for piece in pieces:
+            if merged and not merged[-1][3] and must_join(merged[-1][0], piece[0]):
+                merged[-1][0] += piece[0]
+                merged[-1][2], merged[-1][3] = piece[2], piece[3]
+            else:
+                merged.append(piece)
+        return [Token(t, a, b, s) for t, a, b, s in merged]
+
+    def break_costs(self, texts: list[str], sentence_ends: list[bool]) -> list[float]:
+        """Any phrase boundary is a fair break; punctuation makes it a better one."""
+        costs = [0.0] * len(texts)
+        for index in range(len(texts) - 1):
+            if not sentence_ends[index]:
+                costs[index] = base_cost(texts[index], texts[index + 1]) - 1
+        return costs
+
+    def weak_cost(self, left: str, right: str) -> float:
+        return 0  # phrases already keep particles with their words
+
+    def speaker_label(self, name: str, title: str, label_format: str) -> str:
+        """No capitals in these scripts; the title follows after an ideographic comma."""
+        if title:
+            name = f"{name}、{title}"
+        return label_format.format(name=name, NAME=name)
+
+
+def must_join(left: str, right: str) -> bool:
+    """Whether a break between two phrases would split a number or word, or break kinsoku."""
+    if right[0] in NO_LINE_START or left[-1] in NO_LINE_END:
+        return True
+    return bool(_ALNUM.match(left[-1]) and _ALNUM.match(right[0]))
+
+
+def split_long_token(token: Token, limit: float, mode: str) -> list[Token]:
+    """Cut a phrase wider than a line into line-sized pieces, never breaking kinsoku."""
+    pieces, current, width = [], "", 0.0
+    start = token.start
+    for char in token.text:
+        char_width = display_width(char, mode)
+        if current and width + char_width > limit and char not in NO_LINE_START and current[-1] not in NO_LINE_END:
+            pieces.append(Token(current, start, start + len(current), False))
+            start += len(current)
+            current, width = "", 0.0
+        current += char
+        width += char_width
+    pieces.append(Token(current, start, token.end, token.space_after, token.sentence_end))
+    return pieces

@@ -1,0 +1,80 @@
+"""Language packs: every language's rules in one module, and a new language is one file."""
+
+import textwrap
+
+import captions.languages as languages
+from captions.languages import codes, pack
+from captions.model import Cue, Segment
+from captions.pipeline import Options, caption, caption_file
+from captions.profiles import get_profile
+from captions.qc import check
+from captions.timing import legible_time
+
+SAMPLES = {
+    "en": "Dr. Smith met U.S. officials on Monday. They agreed, after two hours, to meet again.",
+    "ja": "岸田総理は2025年4月10日、会談を行いました。両首脳は協力で一致しました。",
+    "zh": "两国领导人今天举行会谈。双方同意加强合作。",
+    "ko": "두 정상은 오늘 회담을 했습니다. 양측은 협력에 합의했습니다.",
+    "sv": "Statsministern höll ett tal i dag. Hon talade om ekonomin.",
+}
+
+
+def test_every_pack_covers_its_text_with_sentences_and_tokens():
+    for code in codes():
+        language = pack(code)
+        text = SAMPLES.get(code, SAMPLES["en"])
+        spans = language.sentence_spans(text)
+        assert spans[0][0] == 0 and spans[-1][1] == len(text), code
+        assert all(a[1] == b[0] for a, b in zip(spans, spans[1:])), code
+        tokens = language.tokens(text, get_profile("netflix", code))
+        assert "".join(t.text for t in tokens) == "".join(text.split()), code
+        assert all(text[t.start:t.end] == t.text for t in tokens), code
+
+
+def test_timing_and_qc_count_reading_speed_the_same_way():
+    # A cue kept up exactly as long as timing says it must be is never too fast for QC.
+    for code, profile_name in [("en", "netflix"), ("en", "bbc"), ("ja", "netflix"), ("ko", "netflix")]:
+        profile = get_profile(profile_name, code)
+        for text in [SAMPLES.get(code, SAMPLES["en"])[:n] for n in (8, 12, 25, 40)]:
+            seconds = legible_time(text, profile)
+            if seconds >= profile.max_duration:
+                continue  # too long to read in one cue at any time: the segmenter splits such text
+            cue = Cue(0.0, seconds, (text,), ("A",))
+            assert not [i for i in check([cue], profile, 1000.0) if i.rule == "reading-speed"], (code, text)
+            fast = Cue(0.0, seconds * 0.8, (text,), ("A",))
+            if seconds > profile.min_duration:
+                assert [i for i in check([fast], profile, 1000.0) if i.rule == "reading-speed"], (code, text)
+
+
+def test_japanese_numbers_and_acronyms_as_the_netflix_guide_writes_them():
+    profile = get_profile("netflix", "ja")
+    track = caption([Segment("BBCによると、参加者は12,345人で、3人が1,500円を払いました。")], profile,
+                    Options(lang="ja", speakers="none"))
+    shown = "".join("".join(cue.lines) for cue in track.cues)
+    assert "ＢＢＣ" in shown and "1万2345人" in shown and "３人" in shown and "1500円" in shown
+    assert "," not in shown and "、" not in shown
+
+
+def test_a_new_language_is_one_file(tmp_path, monkeypatch):
+    # Klingon, written with spaces: its pack names its function words, and nothing else changes.
+    (tmp_path / "klingon.py").write_text(textwrap.dedent('''
+        from captions.languages.base import Language, word_classes
+
+        PACKS = (Language(code="tlh", name="Klingon", voice="en", classes=word_classes(
+            determiner="wa", preposition="vo", conjunction="ej", pronoun="jIH", auxiliary="", negation="be'"),
+            conventions={"dialog_dash": "- "}),)
+    '''), encoding="utf-8")
+    monkeypatch.setattr(languages, "__path__", [*languages.__path__, str(tmp_path)])
+    languages.registry.cache_clear()
+    try:
+        assert pack("tlh").weak_cost("wa", "Qapla") >= 10  # its determiner binds to the next word
+        source = tmp_path / "news.txt"
+        source.write_text("Headline\n" + " ".join(["Qapla wa batlh ej yIn vo tlhIngan."] * 4) + "\n",
+                          encoding="utf-8")
+        result = caption_file(source, tmp_path / "out", Options(lang="tlh", formats=("srt",)))
+        written = (tmp_path / "out" / "news.tlh.srt").read_text(encoding="utf-8")
+        assert result.languages[0].lang == "tlh" and "Qapla" in written
+        lines = [line for line in written.splitlines() if line and not line[0].isdigit()]
+        assert not any(line.endswith(" wa") for line in lines)
+    finally:
+        languages.registry.cache_clear()
