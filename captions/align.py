@@ -9,8 +9,9 @@ words the transcript lacks, lines never spoken) are reported with their times, n
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -91,14 +92,12 @@ def synthetic_features(texts: list[str], lang: str,
                        advance: Callable[[int], None] | None = None) -> tuple[np.ndarray, list[tuple[int, int]]]:
     """MFCCs of every text spoken by espeak-ng, joined by short gaps, and each text's frame span.
 
-    Each sentence is synthesised and reduced to features in a worker thread, so only features
-    (not hours of synthetic audio) are ever held in memory.
+    Only features (not hours of synthetic audio) are ever held in memory.
     """
     voice, speed = voice_for(lang)
     language = pack(lang)
 
-    def features_of(text: str) -> np.ndarray:
-        spoken, rate = speech.synthesise(language.speakable(text), voice, speed)
+    def features_of(spoken: np.ndarray, rate: int) -> np.ndarray:
         samples = spoken.astype(np.float32) / 32768
         loud = np.flatnonzero(np.abs(samples) > 10 ** (-50 / 20))
         samples = samples[loud[0] : loud[-1] + 1] if len(loud) else np.zeros(int(WINDOW * rate) * 2, np.float32)
@@ -107,9 +106,18 @@ def synthetic_features(texts: list[str], lang: str,
             advance(1)
         return features
 
-    # Synthesis is serial inside libespeak-ng; the features of one sentence overlap the next's speech.
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        spoken = list(pool.map(features_of, texts))
+    # Sentences are spoken one after another, in order (libespeak-ng is serial, and what it says
+    # depends a little on what it said before: a fixed order gives the same voice every run); each
+    # one's features are computed in a worker while the next is spoken. At most a few sentences of
+    # audio wait at any time.
+    spoken: list[np.ndarray] = []
+    pending: deque[Future[np.ndarray]] = deque()
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        for text in texts:
+            pending.append(pool.submit(features_of, *speech.synthesise(language.speakable(text), voice, speed)))
+            if len(pending) > 4:
+                spoken.append(pending.popleft().result())
+        spoken += [future.result() for future in pending]
     gap = mfcc(np.zeros(int(GAP * SAMPLE_RATE), np.float32), SAMPLE_RATE)
     pieces, bounds, at = [gap], [], len(gap)
     for features in spoken:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from .languages import pack
 from .languages.base import WEAK
 from .model import Profile
+from .reading import seconds_to_read
 from .text import Token, display_width
 
 CUE_COST = 10  # every extra cue costs this much: prefer full cues
@@ -25,6 +26,8 @@ SHORT_CUE = 16  # a cue of a word or two, cut from a longer sentence, flashes by
 ORPHAN, ORPHAN_WORDS = 40.0, 2  # a cue ending on this many first words of a new sentence
 LONG_PAUSE = 1.0  # seconds of silence that a cue should not straddle
 PAUSE_INSIDE = 40
+FAST_CUE = 40  # per second a cue lacks to be read at the profile's maximum speed
+FAST_FLAT = 10  # and once for every cue that reads too fast
 
 
 @dataclass
@@ -81,12 +84,18 @@ def plan_cues(layout: Layout, costs: list[float], sentence_ends: list[bool], pro
     sentence_prefix = [0]
     for flag in sentence_ends:
         sentence_prefix.append(sentence_prefix[-1] + flag)
+    silences = pauses or [0.0] * n
     pause_prefix = [0]
-    for pause in pauses or [0.0] * n:
+    for pause in silences:
         pause_prefix.append(pause_prefix[-1] + (pause >= LONG_PAUSE))
     time_prefix = [0.0]  # speech and the silences between words: a cue's time on screen
-    for seconds, silence in zip(durations or [], pauses or [0.0] * n):
+    for seconds, silence in zip(durations or [], silences):
         time_prefix.append(time_prefix[-1] + seconds + max(silence, 0.0))
+    read_prefix = [0.0]  # seconds each token needs at the profile's maximum reading speed
+    if durations:
+        for text, joiner in zip(layout.texts, layout.joiners):
+            read_prefix.append(read_prefix[-1] + seconds_to_read(text + joiner, profile))
+    lead_in = profile.lead_in
 
     def line_cost(start: int, end: int) -> float:
         return MID_LINE_SENTENCE * (sentence_prefix[end - 1] - sentence_prefix[start])
@@ -172,10 +181,18 @@ def plan_cues(layout: Layout, costs: list[float], sentence_ends: list[bool], pro
             cost += PAUSE_INSIDE * (pause_prefix[end - 1] - pause_prefix[start])
             # On screen from its first word's start to its last word's end (the silence after the
             # last word is not shown): over the maximum only a single word may be.
-            seconds = (time_prefix[end] - time_prefix[start] - max((pauses or [0.0] * n)[end - 1], 0.0)
+            seconds = (time_prefix[end] - time_prefix[start] - max(silences[end - 1], 0.0)
                        if durations else span / profile.target_cps)
             if seconds > profile.max_duration and end - start > 1:
                 continue
+            if durations:
+                # Timed speech too fast to read even with the pauses around it borrowed: prefer
+                # another cut, where a cue can hold its words long enough.
+                before = min(max(silences[start - 1], 0.0), lead_in) if start else 0.0
+                room = seconds + max(silences[end - 1], 0.0) + before
+                needed = max(read_prefix[end] - read_prefix[start], profile.min_duration)
+                if needed > room:
+                    cost += FAST_CUE * (needed - room) + FAST_FLAT
             if cost < best_cost[end]:
                 best_cost[end] = cost
                 choice[end] = lines[1]

@@ -89,6 +89,7 @@ class Profile:
     max_duration: float = 7.0
     min_gap_frames: int = 2
     close_gap_frames: int = 12  # gaps this short are closed to min_gap_frames
+    lead_in: float = 0.5  # seconds a cue may appear before its first word when it needs them to be read
     fps: float = 24000 / 1001
     width_mode: str = "latin"  # latin: a character is 1; cjk: full-width 1, half-width 0.5
     breaker: str = "words"  # words (spaces between words) | phrases (BudouX, no spaces)

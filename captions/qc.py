@@ -76,6 +76,8 @@ def _cue_end_issues(number: int, cue: Cue, following: Cue, profile: Profile) -> 
     """
     language = pack(profile.lang)
     last, first = " ".join(cue.lines).split(), " ".join(following.lines).split()
+    if cue.sources and following.sources and cue.sources[-1][0] != following.sources[0][0]:
+        return []  # the source's own boundary (a new sentence or turn the reader found), not a cut
     if not last or not first or cue.speakers[-1:] != following.speakers[:1] or \
             last[-1][-1] in ".!?…" or first[0].startswith(profile.dialog_dash.strip() or "\0"):
         return []

@@ -127,14 +127,16 @@ def apply_frame_rules(spans: list[tuple[float, float]], profile: Profile, fps: f
     """Spans in whole frames: no overlaps, the minimum gap, short gaps closed, minimum duration.
 
     ``needed``: seconds each cue must stay up to be read (default: the minimum duration); a cue
-    that ends sooner lingers into the silence after it, as far as the next cue allows.
+    that ends sooner lingers into the silence after it, as far as the next cue allows, and then
+    appears up to the profile's ``lead_in`` before its first word.
     ``length``: the programme's length, which the last cue may not outlast.
 
     >>> from captions.profiles import get_profile
     >>> apply_frame_rules([(0.0, 1.0), (1.1, 1.5), (1.4, 3.0)], get_profile("netflix", "en"), 25.0)
     [(0, 26), (28, 38), (40, 75)]
     """
-    frames = [(round(start * fps), round(end * fps)) for start, end in spans]
+    # A start goes to the nearest frame; an end to the frame after the last word has ended, never before.
+    frames = [(round(start * fps), math.ceil(end * fps - 1e-3)) for start, end in spans]
     min_gap, close = profile.min_gap_frames, profile.close_gap_frames
     wanted = [math.ceil(seconds * fps) for seconds in needed] if needed else [round(profile.min_duration * fps)] * len(spans)
     result: list[list[int]] = []
@@ -159,10 +161,24 @@ def apply_frame_rules(spans: list[tuple[float, float]], profile: Profile, fps: f
         elif length is not None:
             limit = min(limit, round(length * fps))
         result[index][1] = max(end, limit)
+    _lead_in(result, wanted, round(profile.lead_in * fps), min_gap)
     longest = math.floor(profile.max_duration * fps + 1e-9)
     for index, (start, end) in enumerate(result):
         # Lingering or a later start never takes a cue over the maximum on screen; only speech that
         # itself lasts longer (a single long word) may.
-        speech = frames[index][1] - max(start, frames[index][0])
+        spoken_from = max(start / fps, spans[index][0])
+        speech = math.floor((spans[index][1] - spoken_from) * fps + 1e-6)
         result[index][1] = min(end, start + max(longest, speech))
     return [(start, end) for start, end in result]
+
+
+def _lead_in(frames: list[list[int]], wanted: list[int], lead: int, min_gap: int) -> None:
+    """A cue still too short to be read after lingering appears up to ``lead`` frames before its
+    first word, in the silence the cue before it left (keeping the minimum gap).
+    """
+    for index, (start, end) in enumerate(frames):
+        short = wanted[index] - (end - start)
+        if short <= 0 or lead <= 0:
+            continue
+        earliest = frames[index - 1][1] + min_gap if index else 0
+        frames[index][0] = min(start, max(start - min(short, lead), earliest))

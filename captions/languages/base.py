@@ -46,6 +46,7 @@ class Language:
     abbreviations: frozenset[str] = frozenset()  # words whose full stop does not end a sentence
     conventions: dict[str, Any] = field(default_factory=dict)
     sentence_rules: str = ""  # pysbd's language, when it has rules for this one
+    capital_starts_sentence: bool = True  # a capitalised word after unpunctuated ASR text starts a sentence
 
     # ------------------------------------------------------------------ text units
     def sentence_spans(self, text: str) -> list[tuple[int, int]]:
@@ -59,6 +60,20 @@ class Language:
     def display(self, token: str, joiner: str, profile: Profile) -> tuple[str, str]:
         """A token and what follows it on a line, as the language's subtitle style writes them."""
         return token, joiner
+
+    def starts_sentence(self, before: str, text: str) -> bool:
+        """Whether ASR text continuing ``before`` starts a new sentence that ``before`` did not end
+        with punctuation (whisper often drops the full stop at a segment's end: "kind of like" /
+        "Maybe if you look"). "I" and its contractions are capitalised anywhere.
+
+        >>> from captions.languages import pack
+        >>> pack("en").starts_sentence("kind of like", "Maybe if"), pack("en").starts_sentence("and", "I think")
+        (True, False)
+        """
+        word = text.split(maxsplit=1)[0] if text.strip() else ""
+        if not self.capital_starts_sentence or not word[:1].isupper() or before.rstrip()[-1:] in ".?!…,;:-–—":
+            return False
+        return word.rstrip(",.?!").split("'")[0].split("’")[0] != "I"
 
     # ------------------------------------------------------------------ where to break
     def break_costs(self, texts: list[str], sentence_ends: list[bool]) -> list[float]:
@@ -87,8 +102,8 @@ class Language:
         cost = 0
         if a in classes["determiner"] and b not in classes["preposition"] and b not in classes["conjunction"]:
             cost += 20
-        elif a in classes["preposition"]:
-            cost += 16
+        elif a in classes["preposition"] and b not in classes["preposition"] and b not in classes["conjunction"]:
+            cost += 16  # unless stranded at the end of its phrase: "credits to work with | to use"
         elif a in classes["conjunction"]:
             cost += 12
         elif a in classes["pronoun"] and b not in classes["conjunction"] and b not in classes["preposition"]:

@@ -17,4 +17,5 @@ PACKS = (Language(
         negation="nicht nie kein keine",
     ),
     abbreviations=frozenset("hr fr dr prof nr bzw".split()),
+    capital_starts_sentence=False,  # every noun is capitalised
 ),)

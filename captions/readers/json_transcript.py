@@ -41,7 +41,7 @@ def read_json(text: str, path: str = "", lang: str = "en") -> list[Segment]:
     fragments = [fragment for fragment in fragments if fragment.text.strip()]
     if not fragments:
         raise InputError("transcript has no speech text", path)
-    return join_fragments(fragments, path, lang)
+    return join_fragments(fragments, path, lang, asr=True)
 
 
 def _cue_segments(cues: list[object], lang: str, path: str) -> list[dict[str, object]]:

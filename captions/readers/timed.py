@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 
 from ..errors import InputError
+from ..languages import pack
 from ..model import NARRATOR, Segment
 from ..timemap import monotonic_anchors
 
@@ -66,9 +67,16 @@ def dialog_turns(lines: list[str]) -> list[str] | None:
     return None
 
 
-def join_fragments(fragments: list[Fragment], path: str, lang: str) -> list[Segment]:
-    """Join consecutive fragments of one speaker into anchored segments."""
+def join_fragments(fragments: list[Fragment], path: str, lang: str, asr: bool = False) -> list[Segment]:
+    """Join consecutive fragments of one speaker into anchored segments.
+
+    ``asr``: the fragments are speech recogniser segments, which end where the speaker paused; a
+    capitalised word after one that lacks its full stop starts a new sentence, and a new segment,
+    so that no cue ends on its first word. (Caption cues end anywhere: a capital after them is as
+    often a name.)
+    """
     joiner = "" if lang.split("-")[0] in ("ja", "zh") else " "
+    language = pack(lang)
     segments: list[Segment] = []
     previous_start = float("-inf")
     current: list[Fragment] = []
@@ -78,7 +86,8 @@ def join_fragments(fragments: list[Fragment], path: str, lang: str) -> list[Segm
         if fragment.start < previous_start:
             raise InputError("cue starts before the previous cue (out of order)", path, fragment.line)
         previous_start = fragment.start
-        if current and _continues(current[-1], fragment):
+        new_sentence = asr and language.starts_sentence(current[-1].text, fragment.text) if current else False
+        if current and _continues(current[-1], fragment) and not new_sentence:
             current.append(fragment)
         else:
             if current:
