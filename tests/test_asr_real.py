@@ -1,104 +1,12 @@
 """Real ASR output (tests/data/asr, sources and licences in its README) through the whole pipeline,
-checked by rules written here from the style guides, independent of the line breaker's costs:
-
-- every word of the transcript, in order, once; no line over the limit;
-- on screen at least 5/6 s and at most 7 s; at least 2 frames between cues;
-- a cue never ends before its last word has been spoken;
-- a cue does not end on a word that needs the next one (an article, "of", "and"), nor on the first
-  word or two of a new sentence.
-"""
-
-import json
-import re
-from pathlib import Path
+checked by the rules of asr_rules.py, which know nothing of the line breaker's costs."""
 
 import pytest
 import srt
+from asr_rules import ASR, FIXTURES, transcript, violations
 
 from captions.pipeline import Options, caption_file
 from captions.profiles import get_profile
-
-ASR = Path(__file__).parent / "data" / "asr"
-FIXTURES = {  # file -> language
-    "whisperx_call_en.tsv": "en",
-    "whisperx_numbers_en.json": "en",
-    "whisper_timestamped_de.json": "de",
-    "whisper_timestamped_fr.json": "fr",
-    "whisperx_reference_en.json": "en",
-}
-# Words a cue must not end on when the sentence goes on (articles, possessives, "of", "and"...).
-NEEDS_NEXT = {
-    "en": set("a an the my your his her its our their and or but of to".split()),  # not "this": a pronoun too
-    "fr": set("le la les un une des du de au aux et ou mais".split()),
-    "de": set("der die das den dem des ein eine einen einem einer und oder aber".split()),
-}
-_EDGE = re.compile(r"^[\W_]+|[\W_]+$")
-
-
-def transcript(path: Path, tmp_path: Path) -> tuple[Path, list[list[dict]]]:
-    """The file to caption and its segments' words, read with json alone (a TSV fixture holds
-    ``segment, word, start, end`` rows and is turned back into WhisperX's JSON first)."""
-    if path.suffix == ".tsv":
-        segments: dict[int, list[dict]] = {}
-        for row in path.read_text(encoding="utf-8").splitlines():
-            if row and not row.startswith("#"):
-                number, word, start, end = row.split("\t")
-                segments.setdefault(int(number), []).append({"word": word, "start": float(start), "end": float(end)})
-        words = [segments[key] for key in sorted(segments)]
-        document = {"segments": [{"start": w[0]["start"], "end": w[-1]["end"], "text": " ".join(x["word"] for x in w),
-                                  "words": w} for w in words], "language": "en"}
-        path = tmp_path / (path.stem + ".json")
-        path.write_text(json.dumps(document), encoding="utf-8")
-        return path, words
-    document = json.loads(path.read_text(encoding="utf-8"))
-    return path, [[{"word": w.get("word", w.get("text")), "start": w.get("start"), "end": w.get("end")}
-                   for w in segment["words"]] for segment in document["segments"]]
-
-
-def plain(token: str) -> str:
-    return _EDGE.sub("", token).lower()
-
-
-def violations(cues: list[srt.Subtitle], segments: list[list[dict]], lang: str, fps: float) -> list[str]:
-    """Every rule a track breaks, as readable lines."""
-    words = [dict(w, first=i == 0, capital=i == 0 and w["word"].strip()[:1].isupper())
-             for segment in segments for i, w in enumerate(segment)]
-    found, at = [], 0
-    ends: list[int] = []  # transcript index of each cue's last word
-    for cue in cues:
-        for token in cue.content.replace("\n", " ").split():
-            if token in ("-", "–"):
-                continue
-            if at >= len(words) or plain(token) != plain(words[at]["word"]):
-                found.append(f"cue {cue.index}: {token!r} is not the next word of the transcript")
-                return found
-            at += 1
-        ends.append(at - 1)
-    if at != len(words):
-        found.append(f"{len(words) - at} words of the transcript are not shown")
-    for number, cue in enumerate(cues):
-        seconds = (cue.end - cue.start).total_seconds()
-        if not 5 / 6 - 0.5 / fps <= seconds <= 7 + 0.5 / fps:
-            found.append(f"cue {cue.index}: on screen {seconds:.3f} s")
-        found += [f"cue {cue.index}: line of {len(line)}" for line in cue.content.split("\n") if len(line) > 42]
-        last = words[ends[number]]
-        if last["end"] is not None and cue.end.total_seconds() < last["end"] - 1e-3:
-            found.append(f"cue {cue.index}: ends {last['end'] - cue.end.total_seconds():.3f} s before its last word")
-        if number + 1 < len(cues):
-            gap = (cues[number + 1].start - cue.end).total_seconds()
-            if round(gap * fps) < 2:
-                found.append(f"cue {cue.index}: gap of {gap * fps:.1f} frames after it")
-            tail = cue.content.split()
-            if plain(tail[-1]) in NEEDS_NEXT.get(lang, ()) and tail[-1][-1].isalpha():
-                found.append(f"cue {cue.index}: ends on {tail[-1]!r}")
-            first, last = (ends[number - 1] + 1 if number else 0), ends[number]
-            if not words[last + 1]["first"] and not tail[-1].endswith((".", "?", "!", "…")):
-                starts = [k for k in (last - 1, last) if k > first and (
-                    (words[k]["capital"] and words[k]["word"] not in ("I", "I'm", "I've", "I'll", "I'd"))
-                    or words[k - 1]["word"].endswith((".", "?", "!", "…")))]
-                if starts:
-                    found.append(f"cue {cue.index}: ends on the first words of a new sentence: {' '.join(tail[-2:])!r}")
-    return found
 
 
 @pytest.mark.parametrize("name", FIXTURES)
