@@ -168,7 +168,8 @@ class _Printer:
         stop()
 
 
-@app.command(epilog="Example:\n\n  captions check show.ja.srt --profile netflix --lang ja --json")
+@app.command(epilog="Examples:\n\n  captions check show.ja.srt --profile netflix --lang ja --json\n\n"
+                     "  captions check call.en.srt --transcript call.whisperx.json")
 def check(
     file: Path = typer.Argument(..., help="SRT or WebVTT file to lint."),
     profile: str = typer.Option("netflix", "--profile", "-p", help="Profile name or TOML file."),
@@ -177,17 +178,24 @@ def check(
     encoding: Optional[str] = typer.Option(None, help="Text encoding (default: detect)."),
     as_json: bool = typer.Option(False, "--json", help="Print the issues as JSON."),
     strict: bool = typer.Option(False, "--strict", help="Fail on warnings too."),
+    transcript: Optional[Path] = typer.Option(
+        None, help="The word-timed transcript the captions show (whisper/WhisperX JSON, SRT, WebVTT): "
+                   "also find cues that end before their last word is spoken."),
 ) -> None:
     """Check a caption file against a profile; exit 1 when a rule is broken."""
     from . import qc
-    from .profiles import get_profile
-    from .readers import read_cues
+    from .profiles import get_profile, normalise_lang
+    from .readers import read_cues, read_file
     from .timecode import parse_fps
 
     try:
         rules = get_profile(profile, lang)
         cues = read_cues(file, encoding)
-        issues = qc.check(cues, rules, parse_fps(fps) if fps else rules.fps)
+        rate = parse_fps(fps) if fps else rules.fps
+        issues = qc.check(cues, rules, rate)
+        if transcript is not None:
+            spoken = read_file(transcript, normalise_lang(lang), encoding)
+            issues = sorted(issues + qc.transcript_issues(cues, spoken, rate), key=lambda issue: issue.cue)
     except CaptionsError as err:
         _fail_with(err, str(file))
     errors = [issue for issue in issues if issue.severity == qc.ERROR or strict]

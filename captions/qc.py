@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import asdict, dataclass
 from typing import Any
 
 from .languages import pack
 from .languages.base import WEAK
 from .languages.phrases import NO_LINE_END, NO_LINE_START
-from .model import Cue, Profile
+from .model import Cue, Profile, Segment
 from .reading import speeds
 from .text import display_width
+from .timemap import TimeMap
 
 ERROR, WARNING = "error", "warning"
 
@@ -139,6 +141,40 @@ def alignment_issues(cues: list[Cue], stretches: list[tuple[float, float, str]])
             if cue.start < end and start < cue.end:
                 issues.append(Issue(number, "alignment", f"{start:.2f}-{end:.2f}", "", WARNING,
                                     f"timing uncertain {start:.2f}-{end:.2f} s: {reason}"))
+    return issues
+
+
+_NOT_TEXT = re.compile(r"[\W_]+")
+
+
+def transcript_issues(cues: list[Cue], segments: list[Segment], fps: float) -> list[Issue]:
+    """Cues checked against the word times of the transcript they show (ASR JSON, timed captions).
+
+    Each cue's text is found, in order, in the transcript (letters and digits only, NFKC, lower
+    case, so line breaks, punctuation and full-width forms do not matter); a cue that ends before
+    its last character is spoken is an error. A cue not found there is a warning: the text was
+    edited, or the transcript is another programme's.
+    """
+    stream, times = [], []
+    for segment in segments:
+        clock = TimeMap(segment.anchors)
+        for offset, char in enumerate(segment.text):
+            for kept in _NOT_TEXT.sub("", unicodedata.normalize("NFKC", char).lower()):
+                stream.append(kept)
+                times.append(clock.at(offset + 1))
+    spoken, issues, cursor = "".join(stream), [], 0
+    for number, cue in enumerate(cues, start=1):
+        shown = _NOT_TEXT.sub("", unicodedata.normalize("NFKC", " ".join(cue.lines)).lower())
+        found = spoken.find(shown, cursor) if shown else -1
+        if found < 0:
+            issues.append(Issue(number, "transcript", "", "", WARNING, "text not found in the transcript (from here on)"
+                                if cursor < len(spoken) else "text beyond the end of the transcript"))
+            continue
+        cursor = found + len(shown)
+        last_spoken = times[cursor - 1]
+        if cue.end < last_spoken - 0.5 / fps:
+            issues.append(Issue(number, "early-end", round(last_spoken - cue.end, 3), 0, ERROR,
+                                f"ends {last_spoken - cue.end:.3f} s before its last word is spoken ({last_spoken:.3f} s)"))
     return issues
 
 

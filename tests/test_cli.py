@@ -55,6 +55,37 @@ def test_check_reports_violations_with_exit_code(tmp_path):
     assert run("check", good).returncode == 0
 
 
+def test_check_finds_each_defect_of_real_asr_captions(tmp_path):
+    # The defects found in captions of real WhisperX output, each once, in one file; with the
+    # transcript, a cue that ends before its last word is spoken is found too.
+    words = [("Did", 48.694, 48.974), ("you", 49.014, 49.114), ("find", 49.255, 49.435), ("out", 49.515, 49.615),
+             ("when", 49.815, 49.916), ("you're", 49.956, 50.116), ("canceling", 50.517, 51.077), ("the", 51.137, 51.338),
+             ("services", 53.06, 53.541), ("with", 53.581, 53.901), ("Rogers?", 54.022, 54.442),
+             ("I", 56.105, 56.125), ("just", 56.145, 56.425), ("put", 56.445, 56.505), ("a", 56.565, 56.585),
+             ("request", 56.686, 56.926), ("for", 57.126, 57.407), ("next", 57.507, 57.707), ("Tuesday.", 57.767, 58.388)]
+    transcript = tmp_path / "call.json"
+    transcript.write_text(json.dumps({"segments": [
+        {"start": 48.694, "end": 54.442, "text": " ".join(w for w, _, _ in words[:11]),
+         "words": [{"word": w, "start": a, "end": b} for w, a, b in words[:11]]},
+        {"start": 56.105, "end": 58.388, "text": " ".join(w for w, _, _ in words[11:]),
+         "words": [{"word": w, "start": a, "end": b} for w, a, b in words[11:]]}]}))
+    captions_file = tmp_path / "call.en.srt"
+    captions_file.write_text(
+        "1\n00:00:48,694 --> 00:00:51,338\nDid you find out when you're canceling the\n\n"  # weak end
+        "2\n00:00:53,060 --> 00:00:56,125\nservices with Rogers? I\n\n"  # orphan "I"; gap 0 frames
+        "3\n00:00:56,125 --> 00:00:57,000\njust put a request for next Tuesday.\n\n"  # too fast, ends early
+        "4\n00:01:00,000 --> 00:01:08,000\nThank you.\n")  # 8 s on screen; not in the transcript
+    result = run("check", captions_file, "--transcript", transcript, "--json")
+    assert result.returncode == 1, result.stderr
+    rules = [(issue["cue"], issue["rule"]) for issue in json.loads(result.stdout)["issues"]]
+    for expected in [(1, "weak-cue-break"), (2, "sentence-start"), (3, "gap"), (3, "reading-speed"),
+                     (3, "early-end"), (4, "max-duration"), (4, "transcript")]:
+        assert expected in rules, (expected, rules)
+    assert (1, "early-end") not in rules and (2, "early-end") not in rules
+    without = json.loads(run("check", captions_file, "--json").stdout)["issues"]
+    assert not any(issue["rule"] in ("early-end", "transcript") for issue in without)
+
+
 BAD_INPUTS = {
     "empty.txt": b"",
     "binary.txt": b"\x00\x01\x02\x03PK\x03\x04",
