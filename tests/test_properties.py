@@ -113,3 +113,16 @@ def test_word_timed_cues_keep_the_hard_rules_on_screen(segments, fps):
         index, _, last_char = cue.sources[-1]
         spoken_until = TimeMap(segments[index].anchors).at(last_char)
         assert cue.end >= spoken_until - 0.5 / fps, (cue, spoken_until)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.sampled_from(WORDS + ["U.S.", "Dr.", "etc.", "3.5", "Why?", "No!", "Inc.", "…", "“Yes.”", "a.m."]),
+                min_size=1, max_size=30).map(" ".join))
+def test_plain_sentence_ends_split_as_pysbd_does(text):
+    # The fast path for plain English sentence ends must give pysbd's own answer, or step aside.
+    import captions.text as text_module
+
+    plain = text_module._plain_sentences(text)
+    if plain is not None:
+        pysbd = text_module._segmenter("en").segment(text)
+        assert [text[a:b].strip() for a, b in plain] == [sentence.strip() for sentence in pysbd if sentence.strip()]
