@@ -26,7 +26,7 @@ SHORT_CUE = 16  # a cue of a word or two, cut from a longer sentence, flashes by
 ORPHAN, ORPHAN_WORDS = 40.0, 2  # a cue ending on this many first words of a new sentence
 LONG_PAUSE = 1.0  # seconds of silence that a cue should not straddle
 PAUSE_INSIDE = 40
-FAST_CUE = 40  # per second a cue lacks to be read at the profile's maximum speed
+FAST_CUE = 20  # per second a cue lacks to be read at the profile's maximum speed
 FAST_FLAT = 10  # and once for every cue that reads too fast
 
 
@@ -95,7 +95,7 @@ def plan_cues(layout: Layout, costs: list[float], sentence_ends: list[bool], pro
     if durations:
         for text, joiner in zip(layout.texts, layout.joiners):
             read_prefix.append(read_prefix[-1] + seconds_to_read(text + joiner, profile))
-    lead_in = profile.lead_in
+    linger, lead_in = profile.linger_frames / profile.fps, profile.lead_in_frames / profile.fps
 
     def line_cost(start: int, end: int) -> float:
         return MID_LINE_SENTENCE * (sentence_prefix[end - 1] - sentence_prefix[start])
@@ -189,7 +189,7 @@ def plan_cues(layout: Layout, costs: list[float], sentence_ends: list[bool], pro
                 # Timed speech too fast to read even with the pauses around it borrowed: prefer
                 # another cut, where a cue can hold its words long enough.
                 before = min(max(silences[start - 1], 0.0), lead_in) if start else 0.0
-                room = seconds + max(silences[end - 1], 0.0) + before
+                room = seconds + min(max(silences[end - 1], 0.0), linger) + before
                 needed = max(read_prefix[end] - read_prefix[start], profile.min_duration)
                 if needed > room:
                     cost += FAST_CUE * (needed - room) + FAST_FLAT

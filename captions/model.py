@@ -89,7 +89,10 @@ class Profile:
     max_duration: float = 7.0
     min_gap_frames: int = 2
     close_gap_frames: int = 12  # gaps this short are closed to min_gap_frames
-    lead_in: float = 0.5  # seconds a cue may appear before its first word when it needs them to be read
+    # Timed input: how far a cue that needs more time to be read may stay after its last word and
+    # appear before its first one (Netflix: out-time up to 12 frames late, in-time within 3 frames).
+    linger_frames: int = 12
+    lead_in_frames: int = 3
     fps: float = 24000 / 1001
     width_mode: str = "latin"  # latin: a character is 1; cjk: full-width 1, half-width 0.5
     breaker: str = "words"  # words (spaces between words) | phrases (BudouX, no spaces)

@@ -86,10 +86,11 @@ def _build(name: str, lang: str, description: str, common: dict[str, Any], by_la
 RANGES: dict[str, tuple[float, float]] = {
     "max_chars_per_line": (1, 10_000), "max_lines": (1, 10), "max_cps": (0.1, 1e6), "max_wpm": (1, 1e6),
     "target_cps": (0.1, 1e6), "target_wpm": (1, 1e6), "min_duration": (0, 60), "max_duration": (0.1, 3600),
-    "min_gap_frames": (0, 1000), "close_gap_frames": (0, 10_000), "fps": (1, 1000), "lead_in": (0, 10),
+    "min_gap_frames": (0, 1000), "close_gap_frames": (0, 10_000), "fps": (1, 1000),
+    "linger_frames": (0, 100_000), "lead_in_frames": (0, 100_000),
 }  # wide enough for a "no caption policy" profile (1 ms frames, no speed limit), never nonsense
 OPTIONAL = ("max_cps", "max_wpm", "target_wpm")  # None: the guide does not count this way
-INTEGERS = ("max_lines", "min_gap_frames", "close_gap_frames")
+INTEGERS = ("max_lines", "min_gap_frames", "close_gap_frames", "linger_frames", "lead_in_frames")
 CHOICES = {"width_mode": ("latin", "cjk"), "breaker": ("words", "phrases"),
            "speaker_style": ("none", "dash", "label", "colour"), "punctuation": ("keep", "netflix-ja")}
 LABEL_FIELDS = ("name", "NAME")

@@ -127,8 +127,9 @@ def apply_frame_rules(spans: list[tuple[float, float]], profile: Profile, fps: f
     """Spans in whole frames: no overlaps, the minimum gap, short gaps closed, minimum duration.
 
     ``needed``: seconds each cue must stay up to be read (default: the minimum duration); a cue
-    that ends sooner lingers into the silence after it, as far as the next cue allows, and then
-    appears up to the profile's ``lead_in`` before its first word.
+    that ends sooner lingers into the silence after it (up to the minimum duration, and for reading
+    speed up to ``linger_frames``), as far as the next cue allows, and then appears up to
+    ``lead_in_frames`` before its first word.
     ``length``: the programme's length, which the last cue may not outlast.
 
     >>> from captions.profiles import get_profile
@@ -152,16 +153,18 @@ def apply_frame_rules(spans: list[tuple[float, float]], profile: Profile, fps: f
                 previous[1] = start - min_gap  # close a small gap to the minimum
         end = max(end, start + 1)
         result.append([start, end])
+    shortest, linger = round(profile.min_duration * fps), profile.linger_frames
     for index, (start, end) in enumerate(result):
         if end - start >= wanted[index]:
             continue
-        limit = start + wanted[index]
+        # Up to the minimum duration in any case; for reading speed, at most ``linger`` frames.
+        limit = start + max(shortest, min(wanted[index], end - start + linger))
         if index + 1 < len(result):
             limit = min(limit, result[index + 1][0] - min_gap)
         elif length is not None:
             limit = min(limit, round(length * fps))
         result[index][1] = max(end, limit)
-    _lead_in(result, wanted, round(profile.lead_in * fps), min_gap)
+    _lead_in(result, wanted, profile.lead_in_frames, min_gap)
     longest = math.floor(profile.max_duration * fps + 1e-9)
     for index, (start, end) in enumerate(result):
         # Lingering or a later start never takes a cue over the maximum on screen; only speech that
