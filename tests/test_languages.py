@@ -78,3 +78,11 @@ def test_a_new_language_is_one_file(tmp_path, monkeypatch):
         assert not any(line.endswith(" wa") for line in lines)
     finally:
         languages.registry.cache_clear()
+
+
+def test_korean_dialogue_dash_and_acronyms_as_the_netflix_korean_guide_writes_them():
+    profile = get_profile("netflix", "ko")
+    segments = [Segment("U.S.A.에 가요?", "민수", kind="caption", paragraph=0, anchors=((0, 0.0), (10, 1.5))),
+                Segment("네, 가요.", "지연", kind="caption", paragraph=1, anchors=((0, 1.7), (6, 3.0)))]
+    track = caption(segments, profile, Options(lang="ko", speakers="dash", fps=25.0))
+    assert [cue.lines for cue in track.cues] == [("- USA에 가요?", "- 네, 가요.")]
