@@ -21,13 +21,15 @@ from .text import Token, display_width
 
 CUE_COST = 10  # every extra cue costs this much: prefer full cues
 CUE_BREAK_WEIGHT = 2.0  # a weak break between cues is worse than one between lines
-MID_LINE_SENTENCE = 6  # two sentences sharing a line
+MID_LINE_SENTENCE = 15  # two sentences sharing a line: a new sentence starts a new line
+SENTENCE_IN_CUE = 4  # a sentence ending inside a two-line cue: better still, a new sentence starts a new cue
 SHORT_CUE = 16  # a cue of a word or two, cut from a longer sentence, flashes by
 ORPHAN, ORPHAN_WORDS = 40.0, 2  # a cue ending on this many first words of a new sentence
 LONG_PAUSE = 1.0  # seconds of silence that a cue should not straddle
 PAUSE_INSIDE = 40
 FAST_CUE = 20  # per second a cue lacks to be read at the profile's maximum speed
 FAST_FLAT = 10  # and once for every cue that reads too fast
+READ_MARGIN = 1.1  # planned time is an estimate (frames, gaps): aim a little under the maximum speed
 
 
 @dataclass
@@ -174,6 +176,8 @@ def plan_cues(layout: Layout, costs: list[float], sentence_ends: list[bool], pro
                     continue
                 lines = found
             cost = best_cost[start] + lines[0] + CUE_COST + end_cost
+            if span > limit:  # two short sentences may share a one-line cue ("No. Not yet.")
+                cost += SENTENCE_IN_CUE * (sentence_prefix[end - 1] - sentence_prefix[start])
             if orphan_from[end] >= start:
                 cost += ORPHAN  # ends on the first word or two of a new sentence ("...right away. I")
             if span < limit * 0.4 and n > end - start:
@@ -190,7 +194,7 @@ def plan_cues(layout: Layout, costs: list[float], sentence_ends: list[bool], pro
                 # another cut, where a cue can hold its words long enough.
                 before = min(max(silences[start - 1], 0.0), lead_in) if start else 0.0
                 room = seconds + min(max(silences[end - 1], 0.0), linger) + before
-                needed = max(read_prefix[end] - read_prefix[start], profile.min_duration)
+                needed = max(READ_MARGIN * (read_prefix[end] - read_prefix[start]), profile.min_duration)
                 if needed > room:
                     cost += FAST_CUE * (needed - room) + FAST_FLAT
             if cost < best_cost[end]:

@@ -86,9 +86,11 @@ class Language:
 
     def weak_cost(self, left: str, right: str) -> float:
         """The extra cost of breaking between two words that belong together (0 when they do not)."""
-        if left.endswith(CLAUSE_END) or left.endswith(CLOSERS) or left[-1:] in "?!" or self.ends_sentence(left):
-            return 0
         a, b = left.strip(_EDGE_PUNCT).lower(), right.strip(_EDGE_PUNCT).lower()
+        if left.endswith(",") and a[:-1] in self.classes.get("conjunction", ()):
+            a = a[:-1]  # "and, just like..." leans on what follows like "and" does
+        elif left.endswith(CLAUSE_END) or left.endswith(CLOSERS) or left[-1:] in "?!" or self.ends_sentence(left):
+            return 0
         cost = self._class_cost(a, b) if self.classes else 0
         stripped_left, stripped_right = left.strip(_EDGE_PUNCT), right.strip(_EDGE_PUNCT)
         if stripped_left[:1].isupper() and stripped_right[:1].isupper() and stripped_right != "I":
@@ -102,7 +104,7 @@ class Language:
         cost = 0
         if a in classes["determiner"] and b not in classes["preposition"] and b not in classes["conjunction"]:
             cost += 20
-        elif a in classes["preposition"] and b not in classes["preposition"] and b not in classes["conjunction"]:
+        elif a in classes["preposition"] and b not in classes["preposition"]:
             cost += 16  # unless stranded at the end of its phrase: "credits to work with | to use"
         elif a in classes["conjunction"]:
             cost += 12
@@ -116,7 +118,10 @@ class Language:
             cost -= PLAIN - (BEFORE_CONJUNCTION if b in classes["conjunction"] else BEFORE_PREPOSITION)
         if a in classes.get("month", empty) and b[:1].isdigit():
             cost += 20
-        content = b.isalpha() and not any(b in words for name, words in classes.items() if name != "adjective")
+        if b == "of" and a in classes.get("before_of", empty):
+            cost += 12  # "out | of", "instead | of", "a lot | of": one unit
+        content = b.isalpha() and not any(b in words for name, words in classes.items()
+                                          if name not in ("adjective", "before_of"))
         if (a.isdigit() or a in classes.get("number", empty)) and content:
             cost += 12
         if content and (a.endswith(("'s", "’s")) or _ADJECTIVE_ENDING.search(a) or a in classes.get("adjective", empty)):

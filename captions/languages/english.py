@@ -24,6 +24,7 @@ ENGLISH = Language(
                   "final full early late former current recent local main real whole senior vice",
         number="one two three four five six seven eight nine ten eleven twelve twenty thirty forty "
                "fifty hundred thousand million billion several many few first second third last",
+        before_of="out instead because kind sort lot lots number couple part most rest",
         month="january february march april may june july august september october november december "
               "jan feb mar apr jun jul aug sep sept oct nov dec",
     ),
