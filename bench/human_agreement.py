@@ -181,17 +181,21 @@ def sentence_ends(cues: list[Cue], lang: str, tokens: int) -> set[int]:
     return ends
 
 
-def word_cuts(mine: Breaks) -> int | None:
+def word_cuts(mine: Breaks, limit: float) -> int | None:
+    """Breaks inside a word (by fugashi/unidic-lite); a word longer than a line must be cut, and
+    is not counted."""
     try:
         import fugashi
     except ImportError:
         return None
     text = "".join(mine.tokens)
-    bounds, at = set(), 0
+    inside: set[int] = set()
+    at = 0
     for word in fugashi.Tagger()(text):
+        if len(word.surface) <= limit:
+            inside.update(range(at, at + len(word.surface) - 1))
         at += len(word.surface)
-        bounds.add(at - 1)
-    return sum(position not in bounds for position in mine.line | mine.cue)
+    return sum(position in inside for position in mine.line | mine.cue)
 
 
 def score(name: str, mine: Breaks, human: Breaks, cues: list[Cue], lang: str, totals: Totals) -> None:
@@ -211,7 +215,7 @@ def score(name: str, mine: Breaks, human: Breaks, cues: list[Cue], lang: str, to
     totals.add(f"{name}|sentence ends left mid-line", sum(end not in breaks for end in ends) / max(len(ends), 1))
     del punctuated
     if lang == "ja":
-        cuts = word_cuts(mine)
+        cuts = word_cuts(mine, get_profile("netflix", lang).max_chars_per_line)
         if cuts is not None:
             totals.add(f"{name}|word cuts (count)", cuts)
 

@@ -86,3 +86,15 @@ def test_korean_dialogue_dash_and_acronyms_as_the_netflix_korean_guide_writes_th
                 Segment("네, 가요.", "지연", kind="caption", paragraph=1, anchors=((0, 1.7), (6, 3.0)))]
     track = caption(segments, profile, Options(lang="ko", speakers="dash", fps=25.0))
     assert [cue.lines for cue in track.cues] == [("- USA에 가요?", "- 네, 가요.")]
+
+
+def test_a_japanese_phrase_longer_than_a_line_is_cut_where_a_word_ends():
+    # BudouX makes one phrase of "市販されるようになるかもしれません" (17 units): cut blind at 13 it
+    # became "かもし / れません"; cut where BudouX's model comes closest to a boundary, words stay whole.
+    profile = get_profile("netflix", "ja")
+    texts = [t.text for t in pack("ja").tokens("身体の再生を促すような製品が市販されるようになるかもしれません。", profile)]
+    assert "".join(texts) == "身体の再生を促すような製品が市販されるようになるかもしれません。"
+    assert any(text.startswith("なるかもしれません") for text in texts), texts
+    # A title of katakana words longer than a line is cut after a middle dot.
+    title = [t.text for t in pack("ja").tokens("『リトル・ショップ・オブ・ホラーズ』で", profile)]
+    assert all(len(text) <= 13 for text in title) and title[0].endswith("・"), title

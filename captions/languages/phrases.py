@@ -42,9 +42,11 @@ class PhraseLanguage(Language):
         if profile.breaker != "phrases":
             return word_tokens(text)
         tokens = []
+        scores: list[float] | None = None
         for token in self.phrases(text):
             if display_width(token.text, profile.width_mode) > profile.max_chars_per_line:
-                tokens.extend(split_long_token(token, profile.max_chars_per_line, profile.width_mode))
+                scores = scores or boundary_scores(_parser(self.phrase_model), text)
+                tokens.extend(split_long_token(token, profile.max_chars_per_line, profile.width_mode, scores))
             else:
                 tokens.append(token)
         return tokens
@@ -98,17 +100,54 @@ def must_join(left: str, right: str) -> bool:
     return bool(_ALNUM.match(left[-1]) and _ALNUM.match(right[0]))
 
 
-def split_long_token(token: Token, limit: float, mode: str) -> list[Token]:
-    """Cut a phrase wider than a line into line-sized pieces, never breaking kinsoku."""
-    pieces, current, width = [], "", 0.0
-    start = token.start
-    for char in token.text:
-        char_width = display_width(char, mode)
-        if current and width + char_width > limit and char not in NO_LINE_START and current[-1] not in NO_LINE_END:
-            pieces.append(Token(current, start, start + len(current), False))
-            start += len(current)
-            current, width = "", 0.0
-        current += char
-        width += char_width
-    pieces.append(Token(current, start, token.end, token.space_after, token.sentence_end))
+def boundary_scores(parser: Any, text: str) -> list[float]:
+    """How strongly BudouX's model wants a phrase boundary before each character of ``text``.
+
+    ``parse`` only says yes or no; inside a phrase too long for a line, the best place to cut is
+    where the model came closest to a boundary (the same features and weights as ``Parser.parse``
+    in budoux 0.6-0.10). Without the model (another budoux), every place scores 0.
+    """
+    model, base = getattr(parser, "_model", None), getattr(parser, "_base_score", None)
+    if not isinstance(model, dict) or not isinstance(base, (int, float)):
+        return [0.0] * len(text)
+    tables = {name: model.get(name, {}) for name in
+              ("UW1", "UW2", "UW3", "UW4", "UW5", "UW6", "BW1", "BW2", "BW3", "TW1", "TW2", "TW3", "TW4")}
+    features = (("UW1", -3, -2), ("UW2", -2, -1), ("UW3", -1, 0), ("UW4", 0, 1), ("UW5", 1, 2), ("UW6", 2, 3),
+                ("BW1", -2, 0), ("BW2", -1, 1), ("BW3", 0, 2), ("TW1", -3, 0), ("TW2", -2, 1), ("TW3", -1, 2),
+                ("TW4", 0, 3))
+    scores = [0.0] * len(text)
+    for i in range(1, len(text)):
+        score = float(base)
+        for name, left, right in features:
+            if i + left >= 0 and i + right <= len(text):
+                score += tables[name].get(text[i + left : i + right], 0)
+        scores[i] = score
+    return scores
+
+
+def split_long_token(token: Token, limit: float, mode: str, scores: list[float] | None = None) -> list[Token]:
+    """Cut a phrase wider than a line into pieces that fit, each cut where BudouX's model comes
+    closest to a boundary (after a ・ in a compound of katakana words, at best), never breaking kinsoku.
+
+    ``scores``: boundary scores of the segment text the token comes from (see :func:`boundary_scores`).
+    """
+    pieces = []
+    start, text = token.start, token.text
+    while display_width(text, mode) > limit:
+        best, best_score = 0, float("-inf")
+        width = 0.0
+        for cut in range(1, len(text)):
+            width += display_width(text[cut - 1], mode)
+            if width > limit:
+                break
+            if text[cut] in NO_LINE_START or text[cut - 1] in NO_LINE_END:
+                continue
+            score = 100.0 if text[cut - 1] in "・･" else (scores[start + cut] if scores else 0.0)
+            if score >= best_score:  # ties: the later cut, the fuller line
+                best, best_score = cut, score
+        if best == 0:
+            break  # nothing can be cut under kinsoku: the phrase stays whole
+        pieces.append(Token(text[:best], start, start + best, False))
+        start, text = start + best, text[best:]
+    pieces.append(Token(text, start, token.end, token.space_after, token.sentence_end))
     return pieces
