@@ -105,16 +105,21 @@ def sentences(cues: list[Cue], lang: str) -> list[tuple[str, float, float]]:
         pieces.append((" " if lang == "en" else "", cue.end))
     text = "".join(char for char, _ in pieces)
     times = [time for char, time in pieces for _ in char]
-    language = "en" if lang == "en" else "ja"
-    from captions.languages import pack
-
-    found = []
-    for start, end in pack(language).sentence_spans(text):
-        body = text[start:end].strip()
-        if body:
-            first = start + len(text[start:end]) - len(text[start:end].lstrip())
-            found.append((body, times[first], times[first + len(body) - 1]))
+    found, cursor = [], 0
+    for sentence in _split(text, lang):
+        start = text.index(sentence, cursor)
+        cursor = start + len(sentence)
+        found.append((sentence, times[start], times[cursor - 1]))
     return found
+
+
+def _split(text: str, lang: str) -> list[str]:
+    """Sentences by pysbd (English) or at 。 (the Japanese text above marks them), not by captions."""
+    if lang == "ja":
+        return [part + "。" for part in text.split("。") if part.strip()]
+    import pysbd
+
+    return [s.strip() for s in pysbd.Segmenter(language="en", clean=False).segment(text) if s.strip()]
 
 
 def ours(cues: list[Cue], lang: str) -> Breaks:
@@ -227,25 +232,35 @@ def main() -> None:
     args = parser.parse_args()
     talks = args.talks.split(",") if args.talks else sorted(p.name for p in DATA.iterdir() if p.is_dir())
     for lang in args.lang.split(","):
-        totals = Totals()
         used = [talk for talk in talks if list(DATA.glob(f"{talk}/{lang}.vtt"))]
+        per_talk: dict[str, Totals] = {}
         for talk in used:
+            totals = per_talk[talk] = Totals()
             cues = human_cues(talk, lang)
             human = breaks_of(cues, lang)
             score("captions", ours(cues, lang), human, cues, lang, totals)
             score("greedy fill", greedy(cues, lang, False), human, cues, lang, totals)
             score("greedy + cue at sentence ends", greedy(cues, lang, True), human, cues, lang, totals)
-        names = list(dict.fromkeys(key.split("|")[0] for key in totals.rows))
-        metrics = list(dict.fromkeys(key.split("|")[1] for key in totals.rows))
-        held_out = [t for t in used if t not in TUNE]
-        print(f"\n{lang}: talks {', '.join(used)} (tuned on {', '.join(t for t in used if t in TUNE) or 'none'};"
-              f" held out {', '.join(held_out) or 'none'})")
+        report(lang, [t for t in used if t in TUNE], [t for t in used if t not in TUNE], per_talk)
+
+
+def report(lang: str, tuned: list[str], held_out: list[str], per_talk: dict[str, Totals]) -> None:
+    """One table per group of talks: the held-out ones (the figures that count) and the tuned one."""
+    for label, group in (("held out", held_out), ("tuned on", tuned)):
+        if not group:
+            continue
+        rows = [per_talk[talk] for talk in group]
+        keys = list(dict.fromkeys(key for totals in rows for key in totals.rows))
+        names = list(dict.fromkeys(key.split("|")[0] for key in keys))
+        metrics = list(dict.fromkeys(key.split("|")[1] for key in keys))
+        print(f"\n{lang}, {label}: talk {', '.join(group)}")
         print("| method | " + " | ".join(metrics) + " |")
         print("|---" * (len(metrics) + 1) + "|")
         for name in names:
             cells = []
             for metric in metrics:
-                value = totals.mean(f"{name}|{metric}")
+                values = [value for totals in rows for value in totals.rows.get(f"{name}|{metric}", [])]
+                value = sum(values) / len(values) if values else float("nan")
                 cells.append(f"{value:.0f}" if "count" in metric else f"{value:.1%}")
             print(f"| {name} | " + " | ".join(cells) + " |")
 
