@@ -19,7 +19,7 @@ from .model import Profile
 from .reading import seconds_to_read
 from .text import Token, display_width
 
-CUE_COST = 10  # every extra cue costs this much: prefer full cues
+CUE_COST = 4  # every extra cue costs this much: people make short cues that end at a phrase
 CUE_BREAK_WEIGHT = 2.0  # a weak break between cues is worse than one between lines
 MID_LINE_SENTENCE = 15  # two sentences sharing a line: a new sentence starts a new line
 SENTENCE_IN_CUE = 4  # a sentence ending inside a two-line cue: better still, a new sentence starts a new cue

@@ -16,7 +16,7 @@ from ..model import Profile
 from ..text import Token, display_width, pysbd_sentence_spans, word_tokens
 
 # Base costs of a break after a token; weak-break costs are added on top.
-SENTENCE_END, CLAUSE_MARK, CLOSING_MARK, BEFORE_CONJUNCTION, BEFORE_PREPOSITION, PLAIN = 0, 1, 2, 3, 4, 6
+SENTENCE_END, CLAUSE_MARK, CLOSING_MARK, BEFORE_CONJUNCTION, BEFORE_PREPOSITION, PLAIN = 0, 1, 2, 3, 4, 12
 WEAK = 10  # extra cost from which a break counts as weak (QC warns, the bench counts)
 
 _EDGE_PUNCT = "\"'“”‘’«»()[]"
