@@ -98,3 +98,23 @@ def test_a_japanese_phrase_longer_than_a_line_is_cut_where_a_word_ends():
     # A title of katakana words longer than a line is cut after a middle dot.
     title = [t.text for t in pack("ja").tokens("『リトル・ショップ・オブ・ホラーズ』で", profile)]
     assert all(len(text) <= 13 for text in title) and title[0].endswith("・"), title
+
+
+def test_japanese_words_budoux_splits_are_kept_whole():
+    # Places BudouX's model barely wants inside a run of hiragana, and cuts inside a run of kanji,
+    # split words in TED's Japanese subtitles ("から / かわれ", "騒が / しい", "世界平 / 和").
+    profile = get_profile("netflix", "ja")
+
+    def cuts(text):
+        found, at = set(), 0
+        for token in pack("ja").tokens(text, profile):
+            at += len(token.text)
+            found.add(at)
+        return found
+
+    teased = "学校で子供たちにからかわれ始めました。"
+    assert teased.index("から") + 2 not in cuts(teased)  # 子供たちにから|かわれ
+    noisy = "お父さんはあまり長く話せないと言い騒がしいところで。"
+    assert noisy.index("騒が") + 2 not in cuts(noisy)  # 騒が|しい
+    text = "持続可能な経済世界平和かもしれません。"
+    assert not cuts(text) & {text.index("世界") + n for n in (1, 2, 3)}  # 世|界|平|和

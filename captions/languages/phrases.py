@@ -21,6 +21,13 @@ NO_LINE_START = frozenset("、。，．・：；？！‼⁇⁈⁉ー―‐〜�
 NO_LINE_END = frozenset("(（[［{｛「『【〔〈《〘〖〝‘“«")
 _WORD = re.compile(r"\S+")
 _ALNUM = re.compile(r"[0-9A-Za-z０-９Ａ-Ｚａ-ｚ]")
+_COUNTER_KA = frozenset("かヶカヵケ")
+_HIRAGANA = re.compile(r"[\u3041-\u309f]")
+_KANJI = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff々]")
+# BudouX boundaries inside a run of hiragana that its model barely wants (score under this) are
+# mostly inside a word: "く / つろいで", "も / し", "騒が / しい" (measured on TED Japanese subtitles).
+DOUBTFUL_HIRAGANA_BREAK = 300
+_PARTICLES = frozenset("はがをにでともへやの")
 
 
 @cache
@@ -58,22 +65,27 @@ class PhraseLanguage(Language):
         >>> [t.text for t in pack("ja").phrases("岸田総理は2025年4月10日、会談を行いました。")]
         ['岸田総理は', '2025年4月10日、', '会談を', '行いました。']
         """
-        pieces: list[list[Any]] = []  # [text, start, end, space_after]
+        pieces: list[list[Any]] = []  # [text, start, end, space_after, weak boundary before it]
+        parser = _parser(self.phrase_model)
         for match in _WORD.finditer(text):
             offset = match.start()
-            for phrase in _parser(self.phrase_model).parse(match[0]):
-                pieces.append([phrase, offset, offset + len(phrase), False])
+            scores = boundary_scores(parser, match[0]) if self.phrase_model == "ja" else None
+            for phrase in parser.parse(match[0]):
+                at = offset - match.start()
+                doubtful = bool(scores and at and _HIRAGANA.match(match[0][at - 1]) and _HIRAGANA.match(phrase[0])
+                                and scores[at] < DOUBTFUL_HIRAGANA_BREAK)
+                pieces.append([phrase, offset, offset + len(phrase), False, doubtful])
                 offset += len(phrase)
             if pieces:
                 pieces[-1][3] = True
         merged: list[list[Any]] = []
         for piece in pieces:
-            if merged and not merged[-1][3] and must_join(merged[-1][0], piece[0]):
+            if merged and not merged[-1][3] and (piece[4] or must_join(merged[-1][0], piece[0])):
                 merged[-1][0] += piece[0]
                 merged[-1][2], merged[-1][3] = piece[2], piece[3]
             else:
                 merged.append(piece)
-        return [Token(t, a, b, s) for t, a, b, s in merged]
+        return [Token(t, a, b, s) for t, a, b, s, _ in merged]
 
     def break_costs(self, texts: list[str], sentence_ends: list[bool]) -> list[float]:
         """Any phrase boundary is a fair break; punctuation makes it a better one."""
@@ -94,9 +106,15 @@ class PhraseLanguage(Language):
 
 
 def must_join(left: str, right: str) -> bool:
-    """Whether a break between two phrases would split a number or word, or break kinsoku."""
+    """Whether a break between two phrases would split a number or word, or break kinsoku.
+
+    >>> must_join("何か", "月も"), must_join("会談を", "行いました")
+    (True, False)
+    """
     if right[0] in NO_LINE_START or left[-1] in NO_LINE_END:
         return True
+    if left[-1] in _COUNTER_KA and right[0] in "月所国":
+        return True  # the counters か月, ヶ所, カ国 ("何か / 月も" is a word cut in two; BudouX splits it)
     return bool(_ALNUM.match(left[-1]) and _ALNUM.match(right[0]))
 
 
@@ -142,7 +160,13 @@ def split_long_token(token: Token, limit: float, mode: str, scores: list[float] 
                 break
             if text[cut] in NO_LINE_START or text[cut - 1] in NO_LINE_END:
                 continue
-            score = 100.0 if text[cut - 1] in "・･" else (scores[start + cut] if scores else 0.0)
+            score = scores[start + cut] if scores else 0.0
+            if text[cut - 1] in "・･":
+                score += 10_000  # between the words of a katakana compound
+            elif text[cut - 1] in _PARTICLES and cut > 1:
+                score += 500  # after a particle: "子供たちに / からかわれ", not "から / かわれ"
+            elif _KANJI.match(text[cut - 1]) and _KANJI.match(text[cut]):
+                score -= 1000  # inside a run of kanji, a compound word: not "世界平 / 和"
             if score >= best_score:  # ties: the later cut, the fuller line
                 best, best_score = cut, score
         if best == 0:
