@@ -118,3 +118,12 @@ def test_japanese_words_budoux_splits_are_kept_whole():
     assert noisy.index("騒が") + 2 not in cuts(noisy)  # 騒が|しい
     text = "持続可能な経済世界平和かもしれません。"
     assert not cuts(text) & {text.index("世界") + n for n in (1, 2, 3)}  # 世|界|平|和
+
+
+def test_english_units_that_a_break_must_not_split():
+    english = pack("en")
+    assert english.weak_cost("Austin,", "Texas") >= 10  # a place and its state
+    assert english.weak_cost("14.9", "million") >= 10 and english.weak_cost("200", "buoys") >= 10
+    assert english.weak_cost("instead", "of") >= 10 and english.weak_cost("and,", "just") >= 10
+    assert english.weak_cost("credits,", "Texas") == 0  # a lower-case clause before a comma is no place
+    assert english.weak_cost("with", "to") < 10  # "credits to work with | to use": stranded, not weak

@@ -23,6 +23,7 @@ _EDGE_PUNCT = "\"'“”‘’«»()[]"
 CLAUSE_END = (",", ";", ":", "—", "–", "，", "、", "；", "：")
 CLOSERS = (")", "”", '"', "’", "」", "』", "）", "»")
 _OPENERS = ("(", "“", '"', "‘", "「", "（")
+_NUMBER = re.compile(r"^[$€£]?\d[\d,.]*%?$")
 _ADJECTIVE_ENDING = re.compile(r"(?:al|ar|ive|ous|ic|ful|less|able|ible|ary|ese|ian|ican|ern|ish)$")
 
 
@@ -87,6 +88,8 @@ class Language:
     def weak_cost(self, left: str, right: str) -> float:
         """The extra cost of breaking between two words that belong together (0 when they do not)."""
         a, b = left.strip(_EDGE_PUNCT).lower(), right.strip(_EDGE_PUNCT).lower()
+        if left.endswith(",") and left[:1].isupper() and b.rstrip(",.") in self.classes.get("region", ()):
+            return 16  # "Austin, | Texas": a place and its state or country are one name
         if left.endswith(",") and a[:-1] in self.classes.get("conjunction", ()):
             a = a[:-1]  # "and, just like..." leans on what follows like "and" does
         elif left.endswith(CLAUSE_END) or left.endswith(CLOSERS) or left[-1:] in "?!" or self.ends_sentence(left):
@@ -119,11 +122,11 @@ class Language:
         if a in classes.get("month", empty) and b[:1].isdigit():
             cost += 20
         if b == "of" and a in classes.get("before_of", empty):
-            cost += 12  # "out | of", "instead | of", "a lot | of": one unit
+            cost += 20  # "out | of", "instead | of", "a lot | of": one unit (net of the bonus before "of")
         content = b.isalpha() and not any(b in words for name, words in classes.items()
-                                          if name not in ("adjective", "before_of"))
-        if (a.isdigit() or a in classes.get("number", empty)) and content:
-            cost += 12
+                                          if name not in ("adjective", "before_of", "region"))
+        if (_NUMBER.match(a) or a in classes.get("number", empty)) and (content or b in classes.get("number", empty)):
+            cost += 12  # a number and what it counts: "14.9 | million", "200 | buoys"
         if content and (a.endswith(("'s", "’s")) or _ADJECTIVE_ENDING.search(a) or a in classes.get("adjective", empty)):
             cost += 10
         return cost

@@ -25,6 +25,13 @@ ENGLISH = Language(
         number="one two three four five six seven eight nine ten eleven twelve twenty thirty forty "
                "fifty hundred thousand million billion several many few first second third last",
         before_of="out instead because kind sort lot lots number couple part most rest",
+        # US states and countries a place name is followed by ("Austin, Texas"), first words only.
+        region="alabama alaska arizona arkansas california colorado connecticut delaware florida georgia "
+               "hawaii idaho illinois indiana iowa kansas kentucky louisiana maine maryland massachusetts "
+               "michigan minnesota mississippi missouri montana nebraska nevada new north ohio oklahoma "
+               "oregon pennsylvania rhode south tennessee texas utah vermont virginia washington west "
+               "wisconsin wyoming canada mexico england scotland wales ireland france germany italy spain "
+               "japan china india australia brazil russia ukraine israel egypt nigeria kenya usa uk",
         month="january february march april may june july august september october november december "
               "jan feb mar apr jun jul aug sep sept oct nov dec",
     ),
