@@ -267,6 +267,8 @@ def report(lang: str, tuned: list[str], held_out: list[str], per_talk: dict[str,
                 value = (sum(values) if "count" in metric else sum(values) / len(values)) if values else float("nan")
                 cells.append(f"{value:.0f}" if "count" in metric else f"{value:.1%}")
             print(f"| {name} | " + " | ".join(cells) + " |")
+        spread = ", ".join(f"{talk} {per_talk[talk].mean('captions|any F1'):.1%}" for talk in group)
+        print(f"captions any-break F1 per talk: {spread}")
 
 
 if __name__ == "__main__":
