@@ -7,7 +7,7 @@ turns of two speakers may share a dialog cue, and speaker labels or dashes are a
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from . import linebreak
 from .languages import pack
@@ -38,7 +38,7 @@ def tokenize(text: str, profile: Profile) -> list[Token]:
     """The language's tokens of a segment, with sentence ends marked."""
     language = pack(profile.lang)
     ends = {len(text[:end].rstrip()) for _, end in language.sentence_spans(text)}
-    return [replace(token, sentence_end=token.end in ends) for token in language.tokens(text, profile)]
+    return [Token(t.text, t.start, t.end, t.space_after, t.end in ends) for t in language.tokens(text, profile)]
 
 
 def break_costs(tokens: list[Token], profile: Profile) -> list[float]:
