@@ -101,7 +101,8 @@ def pair_dialog(drafts: list[CueDraft], segments: list[Segment], profile: Profil
     """Join a one-line turn that ends one speaker's segment with the next speaker's one-line turn.
 
     Style guides allow two speakers in one cue only like this: one full sentence each, one line
-    each, marked by a leading dash (or, where colour shows speakers, by colour).
+    each, marked by a leading dash (or, where colour shows speakers, by colour). A headline is no
+    one's turn: it is never paired.
     """
     prefix = profile.dialog_dash if dash else ""
     room = profile.max_chars_per_line - display_width(prefix, profile.width_mode)
@@ -116,6 +117,7 @@ def pair_dialog(drafts: list[CueDraft], segments: list[Segment], profile: Profil
             and previous.sentence_end and draft.sentence_end
             and previous.width(profile.width_mode) <= room and draft.width(profile.width_mode) <= room
             and _close_in_time(segments, previous.parts[-1], draft.parts[0])
+            and "headline" not in (segments[previous.parts[0][0]].kind, segments[draft.parts[0][0]].kind)
         ):
             paired[-1] = CueDraft(previous.parts + draft.parts, [prefix + previous.lines[0], prefix + draft.lines[0]],
                                   previous.speakers + draft.speakers, True)

@@ -7,6 +7,7 @@ from captions.languages.phrases import NO_LINE_END, NO_LINE_START
 from captions.model import Segment
 from captions.profiles import get_profile
 from captions.readers import read_file
+from captions.readers.script import read_script
 from captions.segmenter import segment_cues
 from captions.text import display_width
 
@@ -197,3 +198,10 @@ def test_qc_finds_weak_and_orphan_cue_ends(tmp_path):
                     "3\n00:00:05,100 --> 00:00:07,000\ncan't say more.\n")
     rules = [issue.rule for issue in qc.check(read_cues(path), EN, 25)]
     assert rules.count("weak-cue-break") == 2 and rules.count("sentence-start") == 1
+
+
+def test_a_headline_is_never_paired_with_a_speaker_as_dialogue():
+    segments = read_script("Evening news\nS/ Ann Lee, Reporter: Yes.\nS/ Bob Ray, Minister: No.\n")
+    drafts = segment_cues(segments, get_profile("netflix", "en"), speakers="dash")
+    assert drafts[0].lines == ["Evening news"]
+    assert drafts[1].lines == ["-Yes.", "-No."]  # two speakers' short turns still share a cue
