@@ -170,7 +170,7 @@ def apply_frame_rules(spans: list[tuple[float, float]], profile: Profile, fps: f
         # Lingering or a later start never takes a cue over the maximum on screen; only speech that
         # itself lasts longer (a single long word) may.
         spoken_from = max(start / fps, spans[index][0])
-        speech = math.floor((spans[index][1] - spoken_from) * fps + 1e-6)
+        speech = math.ceil((spans[index][1] - spoken_from) * fps - 1e-3)  # as the end was rounded
         result[index][1] = min(end, start + max(longest, speech))
     return [(start, end) for start, end in result]
 

@@ -81,3 +81,15 @@ def test_frame_rates(name, value):
 
 def test_drop_frame_timecode():
     assert parse_time("00:01:00;02", 30000 / 1001) == pytest.approx(1800 / (30000 / 1001))
+
+
+def test_speech_of_exactly_the_maximum_is_shown_to_its_last_word():
+    # Found by the on-screen property: five words spoken over exactly 7.0 s at 23.976 fps ended a
+    # frame before the last word (the cap counted the speech in whole frames rounded down).
+    fps = 24000 / 1001
+    words = [(k * 4, k * 1.4, k * 1.4 + 1.4) for k in range(5)]
+    segment = Segment("the the the the the", kind="caption",
+                      anchors=tuple(p for offset, a, b in words for p in ((offset, a), (offset + 3, b))))
+    track = caption([segment], EN, Options(speakers="none", fps=fps))
+    assert track.cues[-1].end >= 7.0 - 0.5 / fps
+    assert all(cue.duration <= EN.max_duration + 0.5 / fps for cue in track.cues)
