@@ -41,8 +41,6 @@ def pysbd_sentence_spans(text: str, rules: str) -> list[tuple[int, int]]:
     body = text.rstrip()
     if not _SENTENCE_MARK.search(body[:-1]):
         return [(0, len(text))]  # at most one sentence: skip pysbd, the slowest step
-    if rules == "en" and (plain := _plain_sentences(text)) is not None:
-        return plain
     spans: list[tuple[int, int]] = []
     cursor = 0
     for sentence in _segmenter(rules).segment(text):
@@ -58,32 +56,6 @@ def pysbd_sentence_spans(text: str, rules: str) -> list[tuple[int, int]]:
     spans[0] = (0, spans[0][1])
     spans[-1] = (spans[-1][0], len(text))
     return spans
-
-
-# A sentence end no rule could doubt: ".", "?" or "!" after a lower-case word, then a space and a
-# capital (or the end). Anything else that looks like an end ("U.S.", "Dr.", "3.5", "etc.", "…",
-# quotes) goes to pysbd.
-_PLAIN_END = re.compile(r"(?<=[a-z]{2})[.?!](?=\s+[A-Z]|\s*$)")
-_ANY_MARK = re.compile(r"[.?!…]")
-_LOWER_ABBREVIATIONS = frozenset("etc vs approx inc ltd co jr sr st ave dept est fig no vol al".split())
-
-
-def _plain_sentences(text: str) -> list[tuple[int, int]] | None:
-    """Sentence spans of English text whose every sentence mark is a plain sentence end, else None.
-
-    >>> _plain_sentences("They met today. Talks went well! Next week?"), _plain_sentences("He met U.S. officials.")
-    ([(0, 16), (16, 33), (33, 43)], None)
-    """
-    ends = [match.end() for match in _PLAIN_END.finditer(text)]
-    if len(ends) != len(_ANY_MARK.findall(text)):
-        return None
-    for end in ends:
-        word = text[:end - 1].rsplit(None, 1)[-1].lower()
-        if word in _LOWER_ABBREVIATIONS:
-            return None
-    starts = [0] + [end + len(text[end:]) - len(text[end:].lstrip()) for end in ends]
-    spans = [(a, b) for a, b in zip(starts, starts[1:] + [len(text)]) if a < b]
-    return spans if spans and spans[-1][1] == len(text) else None
 
 
 @dataclass(frozen=True)

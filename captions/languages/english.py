@@ -1,8 +1,49 @@
-"""English: function words after which a line or cue must not break (Netflix, BBC guidelines)."""
+"""English: function words after which a line or cue must not break (Netflix, BBC guidelines),
+and sentence ends found without pysbd where nothing about them is in doubt."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
 
 from .base import Language, word_classes
 
-ENGLISH = Language(
+# A sentence end no rule could doubt: ".", "?" or "!" after a lower-case word, then a space and a
+# capital (or the end). Anything else that looks like an end ("U.S.", "Dr.", "3.5", "etc.", "…",
+# quotes) goes to pysbd.
+_PLAIN_END = re.compile(r"(?<=[a-z]{2})[.?!](?=\s+[A-Z]|\s*$)")
+_ANY_MARK = re.compile(r"[.?!…]")
+_LOWER_ABBREVIATIONS = frozenset("etc vs approx inc ltd co jr sr st ave dept est fig no vol al".split())
+
+
+def _plain_sentences(text: str) -> list[tuple[int, int]] | None:
+    """Sentence spans of text whose every sentence mark is a plain sentence end, else None.
+
+    >>> _plain_sentences("They met today. Talks went well! Next week?"), _plain_sentences("He met U.S. officials.")
+    ([(0, 16), (16, 33), (33, 43)], None)
+    """
+    ends = [match.end() for match in _PLAIN_END.finditer(text)]
+    if len(ends) != len(_ANY_MARK.findall(text)):
+        return None
+    for end in ends:
+        word = text[:end - 1].rsplit(None, 1)[-1].lower()
+        if word in _LOWER_ABBREVIATIONS:
+            return None
+    starts = [0] + [end + len(text[end:]) - len(text[end:].lstrip()) for end in ends]
+    spans = [(a, b) for a, b in zip(starts, starts[1:] + [len(text)]) if a < b]
+    return spans if spans and spans[-1][1] == len(text) else None
+
+
+@dataclass(frozen=True)
+class English(Language):
+    def sentence_spans(self, text: str) -> list[tuple[int, int]]:
+        """Plain sentence ends split directly (pysbd, the slowest step of captioning, gives the same
+        answer for them; a property test holds it to that); anything doubtful goes to pysbd."""
+        plain = _plain_sentences(text)
+        return plain if plain is not None else super().sentence_spans(text)
+
+
+ENGLISH = English(
     code="en",
     name="English",
     voice="en-gb",
