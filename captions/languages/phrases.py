@@ -49,10 +49,10 @@ class PhraseLanguage(Language):
         if profile.breaker != "phrases":
             return word_tokens(text)
         tokens = []
-        scores: list[float] | None = None
-        for token in self.phrases(text):
+        scores = self._scores(text) if self.phrase_model == "ja" else None
+        for token in self._phrases(text, scores):
             if display_width(token.text, profile.width_mode) > profile.max_chars_per_line:
-                scores = scores or boundary_scores(_parser(self.phrase_model), text)
+                scores = scores or self._scores(text)
                 tokens.extend(split_long_token(token, profile.max_chars_per_line, profile.width_mode, scores))
             else:
                 tokens.append(token)
@@ -65,15 +65,24 @@ class PhraseLanguage(Language):
         >>> [t.text for t in pack("ja").phrases("岸田総理は2025年4月10日、会談を行いました。")]
         ['岸田総理は', '2025年4月10日、', '会談を', '行いました。']
         """
+        return self._phrases(text, self._scores(text) if self.phrase_model == "ja" else None)
+
+    def _scores(self, text: str) -> list[float]:
+        """BudouX's boundary score before each character, word by word as ``parse`` sees the text."""
+        scores = [0.0] * len(text)
+        for match in _WORD.finditer(text):
+            scores[match.start() : match.end()] = boundary_scores(_parser(self.phrase_model), match[0])
+        return scores
+
+    def _phrases(self, text: str, scores: list[float] | None) -> list[Token]:
+        """The phrases; with ``scores`` (Japanese), doubtful boundaries inside hiragana are joined."""
         pieces: list[list[Any]] = []  # [text, start, end, space_after, weak boundary before it]
         parser = _parser(self.phrase_model)
         for match in _WORD.finditer(text):
             offset = match.start()
-            scores = boundary_scores(parser, match[0]) if self.phrase_model == "ja" else None
             for phrase in parser.parse(match[0]):
-                at = offset - match.start()
-                doubtful = bool(scores and at and _HIRAGANA.match(match[0][at - 1]) and _HIRAGANA.match(phrase[0])
-                                and scores[at] < DOUBTFUL_HIRAGANA_BREAK)
+                doubtful = bool(scores and offset > match.start() and _HIRAGANA.match(text[offset - 1])
+                                and _HIRAGANA.match(phrase[0]) and scores[offset] < DOUBTFUL_HIRAGANA_BREAK)
                 pieces.append([phrase, offset, offset + len(phrase), False, doubtful])
                 offset += len(phrase)
             if pieces:
