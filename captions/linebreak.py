@@ -27,6 +27,7 @@ SHORT_CUE = 16  # a cue of a word or two, cut from a longer sentence, flashes by
 ORPHAN, ORPHAN_WORDS = 40.0, 2  # a cue ending on this many first words of a new sentence
 LONG_PAUSE = 1.0  # seconds of silence that a cue should not straddle
 PAUSE_INSIDE = 40
+IMBALANCE, TOP_HEAVY = 8, 4  # per line width of difference between the lines; more when the top is longer
 FAST_CUE = 20  # per second a cue lacks to be read at the profile's maximum speed
 FAST_FLAT = 10  # and once for every cue that reads too fast
 READ_MARGIN = 1.1  # planned time is an estimate (frames, gaps): aim a little under the maximum speed
@@ -120,7 +121,7 @@ def plan_cues(layout: Layout, costs: list[float], sentence_ends: list[bool], pro
             if top > limit and split - start > 1:
                 break  # the top line only grows from here
             excess = top - (total_end - prefix[split])  # top minus bottom: _imbalance, inlined
-            cost = costs[split - 1] + (excess * 12 if excess > 0 else -excess * 8) / limit
+            cost = costs[split - 1] + (excess * (IMBALANCE + TOP_HEAVY) if excess > 0 else -excess * IMBALANCE) / limit
             cost += MID_LINE_SENTENCE * (sentences - sentence_ends[split - 1])
             if cost < best_cost:
                 best_cost, best_split = cost, split
@@ -213,7 +214,7 @@ def plan_cues(layout: Layout, costs: list[float], sentence_ends: list[bool], pro
 def _imbalance(top: float, bottom: float, limit: float) -> float:
     """Lines of a cue should be close in length; when not, the bottom one should be longer
     (``two_lines`` computes the same inline: it is the hot path)."""
-    cost = 8 * abs(top - bottom) / limit
+    cost = IMBALANCE * abs(top - bottom) / limit
     if top > bottom:
-        cost += 4 * (top - bottom) / limit
+        cost += TOP_HEAVY * (top - bottom) / limit
     return cost
