@@ -86,8 +86,8 @@ def join_fragments(fragments: list[Fragment], path: str, lang: str, asr: bool = 
         if fragment.start < previous_start:
             raise InputError("cue starts before the previous cue (out of order)", path, fragment.line)
         previous_start = fragment.start
-        new_sentence = asr and language.starts_sentence(current[-1].text, fragment.text) if current else False
-        if current and _continues(current[-1], fragment) and not new_sentence:
+        if current and _continues(current[-1], fragment) and not (
+                asr and language.starts_sentence(current[-1].text, fragment.text)):
             current.append(fragment)
         else:
             if current:
