@@ -215,13 +215,11 @@ def score(name: str, mine: Breaks, human: Breaks, cues: list[Cue], lang: str, to
     totals.add(f"{name}|line F1", f1(mine.line, human.line)[2])
     totals.add(f"{name}|cue F1", f1(mine.cue, human.cue, slack)[2])
     totals.add(f"{name}|any F1", f1(mine.line | mine.cue, human.line | human.cue)[2])
-    punctuated = {i for i, _ in enumerate(human.tokens)}  # filled below
     ends = sentence_ends(cues, lang, len(human.tokens))
     breaks = mine.line | mine.cue
     good = sum(position in human.line | human.cue or position in ends for position in breaks)
     totals.add(f"{name}|at a human break or sentence end", good / max(len(breaks), 1))
     totals.add(f"{name}|sentence ends left mid-line", sum(end not in breaks for end in ends) / max(len(ends), 1))
-    del punctuated
     if lang == "ja":
         cuts = word_cuts(mine, get_profile("netflix", lang).max_chars_per_line)
         if cuts is not None:
