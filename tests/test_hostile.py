@@ -86,6 +86,20 @@ def test_fifo_and_device_are_refused_without_reading(tmp_path):
     one_line(run("check", fifo, timeout=30), INPUT, fifo)
 
 
+def test_check_with_a_hostile_transcript_is_one_line(tmp_path):
+    captions_file = tmp_path / "show.srt"
+    captions_file.write_text("1\n00:00:01,000 --> 00:00:03,000\nHello there.\n")
+    fifo = tmp_path / "words.json"
+    os.mkfifo(fifo)
+    one_line(run("check", captions_file, "--transcript", fifo, timeout=30), INPUT, fifo, "not a regular file")
+    binary = tmp_path / "binary.json"
+    binary.write_bytes(bytes(range(256)) * 8)
+    one_line(run("check", captions_file, "--transcript", binary), INPUT, binary)
+    infinite = tmp_path / "infinite.json"
+    infinite.write_text('{"segments": [{"start": 0, "end": 1e400, "text": "Hello there."}]}')
+    one_line(run("check", captions_file, "--transcript", infinite), INPUT, infinite, "segment 1")
+
+
 def test_input_size_is_bounded(tmp_path):
     big = tmp_path / "big.txt"
     big.write_text(("A sentence of narration that goes on. " * 30 + "\n") * 2000)  # 2.3 MB
