@@ -24,11 +24,13 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import srt
 import webvtt
 
 from captions.pipeline import Options, caption
 from captions.profiles import get_profile
 from captions.readers import parse
+from captions.writers import WRITERS
 
 DATA = Path(__file__).resolve().parent / "data" / "ted"
 # Talks used while tuning, per language (1004 chose the weights of 2026-11-26); the others are held out.
@@ -132,7 +134,9 @@ def ours(cues: list[Cue], lang: str) -> Breaks:
                              for text, start, end in sentences(cues, lang)]}
     segments = parse(json.dumps(document), "json", "talk.json", lang, "caption")
     track = caption(segments, profile, Options(lang=lang, speakers="none"))
-    return breaks_of([Cue(c.start, c.end, list(c.lines)) for c in track.cues], lang)
+    written = WRITERS["srt"](track)  # what a user gets, read back by the srt library, not by us
+    return breaks_of([Cue(c.start.total_seconds(), c.end.total_seconds(), c.content.split("\n"))
+                      for c in srt.parse(written)], lang)
 
 
 def greedy(cues: list[Cue], lang: str, at_sentences: bool) -> Breaks:
