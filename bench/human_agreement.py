@@ -27,10 +27,9 @@ from pathlib import Path
 import srt
 import webvtt
 
+from captions.formats import REGISTRY, parse
 from captions.pipeline import Options, caption
 from captions.profiles import get_profile
-from captions.readers import parse
-from captions.writers import WRITERS
 
 DATA = Path(__file__).resolve().parent / "data" / "ted"
 # Talks used while tuning, per language (1004 chose the weights of 2026-11-26); the others are held out.
@@ -134,7 +133,7 @@ def ours(cues: list[Cue], lang: str) -> Breaks:
                              for text, start, end in sentences(cues, lang)]}
     segments = parse(json.dumps(document), "json", "talk.json", lang, "caption")
     track = caption(segments, profile, Options(lang=lang, speakers="none"))
-    written = WRITERS["srt"](track)  # what a user gets, read back by the srt library, not by us
+    written = REGISTRY["srt"].write(track).decode("utf-8")  # what a user gets, read back by the srt library, not by us
     return breaks_of([Cue(c.start.total_seconds(), c.end.total_seconds(), c.content.split("\n"))
                       for c in srt.parse(written)], lang)
 

@@ -13,11 +13,11 @@ import sys
 import time
 from pathlib import Path
 
+from captions.formats.script import read_script
 from captions.languages import pack
 from captions.languages.base import WEAK
 from captions.pipeline import Options, caption
 from captions.profiles import get_profile
-from captions.readers.script import read_script
 
 SEED = Path(__file__).resolve().parent.parent / "seeds" / "000_37ef718866344138.txt"
 SPEAKERS = ["Kishida Fumio, Prime Minister of Japan", "Joe Biden, US President", "Ana Lima, Reporter",

@@ -13,13 +13,16 @@ from pathlib import Path
 from typing import Any
 
 from .errors import INTERNAL_EXIT, CaptionsError, InputError
+from .formats import REGISTRY, input_suffixes, writable
 from .languages import codes
 from .pipeline import Options, Result, caption_file
 
-INPUT_SUFFIXES = (".txt", ".srt", ".vtt", ".json")
 MAX_JOBS = 64  # worker processes, whatever --jobs says (never more than there are files)
-_OUTPUT_NAME = re.compile(r"\.(?:{})\.(?:srt|vtt|json|qc\.txt)$".format("|".join(re.escape(lang) for lang in codes())),
-                          re.I)
+INPUT_SUFFIXES = tuple(sorted(f".{suffix}" for suffix in input_suffixes()))
+# What captions writes (NAME.LANG.SUFFIX, and the QC report): never taken as an input of a folder.
+_OUTPUT_NAME = re.compile(r"\.(?:{})\.(?:{}|qc\.txt)$".format(
+    "|".join(re.escape(lang) for lang in codes()),
+    "|".join(re.escape(REGISTRY[name].suffixes[0]) for name in writable())), re.I)
 
 
 @dataclass
@@ -73,7 +76,7 @@ def expand_inputs(arguments: list[str]) -> list[Path | str]:
             inside, unreadable = _walk(path)
             found.extend(f"{folder}: cannot read this folder: {reason}" for folder, reason in unreadable)
             if not inside and not unreadable:
-                found.append(f"{argument}: no transcript files (.txt .srt .vtt .json) in this folder")
+                found.append(f"{argument}: no transcript files ({' '.join(INPUT_SUFFIXES)}) in this folder")
             found.extend(inside)
         elif path.exists():
             found.append(path)

@@ -184,8 +184,8 @@ def check(
 ) -> None:
     """Check a caption file against a profile; exit 1 when a rule is broken."""
     from . import qc
+    from .formats import read_cues, read_file
     from .profiles import get_profile, normalise_lang
-    from .readers import read_cues, read_file
     from .timecode import parse_fps
 
     try:
@@ -236,7 +236,7 @@ def align(
     encoding: Optional[str] = typer.Option(None, help="Text encoding (default: detect)."),
 ) -> None:
     """Re-time an existing caption file to the audio, keeping its text: writes NAME.aligned.srt/.vtt."""
-    from .pipeline import realign_file
+    from .retime import realign_file
 
     try:
         path, notes = realign_file(captions_file, audio, out, lang, profile, fps, encoding,

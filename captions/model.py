@@ -1,10 +1,54 @@
-"""The plain data every stage shares: segments in, cues out, and the profile that rules them."""
+"""The plain data every stage shares: segments in, cues out, and the profile that rules them.
+
+Cue times are exact: :class:`fractions.Fraction` seconds, made from whole frames of the track's
+exact frame rate (24000/1001, not 23.976) or from the milliseconds a caption file wrote. They
+become decimals only in writers, so a frame written to TTML is the frame timing chose.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Any
 
 NARRATOR = "Narrator"
+REGIONS = ("bottom", "top")  # where a cue sits: bottom by default, top when something must not be covered
+# Speaker colours by name, chosen once per track (BBC order); writers turn a name into their own notation.
+COLOURS = {"white": "#FFFFFF", "yellow": "#FFFF00", "cyan": "#00FFFF", "green": "#00FF00"}
+_NTSC = {23.976: Fraction(24000, 1001), 29.97: Fraction(30000, 1001), 47.952: Fraction(48000, 1001),
+         59.94: Fraction(60000, 1001)}
+
+
+def exact_rate(fps: float | Fraction) -> Fraction:
+    """The exact frame rate a number stands for: NTSC rates as their ratios.
+
+    >>> exact_rate(24000 / 1001), exact_rate(23.976), exact_rate(25)
+    (Fraction(24000, 1001), Fraction(24000, 1001), Fraction(25, 1))
+    """
+    if isinstance(fps, Fraction):
+        return fps
+    for rounded, ratio in _NTSC.items():
+        if abs(fps - rounded) < 0.001:
+            return ratio
+    return Fraction(fps).limit_denominator(1001)
+
+
+def seconds(value: float | Fraction) -> Fraction:
+    """A time as an exact fraction (a decimal exactly as the float it is: nothing rounded away).
+
+    >>> seconds(1.5), seconds(Fraction(1, 3))
+    (Fraction(3, 2), Fraction(1, 3))
+    """
+    return value if isinstance(value, Fraction) else Fraction(value)
+
+
+def frames(seconds: float | Fraction, rate: Fraction) -> int:
+    """The nearest whole frame to a time.
+
+    >>> frames(Fraction(1001, 24000) * 5, Fraction(24000, 1001)), frames(0.519, Fraction(25))
+    (5, 13)
+    """
+    return round(Fraction(seconds) * rate)
 
 
 @dataclass(frozen=True)
@@ -30,14 +74,35 @@ class Segment:
 
 
 @dataclass(frozen=True)
-class Cue:
-    """One caption on screen: its lines and, line by line, who speaks them."""
+class Span:
+    """A run of a line's text in one style; ``ruby`` is a reading shown beside it (Japanese furigana)."""
 
-    start: float
-    end: float
+    text: str
+    italic: bool = False
+    ruby: str = ""
+
+
+@dataclass(frozen=True)
+class Cue:
+    """One caption on screen: its lines, line by line who speaks them, where it sits and its styled runs.
+
+    ``styled`` is empty for plain lines; otherwise one tuple of spans per line, whose texts join to the line.
+    """
+
+    start: Fraction
+    end: Fraction
     lines: tuple[str, ...]
     speakers: tuple[str, ...]
     sources: tuple[tuple[int, int, int], ...] = ()  # (segment index, first char, end char) shown
+    region: str = "bottom"
+    styled: tuple[tuple[Span, ...], ...] = ()
+
+    def __post_init__(self) -> None:
+        # Library callers may give decimal seconds: kept as the exact fractions they are.
+        for name in ("start", "end"):
+            value = getattr(self, name)
+            if not isinstance(value, Fraction):
+                object.__setattr__(self, name, seconds(value))
 
     @property
     def text(self) -> str:
@@ -45,10 +110,12 @@ class Cue:
 
     @property
     def duration(self) -> float:
-        return self.end - self.start
+        """Seconds on screen, as a decimal for reading-speed arithmetic."""
+        return float(self.end - self.start)
 
-    def shifted(self, seconds: float) -> Cue:
-        return replace(self, start=self.start + seconds, end=self.end + seconds)
+    def spans(self, line: int) -> tuple[Span, ...]:
+        """The styled runs of one line (one plain span when the cue has no styles)."""
+        return self.styled[line] if self.styled else (Span(self.lines[line]),)
 
 
 @dataclass(frozen=True)
@@ -60,13 +127,28 @@ class Speaker:
 
 @dataclass
 class Track:
-    """All cues of one language of one programme, ready for writers and QC."""
+    """All cues of one language of one programme, ready for writers and QC.
+
+    ``issues`` are the QC findings (``captions.qc.Issue``) once checked; ``vertical`` and
+    ``line_width`` are the layout the cues were cut for, which TTML writers declare.
+    """
 
     lang: str
     cues: list[Cue]
     speakers: dict[str, Speaker] = field(default_factory=dict)
-    fps: float = 25.0
+    fps: Fraction = Fraction(25)
     notes: list[str] = field(default_factory=list)  # timing compromises worth telling the user
+    issues: list[Any] = field(default_factory=list)
+    vertical: bool = False
+    line_width: float = 42
+
+    def __post_init__(self) -> None:
+        self.fps = exact_rate(self.fps)
+
+    def colour(self, speaker: str) -> str:
+        """The colour name the speaker is shown in, or "" when speakers are not shown by colour."""
+        found = self.speakers.get(speaker)
+        return found.colour if found else ""
 
 
 @dataclass(frozen=True)
@@ -100,4 +182,5 @@ class Profile:
     speaker_style: str = "dash"  # dash | colour: how speaker changes show by default
     label_format: str = "{NAME}:"
     punctuation: str = "keep"  # keep | netflix-ja
+    writing_mode: str = "horizontal"  # horizontal | vertical (Japanese tategaki, IMSC tts:writingMode="tbrl")
     description: str = ""

@@ -9,16 +9,17 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from . import qc
-from .errors import CaptionsError, InputError, MediaError, OptionError, OutputError
+from .errors import CaptionsError, MediaError, OptionError, OutputError
 from .folders import check_folder, ensure_folder
+from .formats import get as get_format
+from .formats import read_file, with_limits, written_suffix
 from .glossary import Glossary
-from .model import NARRATOR, Profile, Segment, Speaker, Track
+from .model import NARRATOR, Profile, Segment, Speaker, Track, exact_rate
 from .profiles import check_fps, get_profile, normalise_lang
 from .progress import Progress
-from .readers import read_file
 from .segmenter import SPEAKER_MODES, segment_cues
+from .sink import write_atomic
 from .timing import TimingOptions, time_cues
-from .writers import WRITERS, write_atomic
 
 MAX_INPUT_MB_LIMIT = 4096
 COLOURS = ("white", "yellow", "cyan", "green")  # BBC order; the narrator keeps white
@@ -81,7 +82,8 @@ def caption(segments: list[Segment], profile: Profile, options: Options) -> Trac
     drafts = segment_cues(segments, profile, speakers)
     timing = TimingOptions(fps, options.start, options.speaker_pause, options.paragraph_pause, options.duration)
     cues, notes = time_cues(drafts, segments, profile, timing)
-    return Track(profile.lang, cues, _speakers(segments, speakers == "colour"), fps, notes)
+    return Track(profile.lang, cues, _speakers(segments, speakers == "colour"), exact_rate(fps), notes,
+                 vertical=profile.writing_mode == "vertical", line_width=profile.max_chars_per_line)
 
 
 def _speakers(segments: list[Segment], coloured: bool) -> dict[str, Speaker]:
@@ -98,16 +100,16 @@ def _speakers(segments: list[Segment], coloured: bool) -> dict[str, Speaker]:
     return found
 
 
-def output_path(source: Path, out_dir: Path, lang: str, fmt: str) -> Path:
-    """``OUT/NAME.LANG.FMT``; a language suffix already in the input name is not repeated.
+def output_path(source: Path, out_dir: Path, lang: str, suffix: str) -> Path:
+    """``OUT/NAME.LANG.SUFFIX``; a language suffix already in the input name is not repeated.
 
-    >>> output_path(Path("in/show.en.srt"), Path("out"), "en", "vtt").as_posix()
-    'out/show.en.vtt'
+    >>> output_path(Path("in/show.en.srt"), Path("out"), "en", "imsc.ttml").as_posix()
+    'out/show.en.imsc.ttml'
     """
     stem = source.stem
     if stem.lower().endswith(f".{lang.lower()}"):
         stem = stem[: -len(lang) - 1]
-    return out_dir / f"{stem}.{lang}.{fmt}"
+    return out_dir / f"{stem}.{lang}.{suffix}"
 
 
 def caption_file(source: str | Path, out_dir: str | Path, options: Options) -> Result:
@@ -120,10 +122,10 @@ def caption_file(source: str | Path, out_dir: str | Path, options: Options) -> R
     glossary = check_options(options)
     languages = [lang, *(normalise_lang(target) for target in options.to)]
     planned = {language: _planned_paths(source, out_dir, language, options) for language in languages}
-    _refuse_overwriting_inputs([path for paths in planned.values() for path in paths.values()],
+    refuse_overwriting_inputs([path for paths in planned.values() for path in paths.values()],
                                source, options.audio, options.glossary)
     check_folder(out_dir, OutputError, "output folder")
-    profile = get_profile(options.profile, lang)
+    profile = with_limits(get_profile(options.profile, lang), options.formats)
     segments = read_file(source, lang, options.encoding, options.headline, options.input_format,
                          int(options.max_input_mb * 1e6))
     progress = Progress(options.progress, f"{source.name}: ")
@@ -152,11 +154,13 @@ def caption_file(source: str | Path, out_dir: str | Path, options: Options) -> R
 
 
 def _planned_paths(source: Path, out_dir: Path, lang: str, options: Options) -> dict[str, Path]:
-    names = [*options.formats, *(["qc.txt"] if options.report else [])]
-    return {fmt: output_path(source, out_dir, lang, fmt) for fmt in names}
+    paths = {fmt: output_path(source, out_dir, lang, written_suffix(fmt)) for fmt in options.formats}
+    if options.report:
+        paths["qc.txt"] = output_path(source, out_dir, lang, "qc.txt")
+    return paths
 
 
-def _refuse_overwriting_inputs(outputs: list[Path], *names: str | Path | None) -> None:
+def refuse_overwriting_inputs(outputs: list[Path], *names: str | Path | None) -> None:
     inputs = {Path(name).resolve() for name in names if name}
     for path in outputs:
         if path.resolve() in inputs:
@@ -170,14 +174,14 @@ def _aligned(segments: list[Segment], lang: str, options: Options,
     from .audio import decode
 
     assert options.audio
-    with _naming_media(options.audio):
+    with naming_media(options.audio):
         aligned, report = align_segments(segments, decode(options.audio), lang, progress)
     stretches = [(s.start + options.start, s.end + options.start, s.reason) for s in report.doubtful]
     return aligned, report.notes(), stretches
 
 
 @contextmanager
-def _naming_media(audio: str) -> Iterator[None]:
+def naming_media(audio: str) -> Iterator[None]:
     """A mismatch between transcript and media names both: the transcript as the error's file, the media here."""
     try:
         yield
@@ -189,12 +193,12 @@ def _naming_media(audio: str) -> Iterator[None]:
 
 def _translated(source: Path, segments: list[Segment], track: Track, target: str, options: Options,
                 glossary: Glossary | None, planned: dict[str, dict[str, Path]],
-                progress: Progress) -> tuple[LanguageResult, dict[Path, str]]:
+                progress: Progress) -> tuple[LanguageResult, dict[Path, str | bytes]]:
     from .cache import open_cache
     from .translate import configure_from_environment, translate_segments
 
     lang = normalise_lang(target)
-    profile = get_profile(options.profile, lang)
+    profile = with_limits(get_profile(options.profile, lang), options.formats)
     engine = configure_from_environment(options.device)
     terms = glossary.for_lang(lang) if glossary else {}
     cache, cache_notes = open_cache() if options.cache else (None, [])
@@ -205,18 +209,18 @@ def _translated(source: Path, segments: list[Segment], track: Track, target: str
             cache.close()
     # The translated segments carry the source times, offset included: time them as they are,
     # and never past the source's last cue (a slow target language lingers, it does not overrun).
-    end = track.cues[-1].end if track.cues else None
+    end = float(track.cues[-1].end) if track.cues else None
     target_track = caption(translated, profile, replace(options, lang=lang, start=0.0, duration=end))
     target_track.notes[:0] = cache_notes + notes
     return _rendered(source, target_track, profile, options, planned[lang])
 
 
 def _rendered(source: Path, track: Track, profile: Profile, options: Options, paths: dict[str, Path],
-              doubtful: list[tuple[float, float, str]] | None = None) -> tuple[LanguageResult, dict[Path, str]]:
+              doubtful: list[tuple[float, float, str]] | None = None) -> tuple[LanguageResult, dict[Path, str | bytes]]:
     """A language's QC result and the text of each of its outputs, not yet written."""
-    issues = qc.check(track.cues, profile, track.fps) + qc.alignment_issues(track.cues, doubtful or [])
+    issues = qc.check(track.cues, profile, float(track.fps)) + qc.alignment_issues(track.cues, doubtful or [])
     result = LanguageResult(track.lang, len(track.cues), issues, track.notes)
-    texts = {paths[fmt]: WRITERS[fmt](track) for fmt in options.formats}
+    texts: dict[Path, str | bytes] = {paths[fmt]: get_format(fmt).write(track) for fmt in options.formats}  # type: ignore[misc]
     if options.report:
         texts[paths["qc.txt"]] = report_text(source, profile, result)
     return result, texts
@@ -239,9 +243,10 @@ OPTION_RANGES = {"start": (0.0, 100 * 3600.0), "duration": (1.0, 100 * 3600.0), 
 def check_options(options: Options) -> Glossary | None:
     """Reject bad options before any work; returns the loaded glossary (or None) for translation."""
     get_profile(options.profile, normalise_lang(options.lang))
-    unknown = [fmt for fmt in options.formats if fmt not in WRITERS]
-    if unknown or not options.formats:
-        raise OptionError(f"unknown output format {(unknown or [''])[0]!r} (choose from {', '.join(WRITERS)})")
+    if not options.formats:
+        raise OptionError("no output format given")
+    for fmt in options.formats:
+        get_format(fmt)
     for target in options.to:
         get_profile(options.profile, normalise_lang(target))
     if options.speakers is not None and options.speakers not in SPEAKER_MODES:
@@ -263,35 +268,3 @@ def check_options(options: Options) -> Glossary | None:
 
         return glossary.load(options.glossary)
     return None
-
-
-def realign_file(source: str | Path, audio: str, out_dir: str | None, lang: str, profile_name: str,
-                 fps: str | None, encoding: str | None, progress: bool = False) -> tuple[Path, list[str]]:
-    """Re-time the cues of a caption file to the audio, text and line breaks kept as they are."""
-    from .align import align_texts
-    from .audio import decode
-    from .readers import read_cues
-    from .timecode import parse_fps
-    from .timing import apply_frame_rules, legible_time
-
-    source = Path(source)
-    lang = normalise_lang(lang)
-    profile = get_profile(profile_name, lang)
-    rate = parse_fps(fps) if fps else profile.fps
-    fmt = "vtt" if source.suffix.lower() == ".vtt" else "srt"
-    target = Path(out_dir or source.parent) / f"{source.stem}.aligned.{fmt}"
-    _refuse_overwriting_inputs([target], source, audio)
-    check_folder(target.parent, OutputError, "output folder")
-    cues = read_cues(source, encoding)
-    if not cues:
-        raise InputError("no cues to align", str(source))
-    with _naming_media(audio):
-        timings, report = align_texts(decode(audio), [" ".join(cue.lines) for cue in cues], lang,
-                                      Progress(progress, f"{source.name}: "))
-    needed = [legible_time(cue.text, profile) for cue in cues]
-    frames = apply_frame_rules([(t.start, t.end) for t in timings], profile, rate, None, needed)
-    track = Track(lang, [replace(cue, start=start / rate, end=end / rate) for cue, (start, end) in zip(cues, frames)],
-                  fps=rate)
-    ensure_folder(target.parent, OutputError, "output folder")
-    write_atomic(target, WRITERS[fmt](track))
-    return target, report.notes()

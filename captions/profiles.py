@@ -92,7 +92,8 @@ RANGES: dict[str, tuple[float, float]] = {
 OPTIONAL = ("max_cps", "max_wpm", "target_wpm")  # None: the guide does not count this way
 INTEGERS = ("max_lines", "min_gap_frames", "close_gap_frames", "linger_frames", "lead_in_frames")
 CHOICES = {"width_mode": ("latin", "cjk"), "breaker": ("words", "phrases"),
-           "speaker_style": ("none", "dash", "label", "colour"), "punctuation": ("keep", "netflix-ja")}
+           "speaker_style": ("none", "dash", "label", "colour"), "punctuation": ("keep", "netflix-ja"),
+           "writing_mode": ("horizontal", "vertical")}
 LABEL_FIELDS = ("name", "NAME")
 
 

@@ -123,9 +123,10 @@ def _layout_issues(number: int, cue: Cue, profile: Profile) -> list[Issue]:
 
 
 def _gap_issues(number: int, previous: Cue, cue: Cue, profile: Profile, fps: float) -> list[Issue]:
-    if cue.start < previous.end - 0.0005:
-        return [Issue(number, "overlap", round(previous.end - cue.start, 3), 0, ERROR,
-                      f"starts {previous.end - cue.start:.3f} s before cue {number - 1} ends")]
+    overlap = float(previous.end - cue.start)
+    if overlap > 0.0005:
+        return [Issue(number, "overlap", round(overlap, 3), 0, ERROR,
+                      f"starts {overlap:.3f} s before cue {number - 1} ends")]
     gap_frames = round((cue.start - previous.end) * fps)
     if gap_frames < profile.min_gap_frames:
         return [Issue(number, "gap", gap_frames, profile.min_gap_frames, ERROR,
@@ -172,9 +173,10 @@ def transcript_issues(cues: list[Cue], segments: list[Segment], fps: float) -> l
             continue
         cursor = found + len(shown)
         last_spoken = times[cursor - 1]
-        if cue.end < last_spoken - 0.5 / fps:
-            issues.append(Issue(number, "early-end", round(last_spoken - cue.end, 3), 0, ERROR,
-                                f"ends {last_spoken - cue.end:.3f} s before its last word is spoken ({last_spoken:.3f} s)"))
+        early = last_spoken - float(cue.end)
+        if early > 0.5 / fps:
+            issues.append(Issue(number, "early-end", round(early, 3), 0, ERROR,
+                                f"ends {early:.3f} s before its last word is spoken ({last_spoken:.3f} s)"))
     return issues
 
 

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from fractions import Fraction
 
-from .model import Cue, Profile, Segment
+from .model import Cue, Profile, Segment, exact_rate
 from .reading import seconds_to_read
 from .segmenter import CueDraft
 from .timemap import TimeMap
@@ -60,8 +61,10 @@ def time_cues(drafts: list[CueDraft], segments: list[Segment], profile: Profile,
             at += duration
     needed = [legible_time("\n".join(draft.lines), profile) for draft in drafts]
     frames = apply_frame_rules(spans, profile, options.fps, options.duration, needed)
+    rate = exact_rate(options.fps)
+    offset = round(options.start * rate)  # the programme starts on a frame
     cues = [
-        Cue(start / options.fps + options.start, end / options.fps + options.start, tuple(draft.lines),
+        Cue(Fraction(start + offset) / rate, Fraction(end + offset) / rate, tuple(draft.lines),
             tuple(draft.speakers), tuple(draft.parts))
         for draft, (start, end) in zip(drafts, frames)
     ]

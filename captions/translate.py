@@ -121,7 +121,7 @@ def sentence_times(segments: list[Segment], cues: list[Cue], lang: str) -> list[
     anchors: dict[int, list[tuple[int, float]]] = {}
     for cue in cues:
         total = sum(end - start for _, start, end in cue.sources) or 1
-        at = cue.start
+        at = float(cue.start)
         for index, start, end in cue.sources:
             until = at + cue.duration * (end - start) / total
             anchors.setdefault(index, []).extend([(start, at), (end, until)])

@@ -12,8 +12,8 @@ import srt
 from captions.align import align_segments, align_texts, voice_for
 from captions.audio import decode, ffmpeg_binary
 from captions.errors import CaptionsError, EngineError
+from captions.formats.script import read_script
 from captions.languages import pack
-from captions.readers.script import read_script
 
 
 def ffmpeg(*args):

@@ -4,8 +4,8 @@ import pytest
 from conftest import JAPANESE_SCRIPT, SEED
 
 from captions.errors import CaptionsError
-from captions.readers import detect_format, parse, read_file
-from captions.readers.script import read_script
+from captions.formats import detect_format, parse, read_file
+from captions.formats.script import read_script
 from captions.textfile import decode
 
 

@@ -3,11 +3,11 @@ import textwrap
 
 from conftest import JAPANESE_SCRIPT, SEED
 
+from captions.formats import read_file
+from captions.formats.script import read_script
 from captions.languages.phrases import NO_LINE_END, NO_LINE_START
 from captions.model import Segment
 from captions.profiles import get_profile
-from captions.readers import read_file
-from captions.readers.script import read_script
 from captions.segmenter import segment_cues
 from captions.text import display_width
 
@@ -155,7 +155,7 @@ def test_chinese_uses_budoux_phrases_and_16_units():
 
 
 def _japanese_segments():
-    from captions.readers.script import read_script
+    from captions.formats.script import read_script
 
     return read_script(JAPANESE_SCRIPT)
 
@@ -190,7 +190,7 @@ def test_a_cue_does_not_end_on_the_first_word_of_a_new_sentence():
 
 def test_qc_finds_weak_and_orphan_cue_ends(tmp_path):
     from captions import qc
-    from captions.readers import read_cues
+    from captions.formats import read_cues
 
     path = tmp_path / "asr.srt"
     path.write_text("1\n00:00:01,000 --> 00:00:03,000\nWe are canceling the\n\n"

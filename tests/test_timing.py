@@ -2,10 +2,10 @@ import pytest
 from conftest import SEED
 
 from captions import qc
+from captions.formats import parse, read_file
 from captions.model import Segment
 from captions.pipeline import Options, caption
 from captions.profiles import get_profile
-from captions.readers import parse, read_file
 from captions.timecode import parse_fps, parse_time
 
 EN = get_profile("netflix", "en")

@@ -1,4 +1,4 @@
-"""Writers: one pure function per output format, from a track to text; plus an atomic file write."""
+"""The one place outputs reach the disk: each file written whole through a temporary file and a rename."""
 
 from __future__ import annotations
 
@@ -7,12 +7,7 @@ import stat
 import tempfile
 from pathlib import Path
 
-from ..errors import OutputError
-from .json_cues import write_json
-from .srt import write_srt
-from .vtt import write_vtt
-
-WRITERS = {"srt": write_srt, "vtt": write_vtt, "json": write_json}
+from .errors import OutputError
 
 
 def write_atomic(path: Path, content: str | bytes) -> None:
@@ -51,3 +46,10 @@ def _mode_for(path: Path) -> int:
         umask = os.umask(0)
         os.umask(umask)
         return 0o666 & ~umask
+
+
+def write_all(outputs: dict[Path, bytes]) -> list[Path]:
+    """Write every output of a job, in order; each is whole or absent."""
+    for path, data in outputs.items():
+        write_atomic(path, data)
+    return list(outputs)

@@ -1,4 +1,5 @@
-"""Turning timed fragments (caption cues, ASR segments) into speaker segments with time anchors.
+"""What every caption format's reader shares: cues as written (:class:`Entry`), turned into the
+model's cues as they are (``check``, ``convert``) or into speaker segments with time anchors (``make``).
 
 Caption files and ASR output cut sentences at arbitrary places; joining a speaker's consecutive
 fragments lets the segmenter re-cut them to the profile while every character keeps its time.
@@ -9,10 +10,11 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass, field
+from fractions import Fraction
 
 from ..errors import InputError
 from ..languages import pack
-from ..model import NARRATOR, Segment
+from ..model import NARRATOR, Cue, Segment, Span
 from ..timemap import monotonic_anchors
 
 _LABEL = re.compile(r"^(?:>>\s*)?(?P<name>[A-Z][A-Z .'\-]{0,38}[A-Z.])\s*:\s+(?P<text>.+)$", re.S)
@@ -25,14 +27,55 @@ JOIN_GAP = 1.0  # seconds: fragments further apart stay separate segments
 
 @dataclass(frozen=True)
 class Entry:
-    """A cue of a caption file exactly as written: raw text with its tags, and where it starts."""
+    """A cue of a caption file as written: exact times, its visible lines, and the line it starts on.
 
-    start: float
-    end: float
-    text: str
+    ``voice`` is the speaker the format names (WebVTT ``<v>``, TTML ``ttm:agent``), or ``speakers``
+    one per line where lines differ; ``styled`` the italic runs per line when there are any;
+    ``region`` bottom or top.
+    """
+
+    start: Fraction
+    end: Fraction
+    lines: tuple[str, ...]
     line: int
     voice: str | None = None
-    escaped: bool = False  # WebVTT escapes & < > as character references; SRT defines none
+    styled: tuple[tuple[Span, ...], ...] = ()
+    region: str = "bottom"
+    speakers: tuple[str, ...] = ()
+
+    def line_speakers(self) -> tuple[str, ...]:
+        return self.speakers or (self.voice or "",) * len(self.lines)
+
+
+def entry_cues(entries: list[Entry]) -> list[Cue]:
+    """The cues of a caption file as they are, for checking and converting."""
+    return [Cue(entry.start, entry.end, entry.lines, entry.line_speakers(), region=entry.region, styled=entry.styled)
+            for entry in entries if entry.lines]
+
+
+def entry_segments(entries: list[Entry], path: str, lang: str) -> list[Segment]:
+    """Speaker segments of a caption file, consecutive cues of one speaker joined, for re-cutting."""
+    # Where voices are named, a cue without one is not the previous speaker's but the narrator's.
+    unnamed = NARRATOR if any(entry.voice or any(entry.speakers) for entry in entries) else None
+    joiner = "" if lang.split("-")[0] in ("ja", "zh") else " "
+    fragments: list[Fragment] = []
+    for entry in entries:
+        start, end = float(entry.start), float(entry.end)
+        if entry.speakers:  # the file names each line's speaker: no dashes or labels to read
+            total, at, first = sum(len(line) for line in entry.lines) or 1, start, len(fragments)
+            for line, speaker in zip(entry.lines, entry.speakers):
+                until = at + (end - start) * len(line) / total
+                if len(fragments) > first and fragments[-1].speaker == (speaker or unnamed):
+                    fragments[-1].text += joiner + line
+                    fragments[-1].end = until
+                else:
+                    fragments.append(Fragment(line, at, until, entry.line, speaker or unnamed))
+                at = until
+            continue
+        fragments.extend(cue_fragments(list(entry.lines), start, end, entry.line, entry.voice or unnamed))
+    if not fragments:
+        raise InputError("no caption text found", path)
+    return join_fragments(fragments, path, lang)
 
 
 @dataclass
@@ -140,6 +183,9 @@ _TAG = re.compile(r"</?(?:[ibu]|font|c|v|lang|ruby|rt)(?=[\s.>])[^<>]*>|<(?:\d+:
                   re.I)
 
 
+_ITALIC = re.compile(r"<(/?)i(?=[\s.>])[^<>]*>", re.I)
+
+
 def plain_lines(text: str, escaped: bool = False) -> list[str]:
     """The visible lines of caption text: tags removed, character references decoded where the
     format has them (``escaped``), empty lines dropped.
@@ -147,19 +193,61 @@ def plain_lines(text: str, escaped: bool = False) -> list[str]:
     >>> plain_lines("<i>a < b</i> <0> <00:01.000>c <v Ann>d</v>")
     ['a < b <0> c d']
     """
-    lines = [_TAG.sub("", part) for part in text.split("\n")]
-    lines = [(html.unescape(line) if escaped else line).strip() for line in lines]
-    return [line for line in lines if line]
+    return [line for line in (_plain(part, escaped) for part in text.split("\n")) if line]
 
 
-def cue_fragments(text: str, start: float, end: float, line: int, voice: str | None = None,
-                  escaped: bool = False) -> list[Fragment]:
+def _plain(text: str, escaped: bool) -> str:
+    text = _TAG.sub("", text)
+    return (html.unescape(text) if escaped else text).strip()
+
+
+def styled_lines(text: str, escaped: bool = False) -> tuple[tuple[str, ...], tuple[tuple[Span, ...], ...]]:
+    """The visible lines, and their italic runs when ``<i>`` marks any (else no styles).
+
+    >>> lines, styled = styled_lines("<i>Off screen,</i>\\nthen on.")
+    >>> lines, [[(span.text, span.italic) for span in line] for line in styled]
+    (('Off screen,', 'then on.'), [[('Off screen,', True)], [('then on.', False)]])
+    """
+    lines = tuple(plain_lines(text, escaped))
+    if not _ITALIC.search(text):
+        return lines, ()
+    styled, italic = [], False
+    for part in text.split("\n"):
+        spans: list[Span] = []
+        at = 0
+        for tag in [*_ITALIC.finditer(part), None]:
+            piece = _plain_inline(part[at: tag.start() if tag else len(part)], escaped)
+            if piece:
+                spans.append(Span(piece, italic))
+            if tag:
+                italic, at = not tag[1], tag.end()
+        spans = _trimmed(spans)
+        if spans:
+            styled.append(tuple(spans))
+    if ["".join(span.text for span in line) for line in styled] != list(lines):
+        return lines, ()  # tags that do not nest as runs: keep the text, drop the styling
+    return lines, tuple(styled)
+
+
+def _plain_inline(text: str, escaped: bool) -> str:
+    text = _TAG.sub("", text)
+    return html.unescape(text) if escaped else text
+
+
+def _trimmed(spans: list[Span]) -> list[Span]:
+    """Runs of one line with the line's outer spaces removed, as :func:`plain_lines` removes them."""
+    if spans:
+        spans[0] = Span(spans[0].text.lstrip(), spans[0].italic)
+        spans[-1] = Span(spans[-1].text.rstrip(), spans[-1].italic)
+    return [span for span in spans if span.text]
+
+
+def cue_fragments(lines: list[str], start: float, end: float, line: int, voice: str | None = None) -> list[Fragment]:
     """Fragments of one caption cue: one per dialog turn, with the speaker when the cue names it.
 
-    >>> [(f.speaker, f.text) for f in cue_fragments("-Hi.\\n-Hello.", 0, 2, 1)]
+    >>> [(f.speaker, f.text) for f in cue_fragments(["-Hi.", "-Hello."], 0, 2, 1)]
     [('Speaker 1', 'Hi.'), ('Speaker 2', 'Hello.')]
     """
-    lines = plain_lines(text, escaped)
     turns = dialog_turns(lines)
     if turns is None:
         speaker, body = split_speaker(" ".join(lines))

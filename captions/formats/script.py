@@ -16,6 +16,7 @@ import re
 
 from ..errors import InputError
 from ..model import NARRATOR, Segment
+from .base import Format
 
 _SOUNDBITE = re.compile(r"^S\s*/\s*(?P<head>[^:：]+)[:：]\s*(?P<text>.*)$")
 _UPPER_NAME = re.compile(r"^(?P<name>[A-Z][A-Z .'\-]{0,38}[A-Z.])\s*:\s+(?P<text>.+)$")
@@ -73,3 +74,11 @@ def _split_head(head: str) -> tuple[str, str]:
     if not comma:
         return head.strip(), ""
     return head[: comma.start()].strip(), head[comma.end() :].strip()
+
+
+def read(text: str, path: str, lang: str, headline: str) -> list[Segment]:
+    return read_script(text, path, headline)
+
+
+FORMAT = Format("script", ("txt",), "Broadcast script: headline, narration, S/ sound bites (input only)",
+                read_transcript=read)

@@ -1,0 +1,181 @@
+"""The format registry: every file format captions reads or writes, one module each.
+
+A module declares a :class:`Format` (names, suffixes, detection, reader, writer, limits) as
+``FORMAT``; adding a format is that module and one line in ``_MODULES``. Batch input suffixes,
+``--format`` choices, ``check``, ``convert`` and ``align`` all read this registry.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import stat
+from importlib import import_module
+from pathlib import Path
+
+from ..errors import InputError, OptionError
+from ..model import Cue, Profile, Segment, Speaker, Track, exact_rate
+from ..textfile import decode
+from .base import Format, Limits
+from .timed import entry_cues, entry_segments
+
+_MODULES = ("script", "srt", "vtt", "json", "ttml", "imsc", "ebutt")
+REGISTRY: dict[str, Format] = {}
+
+
+def register(fmt: Format) -> Format:
+    """Add a format (a test or a plug-in may add its own); names and suffixes must be new."""
+    taken = {suffix for known in REGISTRY.values() for suffix in known.suffixes}
+    if fmt.name in REGISTRY or taken & set(fmt.suffixes):
+        raise ValueError(f"format {fmt.name!r} or one of its suffixes {fmt.suffixes} is registered already")
+    REGISTRY[fmt.name] = fmt
+    return fmt
+
+
+for _name in _MODULES:
+    register(import_module(f"{__name__}.{_name}").FORMAT)
+
+
+def writable() -> list[str]:
+    return [name for name, fmt in REGISTRY.items() if fmt.write]
+
+
+def caption_formats() -> list[str]:
+    """Formats whose files hold cues (``check`` and ``convert`` read them)."""
+    return [name for name, fmt in REGISTRY.items() if fmt.read_entries]
+
+
+def input_suffixes() -> set[str]:
+    """Suffixes a folder of inputs is searched for."""
+    return {suffix for fmt in REGISTRY.values() if fmt.read_entries or fmt.read_transcript for suffix in fmt.suffixes
+            if "." not in suffix}  # a file's own suffix: Path("x.imsc.ttml").suffix is .ttml
+
+
+def get(name: str, purpose: str = "write") -> Format:
+    """A format by name, able to do ``purpose`` (write | read | cues), or an option error listing the choices."""
+    able = {"write": writable, "read": lambda: list(REGISTRY), "cues": caption_formats}[purpose]()
+    if name not in able:
+        raise OptionError(f"unknown {'output' if purpose == 'write' else 'input'} format {name!r} "
+                          f"(choose from {', '.join(able)})")
+    return REGISTRY[name]
+
+
+def written_suffix(name: str) -> str:
+    return REGISTRY[name].suffixes[0]
+
+
+def detect_format(text: str, suffix: str = "") -> str:
+    """The input format, from the file's suffix or, failing that, its first characters.
+
+    >>> detect_format("WEBVTT\\n"), detect_format("1\\n00:00:01,000 --> 00:00:02,000\\nHi\\n")
+    ('vtt', 'srt')
+    """
+    suffix = suffix.lower().lstrip(".")
+    for name, fmt in REGISTRY.items():
+        if suffix in fmt.suffixes and suffix != "txt":
+            return name
+    head = text.lstrip("\ufeff \n\t")
+    for name, fmt in REGISTRY.items():
+        if fmt.detect(head) and not (name == "json" and suffix == "txt"):
+            return name
+    return "script"
+
+
+def with_limits(profile: Profile, names: tuple[str, ...] | list[str]) -> Profile:
+    """The profile narrowed to what every output format can carry, so the breaker lays text out for them."""
+    chars, lines = profile.max_chars_per_line, profile.max_lines
+    for name in names:
+        limits = REGISTRY[name].limits
+        if limits.max_chars_per_line is not None:
+            chars = min(chars, limits.max_chars_per_line)
+        if limits.max_lines is not None:
+            lines = min(lines, limits.max_lines)
+    return dataclasses.replace(profile, max_chars_per_line=chars, max_lines=lines)
+
+
+def limit_problems(track: Track, name: str) -> list[str]:
+    """Every way a track breaks a format's hard limits, one line each (empty: it fits)."""
+    from ..text import display_width
+
+    limits, problems = REGISTRY[name].limits, []
+    if limits.languages and track.lang not in limits.languages:
+        problems.append(f"{name} cannot carry language {track.lang!r} (only {', '.join(limits.languages)})")
+    if limits.frame_rates and track.fps not in limits.frame_rates:
+        problems.append(f"{name} cannot carry {float(track.fps):g} fps")
+    mode = "cjk" if track.lang.split("-")[0] in ("ja", "zh", "ko") else "latin"
+    for number, cue in enumerate(track.cues, start=1):
+        if limits.max_lines is not None and len(cue.lines) > limits.max_lines:
+            problems.append(f"cue {number}: {len(cue.lines)} lines, {name} shows at most {limits.max_lines}")
+        for line in cue.lines:
+            width = display_width(line, mode)
+            if limits.max_chars_per_line is not None and width > limits.max_chars_per_line:
+                problems.append(f"cue {number}: line of {width:g} characters, {name} shows at most "
+                                f"{limits.max_chars_per_line:g}: {line!r}")
+    return problems
+
+
+def parse(text: str, fmt: str, path: str = "", lang: str = "en", headline: str = "caption") -> list[Segment]:
+    """Segments from already decoded text in a known format."""
+    reader = get(fmt, "read")
+    if reader.read_transcript:
+        segments = reader.read_transcript(text, path, lang, headline)
+    else:
+        assert reader.read_entries
+        segments = entry_segments(reader.read_entries(text, path), path, lang)
+    if not any(segment.text.strip() for segment in segments):
+        raise InputError("transcript has no speech text", path)
+    return segments
+
+
+MAX_BYTES = 50_000_000  # default limit: a 10-hour transcript is under 2 MB
+
+
+def read_file(path: str | Path, lang: str = "en", encoding: str | None = None, headline: str = "caption",
+              fmt: str | None = None, max_bytes: int = MAX_BYTES) -> list[Segment]:
+    """Segments of a transcript file of any supported format and encoding."""
+    path = Path(path)
+    text = read_text(path, encoding, max_bytes)
+    return parse(text, fmt or detect_format(text, path.suffix), str(path), lang, headline)
+
+
+def read_text(path: Path, encoding: str | None = None, max_bytes: int = MAX_BYTES) -> str:
+    """The decoded text of a regular file of at most ``max_bytes``, or a one-line error naming it.
+
+    A FIFO, a device (``/dev/zero``) or a folder is refused before it is opened, so nothing hangs.
+    """
+    try:
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):
+            raise InputError("not a regular file (a folder, pipe or device cannot be a transcript)", str(path))
+        if info.st_size > max_bytes:
+            raise InputError(f"file is {info.st_size / 1e6:.1f} MB, over the {max_bytes / 1e6:g} MB limit "
+                             "(--max-input-mb raises it)", str(path))
+        with path.open("rb") as handle:
+            data = handle.read(max_bytes + 1)
+    except OSError as err:
+        raise InputError(f"cannot read file: {err.strerror or err}", str(path)) from None
+    if len(data) > max_bytes:
+        raise InputError(f"file grew over the {max_bytes / 1e6:g} MB limit while being read", str(path))
+    return decode(data, str(path), encoding)
+
+
+def read_cues(path: str | Path, encoding: str | None = None) -> list[Cue]:
+    """The cues of a caption file of any format the registry reads, as they are."""
+    path = Path(path)
+    text = read_text(path, encoding)
+    name = detect_format(text, path.suffix)
+    fmt = REGISTRY[name]
+    if not fmt.read_entries:
+        raise InputError(f"not a caption file (a {name} transcript; captions formats: "
+                         f"{', '.join(caption_formats())})", str(path))
+    return entry_cues(fmt.read_entries(text, str(path)))
+
+
+def read_track(path: str | Path, lang: str, fps: float, encoding: str | None = None) -> Track:
+    """A caption file as a track of its cues, as they are, at the given frame rate."""
+    cues = read_cues(path, encoding)
+    speakers = {name: Speaker(name) for cue in cues for name in cue.speakers if name}
+    return Track(lang, cues, speakers, exact_rate(fps))
+
+
+__all__ = ["REGISTRY", "Format", "Limits", "detect_format", "get", "parse", "read_cues", "read_file", "read_text",
+           "register", "with_limits"]

@@ -1,0 +1,42 @@
+"""What a format module declares to the registry: its names, how to spot it, read it and write it, and its limits."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from fractions import Fraction
+
+from ..model import Segment, Track
+from .timed import Entry
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What a format can carry at all; merged into the profile before segmentation (None: no limit)."""
+
+    max_chars_per_line: float | None = None
+    max_lines: int | None = None
+    frame_rates: tuple[Fraction, ...] = ()  # empty: any rate
+    languages: tuple[str, ...] = ()  # empty: any language
+
+
+def _never(head: str) -> bool:
+    return False
+
+
+@dataclass(frozen=True)
+class Format:
+    """One file format. ``suffixes[0]`` is what written files end in (``NAME.LANG.<suffix>``).
+
+    Caption formats give ``read_entries`` (cues as written); transcript formats (scripts, ASR
+    JSON) give ``read_transcript``. ``write`` makes the file's bytes from a track.
+    """
+
+    name: str
+    suffixes: tuple[str, ...]
+    title: str
+    detect: Callable[[str], bool] = _never  # from the decoded start of the file
+    read_entries: Callable[[str, str], list[Entry]] | None = None
+    read_transcript: Callable[[str, str, str, str], list[Segment]] | None = None
+    write: Callable[[Track], bytes] | None = None
+    limits: Limits = Limits()

@@ -1,0 +1,96 @@
+"""SRT (SubRip): read and written through the ``srt`` package, times to the millisecond."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+from fractions import Fraction
+
+from ..errors import InputError
+from ..model import COLOURS, Track
+from .base import Format
+from .timed import MAX_SECONDS, Entry, styled_lines
+
+_START = re.compile(r"^\s*\d+\s*\n\s*[\d:,.]+\s*-->", re.S)
+
+
+def detect(head: str) -> bool:
+    return bool(_START.match(head))
+
+
+def read(text: str, path: str = "") -> list[Entry]:
+    """The cues of an SRT file as written, with the line each starts on.
+
+    >>> [(e.start, e.lines) for e in read("1\\n00:00:01,500 --> 00:00:02,000\\n<i>Hello</i>\\n")]
+    [(Fraction(3, 2), ('Hello',))]
+    """
+    import srt
+
+    block_lines = _block_lines(text)
+    entries: list[Entry] = []
+    try:
+        for number, subtitle in enumerate(srt.parse(text)):
+            line = block_lines[number] if number < len(block_lines) else 0
+            start, end = _exact(subtitle.start), _exact(subtitle.end)
+            if max(start, end) > MAX_SECONDS:
+                raise InputError(f"cue time over {MAX_SECONDS // 3600} hours", path, line)
+            lines, styled = styled_lines(subtitle.content)
+            entries.append(Entry(start, end, lines, line, styled=styled))
+    except (OverflowError, ValueError) as err:  # srt builds a timedelta: a huge hour overflows it
+        number = len(entries)
+        line = block_lines[number] if number < len(block_lines) else 0
+        raise InputError(f"cue time out of range ({err})", path, line) from None
+    except srt.SRTParseError as err:
+        unmatched = err.unmatched_content
+        line = text.count("\n", 0, err.expected_start + len(unmatched) - len(unmatched.lstrip())) + 1
+        found = "; ".join(unmatched.strip().split("\n")[:2])[:60]
+        raise InputError(f"not a valid SRT cue (broken timestamp?): {found!r}", path, line) from None
+    return entries
+
+
+def _exact(time: timedelta) -> Fraction:
+    return Fraction(time // timedelta(microseconds=1), 1_000_000)
+
+
+def _block_lines(text: str) -> list[int]:
+    """The line where each blank-line separated block starts, to place errors by cue."""
+    lines, starts, in_block = text.split("\n"), [], False
+    for number, line in enumerate(lines, start=1):
+        if line.strip() and not in_block:
+            starts.append(number)
+        in_block = bool(line.strip())
+    return starts
+
+
+def write(track: Track) -> bytes:
+    """SRT; speakers shown by colour get ``<font color>``, italic runs ``<i>``, as players understand.
+
+    >>> from captions.model import Cue
+    >>> print(write(Track("en", [Cue(Fraction(1), Fraction(5, 2), ("Hello,", "world."), ("A", "A"))])).decode(), end="")
+    1
+    00:00:01,000 --> 00:00:02,500
+    Hello,
+    world.
+    <BLANKLINE>
+    """
+    import srt
+
+    subtitles = [
+        srt.Subtitle(number, _millis(cue.start), _millis(cue.end),
+                     "\n".join(_line(track, cue.speakers[index], cue.spans(index)) for index in range(len(cue.lines))))
+        for number, cue in enumerate(track.cues, start=1)
+    ]
+    return str(srt.compose(subtitles, reindex=False)).encode("utf-8")
+
+
+def _millis(seconds: Fraction) -> timedelta:
+    return timedelta(milliseconds=round(seconds * 1000))
+
+
+def _line(track: Track, speaker: str, spans: tuple) -> str:  # type: ignore[type-arg]
+    text = "".join(f"<i>{span.text}</i>" if span.italic else span.text for span in spans)
+    colour = track.colour(speaker)
+    return f'<font color="{COLOURS[colour]}">{text}</font>' if colour and colour != "white" else text
+
+
+FORMAT = Format("srt", ("srt",), "SubRip: editors, YouTube, most players", detect, read_entries=read, write=write)

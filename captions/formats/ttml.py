@@ -1,0 +1,360 @@
+"""TTML, the family IMSC and EBU-TT-D belong to: any TTML1/DFXP/IMSC/EBU-TT-D file read into cues,
+and the document builder both deliverable writers share.
+
+Reading is safe against hostile XML: defusedxml refuses DTDs, entities and external references,
+so no entity bomb expands and nothing is fetched; any fault is one line naming the file.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import xml.etree.ElementTree as ET
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from fractions import Fraction
+
+from ..errors import InputError
+from ..model import COLOURS, NARRATOR, Cue, Span, Track
+from .base import Format
+from .timed import MAX_SECONDS, Entry
+
+TT = "http://www.w3.org/ns/ttml"
+TTS = "http://www.w3.org/ns/ttml#styling"
+TTP = "http://www.w3.org/ns/ttml#parameter"
+TTM = "http://www.w3.org/ns/ttml#metadata"
+XML = "http://www.w3.org/XML/1998/namespace"
+EBUTTS = "urn:ebu:tt:style"
+EBUTTM = "urn:ebu:tt:metadata"
+ITTP = "http://www.w3.org/ns/ttml/profile/imsc1#parameter"
+NAMESPACES = {"tt": TT, "tts": TTS, "ttp": TTP, "ttm": TTM, "ebutts": EBUTTS, "ebuttm": EBUTTM, "ittp": ITTP}
+for _prefix, _uri in NAMESPACES.items():
+    ET.register_namespace(_prefix, _uri)
+
+
+def detect(head: str) -> bool:
+    return head.startswith("<") and TT in head[:2000]
+
+
+# ---------------------------------------------------------------------------------------------- reading
+
+_CLOCK = re.compile(r"^(\d{2,}):(\d{2}):(\d{2})(?:(\.\d+)|:(\d{2,})(?:\.(\d+))?)?$")
+_OFFSET = re.compile(r"^(\d+(?:\.\d+)?)(h|ms|m|s|f|t)$")
+
+
+@dataclass(frozen=True)
+class _Clock:
+    """The document's time parameters: frame rate (with multiplier and sub-frames) and tick rate."""
+
+    frame_rate: Fraction
+    sub_frames: int
+    tick_rate: Fraction
+
+    def seconds(self, text: str, where: str, path: str) -> Fraction:
+        """A TTML time expression in seconds: clock time (with frames) or an offset (h, m, s, ms, f, t).
+
+        >>> _Clock(Fraction(30000, 1001), 1, Fraction(10_000_000)).seconds("00:00:01:15", "p", "")
+        Fraction(3001, 2000)
+        """
+        value = text.strip()
+        if match := _CLOCK.match(value):
+            hours, minutes, secs, fraction, frames, sub = match.groups()
+            seconds = Fraction(int(hours) * 3600 + int(minutes) * 60 + int(secs))
+            if fraction:
+                seconds += Fraction(fraction)
+            if frames:
+                seconds += (Fraction(int(frames)) + (Fraction(int(sub), self.sub_frames) if sub else 0)) / self.frame_rate
+            return seconds
+        if match := _OFFSET.match(value):
+            number, metric = Fraction(match[1]), match[2]
+            scale = {"h": Fraction(3600), "m": Fraction(60), "s": Fraction(1), "ms": Fraction(1, 1000),
+                     "f": 1 / self.frame_rate, "t": 1 / self.tick_rate}[metric]
+            return number * scale
+        raise InputError(f"{where}: cannot read time expression {value[:30]!r}", path)
+
+
+def read(text: str, path: str = "") -> list[Entry]:
+    """The cues of a TTML document: one per ``<p>``, times in every TTML form, ``<br/>`` as line
+    breaks, italics, the region's place (top or bottom) and the ``ttm:agent`` speaking.
+
+    >>> doc = ('<tt xmlns="http://www.w3.org/ns/ttml" xmlns:tts="http://www.w3.org/ns/ttml#styling">'
+    ...        '<body><div><p begin="1.5s" end="00:00:03.000">Hello,<br/><span tts:fontStyle="italic">you</span>'
+    ...        '</p></div></body></tt>')
+    >>> [(e.start, e.end, e.lines, [[s.italic for s in line] for line in e.styled]) for e in read(doc)]
+    [(Fraction(3, 2), Fraction(3, 1), ('Hello,', 'you'), [[False], [True]])]
+    """
+    root = _parse(text, path)
+    if root.tag != f"{{{TT}}}tt":
+        raise InputError("not a TTML document (the root element is not tt:tt)", path)
+    clock = _clock(root, path)
+    styles = _styles(root)
+    regions = _regions(root, styles)
+    agents = _agents(root)
+    body = root.find(f"{{{TT}}}body")
+    entries: list[Entry] = []
+    if body is None:
+        return entries
+    try:
+        for number, (paragraph, offset, region) in enumerate(_paragraphs(body, clock, path), start=1):
+            entry = _entry(paragraph, offset, region, number, clock, styles, regions, agents, path)
+            if entry:
+                entries.append(entry)
+    except RecursionError:
+        raise InputError("TTML is nested too deeply", path) from None
+    entries.sort(key=lambda entry: (entry.start, entry.line))
+    return entries
+
+
+def _parse(text: str, path: str) -> ET.Element:
+    from defusedxml import DefusedXmlException
+    from defusedxml.ElementTree import fromstring
+
+    text = re.sub(r"^\s*<\?xml[^>]*\?>", "", text.lstrip("\ufeff"))  # already decoded: drop the declared encoding
+    try:
+        root: ET.Element = fromstring(text, forbid_dtd=True)
+        return root
+    except DefusedXmlException as err:
+        raise InputError(f"unsafe XML refused ({type(err).__name__}: DTDs and entities are not allowed)", path) from None
+    except ET.ParseError as err:
+        line = err.position[0] if hasattr(err, "position") else None
+        raise InputError(f"not well-formed XML: {err.msg if hasattr(err, 'msg') else err}", path, line) from None
+    except RecursionError:
+        raise InputError("XML is nested too deeply", path) from None
+
+
+def _clock(root: ET.Element, path: str) -> _Clock:
+    def number(name: str, default: str, kind: type = int) -> Fraction:
+        value = root.get(f"{{{TTP}}}{name}", default).strip()
+        try:
+            parsed = Fraction(kind(value))
+        except (ValueError, OverflowError):
+            raise InputError(f"ttp:{name} {value[:20]!r} is not a number", path) from None
+        if not 0 < parsed <= 10**9:
+            raise InputError(f"ttp:{name} {value[:20]!r} is out of range", path)
+        return parsed
+
+    rate = number("frameRate", "30")
+    multiplier = root.get(f"{{{TTP}}}frameRateMultiplier", "1 1").split()
+    if len(multiplier) != 2 or not all(part.isdigit() and 0 < int(part) < 10**6 for part in multiplier):
+        raise InputError(f"ttp:frameRateMultiplier {' '.join(multiplier)[:20]!r} is not two numbers", path)
+    rate *= Fraction(int(multiplier[0]), int(multiplier[1]))
+    ticks = number("tickRate", "1" if root.get(f"{{{TTP}}}frameRate") is None else str(float(rate)), float)
+    return _Clock(rate, int(number("subFrameRate", "1")), ticks)
+
+
+def _styles(root: ET.Element) -> dict[str, dict[str, str]]:
+    """Each style's own attributes with those of the styles it refers to (``style="a b"``)."""
+    raw = {element.get(f"{{{XML}}}id", ""): element for element in root.iter(f"{{{TT}}}style")}
+    resolved: dict[str, dict[str, str]] = {}
+
+    def resolve(name: str, seen: frozenset[str]) -> dict[str, str]:
+        if name in resolved or name not in raw or name in seen:
+            return resolved.get(name, {})
+        element, attributes = raw[name], {}
+        for parent in element.get("style", "").split():
+            attributes.update(resolve(parent, seen | {name}))
+        attributes.update({key: value for key, value in element.attrib.items() if key.startswith(f"{{{TTS}}}")})
+        resolved[name] = attributes
+        return attributes
+
+    for name in raw:
+        resolve(name, frozenset())
+    return resolved
+
+
+def _style_of(element: ET.Element, styles: dict[str, dict[str, str]]) -> dict[str, str]:
+    attributes: dict[str, str] = {}
+    for name in element.get("style", "").split():
+        attributes.update(styles.get(name, {}))
+    attributes.update({key: value for key, value in element.attrib.items() if key.startswith(f"{{{TTS}}}")})
+    return attributes
+
+
+def _regions(root: ET.Element, styles: dict[str, dict[str, str]]) -> dict[str, str]:
+    """Region id -> bottom or top: top when its text hangs from the top of an area in the upper half."""
+    places = {}
+    for region in root.iter(f"{{{TT}}}region"):
+        style = _style_of(region, styles)
+        origin = style.get(f"{{{TTS}}}origin", "").split()
+        upper = len(origin) == 2 and origin[1].endswith("%") and _percent(origin[1]) < 40
+        align = style.get(f"{{{TTS}}}displayAlign", "before")
+        extent = style.get(f"{{{TTS}}}extent", "").split()
+        short = len(extent) == 2 and extent[1].endswith("%") and _percent(extent[1]) <= 50
+        places[region.get(f"{{{XML}}}id", "")] = "top" if upper and (align == "before" or short) else "bottom"
+    return places
+
+
+def _percent(text: str) -> float:
+    try:
+        value = float(text.rstrip("%"))
+    except ValueError:
+        return 50.0
+    return value if math.isfinite(value) else 50.0
+
+
+def _agents(root: ET.Element) -> dict[str, str]:
+    """Agent id -> the name it gives (``ttm:name``), or the id itself."""
+    agents = {}
+    for agent in root.iter(f"{{{TTM}}}agent"):
+        key = agent.get(f"{{{XML}}}id")
+        if key:
+            name = agent.find(f"{{{TTM}}}name")
+            agents[key] = (name.text or "").strip() if name is not None and name.text else key
+    return agents
+
+
+def _paragraphs(body: ET.Element, clock: _Clock, path: str) -> Iterator[tuple[ET.Element, Fraction, str]]:
+    """Every ``<p>`` with the begin time of its containers and the region it inherits."""
+    stack = [(body, Fraction(0), body.get("region", ""))]
+    while stack:
+        element, offset, region = stack.pop()
+        begin = element.get("begin")
+        if begin is not None and element.tag != f"{{{TT}}}p":
+            offset += clock.seconds(begin, f"<{_local(element.tag)}> begin", path)
+        region = element.get("region", region)
+        children = [(child, offset, region) for child in element if child.tag in (f"{{{TT}}}div", f"{{{TT}}}p")]
+        stack.extend(reversed(children))
+        if element.tag == f"{{{TT}}}p":
+            yield element, offset, region
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+def _entry(paragraph: ET.Element, offset: Fraction, region: str, number: int, clock: _Clock,
+           styles: dict[str, dict[str, str]], regions: dict[str, str], agents: dict[str, str],
+           path: str) -> Entry | None:
+    where = f"<p> number {number}" + (f" ({paragraph.get(f'{{{XML}}}id')})" if paragraph.get(f"{{{XML}}}id") else "")
+    begin, end, duration = paragraph.get("begin"), paragraph.get("end"), paragraph.get("dur")
+    if begin is None and end is None:
+        return None  # untimed text: not a cue
+    start = offset + (clock.seconds(begin, where, path) if begin else 0)
+    if end is not None:
+        finish = offset + clock.seconds(end, where, path)
+    elif duration is not None:
+        finish = start + clock.seconds(duration, where, path)
+    else:
+        raise InputError(f"{where} has a begin but no end or dur", path)
+    if max(start, finish) > MAX_SECONDS:
+        raise InputError(f"{where}: time over {MAX_SECONDS // 3600} hours", path)
+    if finish < start:
+        raise InputError(f"{where} ends before it begins", path)
+    runs: list[list[Span]] = [[]]
+    _collect(paragraph, _style_of(paragraph, styles), styles, runs)
+    lines, styled = _lines(runs)
+    if not lines:
+        return None
+    agent = paragraph.get(f"{{{TTM}}}agent", "").split()
+    voice = agents.get(agent[0], agent[0]) if agent else None
+    return Entry(start, finish, lines, number, voice, styled if any(s.italic for run in styled for s in run) else (),
+                 regions.get(paragraph.get("region", region), "bottom"))
+
+
+def _italic(style: dict[str, str]) -> bool:
+    shear = style.get(f"{{{TTS}}}shear", "0%").rstrip("%")
+    return style.get(f"{{{TTS}}}fontStyle") in ("italic", "oblique") or shear not in ("0", "0.0", "")
+
+
+def _collect(element: ET.Element, style: dict[str, str], styles: dict[str, dict[str, str]],
+             runs: list[list[Span]]) -> None:
+    """Text runs of an element in order, ``<br/>`` starting a new line; ruby text is kept apart."""
+    italic = _italic(style)
+    if element.get(f"{{{TTS}}}ruby") in ("text", "textContainer"):
+        if runs[-1]:
+            last = runs[-1][-1]
+            runs[-1][-1] = Span(last.text, last.italic, last.ruby + "".join(element.itertext()).strip())
+        return
+    if element.text:
+        runs[-1].append(Span(element.text or "", italic))
+    for child in element:
+        tag = _local(child.tag)
+        if tag == "br":
+            runs.append([])
+        elif tag == "span":
+            _collect(child, {**style, **_style_of(child, styles)}, styles, runs)
+        if child.tail:
+            runs[-1].append(Span(child.tail, italic))
+
+
+_WHITE = re.compile(r"[ \t\r\n]+")
+
+
+def _lines(runs: list[list[Span]]) -> tuple[tuple[str, ...], tuple[tuple[Span, ...], ...]]:
+    """Lines with XML white space collapsed, as a TTML presentation processor shows them."""
+    lines, styled = [], []
+    for run in runs:
+        spans = [Span(_WHITE.sub(" ", span.text), span.italic, span.ruby) for span in run]
+        merged: list[Span] = []
+        for span in spans:
+            if merged and merged[-1].italic == span.italic and not merged[-1].ruby and not span.ruby:
+                merged[-1] = Span(merged[-1].text + span.text, span.italic)
+            elif span.text:
+                merged.append(span)
+        if merged:
+            merged[0] = Span(merged[0].text.lstrip(), merged[0].italic, merged[0].ruby)
+            merged[-1] = Span(merged[-1].text.rstrip(), merged[-1].italic, merged[-1].ruby)
+        merged = [span for span in merged if span.text]
+        text = "".join(span.text for span in merged)
+        if text:
+            lines.append(text)
+            styled.append(tuple(merged))
+    return tuple(lines), tuple(styled)
+
+
+# ---------------------------------------------------------------------------------------------- writing
+
+def q(namespace: str, name: str) -> str:
+    return f"{{{namespace}}}{name}"
+
+
+def style_element(parent: ET.Element, key: str, attributes: dict[str, str]) -> None:
+    ET.SubElement(parent, q(TT, "style"), {q(XML, "id"): key, **{q(TTS, name): value for name, value in attributes.items()}})
+
+
+def paragraphs(body_div: ET.Element, track: Track, time: Callable[[Fraction], str], japanese: bool) -> None:
+    """One ``<p>`` per cue: lines as spans between ``<br/>``, speaker colour and italics as styles."""
+    for number, cue in enumerate(track.cues, start=1):
+        paragraph = ET.SubElement(body_div, q(TT, "p"), {q(XML, "id"): f"c{number}", "begin": time(cue.start),
+                                                         "end": time(cue.end), "region": cue.region})
+        for index in range(len(cue.lines)):
+            if index:
+                ET.SubElement(paragraph, q(TT, "br"))
+            _line(paragraph, cue, index, track, japanese)
+
+
+def _line(paragraph: ET.Element, cue: Cue, index: int, track: Track, japanese: bool) -> None:
+    colour = track.colour(cue.speakers[index])
+    for span in cue.spans(index):
+        names = ["text"] + ([f"c_{colour}"] if colour and colour != "white" else []) + (["italic"] if span.italic else [])
+        element = ET.SubElement(paragraph, q(TT, "span"), {"style": " ".join(names)})
+        if span.ruby and japanese:
+            element.set(q(TTS, "ruby"), "container")
+            ET.SubElement(element, q(TT, "span"), {q(TTS, "ruby"): "base"}).text = span.text
+            ET.SubElement(element, q(TT, "span"), {q(TTS, "ruby"): "text"}).text = span.ruby
+        else:
+            element.text = span.text
+
+
+def colours_used(track: Track) -> list[str]:
+    found = {track.colour(speaker) for cue in track.cues for speaker in cue.speakers}
+    return [name for name in COLOURS if name in found and name != "white"]
+
+
+def agents_used(track: Track) -> list[str]:
+    return list(dict.fromkeys(s for cue in track.cues for s in cue.speakers if s and s != NARRATOR))
+
+
+def serialise(root: ET.Element) -> bytes:
+    """UTF-8 XML, indented outside paragraphs only: white space inside a ``<p>`` would be shown."""
+    ET.indent(root, space=" ")
+    for paragraph in root.iter(q(TT, "p")):
+        for element in paragraph.iter():
+            if element is not paragraph:
+                element.tail = None
+            if len(element):
+                element.text = None
+    return bytes(ET.tostring(root, encoding="utf-8", xml_declaration=True)) + b"\n"
+
+
+FORMAT = Format("ttml", ("ttml", "dfxp", "xml"), "TTML1 / DFXP (read; write IMSC or EBU-TT-D)", detect, read_entries=read)
