@@ -65,14 +65,16 @@ def make(
     out: Optional[str] = typer.Option(None, "--out", "-o", help="Output folder (default: next to each input)."),
     lang: str = typer.Option("en", "--lang", "-l", help="Language of the transcript (en, ja, fr, ...)."),
     profile: str = typer.Option("netflix", "--profile", "-p", help="Profile name (see `captions profiles`) or TOML file."),
-    fmt: str = typer.Option("srt", "--format", "-f", help="Output formats, comma separated: srt, vtt, json."),
+    fmt: str = typer.Option("srt", "--format", "-f", help="Output formats, comma separated: srt, vtt, json, imsc, "
+                            "ebu-tt-d (see `captions formats`)."),
     fps: Optional[str] = typer.Option(None, help="Frame rate: 23.976, 24, 25, 29.97, 30, 50, 59.94 (default: profile's)."),
     start: str = typer.Option("0", help="Time of the first frame: seconds or SMPTE timecode, e.g. 10:00:00:00."),
     duration: Optional[str] = typer.Option(None, help="Fit untimed input to this programme length, e.g. 2:35."),
     speakers: Optional[str] = typer.Option(None, help="How speakers show: none, dash, label, colour (default: profile's)."),
     headline: str = typer.Option("caption", help="The script's headline: caption or skip."),
     encoding: Optional[str] = typer.Option(None, help="Text encoding of the inputs (default: detect UTF-8/16, Shift-JIS)."),
-    input_format: Optional[str] = typer.Option(None, "--input-format", help="script, srt, vtt or json (default: detect)."),
+    input_format: Optional[str] = typer.Option(None, "--input-format", help="script, srt, vtt, json or ttml "
+                                               "(default: detect)."),
     speaker_pause: float = typer.Option(0.5, help="Extra seconds of silence at a speaker change (untimed input, 0-10)."),
     paragraph_pause: float = typer.Option(0.25, help="Extra seconds between paragraphs (untimed input, 0-10)."),
     report: bool = typer.Option(False, "--report", help="Write the full QC report as NAME.LANG.qc.txt."),
@@ -171,7 +173,7 @@ class _Printer:
 @app.command(epilog="Examples:\n\n  captions check show.ja.srt --profile netflix --lang ja --json\n\n"
                      "  captions check call.en.srt --transcript call.whisperx.json")
 def check(
-    file: Path = typer.Argument(..., help="SRT or WebVTT file to lint."),
+    file: Path = typer.Argument(..., help="Caption file to lint (SRT, WebVTT, TTML/IMSC/EBU-TT-D, cue JSON)."),
     profile: str = typer.Option("netflix", "--profile", "-p", help="Profile name or TOML file."),
     lang: str = typer.Option("en", "--lang", "-l", help="Language of the captions."),
     fps: Optional[str] = typer.Option(None, help="Frame rate for gap rules (default: the profile's)."),
@@ -209,6 +211,60 @@ def check(
     raise typer.Exit(1 if errors else 0)
 
 
+@app.command(epilog="Examples:\n\n  captions convert show.ja.srt -f imsc --profile netflix\n\n"
+                     "  captions convert approved/*.srt -f ebu-tt-d,vtt --out deliver --fps 25\n\n"
+                     "Exit codes: 0 written, 1 a target format's limit is broken (nothing written unless --force),\n"
+                     "2 bad option, 3 bad input file, 6 output not writable.")
+def convert(
+    inputs: list[Path] = typer.Argument(..., help="Caption files (SRT, WebVTT, TTML/IMSC/EBU-TT-D, cue JSON)."),
+    fmt: str = typer.Option(..., "--format", "-f", help="Target formats, comma separated (see `captions formats`)."),
+    out: Optional[str] = typer.Option(None, "--out", "-o", help="Output folder (default: next to each input)."),
+    lang: Optional[str] = typer.Option(None, "--lang", "-l", help="Language (default: from NAME.LANG.EXT, else en)."),
+    profile: str = typer.Option("netflix", "--profile", "-p", help="Profile whose frame rate applies."),
+    fps: Optional[str] = typer.Option(None, help="Frame rate of the captions (default: the profile's)."),
+    encoding: Optional[str] = typer.Option(None, help="Text encoding (default: detect)."),
+    force: bool = typer.Option(False, "--force", help="Write even when a target format's limit is broken."),
+) -> None:
+    """Convert approved captions between formats without re-cutting them: NAME.LANG.SUFFIX per format."""
+    from .convert import convert_file
+    from .profiles import get_profile
+    from .timecode import parse_fps
+
+    try:
+        rate = parse_fps(fps) if fps else get_profile(profile, "en").fps
+    except CaptionsError as err:
+        _fail_with(err)
+    formats = [name.strip() for name in fmt.split(",") if name.strip()]
+    worst = 0
+    for source in inputs:
+        try:
+            result = convert_file(source, out, formats, lang, rate, encoding, force)
+        except CaptionsError as err:
+            typer.echo(f"error: {err.located(str(source))}", err=True)
+            worst = worst or err.exit_code
+            continue
+        for problem in result.problems:
+            typer.echo(f"{source}: {'warning' if force else 'error'}: {problem}", err=True)
+        if result.problems and not force:
+            worst = worst or 1
+            continue
+        typer.echo(f"{source} -> {', '.join(str(path) for path in result.outputs)}")
+    raise typer.Exit(worst)
+
+
+@app.command()
+def formats() -> None:
+    """List the file formats: what each reads and writes, and the suffix of written files."""
+    from .formats import REGISTRY
+
+    typer.echo(f"{'format':<10}{'read':<6}{'write':<7}{'written as':<24}used by")
+    for name, entry in REGISTRY.items():
+        reads = "yes" if entry.read_entries or entry.read_transcript else "-"
+        writes = "yes" if entry.write else "-"
+        suffix = f"NAME.LANG.{entry.suffixes[0]}" if entry.write else ""
+        typer.echo(f"{name:<10}{reads:<6}{writes:<7}{suffix:<24}{entry.title}")
+
+
 @app.command()
 def profiles() -> None:
     """List the built-in profiles and their rules per language."""
@@ -227,7 +283,7 @@ def profiles() -> None:
 
 @app.command(epilog="Example:\n\n  captions align show.en.srt --audio show.mp4 --profile netflix")
 def align(
-    captions_file: Path = typer.Argument(..., help="SRT or WebVTT file whose cues to re-time."),
+    captions_file: Path = typer.Argument(..., help="Caption file whose cues to re-time (any format `check` reads)."),
     audio: str = typer.Option(..., "--audio", help="The programme's media file."),
     out: Optional[str] = typer.Option(None, "--out", "-o", help="Output folder (default: next to the input)."),
     lang: str = typer.Option("en", "--lang", "-l", help="Language of the captions."),

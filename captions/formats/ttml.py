@@ -29,7 +29,7 @@ EBUTTM = "urn:ebu:tt:metadata"
 ITTP = "http://www.w3.org/ns/ttml/profile/imsc1#parameter"
 NAMESPACES = {"tt": TT, "tts": TTS, "ttp": TTP, "ttm": TTM, "ebutts": EBUTTS, "ebuttm": EBUTTM, "ittp": ITTP}
 for _prefix, _uri in NAMESPACES.items():
-    ET.register_namespace(_prefix, _uri)
+    ET.register_namespace("" if _uri == TT else _prefix, _uri)  # TTML's own elements unprefixed, as usual
 
 
 def detect(head: str) -> bool:

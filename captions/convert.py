@@ -1,0 +1,69 @@
+"""Converting approved captions between formats without re-cutting them: the cues stay as they are,
+each target format's hard limits are checked, and every violation is reported."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import OptionError, OutputError
+from .folders import check_folder, ensure_folder
+from .formats import get, limit_problems, read_track, written_suffix
+from .languages import codes
+from .pipeline import output_path, refuse_overwriting_inputs
+from .profiles import normalise_lang
+from .sink import write_atomic
+
+
+@dataclass
+class Conversion:
+    """What came of one input: the files written and the target formats' limits it breaks."""
+
+    source: Path
+    outputs: list[Path] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+
+def language_of(source: Path, given: str | None) -> str:
+    """The captions' language: as given, else the ``NAME.LANG.EXT`` part of the file name, else English.
+
+    >>> language_of(Path("show.ja.srt"), None), language_of(Path("show.srt"), None), language_of(Path("x.fr.srt"), "de")
+    ('ja', 'en', 'de')
+    """
+    if given:
+        return normalise_lang(given)
+    parts = source.name.split(".")
+    for part in reversed(parts[1:-1]):
+        if part in codes():
+            return normalise_lang(part)
+    return "en"
+
+
+def convert_file(source: str | Path, out_dir: str | Path | None, formats: list[str], lang: str | None, fps: float,
+                 encoding: str | None = None, force: bool = False) -> Conversion:
+    """Write the cues of one caption file in each format; nothing is written when a limit is broken,
+    unless ``force``."""
+    source = Path(source)
+    if not formats:
+        raise OptionError("no output format given")
+    targets = [get(name) for name in formats]
+    folder = Path(out_dir) if out_dir else source.parent
+    language = language_of(source, lang)
+    paths = {fmt.name: output_path(source, folder, language, written_suffix(fmt.name)) for fmt in targets}
+    refuse_overwriting_inputs(list(paths.values()), source)
+    check_folder(folder, OutputError, "output folder")
+    track = read_track(source, language, fps, encoding)
+    result = Conversion(source)
+    for fmt in targets:
+        result.problems += limit_problems(track, fmt.name)
+    if result.problems and not force:
+        return result
+    outputs = {}
+    for fmt in targets:
+        assert fmt.write is not None
+        outputs[paths[fmt.name]] = fmt.write(track)
+    ensure_folder(folder, OutputError, "output folder")
+    for path, data in outputs.items():
+        write_atomic(path, data)
+        result.outputs.append(path)
+    return result
