@@ -1,0 +1,265 @@
+"""The format registry: every writer read back by our reader and by an independent one (ttconv, the EBU's
+XML Schema), exact to the frame; TTML in every time form; hostile XML refused; a new format is one
+registration; ``convert`` keeps cues as they are and refuses what a format cannot carry."""
+
+import logging
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from fractions import Fraction
+from pathlib import Path
+
+import pytest
+import xmlschema
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from captions.errors import InputError
+from captions.formats import REGISTRY, Format, Limits, read_cues, read_track, register
+from captions.formats.timed import Entry, entry_cues
+from captions.formats.ttml import read as read_ttml
+from captions.model import Cue, Span, Speaker, Track
+from captions.pipeline import Options, caption_file
+
+DATA = Path(__file__).parent / "data"
+XSD = xmlschema.XMLSchema(str(DATA / "ebu-tt-d-xsd" / "ebutt_d.xsd"))
+RATES = [Fraction(24000, 1001), Fraction(25), Fraction(30000, 1001), Fraction(50)]
+CAPTION_WRITERS = [name for name, fmt in REGISTRY.items() if fmt.write and fmt.read_entries]
+TEXT = st.text("abcdefghij KLMNOP.,?!'&<>\"éß日本語ー", min_size=1, max_size=30).map(lambda t: " ".join(t.split())).filter(bool)
+NAMES = ["Narrator", "Ann Lee", "Bob & Co"]
+
+
+@st.composite
+def tracks(draw, lang="en"):
+    """Tracks on frames of a broadcast rate, with speakers by colour, italic runs and top cues."""
+    rate = draw(st.sampled_from(RATES))
+    frame, cues = draw(st.integers(0, 100_000)), []
+    for _ in range(draw(st.integers(1, 8))):
+        frame += draw(st.integers(0, 200))
+        length = draw(st.integers(1, 300))
+        lines = tuple(draw(st.lists(TEXT, min_size=1, max_size=2)))
+        speaker = draw(st.sampled_from(NAMES))
+        styled = ()
+        if draw(st.booleans()):
+            styled = tuple((Span(line, italic=True),) for line in lines)
+        region = draw(st.sampled_from(["bottom", "top"]))
+        cues.append(Cue(frame / rate, (frame + length) / rate, lines, (speaker,) * len(lines), region=region,
+                        styled=styled))
+        frame += length
+    speakers = {name: Speaker(name, colour=colour) for name, colour in zip(NAMES, ["white", "yellow", "cyan"])}
+    return Track(lang, cues, speakers, rate)
+
+
+def written(tmp_path, track, name):
+    path = tmp_path / f"t.{REGISTRY[name].suffixes[0]}"
+    path.write_bytes(REGISTRY[name].write(track))
+    return path
+
+
+SPEAKERS_KEPT = {"vtt", "json", "imsc"}  # SRT and EBU-TT-D show speakers by colour only
+REGIONS_KEPT = {"vtt", "json", "imsc", "ebu-tt-d"}
+ITALICS_KEPT = {"srt", "vtt", "imsc", "ebu-tt-d"}
+
+
+@pytest.mark.parametrize("name", CAPTION_WRITERS)
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(track=tracks())
+def test_every_format_round_trips_to_the_frame(tmp_path, name, track):
+    back = read_cues(written(tmp_path, track, name))
+    assert len(back) == len(track.cues)
+    for cue, mine in zip(track.cues, back):
+        assert mine.lines == cue.lines
+        # Exact to the frame: the nearest frame of what was read is the frame that was written.
+        assert round(mine.start * track.fps) == round(cue.start * track.fps)
+        assert round(mine.end * track.fps) == round(cue.end * track.fps)
+        if name in SPEAKERS_KEPT:
+            assert [s if s != "Narrator" else "" for s in mine.speakers] == \
+                   [s if s != "Narrator" else "" for s in cue.speakers] or (name == "json" and mine.speakers == cue.speakers)
+        if name in REGIONS_KEPT:
+            assert mine.region == cue.region
+        if name in ITALICS_KEPT:
+            assert [[s.italic for s in mine.spans(i)] for i in range(len(mine.lines))] == \
+                   [[s.italic for s in cue.spans(i)] for i in range(len(cue.lines))]
+
+
+@settings(max_examples=30, deadline=None)
+@given(track=tracks())
+def test_ebu_tt_d_validates_against_the_ebu_schema(track):
+    XSD.validate(ET.fromstring(REGISTRY["ebu-tt-d"].write(track)))
+
+
+def ttconv_paragraphs(data: bytes):
+    """ttconv's IMSC reader (by the IMSC editor): each <p>'s begin, end and lines of text."""
+    import ttconv.imsc.reader as imsc_reader
+    from ttconv import model
+
+    document = imsc_reader.to_model(ET.ElementTree(ET.fromstring(data)))
+    found = []
+    for div in document.get_body():
+        for paragraph in div:
+            lines, line = [], ""
+            for child in paragraph:
+                if isinstance(child, model.Br):
+                    lines.append(line)
+                    line = ""
+                else:
+                    line += "".join(text.get_text() for text in _texts(child))
+            found.append((paragraph.get_begin() or 0, paragraph.get_end(), [*lines, line]))  # ttconv: 0 is None
+    return found
+
+
+def _texts(element):
+    from ttconv import model
+
+    if isinstance(element, model.Text):
+        yield element
+    for child in element:
+        yield from _texts(child)
+
+
+@pytest.mark.parametrize("name", ["imsc", "ebu-tt-d"])
+@settings(max_examples=30, deadline=None)
+@given(track=tracks())
+def test_ttconv_reads_our_ttml_as_we_wrote_it(name, track):
+    complaints = []
+    handler = logging.Handler(logging.WARNING)
+    handler.emit = complaints.append
+    logging.getLogger().addHandler(handler)
+    try:
+        found = ttconv_paragraphs(REGISTRY[name].write(track))
+    finally:
+        logging.getLogger().removeHandler(handler)
+    assert not [record.getMessage() for record in complaints]
+    assert len(found) == len(track.cues)
+    for cue, (begin, end, lines) in zip(track.cues, found):
+        assert round(begin * track.fps) == round(cue.start * track.fps)
+        assert round(end * track.fps) == round(cue.end * track.fps)
+        assert tuple(lines) == cue.lines
+    if name == "imsc":  # ticks: not a frame near, but the very time
+        assert [(begin, end) for begin, end, _ in found] == [(cue.start, cue.end) for cue in track.cues]
+
+
+def test_a_real_bbc_ebu_tt_d_document_is_read_checked_and_converted(tmp_path):
+    path = DATA / "ttml" / "bbc_ebu_tt_d.xml"
+    XSD.validate(str(path))  # the fixture is what it claims to be
+    cues = read_cues(path)
+    assert [cue.lines for cue in cues][:2] == [("Subtitle one",), ("Subtitle two line one", "Subtitle two line two,")]
+    assert (cues[0].start, cues[0].end, cues[-1].end) == (Fraction(7, 100), Fraction(132, 100), Fraction(1805, 100))
+    copy = tmp_path / "bbc.en.xml"
+    copy.write_bytes(path.read_bytes())
+    done = subprocess.run([sys.executable, "-m", "captions.cli", "convert", str(copy), "-f", "ebu-tt-d,imsc,srt",
+                           "--fps", "50"], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    again = read_cues(tmp_path / "bbc.en.ebu-tt-d.xml")
+    assert [(c.start, c.end, c.lines) for c in again] == [(c.start, c.end, c.lines) for c in cues]
+    XSD.validate(str(tmp_path / "bbc.en.ebu-tt-d.xml"))
+    import srt as srt_package
+
+    peer = list(srt_package.parse((tmp_path / "bbc.en.srt").read_text(encoding="utf-8")))
+    assert [p.start.total_seconds() for p in peer] == [float(c.start) for c in cues]
+
+
+TIME_FORMS = """<tt xmlns="http://www.w3.org/ns/ttml" xmlns:ttp="http://www.w3.org/ns/ttml#parameter"
+ xmlns:tts="http://www.w3.org/ns/ttml#styling" xmlns:ttm="http://www.w3.org/ns/ttml#metadata"
+ ttp:frameRate="30" ttp:frameRateMultiplier="1000 1001" ttp:tickRate="10000000" xml:lang="en">
+ <head><metadata><ttm:agent xml:id="ann"><ttm:name type="full">Ann Lee</ttm:name></ttm:agent></metadata>
+  <styling><style xml:id="it" tts:fontStyle="italic"/></styling>
+  <layout><region xml:id="up" tts:origin="10% 5%" tts:extent="80% 20%" tts:displayAlign="before"/></layout></head>
+ <body><div begin="10s">
+  <p begin="00:00:01:15" end="00:00:02:00">frames</p>
+  <p begin="30000000t" dur="1.5s" region="up">ticks   and
+     white space</p>
+  <p begin="0.1h" end="361s">hours <span style="it">and</span> minutes</p>
+  <p begin="400ms" end="00:00:00.9" ttm:agent="ann">millis<br/>two lines</p>
+ </div></body></tt>"""
+
+
+def test_ttml_time_expressions_in_every_form():
+    entries = read_ttml(TIME_FORMS)
+    frame = Fraction(1001, 30000)
+    assert [(e.start, e.end) for e in entries] == [  # in time order; the div begins at 10 s
+        (10 + Fraction(2, 5), 10 + Fraction(9, 10)), (11 + 15 * frame, Fraction(12)),
+        (Fraction(13), Fraction(29, 2)), (Fraction(370), Fraction(371))]
+    by_text = {e.lines[0]: e for e in entries}
+    assert by_text["ticks and white space"].region == "top"
+    assert by_text["millis"].lines == ("millis", "two lines") and by_text["millis"].voice == "Ann Lee"
+    assert [s.italic for s in by_text["hours and minutes"].styled[0]] == [False, True, False]
+
+
+@pytest.mark.parametrize("document, says", [
+    ('<?xml version="1.0"?><!DOCTYPE tt [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;">]>'
+     '<tt xmlns="http://www.w3.org/ns/ttml"><body><div><p begin="0s" end="1s">&b;</p></div></body></tt>', "unsafe"),
+    ('<?xml version="1.0"?><!DOCTYPE tt [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
+     '<tt xmlns="http://www.w3.org/ns/ttml"><body><div><p begin="0s" end="1s">&x;</p></div></body></tt>', "unsafe"),
+    ('<tt xmlns="http://www.w3.org/ns/ttml"><body><div><p begin="0s" end="1s">open', "well-formed"),
+    ('<tt xmlns="http://www.w3.org/ns/ttml"><body><div><p begin="soon" end="1s">x</p></div></body></tt>', "time"),
+    ('<tt xmlns="http://www.w3.org/ns/ttml"><body><div><p begin="2s" end="1s">x</p></div></body></tt>', "before"),
+    ('<tt xmlns="http://www.w3.org/ns/ttml"><body><div><p begin="999999h" end="1000000h">x</p></div></body></tt>',
+     "hours"),
+    ('<tt xmlns="http://www.w3.org/ns/ttml">' + "<span>" * 200_000 + "</span>" * 200_000 + "</tt>", ""),
+])
+def test_hostile_ttml_is_one_line_and_writes_nothing(tmp_path, document, says):
+    source = tmp_path / "bad.ttml"
+    source.write_text(document, encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "captions.cli", "make", str(source), "--out", str(tmp_path / "out")],
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 3, done.stderr
+    assert done.stderr.count("\n") == 1 and str(source) in done.stderr and says in done.stderr
+    assert not (tmp_path / "out").exists() or not list((tmp_path / "out").iterdir())
+
+
+def test_a_new_format_is_one_registration_and_its_limits_reach_the_line_breaker(tmp_path):
+    def write(track):
+        return "\n".join(" | ".join(cue.lines) for cue in track.cues).encode()
+
+    toy = Format("toy", ("toy.txt",), "a 20-column test format", write=write, limits=Limits(max_chars_per_line=20))
+    register(toy)
+    try:
+        source = tmp_path / "news.txt"
+        source.write_text("The prime minister held talks with the president on Wednesday in Tokyo.\n")
+        result = caption_file(source, tmp_path, Options(formats=("toy", "srt")))
+        lines = [line for row in (tmp_path / "news.en.toy.txt").read_text().split("\n") for line in row.split(" | ")]
+        assert lines and all(len(line) <= 20 for line in lines)
+        assert any(len(line) > 14 for line in lines)  # laid out for 20 columns, not wrapped afterwards
+        assert {path.name for path in result.outputs} == {"news.en.toy.txt", "news.en.srt"}
+    finally:
+        del REGISTRY["toy"]
+
+
+def test_convert_reports_every_broken_limit_and_writes_nothing_without_force(tmp_path):
+    narrow = Format("narrow", ("narrow.txt",), "10 columns", write=lambda track: b"x", limits=Limits(max_chars_per_line=10))
+    register(narrow)
+    try:
+        source = tmp_path / "show.en.srt"
+        source.write_text("1\n00:00:01,000 --> 00:00:03,000\nA line far too long\n\n"
+                          "2\n00:00:04,000 --> 00:00:05,000\nshort\n\n3\n00:00:06,000 --> 00:00:07,000\nAnother long one\n")
+        from captions.convert import convert_file
+
+        result = convert_file(source, tmp_path / "out", ["narrow", "vtt"], None, 25.0)
+        assert len(result.problems) == 2 and result.problems[0].startswith("cue 1:") and not result.outputs
+        assert not (tmp_path / "out").exists()
+        forced = convert_file(source, tmp_path / "out", ["narrow", "vtt"], None, 25.0, force=True)
+        assert len(forced.outputs) == 2
+    finally:
+        del REGISTRY["narrow"]
+
+
+def test_make_reads_ttml_and_translates_nothing_away(tmp_path):
+    source = tmp_path / "show.ttml"
+    source.write_text(TIME_FORMS, encoding="utf-8")
+    result = caption_file(source, tmp_path, Options(formats=("imsc", "srt")))
+    assert result.outputs
+    back = read_track(tmp_path / "show.en.imsc.ttml", "en", 25.0)
+    assert "white space" in " ".join(" ".join(cue.lines) for cue in back.cues)
+
+
+def test_entries_keep_per_line_speakers():
+    entry = Entry(Fraction(0), Fraction(2), ("Hi.", "Hello."), 1, speakers=("Ann", "Bob"))
+    assert entry_cues([entry])[0].speakers == ("Ann", "Bob")
+
+
+def test_bad_ttml_time_in_check_names_the_file(tmp_path):
+    source = tmp_path / "x.ttml"
+    source.write_text('<tt xmlns="http://www.w3.org/ns/ttml"><body><div><p begin="1s">x</p></div></body></tt>')
+    with pytest.raises(InputError, match="begin but no end"):
+        read_cues(source)
