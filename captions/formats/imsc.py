@@ -59,7 +59,7 @@ def write(track: Track) -> bytes:
         **({q(TTP, "frameRateMultiplier"): f"{multiplier.numerator} {multiplier.denominator}"} if multiplier != 1 else {}),
     })
     head = ET.SubElement(root, q(TT, "head"))
-    _agents(head, agents_used(track))
+    agents = _agents(head, agents_used(track))
     styling = ET.SubElement(head, q(TT, "styling"))
     base = {"fontFamily": "proportionalSansSerif", "fontSize": "100%", "color": "#FFFFFF", "textAlign": "center",
             "textOutline": "#000000 5%"}
@@ -77,25 +77,24 @@ def write(track: Track) -> bytes:
         return f"{round(seconds * ticks)}t"
 
     paragraphs(div, track, time, japanese)
-    if agents_used(track):
-        for paragraph, cue in zip(div, track.cues):
-            names = [_agent_id(agents_used(track), s) for s in dict.fromkeys(cue.speakers) if s in agents_used(track)]
-            if names:
-                paragraph.set(q(TTM, "agent"), " ".join(names))
+    for paragraph, cue in zip(div, track.cues):
+        names = [agents[speaker] for speaker in dict.fromkeys(cue.speakers) if speaker in agents]
+        if names:
+            paragraph.set(q(TTM, "agent"), " ".join(names))
     return serialise(root)
 
 
-def _agent_id(agents: list[str], name: str) -> str:
-    return f"a{agents.index(name) + 1}"
-
-
-def _agents(head: ET.Element, names: list[str]) -> None:
+def _agents(head: ET.Element, names: list[str]) -> dict[str, str]:
+    """A ``ttm:agent`` per speaker in the head; returns name -> its id."""
     if not names:
-        return
+        return {}
     metadata = ET.SubElement(head, q(TT, "metadata"))
+    ids = {}
     for number, name in enumerate(names, start=1):
-        agent = ET.SubElement(metadata, q(TTM, "agent"), {q(XML, "id"): f"a{number}", "type": "character"})
+        ids[name] = f"a{number}"
+        agent = ET.SubElement(metadata, q(TTM, "agent"), {q(XML, "id"): ids[name], "type": "character"})
         ET.SubElement(agent, q(TTM, "name"), {"type": "full"}).text = name
+    return ids
 
 
 def _regions(layout: ET.Element, vertical: bool) -> None:
