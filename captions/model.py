@@ -67,6 +67,7 @@ class Segment:
     line: int = 0  # where the segment starts in the source file, for messages
     paragraph: int = 0  # segments of one source paragraph share a number
     anchors: tuple[tuple[int, float], ...] = ()
+    ruby: tuple[tuple[int, int, str], ...] = ()  # (first char, end char, reading) of bases in ``text``
 
     @property
     def timed(self) -> bool:

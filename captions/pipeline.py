@@ -14,7 +14,7 @@ from .folders import check_folder, ensure_folder
 from .formats import get as get_format
 from .formats import read_file, with_limits, written_suffix
 from .glossary import Glossary
-from .model import NARRATOR, Profile, Segment, Speaker, Track, exact_rate
+from .model import NARRATOR, Cue, Profile, Segment, Span, Speaker, Track, exact_rate
 from .profiles import check_fps, get_profile, normalise_lang
 from .progress import Progress
 from .segmenter import SPEAKER_MODES, segment_cues
@@ -82,8 +82,39 @@ def caption(segments: list[Segment], profile: Profile, options: Options) -> Trac
     drafts = segment_cues(segments, profile, speakers)
     timing = TimingOptions(fps, options.start, options.speaker_pause, options.paragraph_pause, options.duration)
     cues, notes = time_cues(drafts, segments, profile, timing)
+    if any(segment.ruby for segment in segments):
+        cues = [with_ruby(cue, segments) for cue in cues]
     return Track(profile.lang, cues, _speakers(segments, speakers == "colour"), exact_rate(fps), notes,
                  vertical=profile.writing_mode == "vertical", line_width=profile.max_chars_per_line)
+
+
+def with_ruby(cue: Cue, segments: list[Segment]) -> Cue:
+    """The cue with each reading the script marked on a base it shows, as a ruby span.
+
+    >>> segment = Segment("岸田首相が", ruby=((0, 2, "きしだ"),))
+    >>> with_ruby(Cue(0, 1, ("岸田首相が",), ("A",), ((0, 0, 5),)), [segment]).spans(0)
+    (Span(text='岸田', italic=False, ruby='きしだ'), Span(text='首相が', italic=False, ruby=''))
+    """
+    readings = [(segments[index].text[start:end], reading) for index, first, last in cue.sources
+                for start, end, reading in segments[index].ruby if first <= start and end <= last]
+    if not readings:
+        return cue
+    styled = []
+    for number in range(len(cue.lines)):
+        spans: list[Span] = []
+        for span in cue.spans(number):
+            spans.extend(_ruby_spans(span.text, readings))
+        styled.append(tuple(spans))
+    return replace(cue, styled=tuple(styled))
+
+
+def _ruby_spans(text: str, readings: list[tuple[str, str]]) -> list[Span]:
+    for base, reading in readings:
+        found = text.find(base)
+        if found >= 0:
+            before, after = text[:found], text[found + len(base):]
+            return [*([Span(before)] if before else []), Span(base, ruby=reading), *_ruby_spans(after, readings)]
+    return [Span(text)] if text else []
 
 
 def _speakers(segments: list[Segment], coloured: bool) -> dict[str, Speaker]:

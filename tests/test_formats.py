@@ -263,3 +263,28 @@ def test_bad_ttml_time_in_check_names_the_file(tmp_path):
     source.write_text('<tt xmlns="http://www.w3.org/ns/ttml"><body><div><p begin="1s">x</p></div></body></tt>')
     with pytest.raises(InputError, match="begin but no end"):
         read_cues(source)
+
+
+def test_japanese_ruby_from_the_script_reaches_imsc_and_reads_back(tmp_path):
+    source = tmp_path / "news.txt"
+    source.write_text("岸田《きしだ》首相は｜東京駅《とうきょうえき》で記者団に語りました。\n", encoding="utf-8")
+    caption_file(source, tmp_path, Options(lang="ja", formats=("imsc", "srt")))
+    cue = read_cues(tmp_path / "news.ja.imsc.ttml")[0]
+    rubies = [(span.text, span.ruby) for line in range(len(cue.lines)) for span in cue.spans(line) if span.ruby]
+    assert rubies == [("岸田", "きしだ"), ("東京駅", "とうきょうえき")]
+    assert "《" not in (tmp_path / "news.ja.srt").read_text(encoding="utf-8")  # SRT shows the base text only
+    assert "岸田首相は東京駅で" in (tmp_path / "news.ja.srt").read_text(encoding="utf-8")
+    document = (tmp_path / "news.ja.imsc.ttml").read_text(encoding="utf-8")
+    assert 'tts:shear="16.67%"' in document and 'ebutts:multiRowAlign="start"' in document
+    assert ttconv_paragraphs(document.encode("utf-8"))[0][2][0].startswith("岸田きしだ")  # ttconv sees base + ruby
+
+
+def test_vertical_japanese_profile_writes_tbrl(tmp_path):
+    profile = tmp_path / "vertical.toml"
+    profile.write_text('name = "netflix-vertical"\n[languages.ja]\nwriting_mode = "vertical"\nmax_chars_per_line = 11\n')
+    source = tmp_path / "news.txt"
+    source.write_text("岸田首相は東京駅で記者団に対し、日米の協力を一層強化したいと語りました。\n", encoding="utf-8")
+    caption_file(source, tmp_path, Options(lang="ja", profile=str(profile), formats=("imsc",)))
+    document = (tmp_path / "news.ja.imsc.ttml").read_text(encoding="utf-8")
+    assert 'tts:writingMode="tbrl"' in document
+    assert all(len(line) <= 11 for cue in read_cues(tmp_path / "news.ja.imsc.ttml") for line in cue.lines)

@@ -64,8 +64,35 @@ def read_script(text: str, path: str = "", headline: str = "caption") -> list[Se
             raise InputError("speaker line without any text", path, number)
         if kind == "headline" and headline == "skip":
             continue
-        segments.append(Segment(body, speaker, title, kind, number, paragraph=len(segments)))
+        body, ruby = split_ruby(body)
+        segments.append(Segment(body, speaker, title, kind, number, paragraph=len(segments), ruby=ruby))
     return segments
+
+
+# Readings as Japanese scripts mark them: 漢字《かんじ》, the base being the kanji just before (or the
+# text after a ｜ when the base is not all kanji: ｜東京駅《とうきょうえき》), as Aozora Bunko and
+# Japanese subtitle scripts write it.
+_RUBY = re.compile(r"(?:[｜|](?P<marked>[^｜|《》]{1,20})|(?P<kanji>[\u3400-\u9fff\uf900-\ufaff々〆ヶ]{1,20}))《(?P<reading>[^《》]{1,40})》")
+
+
+def split_ruby(text: str) -> tuple[str, tuple[tuple[int, int, str], ...]]:
+    """The text without reading marks, and (start, end, reading) of each base in it.
+
+    >>> split_ruby("今日は岸田《きしだ》首相が｜東京駅《とうきょうえき》へ")
+    ('今日は岸田首相が東京駅へ', ((3, 5, 'きしだ'), (8, 11, 'とうきょうえき')))
+    """
+    if "《" not in text:
+        return text, ()
+    plain, found, at = [], [], 0
+    for match in _RUBY.finditer(text):
+        plain.append(text[at:match.start()])
+        base = match["marked"] or match["kanji"]
+        start = sum(len(piece) for piece in plain)
+        plain.append(base)
+        found.append((start, start + len(base), match["reading"]))
+        at = match.end()
+    plain.append(text[at:])
+    return "".join(plain), tuple(found)
 
 
 def _split_head(head: str) -> tuple[str, str]:

@@ -247,7 +247,7 @@ def _entry(paragraph: ET.Element, offset: Fraction, region: str, number: int, cl
         return None
     agent = paragraph.get(f"{{{TTM}}}agent", "").split()
     voice = agents.get(agent[0], agent[0]) if agent else None
-    return Entry(start, finish, lines, number, voice, styled if any(s.italic for run in styled for s in run) else (),
+    return Entry(start, finish, lines, number, voice, styled if any(s.italic or s.ruby for run in styled for s in run) else (),
                  regions.get(paragraph.get("region", region), "bottom"))
 
 
