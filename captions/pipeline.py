@@ -170,7 +170,8 @@ def caption_file(source: str | Path, out_dir: str | Path, options: Options) -> R
     made = [_rendered(source, track, profile, options, planned[lang], doubtful)]
     for target in options.to:
         try:
-            made.append(_translated(source, segments, track, target, options, glossary, planned, progress))
+            made.append(_translated(source, segments, track, target, options, glossary, planned, progress,
+                                    doubtful))
         except CaptionsError as err:  # one language failing leaves the others
             located = err.located(str(source))
             located.message += f" [{target}]"
@@ -223,8 +224,8 @@ def naming_media(audio: str) -> Iterator[None]:
 
 
 def _translated(source: Path, segments: list[Segment], track: Track, target: str, options: Options,
-                glossary: Glossary | None, planned: dict[str, dict[str, Path]],
-                progress: Progress) -> tuple[LanguageResult, dict[Path, str | bytes]]:
+                glossary: Glossary | None, planned: dict[str, dict[str, Path]], progress: Progress,
+                doubtful: list[tuple[float, float, str]]) -> tuple[LanguageResult, dict[Path, str | bytes]]:
     from .cache import open_cache
     from .translate import configure_from_environment, translate_segments
 
@@ -243,14 +244,15 @@ def _translated(source: Path, segments: list[Segment], track: Track, target: str
     end = float(track.cues[-1].end) if track.cues else None
     target_track = caption(translated, profile, replace(options, lang=lang, start=0.0, duration=end))
     target_track.notes[:0] = cache_notes + notes
-    return _rendered(source, target_track, profile, options, planned[lang])
+    # The translation shows the same speech at the same times: the aligner's doubts hold for it too.
+    return _rendered(source, target_track, profile, options, planned[lang], doubtful)
 
 
 def _rendered(source: Path, track: Track, profile: Profile, options: Options, paths: dict[str, Path],
               doubtful: list[tuple[float, float, str]] | None = None) -> tuple[LanguageResult, dict[Path, str | bytes]]:
     """A language's QC result and the text of each of its outputs, not yet written."""
-    issues = qc.check(track.cues, profile, float(track.fps)) + qc.alignment_issues(track.cues, doubtful or [])
-    result = LanguageResult(track.lang, len(track.cues), issues, track.notes)
+    track.issues = qc.check(track.cues, profile, float(track.fps)) + qc.alignment_issues(track.cues, doubtful or [])
+    result = LanguageResult(track.lang, len(track.cues), track.issues, track.notes)
     texts: dict[Path, str | bytes] = {paths[fmt]: get_format(fmt).write(track) for fmt in options.formats}  # type: ignore[misc]
     if options.report:
         texts[paths["qc.txt"]] = report_text(source, profile, result)
