@@ -72,7 +72,8 @@ def read_script(text: str, path: str = "", headline: str = "caption") -> list[Se
 # Readings as Japanese scripts mark them: 漢字《かんじ》, the base being the kanji just before (or the
 # text after a ｜ when the base is not all kanji: ｜東京駅《とうきょうえき》), as Aozora Bunko and
 # Japanese subtitle scripts write it.
-_RUBY = re.compile(r"(?:[｜|](?P<marked>[^｜|《》]{1,20})|(?P<kanji>[\u3400-\u9fff\uf900-\ufaff々〆ヶ]{1,20}))《(?P<reading>[^《》]{1,40})》")
+_RUBY = re.compile(r"(?:[｜|](?P<marked>[^｜|《》]{1,20})|(?P<kanji>[\u3400-\u9fff\uf900-\ufaff々〆ヶ]{1,20}))"
+                   r"《(?P<reading>[^《》]{1,40})》")
 
 
 def split_ruby(text: str) -> tuple[str, tuple[tuple[int, int, str], ...]]:

@@ -247,7 +247,8 @@ def _entry(paragraph: ET.Element, offset: Fraction, region: str, number: int, cl
         return None
     agent = paragraph.get(f"{{{TTM}}}agent", "").split()
     voice = agents.get(agent[0], agent[0]) if agent else None
-    return Entry(start, finish, lines, number, voice, styled if any(s.italic or s.ruby for run in styled for s in run) else (),
+    plain = not any(span.italic or span.ruby for run in styled for span in run)
+    return Entry(start, finish, lines, number, voice, () if plain else styled,
                  regions.get(paragraph.get("region", region), "bottom"))
 
 
