@@ -17,6 +17,7 @@ from .glossary import Glossary
 from .model import NARRATOR, Cue, Profile, Segment, Span, Speaker, Track, exact_rate
 from .profiles import check_fps, get_profile, normalise_lang
 from .progress import Progress
+from .report import report_text
 from .segmenter import SPEAKER_MODES, segment_cues
 from .sink import write_atomic
 from .timing import TimingOptions, time_cues
@@ -255,17 +256,8 @@ def _rendered(source: Path, track: Track, profile: Profile, options: Options, pa
     result = LanguageResult(track.lang, len(track.cues), track.issues, track.notes)
     texts: dict[Path, str | bytes] = {paths[fmt]: get_format(fmt).write(track) for fmt in options.formats}  # type: ignore[misc]
     if options.report:
-        texts[paths["qc.txt"]] = report_text(source, profile, result)
+        texts[paths["qc.txt"]] = report_text(source.name, profile, track)
     return result, texts
-
-
-def report_text(source: Path, profile: Profile, result: LanguageResult) -> str:
-    """The QC report written next to the captions with ``--report``."""
-    lines = [f"QC report for {source.name}: profile {profile.name} ({profile.lang}), {result.cues} cues",
-             f"summary: {qc.summary(result.issues)}"]
-    lines += [f"note: {note}" for note in result.notes]
-    lines += [str(issue) for issue in result.issues]
-    return "\n".join(lines) + "\n"
 
 
 # option -> (lowest, highest) accepted, in seconds
