@@ -127,3 +127,10 @@ def test_english_units_that_a_break_must_not_split():
     assert english.weak_cost("instead", "of") >= 10 and english.weak_cost("and,", "just") >= 10
     assert english.weak_cost("credits,", "Texas") == 0  # a lower-case clause before a comma is no place
     assert english.weak_cost("with", "to") < 10  # "credits to work with | to use": stranded, not weak
+
+
+def test_a_japanese_line_never_cuts_a_number():
+    # Found by the untimed-Japanese property: "2025年202 / ５年" (and the lone 5 then went full-width).
+    profile = get_profile("netflix", "ja")
+    track = caption([Segment("2025年2025年バイデン大統領と")], profile, Options(lang="ja", speakers="none"))
+    assert [line for cue in track.cues for line in cue.lines] == ["2025年2025年", "バイデン大統領と"]

@@ -176,6 +176,9 @@ def split_long_token(token: Token, limit: float, mode: str, scores: list[float] 
                 score += 500  # after a particle: "子供たちに / からかわれ", not "から / かわれ"
             elif _KANJI.match(text[cut - 1]) and _KANJI.match(text[cut]):
                 score -= 1000  # inside a run of kanji, a compound word: not "世界平 / 和"
+            elif text[cut - 1].isalnum() and text[cut].isalnum() and text[cut - 1].isascii() == text[cut].isascii() \
+                    and (text[cut - 1].isdigit() or text[cut - 1].isascii()):
+                score -= 5000  # inside a number or a Latin word: not "2025年202 / 5年"
             if score >= best_score:  # ties: the later cut, the fuller line
                 best, best_score = cut, score
         if best == 0:
