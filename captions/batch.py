@@ -15,7 +15,8 @@ from typing import Any
 from .errors import INTERNAL_EXIT, CaptionsError, InputError
 from .formats import REGISTRY, input_suffixes, writable
 from .languages import codes
-from .pipeline import Options, Result, caption_file
+from .pipeline import Result, caption_file
+from .plan import Plan
 
 MAX_JOBS = 64  # worker processes, whatever --jobs says (never more than there are files)
 INPUT_SUFFIXES = tuple(sorted(f".{suffix}" for suffix in input_suffixes()))
@@ -102,13 +103,13 @@ def _is_input(path: Path) -> bool:
     return path.suffix.lower() in INPUT_SUFFIXES and not _OUTPUT_NAME.search(path.name) and not path.name.startswith(".")
 
 
-def run_one(source: Path | str, out_dir: str | None, options: Options) -> Outcome:
+def run_one(source: Path | str, out_dir: str | None, plan: Plan) -> Outcome:
     """Caption one file; every failure becomes a one-line message."""
     if isinstance(source, str):
         message = source if ": " in source else f"{source}: no such file or folder"
         return Outcome(source, error=message, code=InputError.exit_code, kind=InputError.kind)
     try:
-        return Outcome(str(source), result=caption_file(source, out_dir or source.parent, options))
+        return Outcome(str(source), result=caption_file(source, out_dir or source.parent, plan))
     except CaptionsError as err:
         return Outcome(str(source), error=str(err.located(str(source))), code=err.exit_code, kind=err.kind)
     except Exception as err:  # a bug must not stop the rest of an unattended batch
@@ -116,27 +117,27 @@ def run_one(source: Path | str, out_dir: str | None, options: Options) -> Outcom
                        code=INTERNAL_EXIT, kind="internal")
 
 
-def run_batch(sources: list[Path | str], out_dir: str | None, options: Options, jobs: int = 1,
+def run_batch(sources: list[Path | str], out_dir: str | None, plan: Plan, jobs: int = 1,
               on_done: Callable[[Outcome], None] | None = None) -> list[Outcome]:
     """Caption every source, in parallel processes when ``jobs`` > 1; outcomes in input order."""
     outcomes: dict[int, Outcome] = {}
-    for index, outcome in _outcomes(sources, out_dir, options, jobs):
+    for index, outcome in _outcomes(sources, out_dir, plan, jobs):
         outcomes[index] = outcome
         if on_done:
             on_done(outcome)
     return [outcomes[index] for index in range(len(sources))]
 
 
-def _outcomes(sources: list[Path | str], out_dir: str | None, options: Options,
+def _outcomes(sources: list[Path | str], out_dir: str | None, plan: Plan,
               jobs: int) -> Iterator[tuple[int, Outcome]]:
     if jobs <= 1 or len(sources) <= 1:
         for index, source in enumerate(sources):
-            yield index, run_one(source, out_dir, options)
+            yield index, run_one(source, out_dir, plan)
         return
     workers = min(jobs, len(sources), MAX_JOBS)
     with ProcessPoolExecutor(max_workers=workers, initializer=_die_with_parent,
                              initargs=(os.getpid(),)) as pool:
-        futures = {pool.submit(run_one, source, out_dir, options): index for index, source in enumerate(sources)}
+        futures = {pool.submit(run_one, source, out_dir, plan): index for index, source in enumerate(sources)}
         for future in as_completed(futures):
             yield futures[future], future.result()
 

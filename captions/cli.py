@@ -90,12 +90,10 @@ def make(
 ) -> None:
     """Caption transcripts: writes OUT/NAME.LANG.srt (and other formats) and prints a QC summary."""
     from .batch import expand_inputs, run_batch
-    from .pipeline import Options, check_options
+    from .plan import Options, make_plan
     from .profiles import get_profile, normalise_lang
     from .timecode import parse_fps, parse_time
 
-    if headline not in ("caption", "skip"):
-        _fail(f"--headline must be caption or skip, not {headline!r}")
     interactive = sys.stderr.isatty() and not quiet and not as_json
     try:
         profile_rules = get_profile(profile, normalise_lang(lang))
@@ -109,7 +107,7 @@ def make(
             glossary=glossary, cache=not no_cache, audio=audio, max_input_mb=max_input_mb,
             progress=interactive and jobs == 1,
         )
-        check_options(options)
+        plan = make_plan(options)
     except CaptionsError as err:
         _fail_with(err)
     sources = expand_inputs(inputs)
@@ -117,7 +115,7 @@ def make(
         _fail("--audio is the media of one programme: give one transcript with it")
     printer = _Printer(len(sources), quiet, as_json, interactive)
     try:
-        outcomes = run_batch(sources, out, options, jobs, printer.advance)
+        outcomes = run_batch(sources, out, plan, jobs, printer.advance)
     finally:
         printer.close()
     failed = [outcome for outcome in outcomes if outcome.failed]

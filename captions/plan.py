@@ -1,0 +1,147 @@
+"""Resolve once: what a job was told, validated and turned into a small picklable plan.
+
+Options are what a user (or a library caller) says; a :class:`Plan` is what every stage needs,
+each stage getting only its part: the reader its encoding and limits, each language its profile
+(already narrowed to the output formats' limits) and glossary terms, timing its frame rate and
+offsets, translation its device. A batch resolves the plan once and sends it to every worker.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, replace
+
+from .errors import OptionError
+from .formats import get as get_format
+from .formats import with_limits
+from .model import Profile
+from .profiles import check_fps, get_profile, normalise_lang
+from .segmenter import SPEAKER_MODES
+from .timing import TimingOptions
+
+MAX_INPUT_MB_LIMIT = 4096
+# option -> (lowest, highest) accepted, in seconds
+OPTION_RANGES = {"start": (0.0, 100 * 3600.0), "duration": (1.0, 100 * 3600.0), "speaker_pause": (0.0, 10.0),
+                 "paragraph_pause": (0.0, 10.0)}
+
+
+@dataclass(frozen=True)
+class Options:
+    """Everything ``captions make`` can be told, with the defaults a new user gets."""
+
+    lang: str = "en"
+    profile: str = "netflix"
+    formats: tuple[str, ...] = ("srt",)
+    speakers: str | None = None  # none | dash | label | colour; None: the profile's own style
+    headline: str = "caption"  # caption | skip
+    fps: float | None = None  # None: the profile's frame rate
+    start: float = 0.0
+    duration: float | None = None
+    speaker_pause: float = 0.5
+    paragraph_pause: float = 0.25
+    encoding: str | None = None
+    input_format: str | None = None
+    report: bool = False
+    to: tuple[str, ...] = ()  # languages to translate into
+    device: str | None = None  # cpu | cuda | auto for translation (default: ARGOS_DEVICE_TYPE or cpu)
+    glossary: str | None = None  # TSV or TOML file of terms for translation
+    cache: bool = True  # reuse earlier translations of unchanged sentences
+    audio: str | None = None  # the programme's media: time the cues by forced alignment to it
+    progress: bool = False  # show progress bars on the terminal for long steps
+    max_input_mb: float = 50.0  # larger inputs are refused (a transcript is never this big)
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What the reader needs."""
+
+    lang: str
+    encoding: str | None
+    input_format: str | None
+    headline: str
+    max_bytes: int
+
+
+@dataclass(frozen=True)
+class Language:
+    """One language of the job: its rules, its timing and the glossary's terms into it."""
+
+    lang: str
+    profile: Profile
+    speakers: str  # none | dash | label | colour, resolved against the profile's own style
+    timing: TimingOptions
+    terms: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A resolved, validated job; the source language first in ``languages``."""
+
+    reading: Reading
+    languages: tuple[Language, ...]
+    formats: tuple[str, ...]
+    report: bool
+    audio: str | None
+    device: str | None
+    cache: bool
+    progress: bool
+    glossary: str | None  # the glossary's path, which no output may overwrite
+
+    @property
+    def source(self) -> Language:
+        return self.languages[0]
+
+    @property
+    def targets(self) -> tuple[Language, ...]:
+        return self.languages[1:]
+
+
+def make_plan(options: Options) -> Plan:
+    """Reject bad options before any work, and resolve profiles, frame rates and glossary once."""
+    _check_values(options)
+    source = normalise_lang(options.lang)
+    targets = [normalise_lang(target) for target in options.to]
+    if options.to or options.device is not None:
+        from .translate import configure_from_environment
+
+        configure_from_environment(options.device)  # ARGOS_* variables checked before any work
+    glossary = None
+    if options.glossary:
+        from . import glossary as glossaries
+
+        glossary = glossaries.load(options.glossary)
+    languages = []
+    for index, lang in enumerate([source, *targets]):
+        profile = with_limits(get_profile(options.profile, lang), options.formats)
+        timing = TimingOptions(options.fps or profile.fps, options.start, options.speaker_pause,
+                               options.paragraph_pause, options.duration)
+        terms = tuple(glossary.for_lang(lang).items()) if glossary and index else ()
+        languages.append(Language(lang, profile, options.speakers or profile.speaker_style, timing, terms))
+    reading = Reading(source, options.encoding, options.input_format, options.headline,
+                      int(options.max_input_mb * 1e6))
+    return Plan(reading, tuple(languages), tuple(options.formats), options.report, options.audio, options.device,
+                options.cache, options.progress, options.glossary)
+
+
+def _check_values(options: Options) -> None:
+    if not options.formats:
+        raise OptionError("no output format given")
+    for fmt in options.formats:
+        get_format(fmt)
+    if options.speakers is not None and options.speakers not in SPEAKER_MODES:
+        raise OptionError(f"unknown speaker style {options.speakers!r} (choose from {', '.join(SPEAKER_MODES)})")
+    if options.headline not in ("caption", "skip"):
+        raise OptionError(f"headline must be caption or skip, not {options.headline!r}")
+    for name, (lowest, highest) in OPTION_RANGES.items():
+        value = getattr(options, name)
+        if value is not None and not (math.isfinite(value) and lowest <= value <= highest):
+            raise OptionError(f"--{name.replace('_', '-')} {value!r} is out of range ({lowest:g} to {highest:g} s)")
+    if options.fps is not None:
+        check_fps(options.fps, "--fps")
+    if not 1 <= options.max_input_mb <= MAX_INPUT_MB_LIMIT:
+        raise OptionError(f"--max-input-mb {options.max_input_mb} is out of range (1 to {MAX_INPUT_MB_LIMIT})")
+
+
+def for_translation(language: Language, length: float | None) -> Language:
+    """A target language's timing: the source's times as they are (offset included), never past its end."""
+    return replace(language, timing=replace(language.timing, start=0.0, duration=length))

@@ -1,0 +1,60 @@
+"""Resolve once: options become one validated, picklable plan; the core returns bytes; the sink writes."""
+
+import pickle
+from pathlib import Path
+
+import pytest
+
+from captions.errors import OptionError
+from captions.formats import REGISTRY, Format, Limits, register
+from captions.pipeline import Options, caption_file, make_plan, render_file
+
+SCRIPT = "Evening news\nThe prime minister met the president today in Tokyo.\n"
+
+
+def test_a_plan_is_resolved_once_and_pickles_for_workers(tmp_path):
+    glossary = tmp_path / "terms.tsv"
+    glossary.write_text("ja\tTokyo\t東京\n")
+    plan = make_plan(Options(profile="bbc", formats=("srt", "imsc"), to=("ja",), glossary=str(glossary), fps=25.0))
+    assert [language.lang for language in plan.languages] == ["en", "ja"]
+    assert plan.source.profile.max_chars_per_line == 37 and plan.targets[0].profile.max_chars_per_line == 13
+    assert dict(plan.targets[0].terms) == {"Tokyo": "東京"} and plan.source.terms == ()
+    assert plan.source.speakers == "colour" and plan.source.timing.fps == 25.0
+    assert pickle.loads(pickle.dumps(plan)) == plan
+    glossary.unlink()  # loaded once, into the plan: no worker reads it again
+    assert dict(pickle.loads(pickle.dumps(plan)).targets[0].terms) == {"Tokyo": "東京"}
+
+
+def test_format_limits_narrow_every_language_of_the_plan():
+    register(Format("narrow20", ("narrow20.txt",), "test", write=lambda track: b"", limits=Limits(20, 1)))
+    try:
+        plan = make_plan(Options(formats=("srt", "narrow20"), to=("fr",)))
+        assert all(language.profile.max_chars_per_line == 20 and language.profile.max_lines == 1
+                   for language in plan.languages)
+    finally:
+        del REGISTRY["narrow20"]
+
+
+@pytest.mark.parametrize("options, says", [
+    (Options(fps=0.0), "--fps"), (Options(start=-1.0), "--start"), (Options(formats=("doc",)), "unknown output format"),
+    (Options(speakers="loud"), "speaker style"), (Options(headline="maybe"), "headline"),
+    (Options(max_input_mb=0), "--max-input-mb"), (Options(to=("xx",)), "unknown language"),
+])
+def test_library_callers_get_the_validation_the_cli_gets(tmp_path, options, says):
+    source = tmp_path / "news.txt"
+    source.write_text(SCRIPT)
+    with pytest.raises(OptionError, match=says):
+        caption_file(source, tmp_path / "out", options)
+    assert not (tmp_path / "out").exists()
+
+
+def test_the_core_returns_bytes_and_writes_nothing(tmp_path):
+    source = tmp_path / "news.txt"
+    source.write_text(SCRIPT)
+    rendered = render_file(source, tmp_path / "out", make_plan(Options(formats=("srt", "ebu-tt-d"), report=True)))
+    assert not (tmp_path / "out").exists()
+    assert sorted(path.name for path in rendered.outputs) == ["news.en.ebu-tt-d.xml", "news.en.qc.txt", "news.en.srt"]
+    assert all(isinstance(data, bytes) and data for data in rendered.outputs.values())
+    assert rendered.tracks[0].issues == rendered.result.languages[0].issues
+    written = caption_file(source, tmp_path / "out", make_plan(Options(formats=("srt", "ebu-tt-d"), report=True)))
+    assert {path: Path(path).read_bytes() for path in written.outputs} == rendered.outputs
