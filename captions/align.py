@@ -22,7 +22,7 @@ from . import dtw, speech
 from .audio import SAMPLE_RATE
 from .errors import EngineError, InputError, MediaError
 from .languages import pack
-from .model import Segment
+from .model import Segment, Stretch
 from .pauses import find_pauses, levels, quiet_share, snap
 from .progress import Progress
 from .text import word_tokens
@@ -49,18 +49,6 @@ NO_MATCH = 0.97
 
 
 @dataclass
-class Stretch:
-    """A stretch of the programme the aligner is unsure of, and why."""
-
-    start: float
-    end: float
-    reason: str
-
-    def __str__(self) -> str:
-        return f"{_clock(self.start)}-{_clock(self.end)}: {self.reason}"
-
-
-@dataclass
 class AlignmentReport:
     sentences: int = 0
     audio_seconds: float = 0.0
@@ -71,11 +59,6 @@ class AlignmentReport:
         notes = [f"aligned {self.sentences} sentences to {self.audio_seconds:.1f} s of audio"]
         notes += [f"low confidence {stretch}" for stretch in self.doubtful]
         return notes
-
-
-def _clock(seconds: float) -> str:
-    minutes, seconds = divmod(seconds, 60)
-    return f"{int(minutes):d}:{seconds:06.3f}"
 
 
 # --------------------------------------------------------------------------- speech synthesis
@@ -272,8 +255,7 @@ def align_texts(samples: np.ndarray, texts: list[str], lang: str,
                 stretch = Stretch(before[0], timing.start, "sound the transcript lacks, before")
             else:
                 stretch = Stretch(row * HOP, (row + QUALITY_WINDOW) * HOP, "sound that does not match")
-            stretch.reason += f" {text[:50]!r}"
-            report.doubtful.append(stretch)
+            report.doubtful.append(Stretch(stretch.start, stretch.end, f"{stretch.reason} {text[:50]!r}"))
             continue
         else:
             continue

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import Any
+from typing import Any, NamedTuple
 
 NARRATOR = "Narrator"
 REGIONS = ("bottom", "top")  # where a cue sits: bottom by default, top when something must not be covered
+ALIGNS = ("center", "start", "end")  # how its lines align: centred by default, or to the start or end of a line
 # Speaker colours by name, chosen once per track (BBC order); writers turn a name into their own notation.
 COLOURS = {"white": "#FFFFFF", "yellow": "#FFFF00", "cyan": "#00FFFF", "green": "#00FF00"}
 _NTSC = {23.976: Fraction(24000, 1001), 29.97: Fraction(30000, 1001), 47.952: Fraction(48000, 1001),
@@ -74,6 +75,31 @@ class Segment:
         return bool(self.anchors)
 
 
+class Source(NamedTuple):
+    """The characters of one segment a cue shows: ``segments[segment].text[first:end]``."""
+
+    segment: int
+    first: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Stretch:
+    """A stretch of the programme the aligner is unsure of, and why (seconds of the programme)."""
+
+    start: float
+    end: float
+    reason: str
+
+    def shifted(self, seconds: float) -> Stretch:
+        return Stretch(self.start + seconds, self.end + seconds, self.reason)
+
+    def __str__(self) -> str:
+        minutes, seconds = divmod(self.start, 60)
+        until_minutes, until_seconds = divmod(self.end, 60)
+        return f"{int(minutes):d}:{seconds:06.3f}-{int(until_minutes):d}:{until_seconds:06.3f}: {self.reason}"
+
+
 @dataclass(frozen=True)
 class Span:
     """A run of a line's text in one style; ``ruby`` is a reading shown beside it (Japanese furigana)."""
@@ -94,9 +120,10 @@ class Cue:
     end: Fraction
     lines: tuple[str, ...]
     speakers: tuple[str, ...]
-    sources: tuple[tuple[int, int, int], ...] = ()  # (segment index, first char, end char) shown
+    sources: tuple[Source, ...] = ()  # the source characters shown, for translation and QC
     region: str = "bottom"
     styled: tuple[tuple[Span, ...], ...] = ()
+    align: str = "center"
 
     def __post_init__(self) -> None:
         # Library callers may give decimal seconds: kept as the exact fractions they are.

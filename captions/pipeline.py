@@ -16,7 +16,7 @@ from .errors import CaptionsError, MediaError, OutputError
 from .folders import check_folder, ensure_folder
 from .formats import get as get_format
 from .formats import read_file, written_suffix
-from .model import NARRATOR, Cue, Profile, Segment, Span, Speaker, Track, exact_rate
+from .model import NARRATOR, Cue, Profile, Segment, Span, Speaker, Stretch, Track, exact_rate
 from .plan import Language, Options, Plan, for_translation, make_plan
 from .progress import Progress
 from .report import report_text
@@ -160,7 +160,7 @@ def render_file(source: str | Path, out_dir: str | Path, plan: Plan) -> Rendered
                          reading.max_bytes)
     progress = Progress(plan.progress, f"{source.name}: ")
     alignment_notes: list[str] = []
-    doubtful: list[tuple[float, float, str]] = []
+    doubtful: list[Stretch] = []
     if plan.audio:
         segments, alignment_notes, doubtful = _aligned(segments, plan.audio, reading.lang, plan.source.timing.start,
                                                        progress)
@@ -199,14 +199,14 @@ def refuse_overwriting_inputs(outputs: list[Path], *names: str | Path | None) ->
 
 
 def _aligned(segments: list[Segment], audio: str, lang: str, offset: float,
-             progress: Progress) -> tuple[list[Segment], list[str], list[tuple[float, float, str]]]:
+             progress: Progress) -> tuple[list[Segment], list[str], list[Stretch]]:
     """Segments timed by the audio, the alignment's notes, and its low-confidence stretches."""
     from .align import align_segments
     from .audio import decode
 
     with naming_media(audio):
         aligned, report = align_segments(segments, decode(audio), lang, progress)
-    stretches = [(s.start + offset, s.end + offset, s.reason) for s in report.doubtful]
+    stretches = [stretch.shifted(offset) for stretch in report.doubtful]
     return aligned, report.notes(), stretches
 
 
@@ -223,7 +223,7 @@ def naming_media(audio: str) -> Iterator[None]:
 
 def _translated(name: str, segments: list[Segment], track: Track, target: Language, plan: Plan,
                 paths: dict[str, Path], progress: Progress,
-                doubtful: list[tuple[float, float, str]]) -> tuple[LanguageResult, dict[Path, bytes], Track]:
+                doubtful: list[Stretch]) -> tuple[LanguageResult, dict[Path, bytes], Track]:
     from .cache import open_cache
     from .translate import configure_from_environment, translate_segments
 
@@ -245,7 +245,7 @@ def _translated(name: str, segments: list[Segment], track: Track, target: Langua
 
 
 def _rendered(name: str, track: Track, profile: Profile, plan: Plan, paths: dict[str, Path],
-              doubtful: list[tuple[float, float, str]]) -> tuple[LanguageResult, dict[Path, bytes], Track]:
+              doubtful: list[Stretch]) -> tuple[LanguageResult, dict[Path, bytes], Track]:
     """A language's QC result and the bytes of each of its outputs, not yet written."""
     track.issues = qc.check(track.cues, profile, float(track.fps)) + qc.alignment_issues(track.cues, doubtful)
     result = LanguageResult(track.lang, len(track.cues), track.issues, track.notes)

@@ -10,7 +10,7 @@ from typing import Any
 from .languages import pack
 from .languages.base import WEAK
 from .languages.phrases import NO_LINE_END, NO_LINE_START
-from .model import Cue, Profile, Segment
+from .model import Cue, Profile, Segment, Stretch
 from .reading import speeds
 from .text import display_width
 from .timemap import TimeMap
@@ -134,14 +134,15 @@ def _gap_issues(number: int, previous: Cue, cue: Cue, profile: Profile, fps: flo
     return []
 
 
-def alignment_issues(cues: list[Cue], stretches: list[tuple[float, float, str]]) -> list[Issue]:
+def alignment_issues(cues: list[Cue], stretches: list[Stretch]) -> list[Issue]:
     """A warning on every cue that overlaps a stretch the aligner was unsure of."""
     issues = []
     for number, cue in enumerate(cues, start=1):
-        for start, end, reason in stretches:
-            if cue.start < end and start < cue.end:
-                issues.append(Issue(number, "alignment", f"{start:.2f}-{end:.2f}", "", WARNING,
-                                    f"timing uncertain {start:.2f}-{end:.2f} s: {reason}"))
+        for stretch in stretches:
+            if cue.start < stretch.end and stretch.start < cue.end:
+                where = f"{stretch.start:.2f}-{stretch.end:.2f}"
+                issues.append(Issue(number, "alignment", where, "", WARNING,
+                                    f"timing uncertain {where} s: {stretch.reason}"))
     return issues
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from . import linebreak
 from .languages import pack
 from .languages.base import CLAUSE_MARK
-from .model import NARRATOR, Profile, Segment
+from .model import NARRATOR, Profile, Segment, Source
 from .text import Token, display_width
 from .timemap import TimeMap
 
@@ -25,7 +25,7 @@ DIALOG_MAX_GAP = 1.0  # seconds between two turns that may still share a dialog 
 class CueDraft:
     """A cue before timing: its lines, who speaks each, and the source characters it covers."""
 
-    parts: list[tuple[int, int, int]]  # (segment index, first char, end char) of the text it shows
+    parts: list[Source]  # the source characters of the text it shows
     lines: list[str]
     speakers: list[str]
     sentence_end: bool  # the cue ends a sentence (safe to pair with another speaker's turn)
@@ -92,7 +92,7 @@ def _segment_drafts(index: int, segment: Segment, tokens: list[Token], profile: 
         first, last = starts[0], starts[-1]
         lines = [layout.line(a, b) for a, b in zip(starts, starts[1:])]
         source = [t for t in all_tokens[first:last] if t.start >= 0] or [tokens[0]]
-        drafts.append(CueDraft([(index, source[0].start, source[-1].end)], lines, [segment.speaker] * len(lines),
+        drafts.append(CueDraft([Source(index, source[0].start, source[-1].end)], lines, [segment.speaker] * len(lines),
                                all_tokens[last - 1].sentence_end))
     return drafts
 

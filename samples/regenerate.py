@@ -15,7 +15,7 @@ from captions.pipeline import Options, caption_file
 HERE = Path(__file__).resolve().parent
 SAMPLES = {
     "news.txt": Options(formats=("srt", "vtt", "json", "imsc", "ebu-tt-d"), report=True),
-    "nhk_ja.txt": Options(lang="ja", formats=("srt", "vtt", "imsc"), report=True),
+    "nhk_ja.txt": Options(lang="ja", formats=("srt", "vtt", "imsc", "ebu-tt-d"), report=True),
     "interview.json": Options(profile="bbc", speakers="label", formats=("srt", "vtt", "ebu-tt-d"), report=True),
     "report.srt": Options(formats=("srt",), report=True),
 }

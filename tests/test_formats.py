@@ -43,8 +43,9 @@ def tracks(draw, lang="en"):
         if draw(st.booleans()):
             styled = tuple((Span(line, italic=True),) for line in lines)
         region = draw(st.sampled_from(["bottom", "top"]))
+        align = draw(st.sampled_from(["center", "start", "end"]))
         cues.append(Cue(frame / rate, (frame + length) / rate, lines, (speaker,) * len(lines), region=region,
-                        styled=styled))
+                        styled=styled, align=align))
         frame += length
     speakers = {name: Speaker(name, colour=colour) for name, colour in zip(NAMES, ["white", "yellow", "cyan"])}
     return Track(lang, cues, speakers, rate)
@@ -76,7 +77,7 @@ def test_every_format_round_trips_to_the_frame(tmp_path, name, track):
             assert [s if s != "Narrator" else "" for s in mine.speakers] == \
                    [s if s != "Narrator" else "" for s in cue.speakers] or (name == "json" and mine.speakers == cue.speakers)
         if name in REGIONS_KEPT:
-            assert mine.region == cue.region
+            assert (mine.region, mine.align) == (cue.region, cue.align)
         if name in ITALICS_KEPT:
             assert [[s.italic for s in mine.spans(i)] for i in range(len(mine.lines))] == \
                    [[s.italic for s in cue.spans(i)] for i in range(len(cue.lines))]
@@ -137,6 +138,28 @@ def test_ttconv_reads_our_ttml_as_we_wrote_it(name, track):
         assert tuple(lines) == cue.lines
     if name == "imsc":  # ticks: not a frame near, but the very time
         assert [(begin, end) for begin, end, _ in found] == [(cue.start, cue.end) for cue in track.cues]
+
+
+@pytest.mark.parametrize("name", ["imsc", "ebu-tt-d"])
+def test_ttconv_lays_out_our_ttml_as_we_meant(name):
+    import ttconv.imsc.reader as imsc_reader
+    from ttconv.isd import ISD
+    from ttconv.style_properties import StyleProperties
+
+    cues = [Cue(Fraction(0), Fraction(2), ("Centred at the bottom,",), ("Ann Lee",)),
+            Cue(Fraction(3), Fraction(5), ("left at the top",), ("Bob & Co",), region="top", align="start")]
+    track = Track("en", cues, {"Ann Lee": Speaker("Ann Lee", colour="yellow"), "Bob & Co": Speaker("Bob & Co")}, 25)
+    document = imsc_reader.to_model(ET.ElementTree(ET.fromstring(REGISTRY[name].write(track))))
+    seen = []
+    for moment in (1, 4):
+        for region in ISD.from_model(document, moment):
+            for body in region:
+                for div in body:
+                    for paragraph in div:
+                        span = next(iter(paragraph))
+                        seen.append((region.get_id(), paragraph.get_style(StyleProperties.TextAlign).value,
+                                     span.get_style(StyleProperties.Color).components[:3]))
+    assert seen == [("bottom", "center", (255, 255, 0)), ("top", "start", (255, 255, 255))]
 
 
 def test_a_real_bbc_ebu_tt_d_document_is_read_checked_and_converted(tmp_path):

@@ -14,7 +14,22 @@ from fractions import Fraction
 
 from ..model import COLOURS, Track
 from .base import Format
-from .ttml import EBUTTM, EBUTTS, TT, TTP, TTS, XML, colours_used, detect, paragraphs, q, read, serialise, style_element
+from .ttml import (
+    EBUTTM,
+    EBUTTS,
+    TT,
+    TTP,
+    TTS,
+    XML,
+    alignment_styles,
+    colours_used,
+    detect,
+    paragraphs,
+    q,
+    read,
+    serialise,
+    style_element,
+)
 
 CONFORMS_TO = "urn:ebu:tt:distribution:2014-01"  # Tech 3380 v1.0, the schema's version
 
@@ -45,18 +60,21 @@ def write(track: Track) -> bytes:
         ET.SubElement(metadata, q(EBUTTM, "authoredFrameRateMultiplier")).text = \
             f"{multiplier.numerator} {multiplier.denominator}"
     styling = ET.SubElement(head, q(TT, "styling"))
-    style_element(styling, "text", {"fontFamily": "proportionalSansSerif", "fontSize": "100%", "lineHeight": "normal",
-                                    "textAlign": "center", "color": "#FFFFFF", "backgroundColor": "#000000"})
+    # On <body>, inherited by every paragraph; the black box is the spans' own (a background does not inherit).
+    style_element(styling, "base", {"fontFamily": "proportionalSansSerif", "fontSize": "100%", "lineHeight": "normal",
+                                    "textAlign": "center", "color": "#FFFFFF"})
     styling[-1].set(q(EBUTTS, "linePadding"), "0.5c")
+    style_element(styling, "text", {"backgroundColor": "#000000"})
     for colour in colours_used(track):
         style_element(styling, f"c_{colour}", {"color": COLOURS[colour]})
+    alignment_styles(styling, track)
     style_element(styling, "italic", {"fontStyle": "italic"})
     layout = ET.SubElement(head, q(TT, "layout"))
     for place, align in (("bottom", "after"), ("top", "before")):
         ET.SubElement(layout, q(TT, "region"), {q(XML, "id"): place, q(TTS, "origin"): "10% 10%",
                                                q(TTS, "extent"): "80% 80%", q(TTS, "displayAlign"): align})
-    div = ET.SubElement(ET.SubElement(root, q(TT, "body")), q(TT, "div"))
-    paragraphs(div, track, clock, japanese=False)
+    div = ET.SubElement(ET.SubElement(root, q(TT, "body"), {"style": "base"}), q(TT, "div"))
+    paragraphs(div, track, clock, japanese=False, span_style="text")
     return serialise(root)
 
 

@@ -25,6 +25,7 @@ from .ttml import (
     TTS,
     XML,
     agents_used,
+    alignment_styles,
     colours_used,
     detect,
     paragraphs,
@@ -63,14 +64,15 @@ def write(track: Track) -> bytes:
     styling = ET.SubElement(head, q(TT, "styling"))
     base = {"fontFamily": "proportionalSansSerif", "fontSize": "100%", "color": "#FFFFFF", "textAlign": "center",
             "textOutline": "#000000 5%"}
-    style_element(styling, "text", base)
+    style_element(styling, "base", base)  # on <body>: every paragraph inherits it
     for colour in colours_used(track):
         style_element(styling, f"c_{colour}", {"color": COLOURS[colour]})
+    alignment_styles(styling, track)
     style_element(styling, "italic", {"shear": "16.67%"} if japanese else {"fontStyle": "italic"})
     if japanese:
         styling.find(q(TT, "style")).set(q(EBUTTS, "multiRowAlign"), "start")  # type: ignore[union-attr]
     _regions(ET.SubElement(head, q(TT, "layout")), track.vertical)
-    body = ET.SubElement(root, q(TT, "body"))
+    body = ET.SubElement(root, q(TT, "body"), {"style": "base"})
     div = ET.SubElement(body, q(TT, "div"))
 
     def time(seconds: Fraction) -> str:

@@ -13,7 +13,7 @@ from typing import Any
 from ..errors import InputError
 from ..model import Segment, Track
 from .base import Format
-from .timed import MAX_SECONDS, Entry, Fragment, entry_segments, join_fragments
+from .timed import MAX_SECONDS, Entry, Fragment, alignment, entry_segments, join_fragments
 
 WORD_SLACK = 1.0  # seconds a word may stray outside its segment (ASR word times often do a little)
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -82,7 +82,8 @@ def _cue_entries(cues: list[object], path: str) -> list[Entry]:
         kept = [(line.strip(), _name(speaker, f"cue {number}", path)) for line, speaker in zip(lines, speakers)
                 if line.strip()]
         region = "top" if cue.get("region") == "top" else "bottom"
-        entries.append(Entry(start, end, tuple(line for line, _ in kept), 0, region=region,
+        align = alignment(cue["align"]) if isinstance(cue.get("align"), str) else "center"
+        entries.append(Entry(start, end, tuple(line for line, _ in kept), 0, region=region, align=align,
                              speakers=tuple(name for _, name in kept) if any(name for _, name in kept) else ()))
     return entries
 
@@ -196,6 +197,8 @@ def _cue(number: int, cue: Any, track: Track, rate: str) -> dict[str, Any]:
         item.update(rate=rate, frames=[int(start), int(end)])
     if cue.region != "bottom":
         item["region"] = cue.region
+    if cue.align != "center":
+        item["align"] = cue.align
     return item
 
 

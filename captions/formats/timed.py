@@ -42,6 +42,7 @@ class Entry:
     styled: tuple[tuple[Span, ...], ...] = ()
     region: str = "bottom"
     speakers: tuple[str, ...] = ()
+    align: str = "center"
 
     def line_speakers(self) -> tuple[str, ...]:
         return self.speakers or (self.voice or "",) * len(self.lines)
@@ -49,8 +50,17 @@ class Entry:
 
 def entry_cues(entries: list[Entry]) -> list[Cue]:
     """The cues of a caption file as they are, for checking and converting."""
-    return [Cue(entry.start, entry.end, entry.lines, entry.line_speakers(), region=entry.region, styled=entry.styled)
-            for entry in entries if entry.lines]
+    return [Cue(entry.start, entry.end, entry.lines, entry.line_speakers(), region=entry.region, styled=entry.styled,
+                align=entry.align) for entry in entries if entry.lines]
+
+
+def alignment(value: str) -> str:
+    """A format's word for text alignment as the model's (start, center, end).
+
+    >>> alignment("left"), alignment("middle"), alignment("end")
+    ('start', 'center', 'end')
+    """
+    return {"left": "start", "start": "start", "right": "end", "end": "end"}.get(value.strip().lower(), "center")
 
 
 def entry_segments(entries: list[Entry], path: str, lang: str) -> list[Segment]:

@@ -17,7 +17,7 @@ from fractions import Fraction
 from ..errors import InputError
 from ..model import COLOURS, NARRATOR, Cue, Span, Track
 from .base import Format
-from .timed import MAX_SECONDS, Entry
+from .timed import MAX_SECONDS, Entry, alignment
 
 TT = "http://www.w3.org/ns/ttml"
 TTS = "http://www.w3.org/ns/ttml#styling"
@@ -248,8 +248,9 @@ def _entry(paragraph: ET.Element, offset: Fraction, region: str, number: int, cl
     agent = paragraph.get(f"{{{TTM}}}agent", "").split()
     voice = agents.get(agent[0], agent[0]) if agent else None
     plain = not any(span.italic or span.ruby for run in styled for span in run)
+    align = _style_of(paragraph, styles).get(f"{{{TTS}}}textAlign", "center")
     return Entry(start, finish, lines, number, voice, () if plain else styled,
-                 regions.get(paragraph.get("region", region), "bottom"))
+                 regions.get(paragraph.get("region", region), "bottom"), align=alignment(align))
 
 
 def _italic(style: dict[str, str]) -> bool:
@@ -313,22 +314,26 @@ def style_element(parent: ET.Element, key: str, attributes: dict[str, str]) -> N
     ET.SubElement(parent, q(TT, "style"), {q(XML, "id"): key, **{q(TTS, name): value for name, value in attributes.items()}})
 
 
-def paragraphs(body_div: ET.Element, track: Track, time: Callable[[Fraction], str], japanese: bool) -> None:
+def paragraphs(body_div: ET.Element, track: Track, time: Callable[[Fraction], str], japanese: bool,
+               span_style: str = "") -> None:
     """One ``<p>`` per cue: lines as spans between ``<br/>``, speaker colour and italics as styles."""
     for number, cue in enumerate(track.cues, start=1):
         paragraph = ET.SubElement(body_div, q(TT, "p"), {q(XML, "id"): f"c{number}", "begin": time(cue.start),
                                                          "end": time(cue.end), "region": cue.region})
+        if cue.align != "center":
+            paragraph.set("style", f"align_{cue.align}")
         for index in range(len(cue.lines)):
             if index:
                 ET.SubElement(paragraph, q(TT, "br"))
-            _line(paragraph, cue, index, track, japanese)
+            _line(paragraph, cue, index, track, japanese, span_style)
 
 
-def _line(paragraph: ET.Element, cue: Cue, index: int, track: Track, japanese: bool) -> None:
+def _line(paragraph: ET.Element, cue: Cue, index: int, track: Track, japanese: bool, span_style: str) -> None:
     colour = track.colour(cue.speakers[index])
     for span in cue.spans(index):
-        names = ["text"] + ([f"c_{colour}"] if colour and colour != "white" else []) + (["italic"] if span.italic else [])
-        element = ET.SubElement(paragraph, q(TT, "span"), {"style": " ".join(names)})
+        names = [name for name in (span_style, f"c_{colour}" if colour and colour != "white" else "",
+                                   "italic" if span.italic else "") if name]
+        element = ET.SubElement(paragraph, q(TT, "span"), {"style": " ".join(names)} if names else {})
         if span.ruby and japanese:
             element.set(q(TTS, "ruby"), "container")
             ET.SubElement(element, q(TT, "span"), {q(TTS, "ruby"): "base"}).text = span.text
@@ -340,6 +345,12 @@ def _line(paragraph: ET.Element, cue: Cue, index: int, track: Track, japanese: b
 def colours_used(track: Track) -> list[str]:
     found = {track.colour(speaker) for cue in track.cues for speaker in cue.speakers}
     return [name for name in COLOURS if name in found and name != "white"]
+
+
+def alignment_styles(styling: ET.Element, track: Track) -> None:
+    """A style for each alignment other than centred that a cue uses (a ``<p>`` refers to it)."""
+    for align in sorted({cue.align for cue in track.cues} - {"center"}):
+        style_element(styling, f"align_{align}", {"textAlign": align})
 
 
 def agents_used(track: Track) -> list[str]:

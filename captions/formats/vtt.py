@@ -10,12 +10,13 @@ from fractions import Fraction
 from ..errors import InputError
 from ..model import NARRATOR, Track
 from .base import Format
-from .timed import MAX_SECONDS, Entry, styled_lines
+from .timed import MAX_SECONDS, Entry, alignment, styled_lines
 
 _TIME = r"(?:(\d{1,9}):)?([0-5]\d):([0-5]\d)\.(\d{3})"
 _TIMING = re.compile(rf"^\s*{_TIME}\s+-->\s+{_TIME}(?:\s+.*)?$")
 _VOICE = re.compile(r"<v(?:\.[\w.-]+)?\s+([^>]+)>")
 _TOP = re.compile(r"(?:^|\s)line:0%?(?:\s|,|$)")
+_ALIGN = re.compile(r"(?:^|\s)align:(\w+)")
 
 
 def detect(head: str) -> bool:
@@ -56,7 +57,9 @@ def _entry(block: list[str], line: int, path: str) -> Entry:
     voice = _VOICE.search(payload)
     lines, styled = styled_lines(payload, escaped=True)
     region = "top" if _TOP.search(block[timing_at]) else "bottom"
-    return Entry(start, end, lines, line, html.unescape(voice[1].strip()) if voice else None, styled, region)
+    align = _ALIGN.search(block[timing_at])
+    return Entry(start, end, lines, line, html.unescape(voice[1].strip()) if voice else None, styled, region,
+                 align=alignment(align[1]) if align else "center")
 
 
 def _seconds(parts: tuple[str | None, ...]) -> Fraction:
@@ -96,7 +99,7 @@ def write(track: Track) -> bytes:
     blocks = ["WEBVTT"]
     for number, cue in enumerate(track.cues, start=1):
         lines = [_line(track, cue.speakers[index], cue.spans(index)) for index in range(len(cue.lines))]
-        settings = " line:0" if cue.region == "top" else ""
+        settings = (" line:0" if cue.region == "top" else "") + (f" align:{cue.align}" if cue.align != "center" else "")
         blocks.append(f"{number}\n{timestamp(cue.start)} --> {timestamp(cue.end)}{settings}\n" + "\n".join(lines))
     return ("\n\n".join(blocks) + "\n").encode("utf-8")
 
