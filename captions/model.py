@@ -20,6 +20,22 @@ _NTSC = {23.976: Fraction(24000, 1001), 29.97: Fraction(30000, 1001), 47.952: Fr
          59.94: Fraction(60000, 1001)}
 
 
+def colour_name(value: str) -> str:
+    """The name of one of :data:`COLOURS` from a format's notation (``#FFFF00``, ``#ffff00ff``, ``yellow``),
+    or "" for any other colour.
+
+    >>> colour_name("#ffff00"), colour_name("#FFFF00FF"), colour_name("cyan"), colour_name("#123456")
+    ('yellow', 'yellow', 'cyan', '')
+    """
+    value = value.strip().lower()
+    if value in COLOURS:
+        return value
+    if value.startswith("#") and len(value) in (7, 9) and (len(value) == 7 or value.endswith("ff")):
+        value = value[:7].upper()
+        return next((name for name, code in COLOURS.items() if code == value), "")
+    return ""
+
+
 def exact_rate(fps: float | Fraction) -> Fraction:
     """The exact frame rate a number stands for: NTSC rates as their ratios.
 
@@ -102,11 +118,17 @@ class Stretch:
 
 @dataclass(frozen=True)
 class Span:
-    """A run of a line's text in one style; ``ruby`` is a reading shown beside it (Japanese furigana)."""
+    """A run of a line's text in one style; ``ruby`` is a reading shown beside it (Japanese furigana);
+    ``colour`` a name of :data:`COLOURS`, or "" for the speaker's colour."""
 
     text: str
     italic: bool = False
     ruby: str = ""
+    colour: str = ""
+
+    @property
+    def plain(self) -> bool:
+        return not (self.italic or self.ruby or self.colour)
 
 
 @dataclass(frozen=True)
@@ -177,6 +199,26 @@ class Track:
         """The colour name the speaker is shown in, or "" when speakers are not shown by colour."""
         found = self.speakers.get(speaker)
         return found.colour if found else ""
+
+    def colour_runs(self, cue: Cue, line: int) -> list[tuple[str, list[Span]]]:
+        """A line's spans grouped by the colour they show in (a span's own, else its speaker's;
+        "" for the default white), so writers open one colour tag per run.
+
+        >>> track = Track("en", [], {"Ann": Speaker("Ann", colour="yellow")})
+        >>> cue = Cue(0, 1, ("Hi there",), ("Ann",), styled=((Span("Hi "), Span("there", colour="cyan")),))
+        >>> [(colour, [span.text for span in spans]) for colour, spans in track.colour_runs(cue, 0)]
+        [('yellow', ['Hi ']), ('cyan', ['there'])]
+        """
+        default = self.colour(cue.speakers[line])
+        runs: list[tuple[str, list[Span]]] = []
+        for span in cue.spans(line):
+            colour = span.colour or default
+            colour = "" if colour == "white" else colour
+            if runs and runs[-1][0] == colour:
+                runs[-1][1].append(span)
+            else:
+                runs.append((colour, [span]))
+        return runs
 
 
 @dataclass(frozen=True)

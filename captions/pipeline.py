@@ -77,7 +77,7 @@ def with_ruby(cue: Cue, segments: list[Segment]) -> Cue:
 
     >>> segment = Segment("岸田首相が", ruby=((0, 2, "きしだ"),))
     >>> with_ruby(Cue(0, 1, ("岸田首相が",), ("A",), ((0, 0, 5),)), [segment]).spans(0)
-    (Span(text='岸田', italic=False, ruby='きしだ'), Span(text='首相が', italic=False, ruby=''))
+    (Span(text='岸田', italic=False, ruby='きしだ', colour=''), Span(text='首相が', italic=False, ruby='', colour=''))
     """
     readings = [(segments[index].text[start:end], reading) for index, first, last in cue.sources
                 for start, end, reading in segments[index].ruby if first <= start and end <= last]

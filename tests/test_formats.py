@@ -40,8 +40,9 @@ def tracks(draw, lang="en"):
         lines = tuple(draw(st.lists(TEXT, min_size=1, max_size=2)))
         speaker = draw(st.sampled_from(NAMES))
         styled = ()
-        if draw(st.booleans()):
-            styled = tuple((Span(line, italic=True),) for line in lines)
+        if draw(st.booleans()):  # italic or coloured runs: a line cut in two at a space
+            styled = tuple(_runs(line, draw(st.booleans()), draw(st.sampled_from(["", "cyan", "green"])))
+                           for line in lines)
         region = draw(st.sampled_from(["bottom", "top"]))
         align = draw(st.sampled_from(["center", "start", "end"]))
         cues.append(Cue(frame / rate, (frame + length) / rate, lines, (speaker,) * len(lines), region=region,
@@ -49,6 +50,19 @@ def tracks(draw, lang="en"):
         frame += length
     speakers = {name: Speaker(name, colour=colour) for name, colour in zip(NAMES, ["white", "yellow", "cyan"])}
     return Track(lang, cues, speakers, rate)
+
+
+def _runs(line, italic, colour):
+    cut = line.find(" ")
+    if cut <= 0:
+        return (Span(line, italic, colour=colour),)
+    return (Span(line[:cut], italic), Span(line[cut:], not italic, colour=colour))
+
+
+def looks(track, cue, line):
+    """What each character of a line looks like: italic or not, and the colour it shows in."""
+    return [(span.italic, colour) for colour, spans in track.colour_runs(cue, line) for span in spans
+            for _ in span.text]
 
 
 def written(tmp_path, track, name):
@@ -59,7 +73,7 @@ def written(tmp_path, track, name):
 
 SPEAKERS_KEPT = {"vtt", "json", "imsc"}  # SRT and EBU-TT-D show speakers by colour only
 REGIONS_KEPT = {"vtt", "json", "imsc", "ebu-tt-d"}
-ITALICS_KEPT = {"srt", "vtt", "imsc", "ebu-tt-d"}
+STYLES_KEPT = {"srt", "vtt", "json", "imsc", "ebu-tt-d"}
 
 
 @pytest.mark.parametrize("name", CAPTION_WRITERS)
@@ -78,9 +92,13 @@ def test_every_format_round_trips_to_the_frame(tmp_path, name, track):
                    [s if s != "Narrator" else "" for s in cue.speakers] or (name == "json" and mine.speakers == cue.speakers)
         if name in REGIONS_KEPT:
             assert (mine.region, mine.align) == (cue.region, cue.align)
-        if name in ITALICS_KEPT:
-            assert [[s.italic for s in mine.spans(i)] for i in range(len(mine.lines))] == \
-                   [[s.italic for s in cue.spans(i)] for i in range(len(cue.lines))]
+        if name in STYLES_KEPT:
+            read_back = Track("en", [], {}, track.fps)  # what the file says, with no speaker colours known
+            for line in range(len(cue.lines)):
+                expected = looks(track, cue, line)
+                if name == "json":  # the model as it is: a span's own colour, and speakers' colours apart
+                    expected = [(span.italic, span.colour) for span in cue.spans(line) for _ in span.text]
+                assert looks(read_back, mine, line) == expected
 
 
 @settings(max_examples=30, deadline=None)

@@ -11,7 +11,7 @@ from fractions import Fraction
 from typing import Any
 
 from ..errors import InputError
-from ..model import Segment, Track
+from ..model import Segment, Span, Track, colour_name
 from .base import Format
 from .timed import MAX_SECONDS, Entry, Fragment, alignment, entry_segments, join_fragments
 
@@ -83,9 +83,32 @@ def _cue_entries(cues: list[object], path: str) -> list[Entry]:
                 if line.strip()]
         region = "top" if cue.get("region") == "top" else "bottom"
         align = alignment(cue["align"]) if isinstance(cue.get("align"), str) else "center"
-        entries.append(Entry(start, end, tuple(line for line, _ in kept), 0, region=region, align=align,
+        lines_kept = tuple(line for line, _ in kept)
+        entries.append(Entry(start, end, lines_kept, 0, region=region, align=align,
+                             styled=_styled(cue.get("styled"), lines_kept),
                              speakers=tuple(name for _, name in kept) if any(name for _, name in kept) else ()))
     return entries
+
+
+def _styled(value: object, lines: tuple[str, ...]) -> tuple[tuple[Span, ...], ...]:
+    """Styled runs as written, kept only when they are well formed and spell the cue's lines."""
+    if not isinstance(value, list) or len(value) != len(lines):
+        return ()
+    styled = []
+    for line, runs in zip(lines, value):
+        if not isinstance(runs, list) or not all(isinstance(run, dict) and isinstance(run.get("text"), str)
+                                                 for run in runs):
+            return ()
+        spans = tuple(Span(run["text"], run.get("italic") is True, _str(run.get("ruby")),
+                           colour_name(_str(run.get("colour")))) for run in runs)
+        if "".join(span.text for span in spans) != line:
+            return ()
+        styled.append(spans)
+    return tuple(styled)
+
+
+def _str(value: object) -> str:
+    return value[:100] if isinstance(value, str) else ""
 
 
 def _name(speaker: object, where: str, path: str) -> str:
@@ -199,6 +222,9 @@ def _cue(number: int, cue: Any, track: Track, rate: str) -> dict[str, Any]:
         item["region"] = cue.region
     if cue.align != "center":
         item["align"] = cue.align
+    if cue.styled:
+        item["styled"] = [[{key: value for key, value in asdict(span).items() if value} for span in line]
+                          for line in cue.styled]
     return item
 
 

@@ -7,7 +7,7 @@ from datetime import timedelta
 from fractions import Fraction
 
 from ..errors import InputError
-from ..model import COLOURS, Track
+from ..model import COLOURS, Cue, Track
 from .base import Format
 from .timed import MAX_SECONDS, Entry, styled_lines
 
@@ -77,7 +77,7 @@ def write(track: Track) -> bytes:
 
     subtitles = [
         srt.Subtitle(number, _millis(cue.start), _millis(cue.end),
-                     "\n".join(_line(track, cue.speakers[index], cue.spans(index)) for index in range(len(cue.lines))))
+                     "\n".join(_line(track, cue, index) for index in range(len(cue.lines))))
         for number, cue in enumerate(track.cues, start=1)
     ]
     return str(srt.compose(subtitles, reindex=False)).encode("utf-8")
@@ -87,10 +87,12 @@ def _millis(seconds: Fraction) -> timedelta:
     return timedelta(milliseconds=round(seconds * 1000))
 
 
-def _line(track: Track, speaker: str, spans: tuple) -> str:  # type: ignore[type-arg]
-    text = "".join(f"<i>{span.text}</i>" if span.italic else span.text for span in spans)
-    colour = track.colour(speaker)
-    return f'<font color="{COLOURS[colour]}">{text}</font>' if colour and colour != "white" else text
+def _line(track: Track, cue: Cue, index: int) -> str:
+    parts = []
+    for colour, spans in track.colour_runs(cue, index):
+        text = "".join(f"<i>{span.text}</i>" if span.italic else span.text for span in spans)
+        parts.append(f'<font color="{COLOURS[colour]}">{text}</font>' if colour else text)
+    return "".join(parts)
 
 
 FORMAT = Format("srt", ("srt",), "SubRip: editors, YouTube, most players", detect, read_entries=read, write=write)

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import html
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from fractions import Fraction
 
 from ..errors import InputError
 from ..languages import pack
-from ..model import NARRATOR, Cue, Segment, Span
+from ..model import NARRATOR, Cue, Segment, Span, colour_name
 from ..timemap import monotonic_anchors
 
 _LABEL = re.compile(r"^(?:>>\s*)?(?P<name>[A-Z][A-Z .'\-]{0,38}[A-Z.])\s*:\s+(?P<text>.+)$", re.S)
@@ -193,7 +193,9 @@ _TAG = re.compile(r"</?(?:[ibu]|font|c|v|lang|ruby|rt)(?=[\s.>])[^<>]*>|<(?:\d+:
                   re.I)
 
 
-_ITALIC = re.compile(r"<(/?)i(?=[\s.>])[^<>]*>", re.I)
+# The style tags SRT and WebVTT players honour: <i>, and colour as <font color="..."> or <c.name>.
+_STYLE_TAG = re.compile(r"<(?P<close>/?)(?:(?P<i>i)|(?P<font>font)|(?P<c>c))(?=[\s.>])(?P<rest>[^<>]*)>", re.I)
+_FONT_COLOUR = re.compile(r"""color\s*=\s*["']?([#\w]+)""", re.I)
 
 
 def plain_lines(text: str, escaped: bool = False) -> list[str]:
@@ -212,31 +214,49 @@ def _plain(text: str, escaped: bool) -> str:
 
 
 def styled_lines(text: str, escaped: bool = False) -> tuple[tuple[str, ...], tuple[tuple[Span, ...], ...]]:
-    """The visible lines, and their italic runs when ``<i>`` marks any (else no styles).
+    """The visible lines, and their styled runs (italic, colour) when tags mark any (else no styles).
 
-    >>> lines, styled = styled_lines("<i>Off screen,</i>\\nthen on.")
-    >>> lines, [[(span.text, span.italic) for span in line] for line in styled]
-    (('Off screen,', 'then on.'), [[('Off screen,', True)], [('then on.', False)]])
+    >>> lines, styled = styled_lines('<i>Off screen,</i>\\n<font color="#FFFF00">then on.</font>')
+    >>> lines, [[(span.text, span.italic, span.colour) for span in line] for line in styled]
+    (('Off screen,', 'then on.'), [[('Off screen,', True, '')], [('then on.', False, 'yellow')]])
     """
     lines = tuple(plain_lines(text, escaped))
-    if not _ITALIC.search(text):
+    if not _STYLE_TAG.search(text):
         return lines, ()
-    styled, italic = [], False
+    styled, italic, colours = [], False, [""]
     for part in text.split("\n"):
         spans: list[Span] = []
         at = 0
-        for tag in [*_ITALIC.finditer(part), None]:
+        for tag in [*_STYLE_TAG.finditer(part), None]:
             piece = _plain_inline(part[at: tag.start() if tag else len(part)], escaped)
             if piece:
-                spans.append(Span(piece, italic))
+                spans.append(Span(piece, italic, colour=colours[-1]))
             if tag:
-                italic, at = not tag[1], tag.end()
+                italic, at = _restyled(tag, italic, colours), tag.end()
         spans = _trimmed(spans)
         if spans:
             styled.append(tuple(spans))
     if ["".join(span.text for span in line) for line in styled] != list(lines):
         return lines, ()  # tags that do not nest as runs: keep the text, drop the styling
+    if all(span.plain for line in styled for span in line):
+        return lines, ()
     return lines, tuple(styled)
+
+
+def _restyled(tag: re.Match[str], italic: bool, colours: list[str]) -> bool:
+    """Apply one style tag: italic on or off (returned), a colour pushed or popped."""
+    if tag["i"]:
+        return not tag["close"]
+    if tag["close"]:
+        if len(colours) > 1:
+            colours.pop()
+    elif tag["font"]:
+        found = _FONT_COLOUR.search(tag["rest"])
+        colours.append(colour_name(found[1]) if found else colours[-1])
+    else:  # <c.yellow.bg_black>: the first class that names a colour
+        names = [colour_name(name) for name in tag["rest"].split(".")[1:]]
+        colours.append(next((name for name in names if name), colours[-1]))
+    return italic
 
 
 def _plain_inline(text: str, escaped: bool) -> str:
@@ -247,8 +267,8 @@ def _plain_inline(text: str, escaped: bool) -> str:
 def _trimmed(spans: list[Span]) -> list[Span]:
     """Runs of one line with the line's outer spaces removed, as :func:`plain_lines` removes them."""
     if spans:
-        spans[0] = Span(spans[0].text.lstrip(), spans[0].italic)
-        spans[-1] = Span(spans[-1].text.rstrip(), spans[-1].italic)
+        spans[0] = replace(spans[0], text=spans[0].text.lstrip())
+        spans[-1] = replace(spans[-1], text=spans[-1].text.rstrip())
     return [span for span in spans if span.text]
 
 

@@ -11,11 +11,11 @@ import math
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from fractions import Fraction
 
 from ..errors import InputError
-from ..model import COLOURS, NARRATOR, Cue, Span, Track
+from ..model import COLOURS, NARRATOR, Cue, Span, Track, colour_name
 from .base import Format
 from .timed import MAX_SECONDS, Entry, alignment
 
@@ -247,7 +247,7 @@ def _entry(paragraph: ET.Element, offset: Fraction, region: str, number: int, cl
         return None
     agent = paragraph.get(f"{{{TTM}}}agent", "").split()
     voice = agents.get(agent[0], agent[0]) if agent else None
-    plain = not any(span.italic or span.ruby for run in styled for span in run)
+    plain = all(span.plain for run in styled for span in run)
     align = _style_of(paragraph, styles).get(f"{{{TTS}}}textAlign", "center")
     return Entry(start, finish, lines, number, voice, () if plain else styled,
                  regions.get(paragraph.get("region", region), "bottom"), align=alignment(align))
@@ -262,13 +262,15 @@ def _collect(element: ET.Element, style: dict[str, str], styles: dict[str, dict[
              runs: list[list[Span]]) -> None:
     """Text runs of an element in order, ``<br/>`` starting a new line; ruby text is kept apart."""
     italic = _italic(style)
+    colour = colour_name(style.get(f"{{{TTS}}}color", ""))
+    colour = "" if colour == "white" else colour
     if element.get(f"{{{TTS}}}ruby") in ("text", "textContainer"):
         if runs[-1]:
             last = runs[-1][-1]
-            runs[-1][-1] = Span(last.text, last.italic, last.ruby + "".join(element.itertext()).strip())
+            runs[-1][-1] = replace(last, ruby=last.ruby + "".join(element.itertext()).strip())
         return
     if element.text:
-        runs[-1].append(Span(element.text or "", italic))
+        runs[-1].append(Span(element.text or "", italic, colour=colour))
     for child in element:
         tag = _local(child.tag)
         if tag == "br":
@@ -276,7 +278,7 @@ def _collect(element: ET.Element, style: dict[str, str], styles: dict[str, dict[
         elif tag == "span":
             _collect(child, {**style, **_style_of(child, styles)}, styles, runs)
         if child.tail:
-            runs[-1].append(Span(child.tail, italic))
+            runs[-1].append(Span(child.tail, italic, colour=colour))
 
 
 _WHITE = re.compile(r"[ \t\r\n]+")
@@ -286,16 +288,17 @@ def _lines(runs: list[list[Span]]) -> tuple[tuple[str, ...], tuple[tuple[Span, .
     """Lines with XML white space collapsed, as a TTML presentation processor shows them."""
     lines, styled = [], []
     for run in runs:
-        spans = [Span(_WHITE.sub(" ", span.text), span.italic, span.ruby) for span in run]
+        spans = [replace(span, text=_WHITE.sub(" ", span.text)) for span in run]
         merged: list[Span] = []
         for span in spans:
-            if merged and merged[-1].italic == span.italic and not merged[-1].ruby and not span.ruby:
-                merged[-1] = Span(merged[-1].text + span.text, span.italic)
+            if merged and (merged[-1].italic, merged[-1].colour) == (span.italic, span.colour) \
+                    and not merged[-1].ruby and not span.ruby:
+                merged[-1] = replace(merged[-1], text=merged[-1].text + span.text)
             elif span.text:
                 merged.append(span)
         if merged:
-            merged[0] = Span(merged[0].text.lstrip(), merged[0].italic, merged[0].ruby)
-            merged[-1] = Span(merged[-1].text.rstrip(), merged[-1].italic, merged[-1].ruby)
+            merged[0] = replace(merged[0], text=merged[0].text.lstrip())
+            merged[-1] = replace(merged[-1], text=merged[-1].text.rstrip())
         merged = [span for span in merged if span.text]
         text = "".join(span.text for span in merged)
         if text:
@@ -329,10 +332,8 @@ def paragraphs(body_div: ET.Element, track: Track, time: Callable[[Fraction], st
 
 
 def _line(paragraph: ET.Element, cue: Cue, index: int, track: Track, japanese: bool, span_style: str) -> None:
-    colour = track.colour(cue.speakers[index])
-    for span in cue.spans(index):
-        names = [name for name in (span_style, f"c_{colour}" if colour and colour != "white" else "",
-                                   "italic" if span.italic else "") if name]
+    for colour, span in ((colour, span) for colour, spans in track.colour_runs(cue, index) for span in spans):
+        names = [name for name in (span_style, f"c_{colour}" if colour else "", "italic" if span.italic else "") if name]
         element = ET.SubElement(paragraph, q(TT, "span"), {"style": " ".join(names)} if names else {})
         if span.ruby and japanese:
             element.set(q(TTS, "ruby"), "container")
@@ -343,8 +344,10 @@ def _line(paragraph: ET.Element, cue: Cue, index: int, track: Track, japanese: b
 
 
 def colours_used(track: Track) -> list[str]:
-    found = {track.colour(speaker) for cue in track.cues for speaker in cue.speakers}
-    return [name for name in COLOURS if name in found and name != "white"]
+    """The colours any span shows in, for a style each."""
+    found = {colour for cue in track.cues for line in range(len(cue.lines))
+             for colour, _ in track.colour_runs(cue, line)}
+    return [name for name in COLOURS if name in found]
 
 
 def alignment_styles(styling: ET.Element, track: Track) -> None:

@@ -8,7 +8,7 @@ import re
 from fractions import Fraction
 
 from ..errors import InputError
-from ..model import NARRATOR, Track
+from ..model import NARRATOR, Cue, Track
 from .base import Format
 from .timed import MAX_SECONDS, Entry, alignment, styled_lines
 
@@ -98,17 +98,18 @@ def write(track: Track) -> bytes:
     """
     blocks = ["WEBVTT"]
     for number, cue in enumerate(track.cues, start=1):
-        lines = [_line(track, cue.speakers[index], cue.spans(index)) for index in range(len(cue.lines))]
+        lines = [_line(track, cue, index) for index in range(len(cue.lines))]
         settings = (" line:0" if cue.region == "top" else "") + (f" align:{cue.align}" if cue.align != "center" else "")
         blocks.append(f"{number}\n{timestamp(cue.start)} --> {timestamp(cue.end)}{settings}\n" + "\n".join(lines))
     return ("\n\n".join(blocks) + "\n").encode("utf-8")
 
 
-def _line(track: Track, speaker: str, spans: tuple) -> str:  # type: ignore[type-arg]
-    text = "".join(f"<i>{escape(span.text)}</i>" if span.italic else escape(span.text) for span in spans)
-    colour = track.colour(speaker)
-    if colour and colour != "white":
-        text = f"<c.{colour}>{text}</c>"
+def _line(track: Track, cue: Cue, index: int) -> str:
+    parts = []
+    for colour, spans in track.colour_runs(cue, index):
+        text = "".join(f"<i>{escape(span.text)}</i>" if span.italic else escape(span.text) for span in spans)
+        parts.append(f"<c.{colour}>{text}</c>" if colour else text)
+    text, speaker = "".join(parts), cue.speakers[index]
     if speaker and speaker != NARRATOR:
         text = f"<v {escape(speaker)}>{text}</v>"
     return text
