@@ -268,16 +268,19 @@ def test_a_new_format_is_one_registration_and_its_limits_reach_the_line_breaker(
 
 
 def test_convert_reports_every_broken_limit_and_writes_nothing_without_force(tmp_path):
-    narrow = Format("narrow", ("narrow.txt",), "10 columns", write=lambda track: b"x", limits=Limits(max_chars_per_line=10))
+    narrow = Format("narrow", ("narrow.txt",), "10 columns, ASCII", write=lambda track: b"x",
+                    limits=Limits(max_chars_per_line=10, encoding="ascii"))
     register(narrow)
     try:
         source = tmp_path / "show.en.srt"
         source.write_text("1\n00:00:01,000 --> 00:00:03,000\nA line far too long\n\n"
-                          "2\n00:00:04,000 --> 00:00:05,000\nshort\n\n3\n00:00:06,000 --> 00:00:07,000\nAnother long one\n")
+                          "2\n00:00:04,000 --> 00:00:05,000\nshort\n\n3\n00:00:06,000 --> 00:00:07,000\nAnother long one\n\n"
+                          "4\n00:00:08,000 --> 00:00:09,000\nCafé ♪\n")
         from captions.convert import convert_file
 
         result = convert_file(source, tmp_path / "out", ["narrow", "vtt"], None, 25.0)
-        assert len(result.problems) == 2 and result.problems[0].startswith("cue 1:") and not result.outputs
+        assert [problem.split(":")[0] for problem in result.problems] == ["cue 1", "cue 3", "cue 4"]
+        assert "'é♪'" in result.problems[2] and not result.outputs
         assert not (tmp_path / "out").exists()
         forced = convert_file(source, tmp_path / "out", ["narrow", "vtt"], None, 25.0, force=True)
         assert len(forced.outputs) == 2
@@ -329,3 +332,17 @@ def test_vertical_japanese_profile_writes_tbrl(tmp_path):
     document = (tmp_path / "news.ja.imsc.ttml").read_text(encoding="utf-8")
     assert 'tts:writingMode="tbrl"' in document
     assert all(len(line) <= 11 for cue in read_cues(tmp_path / "news.ja.imsc.ttml") for line in cue.lines)
+
+
+def test_make_help_names_every_format_of_the_registry():
+    # The help is written out (importing the registry would slow every start of the command by half);
+    # this keeps it in step with the registry.
+    import os
+
+    from captions.formats import writable
+
+    done = subprocess.run([sys.executable, "-m", "captions.cli", "make", "--help"], capture_output=True, text=True,
+                          env={**os.environ, "COLUMNS": "400"})
+    words = done.stdout.replace(",", " ").replace(".", " ").split()
+    assert all(name in words for name in writable()), done.stdout
+    assert all(name in words for name in REGISTRY if REGISTRY[name].read_transcript or name == "ttml")

@@ -103,6 +103,11 @@ def limit_problems(track: Track, name: str) -> list[str]:
         problems.append(f"{name} cannot carry {float(track.fps):g} fps")
     mode = "cjk" if track.lang.split("-")[0] in ("ja", "zh", "ko") else "latin"
     for number, cue in enumerate(track.cues, start=1):
+        if limits.encoding:
+            foreign = sorted({char for line in cue.lines for char in line if not _encodes(char, limits.encoding)})
+            if foreign:
+                problems.append(f"cue {number}: {name} cannot show {''.join(foreign)!r} "
+                                f"(its character set is {limits.encoding})")
         if limits.max_lines is not None and len(cue.lines) > limits.max_lines:
             problems.append(f"cue {number}: {len(cue.lines)} lines, {name} shows at most {limits.max_lines}")
         for line in cue.lines:
@@ -111,6 +116,14 @@ def limit_problems(track: Track, name: str) -> list[str]:
                 problems.append(f"cue {number}: line of {width:g} characters, {name} shows at most "
                                 f"{limits.max_chars_per_line:g}: {line!r}")
     return problems
+
+
+def _encodes(char: str, encoding: str) -> bool:
+    try:
+        char.encode(encoding)
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def parse(text: str, fmt: str, path: str = "", lang: str = "en", headline: str = "caption") -> list[Segment]:

@@ -18,6 +18,7 @@ class Limits:
     max_lines: int | None = None
     frame_rates: tuple[Fraction, ...] = ()  # empty: any rate
     languages: tuple[str, ...] = ()  # empty: any language
+    encoding: str | None = None  # the character set, as a codec every character must encode in
 
 
 def _never(head: str) -> bool:
