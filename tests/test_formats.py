@@ -346,3 +346,15 @@ def test_make_help_names_every_format_of_the_registry():
     words = done.stdout.replace(",", " ").replace(".", " ").split()
     assert all(name in words for name in writable()), done.stdout
     assert all(name in words for name in REGISTRY if REGISTRY[name].read_transcript or name == "ttml")
+
+
+def test_dfxp_with_the_draft_namespace_is_read(tmp_path):
+    # DFXP as Flash-era players and many archives still hold it (the 2006/10 draft namespace).
+    source = tmp_path / "old.dfxp"
+    source.write_text('<?xml version="1.0" encoding="utf-8"?>\n'
+                      '<tt xmlns="http://www.w3.org/2006/10/ttaf1" xmlns:tts="http://www.w3.org/2006/10/ttaf1#styling">'
+                      '<body><div><p begin="00:00:01.50" end="00:00:03.00">Old <span tts:fontStyle="italic">news</span>'
+                      '<br/>still read</p></div></body></tt>', encoding="utf-8")
+    cue = read_cues(source)[0]
+    assert (cue.start, cue.end, cue.lines) == (Fraction(3, 2), Fraction(3), ("Old news", "still read"))
+    assert [span.italic for span in cue.spans(0)] == [False, True]

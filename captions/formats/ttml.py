@@ -32,8 +32,11 @@ for _prefix, _uri in NAMESPACES.items():
     ET.register_namespace("" if _uri == TT else _prefix, _uri)  # TTML's own elements unprefixed, as usual
 
 
+_DFXP = re.compile(r"http://www\.w3\.org/2006/(?:04|10)/ttaf1")
+
+
 def detect(head: str) -> bool:
-    return head.startswith("<") and TT in head[:2000]
+    return head.startswith("<") and (TT in head[:2000] or bool(_DFXP.search(head[:2000])))
 
 
 # ---------------------------------------------------------------------------------------------- reading
@@ -110,6 +113,7 @@ def _parse(text: str, path: str) -> ET.Element:
     from defusedxml.ElementTree import fromstring
 
     text = re.sub(r"^\s*<\?xml[^>]*\?>", "", text.lstrip("\ufeff"))  # already decoded: drop the declared encoding
+    text = _DFXP.sub(TT, text)  # DFXP drafts' namespaces are TTML's (with #styling, #parameter, #metadata)
     try:
         root: ET.Element = fromstring(text, forbid_dtd=True)
         return root
