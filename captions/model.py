@@ -210,6 +210,8 @@ class Track:
         [('yellow', ['Hi ']), ('cyan', ['there'])]
         """
         default = self.colour(cue.speakers[line])
+        if not cue.styled:  # the common case, kept quick: one run in the speaker's colour
+            return [("" if default == "white" else default, [Span(cue.lines[line])])]
         runs: list[tuple[str, list[Span]]] = []
         for span in cue.spans(line):
             colour = span.colour or default
