@@ -12,24 +12,9 @@ import math
 import xml.etree.ElementTree as ET
 from fractions import Fraction
 
-from ..model import COLOURS, Track
+from ..model import Track
 from .base import Format
-from .ttml import (
-    EBUTTM,
-    EBUTTS,
-    TT,
-    TTP,
-    TTS,
-    XML,
-    alignment_styles,
-    colours_used,
-    detect,
-    paragraphs,
-    q,
-    read,
-    serialise,
-    style_element,
-)
+from .ttml import EBUTTM, EBUTTS, TT, TTP, TTS, XML, detect, paragraphs, q, read, run_styles, serialise, style_element
 
 CONFORMS_TO = "urn:ebu:tt:distribution:2014-01"  # Tech 3380 v1.0, the schema's version
 
@@ -65,10 +50,7 @@ def write(track: Track) -> bytes:
                                     "textAlign": "center", "color": "#FFFFFF"})
     styling[-1].set(q(EBUTTS, "linePadding"), "0.5c")
     style_element(styling, "text", {"backgroundColor": "#000000"})
-    for colour in colours_used(track):
-        style_element(styling, f"c_{colour}", {"color": COLOURS[colour]})
-    alignment_styles(styling, track)
-    style_element(styling, "italic", {"fontStyle": "italic"})
+    run_styles(styling, track, {"fontStyle": "italic"})
     layout = ET.SubElement(head, q(TT, "layout"))
     for place, align in (("bottom", "after"), ("top", "before")):
         ET.SubElement(layout, q(TT, "region"), {q(XML, "id"): place, q(TTS, "origin"): "10% 10%",

@@ -15,7 +15,7 @@ import math
 import xml.etree.ElementTree as ET
 from fractions import Fraction
 
-from ..model import COLOURS, Track
+from ..model import Track
 from .base import Format
 from .ttml import (
     EBUTTS,
@@ -25,12 +25,11 @@ from .ttml import (
     TTS,
     XML,
     agents_used,
-    alignment_styles,
-    colours_used,
     detect,
     paragraphs,
     q,
     read,
+    run_styles,
     serialise,
     style_element,
 )
@@ -65,10 +64,7 @@ def write(track: Track) -> bytes:
     base = {"fontFamily": "proportionalSansSerif", "fontSize": "100%", "color": "#FFFFFF", "textAlign": "center",
             "textOutline": "#000000 5%"}
     style_element(styling, "base", base)  # on <body>: every paragraph inherits it
-    for colour in colours_used(track):
-        style_element(styling, f"c_{colour}", {"color": COLOURS[colour]})
-    alignment_styles(styling, track)
-    style_element(styling, "italic", {"shear": "16.67%"} if japanese else {"fontStyle": "italic"})
+    run_styles(styling, track, {"shear": "16.67%"} if japanese else {"fontStyle": "italic"})
     if japanese:
         styling.find(q(TT, "style")).set(q(EBUTTS, "multiRowAlign"), "start")  # type: ignore[union-attr]
     _regions(ET.SubElement(head, q(TT, "layout")), track.vertical)

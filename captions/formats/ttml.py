@@ -354,10 +354,14 @@ def colours_used(track: Track) -> list[str]:
     return [name for name in COLOURS if name in found]
 
 
-def alignment_styles(styling: ET.Element, track: Track) -> None:
-    """A style for each alignment other than centred that a cue uses (a ``<p>`` refers to it)."""
+def run_styles(styling: ET.Element, track: Track, italic: dict[str, str]) -> None:
+    """The styles cues refer to, each declared once: a colour per colour shown, an alignment per
+    alignment other than centred, and italics as the deliverable writes them."""
+    for colour in colours_used(track):
+        style_element(styling, f"c_{colour}", {"color": COLOURS[colour]})
     for align in sorted({cue.align for cue in track.cues} - {"center"}):
         style_element(styling, f"align_{align}", {"textAlign": align})
+    style_element(styling, "italic", italic)
 
 
 def agents_used(track: Track) -> list[str]:
