@@ -369,15 +369,20 @@ def agents_used(track: Track) -> list[str]:
 
 
 def serialise(root: ET.Element) -> bytes:
-    """UTF-8 XML, indented outside paragraphs only: white space inside a ``<p>`` would be shown."""
-    ET.indent(root, space=" ")
-    for paragraph in root.iter(q(TT, "p")):
-        for element in paragraph.iter():
-            if element is not paragraph:
-                element.tail = None
-            if len(element):
-                element.text = None
+    """UTF-8 XML, indented down to the paragraphs and no further: white space inside a ``<p>`` would
+    be shown."""
+    _indent(root, "\n")
     return bytes(ET.tostring(root, encoding="utf-8", xml_declaration=True)) + b"\n"
+
+
+def _indent(element: ET.Element, newline: str) -> None:
+    if element.tag == q(TT, "p") or not len(element):
+        return
+    element.text = newline + " "
+    for child in element:
+        _indent(child, newline + " ")
+        child.tail = newline + " "
+    element[-1].tail = newline
 
 
 FORMAT = Format("ttml", ("ttml", "dfxp", "xml"), "TTML1 / DFXP (read; write IMSC or EBU-TT-D)", detect, read_entries=read)
