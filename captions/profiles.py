@@ -29,6 +29,12 @@ BUILTIN: dict[str, tuple[str, dict[str, Any], dict[str, dict[str, Any]]]] = {
         {"en": {}, "ja": _JA, "zh": _ZH, "zh-Hant": _ZH, "ko": _KO, "fr": _EUROPEAN,
          "de": _EUROPEAN, "es": _EUROPEAN, "it": _EUROPEAN, "pt": _EUROPEAN, "*": _EUROPEAN},
     ),
+    "netflix-vertical": (
+        "Netflix, Japanese in vertical text (tategaki): 11 full-width units a line, IMSC tts:writingMode tbrl",
+        dict(max_chars_per_line=42, max_cps=20.0, target_cps=15.0, fps=24000 / 1001),
+        {"en": {}, "ja": dict(_JA, max_chars_per_line=11, writing_mode="vertical"), "zh": _ZH, "zh-Hant": _ZH,
+         "ko": _KO, "*": _EUROPEAN},  # Netflix JP TTSG: vertical subtitles, 11 characters per line
+    ),
     "netflix-kids": (
         "Netflix children's programmes: as netflix, English at 17 cps",
         dict(max_chars_per_line=42, max_cps=17.0, target_cps=13.0, fps=24000 / 1001),

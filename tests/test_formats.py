@@ -332,6 +332,8 @@ def test_vertical_japanese_profile_writes_tbrl(tmp_path):
     document = (tmp_path / "news.ja.imsc.ttml").read_text(encoding="utf-8")
     assert 'tts:writingMode="tbrl"' in document
     assert all(len(line) <= 11 for cue in read_cues(tmp_path / "news.ja.imsc.ttml") for line in cue.lines)
+    caption_file(source, tmp_path / "built-in", Options(lang="ja", profile="netflix-vertical", formats=("imsc",)))
+    assert (tmp_path / "built-in" / "news.ja.imsc.ttml").read_text(encoding="utf-8").count('tts:writingMode="tbrl"') == 2
 
 
 def test_make_help_names_every_format_of_the_registry():
