@@ -55,7 +55,8 @@ def convert_file(source: str | Path, out_dir: str | Path | None, formats: list[s
     track = read_track(source, language, fps, encoding)
     result = Conversion(source)
     for fmt in targets:
-        result.problems += limit_problems(track, fmt.name)
+        result.problems += [f"cue {number}: {what}" if number else what
+                            for number, what in limit_problems(track, fmt.name)]
     if result.problems and not force:
         return result
     outputs = {}

@@ -15,7 +15,7 @@ from . import qc
 from .errors import CaptionsError, MediaError, OutputError
 from .folders import check_folder, ensure_folder
 from .formats import get as get_format
-from .formats import read_file, written_suffix
+from .formats import limit_problems, read_file, written_suffix
 from .model import NARRATOR, Cue, Profile, Segment, Span, Speaker, Stretch, Track, exact_rate
 from .plan import Language, Options, Plan, for_translation, make_plan
 from .progress import Progress
@@ -248,6 +248,9 @@ def _rendered(name: str, track: Track, profile: Profile, plan: Plan, paths: dict
               doubtful: list[Stretch]) -> tuple[LanguageResult, dict[Path, bytes], Track]:
     """A language's QC result and the bytes of each of its outputs, not yet written."""
     track.issues = qc.check(track.cues, profile, float(track.fps)) + qc.alignment_issues(track.cues, doubtful)
+    # What an output format cannot carry (a character outside its set, say) is reported, never lost silently.
+    track.issues += [qc.Issue(number, "format", fmt, "", qc.WARNING, what) for fmt in plan.formats
+                     for number, what in limit_problems(track, fmt)]
     result = LanguageResult(track.lang, len(track.cues), track.issues, track.notes)
     outputs = {paths[fmt]: _write(fmt, track) for fmt in plan.formats}
     if plan.report:

@@ -269,7 +269,7 @@ def test_a_new_format_is_one_registration_and_its_limits_reach_the_line_breaker(
 
 def test_convert_reports_every_broken_limit_and_writes_nothing_without_force(tmp_path):
     narrow = Format("narrow", ("narrow.txt",), "10 columns, ASCII", write=lambda track: b"x",
-                    limits=Limits(max_chars_per_line=10, encoding="ascii"))
+                    limits=Limits(max_chars_per_line=10, characters=str.isascii, character_set="ASCII"))
     register(narrow)
     try:
         source = tmp_path / "show.en.srt"
@@ -280,7 +280,7 @@ def test_convert_reports_every_broken_limit_and_writes_nothing_without_force(tmp
 
         result = convert_file(source, tmp_path / "out", ["narrow", "vtt"], None, 25.0)
         assert [problem.split(":")[0] for problem in result.problems] == ["cue 1", "cue 3", "cue 4"]
-        assert "'é♪'" in result.problems[2] and not result.outputs
+        assert "'é♪'" in result.problems[2] and "ASCII" in result.problems[2] and not result.outputs
         assert not (tmp_path / "out").exists()
         forced = convert_file(source, tmp_path / "out", ["narrow", "vtt"], None, 25.0, force=True)
         assert len(forced.outputs) == 2

@@ -16,7 +16,7 @@ from ..errors import InputError, OptionError
 from ..model import Cue, Profile, Segment, Speaker, Track, exact_rate
 from ..textfile import decode
 from .base import Format, Limits
-from .timed import entry_cues, entry_segments
+from .timed import Entry, entry_cues, entry_segments
 
 _MODULES = ("script", "srt", "vtt", "json", "ttml", "imsc", "ebutt")
 REGISTRY: dict[str, Format] = {}
@@ -92,38 +92,31 @@ def with_limits(profile: Profile, names: tuple[str, ...] | list[str]) -> Profile
     return dataclasses.replace(profile, max_chars_per_line=chars, max_lines=lines)
 
 
-def limit_problems(track: Track, name: str) -> list[str]:
-    """Every way a track breaks a format's hard limits, one line each (empty: it fits)."""
+def limit_problems(track: Track, name: str) -> list[tuple[int, str]]:
+    """Every way a track breaks a format's hard limits: (cue number, or 0 for the track; what)."""
     from ..text import display_width
 
     limits, problems = REGISTRY[name].limits, []
     if limits.languages and track.lang not in limits.languages:
-        problems.append(f"{name} cannot carry language {track.lang!r} (only {', '.join(limits.languages)})")
+        problems.append((0, f"{name} cannot carry language {track.lang!r} (only {', '.join(limits.languages)})"))
     if limits.frame_rates and track.fps not in limits.frame_rates:
-        problems.append(f"{name} cannot carry {float(track.fps):g} fps")
+        problems.append((0, f"{name} cannot carry {float(track.fps):g} fps"))
     mode = "cjk" if track.lang.split("-")[0] in ("ja", "zh", "ko") else "latin"
+    shows = limits.characters
     for number, cue in enumerate(track.cues, start=1):
-        if limits.encoding:
-            foreign = sorted({char for line in cue.lines for char in line if not _encodes(char, limits.encoding)})
+        if shows:
+            foreign = sorted({char for line in cue.lines for char in line if not shows(char)})
             if foreign:
-                problems.append(f"cue {number}: {name} cannot show {''.join(foreign)!r} "
-                                f"(its character set is {limits.encoding})")
+                problems.append((number, f"{name} cannot show {''.join(foreign)!r} "
+                                         f"(its character set is {limits.character_set or 'limited'})"))
         if limits.max_lines is not None and len(cue.lines) > limits.max_lines:
-            problems.append(f"cue {number}: {len(cue.lines)} lines, {name} shows at most {limits.max_lines}")
+            problems.append((number, f"{len(cue.lines)} lines, {name} shows at most {limits.max_lines}"))
         for line in cue.lines:
             width = display_width(line, mode)
             if limits.max_chars_per_line is not None and width > limits.max_chars_per_line:
-                problems.append(f"cue {number}: line of {width:g} characters, {name} shows at most "
-                                f"{limits.max_chars_per_line:g}: {line!r}")
+                problems.append((number, f"line of {width:g} characters, {name} shows at most "
+                                         f"{limits.max_chars_per_line:g}: {line!r}"))
     return problems
-
-
-def _encodes(char: str, encoding: str) -> bool:
-    try:
-        char.encode(encoding)
-    except UnicodeEncodeError:
-        return False
-    return True
 
 
 def parse(text: str, fmt: str, path: str = "", lang: str = "en", headline: str = "caption") -> list[Segment]:
@@ -146,12 +139,36 @@ def read_file(path: str | Path, lang: str = "en", encoding: str | None = None, h
               fmt: str | None = None, max_bytes: int = MAX_BYTES) -> list[Segment]:
     """Segments of a transcript file of any supported format and encoding."""
     path = Path(path)
-    text = read_text(path, encoding, max_bytes)
+    data = read_bytes(path, max_bytes)
+    binary = _binary_format(data, fmt)
+    if binary:
+        segments = entry_segments(_entries(binary, data, path), str(path), lang)
+        if not any(segment.text.strip() for segment in segments):
+            raise InputError("transcript has no speech text", str(path))
+        return segments
+    text = decode(data, str(path), encoding)
     return parse(text, fmt or detect_format(text, path.suffix), str(path), lang, headline)
 
 
+def _binary_format(data: bytes, fmt: str | None) -> Format | None:
+    """The binary format a file is in: as named, else by its own signature bytes."""
+    if fmt:
+        return REGISTRY[fmt] if fmt in REGISTRY and REGISTRY[fmt].binary else None
+    return next((known for known in REGISTRY.values() if known.binary and known.detect_bytes(data[:2048])), None)
+
+
+def _entries(fmt: Format, data: bytes, path: Path) -> list[Entry]:
+    assert fmt.read_entries is not None
+    return fmt.read_entries(data, str(path))
+
+
 def read_text(path: Path, encoding: str | None = None, max_bytes: int = MAX_BYTES) -> str:
-    """The decoded text of a regular file of at most ``max_bytes``, or a one-line error naming it.
+    """The decoded text of a regular file of at most ``max_bytes``, or a one-line error naming it."""
+    return decode(read_bytes(path, max_bytes), str(path), encoding)
+
+
+def read_bytes(path: Path, max_bytes: int = MAX_BYTES) -> bytes:
+    """The bytes of a regular file of at most ``max_bytes``, or a one-line error naming it.
 
     A FIFO, a device (``/dev/zero``) or a folder is refused before it is opened, so nothing hangs.
     """
@@ -168,13 +185,17 @@ def read_text(path: Path, encoding: str | None = None, max_bytes: int = MAX_BYTE
         raise InputError(f"cannot read file: {err.strerror or err}", str(path)) from None
     if len(data) > max_bytes:
         raise InputError(f"file grew over the {max_bytes / 1e6:g} MB limit while being read", str(path))
-    return decode(data, str(path), encoding)
+    return data
 
 
 def read_cues(path: str | Path, encoding: str | None = None) -> list[Cue]:
     """The cues of a caption file of any format the registry reads, as they are."""
     path = Path(path)
-    text = read_text(path, encoding)
+    data = read_bytes(path)
+    binary = _binary_format(data, None)
+    if binary:
+        return entry_cues(_entries(binary, data, path))
+    text = decode(data, str(path), encoding)
     name = detect_format(text, path.suffix)
     fmt = REGISTRY[name]
     if not fmt.read_entries:

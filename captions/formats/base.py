@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import Any
 
 from ..model import Segment, Track
 from .timed import Entry
@@ -18,10 +19,15 @@ class Limits:
     max_lines: int | None = None
     frame_rates: tuple[Fraction, ...] = ()  # empty: any rate
     languages: tuple[str, ...] = ()  # empty: any language
-    encoding: str | None = None  # the character set, as a codec every character must encode in
+    characters: Callable[[str], bool] | None = None  # the character set: can the format show this character?
+    character_set: str = ""  # its name, for messages
 
 
 def _never(head: str) -> bool:
+    return False
+
+
+def _never_bytes(head: bytes) -> bool:
     return False
 
 
@@ -30,14 +36,17 @@ class Format:
     """One file format. ``suffixes[0]`` is what written files end in (``NAME.LANG.<suffix>``).
 
     Caption formats give ``read_entries`` (cues as written); transcript formats (scripts, ASR
-    JSON) give ``read_transcript``. ``write`` makes the file's bytes from a track.
+    JSON) give ``read_transcript``. ``write`` makes the file's bytes from a track. A ``binary``
+    format is recognised by ``detect_bytes`` and its reader gets the file's bytes, not text.
     """
 
     name: str
     suffixes: tuple[str, ...]
     title: str
     detect: Callable[[str], bool] = _never  # from the decoded start of the file
-    read_entries: Callable[[str, str], list[Entry]] | None = None
+    read_entries: Callable[[Any, str], list[Entry]] | None = None  # (text, or bytes when binary; path)
     read_transcript: Callable[[str, str, str, str], list[Segment]] | None = None
     write: Callable[[Track], bytes] | None = None
     limits: Limits = Limits()
+    binary: bool = False
+    detect_bytes: Callable[[bytes], bool] = _never_bytes
