@@ -37,7 +37,7 @@ def main() -> None:
         read_back = ""
         if fmt.read_entries:
             started = time.perf_counter()
-            entries = fmt.read_entries(data.decode("utf-8"), name)
+            entries = fmt.read_entries(data if fmt.binary else data.decode("utf-8"), name)
             read_back = f"; read back {len(entries)} cues in {time.perf_counter() - started:.2f} s"
         print(f"{name:<9} {took:6.2f} s ({took / baseline:4.2f}x srt)  {len(data) / 1e6:6.1f} MB{read_back}")
     print(f"all writers: {total:.2f} s (target < 2 s)")

@@ -65,3 +65,25 @@ def parse_time(value: str, fps: float, name: str = "time") -> float:
             raise OptionError(f"{name} {value!r} is out of range (0 to {MAX_SECONDS // 3600:g} hours)")
         return seconds
     raise OptionError(f"{name}: cannot read time {value!r} (use seconds, M:SS, H:MM:SS or HH:MM:SS:FF)")
+
+
+def drop_frame_label(frame: int) -> tuple[int, int, int, int]:
+    """The 29.97 drop-frame timecode (HH, MM, SS, FF) of a frame count: frames 00 and 01 are
+    skipped at the start of every minute but each tenth, so the label keeps up with the clock.
+
+    >>> drop_frame_label(1800), drop_frame_label(17982), drop_frame_label(drop_frame_count(1, 2, 3, 4))
+    ((0, 1, 0, 2), (0, 10, 0, 0), (1, 2, 3, 4))
+    """
+    tens, rest = divmod(frame, 17982)  # frames in ten minutes of 29.97
+    frame += 18 * tens + (2 * ((rest - 2) // 1798) if rest >= 2 else 0)
+    return frame // 108000, frame // 1800 % 60, frame // 30 % 60, frame % 30
+
+
+def drop_frame_count(hours: int, minutes: int, seconds: int, frames: int) -> int:
+    """The frame count of a 29.97 drop-frame timecode (the inverse of :func:`drop_frame_label`).
+
+    >>> drop_frame_count(0, 1, 0, 2), drop_frame_count(0, 10, 0, 0)
+    (1800, 17982)
+    """
+    total_minutes = hours * 60 + minutes
+    return ((hours * 3600 + minutes * 60 + seconds) * 30 + frames) - 2 * (total_minutes - total_minutes // 10)

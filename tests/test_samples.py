@@ -13,5 +13,5 @@ def test_committed_samples_are_up_to_date(tmp_path):
     assert written
     stale = [path.name for path in written
              if not (ROOT / "samples" / "output" / path.name).exists()
-             or (ROOT / "samples" / "output" / path.name).read_text(encoding="utf-8") != path.read_text(encoding="utf-8")]
+             or (ROOT / "samples" / "output" / path.name).read_bytes() != path.read_bytes()]
     assert not stale, f"out of date, run `python samples/regenerate.py`: {stale}"

@@ -18,7 +18,7 @@ from ..textfile import decode
 from .base import Format, Limits
 from .timed import Entry, entry_cues, entry_segments
 
-_MODULES = ("script", "srt", "vtt", "json", "ttml", "imsc", "ebutt")
+_MODULES = ("script", "srt", "vtt", "json", "ttml", "imsc", "ebutt", "stl")
 REGISTRY: dict[str, Format] = {}
 
 
@@ -140,7 +140,7 @@ def read_file(path: str | Path, lang: str = "en", encoding: str | None = None, h
     """Segments of a transcript file of any supported format and encoding."""
     path = Path(path)
     data = read_bytes(path, max_bytes)
-    binary = _binary_format(data, fmt)
+    binary = _binary_format(data, path.suffix, fmt)
     if binary:
         segments = entry_segments(_entries(binary, data, path), str(path), lang)
         if not any(segment.text.strip() for segment in segments):
@@ -150,11 +150,14 @@ def read_file(path: str | Path, lang: str = "en", encoding: str | None = None, h
     return parse(text, fmt or detect_format(text, path.suffix), str(path), lang, headline)
 
 
-def _binary_format(data: bytes, fmt: str | None) -> Format | None:
-    """The binary format a file is in: as named, else by its own signature bytes."""
+def _binary_format(data: bytes, suffix: str, fmt: str | None) -> Format | None:
+    """The binary format a file is in: as named, else by its signature bytes, else by its suffix
+    (so a damaged file of that format gets that format's own error, not "binary data")."""
     if fmt:
         return REGISTRY[fmt] if fmt in REGISTRY and REGISTRY[fmt].binary else None
-    return next((known for known in REGISTRY.values() if known.binary and known.detect_bytes(data[:2048])), None)
+    binary = [known for known in REGISTRY.values() if known.binary]
+    return next((known for known in binary if known.detect_bytes(data[:2048])), None) or next(
+        (known for known in binary if suffix.lower().lstrip(".") in known.suffixes), None)
 
 
 def _entries(fmt: Format, data: bytes, path: Path) -> list[Entry]:
@@ -192,7 +195,7 @@ def read_cues(path: str | Path, encoding: str | None = None) -> list[Cue]:
     """The cues of a caption file of any format the registry reads, as they are."""
     path = Path(path)
     data = read_bytes(path)
-    binary = _binary_format(data, None)
+    binary = _binary_format(data, path.suffix, None)
     if binary:
         return entry_cues(_entries(binary, data, path))
     text = decode(data, str(path), encoding)
