@@ -66,14 +66,14 @@ def make(
     lang: str = typer.Option("en", "--lang", "-l", help="Language of the transcript (en, ja, fr, ...)."),
     profile: str = typer.Option("netflix", "--profile", "-p", help="Profile name (see `captions profiles`) or TOML file."),
     fmt: str = typer.Option("srt", "--format", "-f", help="Output formats, comma separated: srt, vtt, json, imsc, "
-                            "ebu-tt-d, stl (see `captions formats`)."),
+                            "ebu-tt-d, stl, scc (see `captions formats`)."),
     fps: Optional[str] = typer.Option(None, help="Frame rate: 23.976, 24, 25, 29.97, 30, 50, 59.94 (default: profile's)."),
     start: str = typer.Option("0", help="Time of the first frame: seconds or SMPTE timecode, e.g. 10:00:00:00."),
     duration: Optional[str] = typer.Option(None, help="Fit untimed input to this programme length, e.g. 2:35."),
     speakers: Optional[str] = typer.Option(None, help="How speakers show: none, dash, label, colour (default: profile's)."),
     headline: str = typer.Option("caption", help="The script's headline: caption or skip."),
     encoding: Optional[str] = typer.Option(None, help="Text encoding of the inputs (default: detect UTF-8/16, Shift-JIS)."),
-    input_format: Optional[str] = typer.Option(None, "--input-format", help="script, srt, vtt, json, ttml or stl "
+    input_format: Optional[str] = typer.Option(None, "--input-format", help="script, srt, vtt, json, ttml, stl or scc "
                                                "(default: detect)."),
     speaker_pause: float = typer.Option(0.5, help="Extra seconds of silence at a speaker change (untimed input, 0-10)."),
     paragraph_pause: float = typer.Option(0.25, help="Extra seconds between paragraphs (untimed input, 0-10)."),
@@ -214,7 +214,7 @@ def check(
                      "Exit codes: 0 written, 1 a target format's limit is broken (nothing written unless --force),\n"
                      "2 bad option, 3 bad input file, 6 output not writable.")
 def convert(
-    inputs: list[Path] = typer.Argument(..., help="Caption files (SRT, WebVTT, TTML/IMSC/EBU-TT-D, EBU STL, cue JSON)."),
+    inputs: list[Path] = typer.Argument(..., help="Caption files (SRT, WebVTT, TTML/IMSC/EBU-TT-D, STL, SCC, cue JSON)."),
     fmt: str = typer.Option(..., "--format", "-f", help="Target formats, comma separated (see `captions formats`)."),
     out: Optional[str] = typer.Option(None, "--out", "-o", help="Output folder (default: next to each input)."),
     lang: Optional[str] = typer.Option(None, "--lang", "-l", help="Language (default: from NAME.LANG.EXT, else en)."),

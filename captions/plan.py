@@ -110,6 +110,10 @@ def make_plan(options: Options) -> Plan:
         from . import glossary as glossaries
 
         glossary = glossaries.load(options.glossary)
+    for lang in [source, *targets]:
+        for fmt in options.formats:
+            if lang in get_format(fmt).limits.refuses:
+                raise OptionError(f"{fmt} cannot carry language {lang!r} (its character set has no such script)")
     languages = []
     for index, lang in enumerate([source, *targets]):
         profile = with_limits(get_profile(options.profile, lang), options.formats)

@@ -19,7 +19,9 @@ SAMPLES = [
     ("nhk_ja.txt", Options(lang="ja", formats=("srt", "vtt", "imsc", "ebu-tt-d"), report=True)),
     ("interview.json", Options(profile="bbc", speakers="label", formats=("srt", "vtt", "ebu-tt-d", "stl"), report=True)),
     ("report.srt", Options(formats=("srt",), report=True)),
-    # The seed as teletext STL too, on its own: cut for STL's 37 columns, not the other formats' 42.
+    # The seed for US and European broadcast, each on its own so that it is cut for its format's
+    # columns (SCC 32, teletext STL 37), not the other formats' 42: SCC from the 23.976 programme.
+    ("news.txt", Options(formats=("scc",))),
     ("news.txt", Options(formats=("stl",))),
 ]
 

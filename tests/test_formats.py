@@ -24,7 +24,8 @@ from captions.pipeline import Options, caption_file
 DATA = Path(__file__).parent / "data"
 XSD = xmlschema.XMLSchema(str(DATA / "ebu-tt-d-xsd" / "ebutt_d.xsd"))
 RATES = [Fraction(24000, 1001), Fraction(25), Fraction(30000, 1001), Fraction(50)]
-CAPTION_WRITERS = [name for name, fmt in REGISTRY.items() if fmt.write and fmt.read_entries]
+# SCC needs time before each cue to send it (tests/test_scc.py has its own round trip).
+CAPTION_WRITERS = [name for name, fmt in REGISTRY.items() if fmt.write and fmt.read_entries and name != "scc"]
 TEXT = st.text("abcdefghij KLMNOP.,?!'&<>\"éß日本語ー", min_size=1, max_size=30).map(lambda t: " ".join(t.split())).filter(bool)
 NAMES = ["Narrator", "Ann Lee", "Bob & Co"]
 

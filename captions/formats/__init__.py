@@ -18,7 +18,7 @@ from ..textfile import decode
 from .base import Format, Limits
 from .timed import Entry, entry_cues, entry_segments
 
-_MODULES = ("script", "srt", "vtt", "json", "ttml", "imsc", "ebutt", "stl")
+_MODULES = ("script", "srt", "vtt", "json", "ttml", "imsc", "ebutt", "stl", "scc")
 REGISTRY: dict[str, Format] = {}
 
 
@@ -101,6 +101,8 @@ def limit_problems(track: Track, name: str) -> list[tuple[int, str]]:
         problems.append((0, f"{name} cannot carry language {track.lang!r} (only {', '.join(limits.languages)})"))
     if limits.frame_rates and track.fps not in limits.frame_rates:
         problems.append((0, f"{name} cannot carry {float(track.fps):g} fps"))
+    if REGISTRY[name].check:
+        problems += REGISTRY[name].check(track)  # type: ignore[misc]
     mode = "cjk" if track.lang.split("-")[0] in ("ja", "zh", "ko") else "latin"
     shows = limits.characters
     for number, cue in enumerate(track.cues, start=1):

@@ -21,6 +21,7 @@ class Limits:
     languages: tuple[str, ...] = ()  # empty: any language
     characters: Callable[[str], bool] | None = None  # the character set: can the format show this character?
     character_set: str = ""  # its name, for messages
+    refuses: tuple[str, ...] = ()  # languages it cannot carry at all (refused before any work)
 
 
 def _never(head: str) -> bool:
@@ -50,3 +51,4 @@ class Format:
     limits: Limits = Limits()
     binary: bool = False
     detect_bytes: Callable[[bytes], bool] = _never_bytes
+    check: Callable[[Track], list[tuple[int, str]]] | None = None  # what else the format cannot do as timed

@@ -1,0 +1,436 @@
+"""SCC (Scenarist): CEA-608 line-21 captions, channel CC1, pop-on, as US broadcast takes them.
+
+Each caption is loaded into the decoder's hidden memory (RCL, ENM, a PAC per row, the text)
+while the one before it is shown, and swapped onto the screen by EOC on its own first frame;
+EDM clears the screen on a cue's last frame. The words go out one per frame at 29.97 fps in
+drop-frame timecode, so every time is the nearest 29.97 frame (a 23.976 track converts
+exactly). When a caption's words cannot all be sent in the frames before it, it appears later
+by the frames it lacks, and QC says so (the ``format`` rule); nothing is dropped.
+
+Rows sit at the bottom of the 15-row, 32-column grid (the top when the cue's region is top),
+centred by indent and tab offsets; a speaker's colour or italics is a mid-row code, which takes
+a cell (the space beside it). Characters 608 cannot show are replaced by their closest basic
+form (``–`` by ``-``, ``…`` by ``...``, else ``?``) and reported; Japanese, Chinese and Korean are
+refused (608 has no such characters).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from fractions import Fraction
+
+from ..errors import InputError
+from ..model import Cue, Span, Track
+from ..timecode import drop_frame_count, drop_frame_label
+from .base import Format, Limits
+from .timed import MAX_SECONDS, Entry
+
+RATE = Fraction(30000, 1001)
+COLUMNS, ROWS = 32, 15
+HEADER = "Scenarist_SCC V1.0"
+
+# The characters of CEA-608's basic set that differ from ASCII.
+_BASIC_EXCEPTIONS = {0x2A: "á", 0x5C: "é", 0x5E: "í", 0x5F: "ó", 0x60: "ú", 0x7B: "ç", 0x7C: "÷", 0x7D: "Ñ",
+                     0x7E: "ñ", 0x7F: "█"}
+BASIC = {code: _BASIC_EXCEPTIONS.get(code, chr(code)) for code in range(0x20, 0x80)}
+SPECIAL = dict(zip(range(0x30, 0x40), "®°½¿™¢£♪à\u00a0èâêîôû"))  # after 0x11
+EXTENDED = {0x12: dict(zip(range(0x20, 0x40), "ÁÉÓÚÜü‘¡*’—©℠•“”ÀÂÇÈÊËëÎÏïÔÙùÛ«»")),
+            0x13: dict(zip(range(0x20, 0x40), "ÃãÍÌìÒòÕõ{}\\^_|~ÄäÖöß¥¤¦ÅåØø┌┐└┘"))}
+_FROM_BASIC = {char: code for code, char in BASIC.items()}
+_FROM_SPECIAL = {char: code for code, char in SPECIAL.items()}
+_FROM_EXTENDED = {char: (high, code) for high, table in EXTENDED.items() for code, char in table.items()}
+SUBSTITUTES = {"–": "-", "…": "...", "„": '"', "‚": ",", "€": "EUR", "\u2009": " ", "\u202f": " "}
+
+# Preamble address codes: row -> (first byte, base of the second byte), channel 1.
+ROW_CODES = {1: (0x11, 0x40), 2: (0x11, 0x60), 3: (0x12, 0x40), 4: (0x12, 0x60), 5: (0x15, 0x40), 6: (0x15, 0x60),
+             7: (0x16, 0x40), 8: (0x16, 0x60), 9: (0x17, 0x40), 10: (0x17, 0x60), 11: (0x10, 0x40),
+             12: (0x13, 0x40), 13: (0x13, 0x60), 14: (0x14, 0x40), 15: (0x14, 0x60)}
+_ROW_OF = {codes: row for row, codes in ROW_CODES.items()}
+MIDROW_COLOURS = {"": 0x20, "white": 0x20, "green": 0x22, "blue": 0x24, "cyan": 0x26, "red": 0x28, "yellow": 0x2A,
+                  "magenta": 0x2C}
+_COLOUR_OF_MIDROW = {code: colour for colour, code in MIDROW_COLOURS.items() if colour != "white"}
+ITALICS = 0x2E
+RCL, EDM, ENM, EOC = (0x14, 0x20), (0x14, 0x2C), (0x14, 0x2E), (0x14, 0x2F)
+
+
+def parity(byte: int) -> int:
+    """The byte with CEA-608's odd parity bit set.
+
+    >>> hex(parity(0x14)), hex(parity(0x20)), hex(parity(0x41))
+    ('0x94', '0x20', '0xc1')
+    """
+    return byte | 0x80 if bin(byte).count("1") % 2 == 0 else byte
+
+
+def shows(char: str) -> bool:
+    """Whether 608 has a character (the registry's character-set test)."""
+    return char in _FROM_BASIC or char in _FROM_SPECIAL or char in _FROM_EXTENDED or char == " "
+
+
+# ---------------------------------------------------------------------------------------------- writing
+
+def _substitute(char: str) -> str:
+    if char in SUBSTITUTES:
+        return SUBSTITUTES[char]
+    plain = unicodedata.normalize("NFKD", char).encode("ascii", "ignore").decode()
+    return "".join(c for c in plain if c in _FROM_BASIC) or "?"
+
+
+class _Row:
+    """One row's bytes as words: characters two to a word, control codes a word each, sent twice."""
+
+    def __init__(self) -> None:
+        self.words: list[tuple[int, int]] = []
+        self.pending: int | None = None
+
+    def char(self, code: int) -> None:
+        if self.pending is None:
+            self.pending = code
+        else:
+            self.words.append((self.pending, code))
+            self.pending = None
+
+    def control(self, high: int, low: int) -> None:
+        self.flush()
+        self.words += [(high, low), (high, low)]
+
+    def flush(self) -> None:
+        if self.pending is not None:
+            self.words.append((self.pending, 0x00))
+            self.pending = None
+
+    def text(self, text: str) -> None:
+        for char in text:
+            for shown in ([char] if shows(char) else list(_substitute(char))):
+                if shown in _FROM_BASIC:
+                    self.char(_FROM_BASIC[shown])
+                elif shown in _FROM_SPECIAL:
+                    self.control(0x11, _FROM_SPECIAL[shown])
+                else:  # extended: a basic stand-in first, which the extended code replaces
+                    high, low = _FROM_EXTENDED[shown]
+                    fallback = _substitute(shown)[:1]
+                    self.char(_FROM_BASIC.get(fallback, 0x20))
+                    self.control(high, low)
+
+
+def _row_cells(track: Track, cue: Cue, line: int) -> list[tuple[str | int, str]]:
+    """A row as cells: text runs, and the mid-row codes between runs of another look (each a cell)."""
+    cells: list[tuple[str | int, str]] = []
+    state = ("", False)
+    for colour, spans in track.colour_runs(cue, line):
+        for span in spans:
+            look = (colour, span.italic)
+            text = span.text
+            if look != state:
+                code = ITALICS if span.italic else MIDROW_COLOURS.get(colour, 0x20)
+                if cells and isinstance(cells[-1][0], str) and cells[-1][0].endswith(" "):
+                    cells[-1] = (cells[-1][0][:-1], cells[-1][1])
+                elif cells and text.startswith(" "):
+                    text = text[1:]
+                cells.append((code, ""))
+                state = look
+            cells.append((text, ""))
+    return cells
+
+
+def _row_words(track: Track, cue: Cue, line: int, row: int) -> list[tuple[int, int]]:
+    cells = _row_cells(track, cue, line)
+    width = sum(len(item) if isinstance(item, str) else 1 for item, _ in cells)
+    column = max(0, (COLUMNS - width) // 2) if cue.align == "center" else 0 if cue.align == "start" else \
+        max(0, COLUMNS - width)
+    high, base = ROW_CODES[row]
+    words = _Row()
+    words.control(high, base + 0x10 + (column // 4) * 2)  # indent PAC: the row, white, at a multiple of 4
+    if column % 4:
+        words.control(0x17, 0x20 + column % 4)  # tab offset 1-3
+    for item, _ in cells:
+        if isinstance(item, int):
+            words.control(0x11, item)
+        else:
+            words.text(item)
+    words.flush()
+    return words.words
+
+
+def _load_words(track: Track, cue: Cue) -> list[tuple[int, int]]:
+    rows = len(cue.lines)
+    first = 1 if cue.region == "top" else ROWS - rows + 1
+    words = [RCL, RCL, ENM, ENM]
+    for index in range(rows):
+        words += _row_words(track, cue, index, first + index)
+    return words
+
+
+@dataclass
+class _Schedule:
+    """Which word goes out on which frame; a frame carries one word."""
+
+    words: dict[int, tuple[int, int]] = field(default_factory=dict)
+    late: list[tuple[int, int]] = field(default_factory=list)  # (cue number, frames it appears late)
+
+    def put(self, frame: int, pair: tuple[int, int]) -> None:
+        self.words[frame] = pair
+
+
+def schedule(track: Track) -> _Schedule:
+    """Every cue's words on frames: its load in the free frames before it, EOC on its first frame,
+    EDM on its last; a cue whose load does not fit appears later by the frames it lacks."""
+    plan = _Schedule()
+    free_from = 0  # the first frame after the previous cue's EOC
+    reserved: set[int] = set()
+    for number, cue in enumerate(track.cues, start=1):
+        load = _load_words(track, cue)
+        start, end = round(cue.start * RATE), round(cue.end * RATE)
+        frames = [frame for frame in range(free_from, start) if frame not in reserved]
+        if len(frames) < len(load):  # too little time: appear later by what is missing
+            shortfall = len(load) - len(frames)
+            extra = [frame for frame in range(start, start + shortfall + len(reserved) + 2) if frame not in reserved]
+            frames += extra[:shortfall]
+            plan.late.append((number, frames[-1] + 1 - start))
+            start = frames[-1] + 1
+        for frame, pair in zip(frames[-len(load):], load):
+            plan.put(frame, pair)
+        plan.put(start, EOC)
+        plan.put(start + 1, EOC)
+        end = max(end, start + 2)
+        plan.put(end, EDM)
+        plan.put(end + 1, EDM)
+        reserved = {end, end + 1}
+        free_from = start + 2
+    return plan
+
+
+def _timecode(frame: int) -> str:
+    hours, minutes, seconds, frames = drop_frame_label(frame)
+    return f"{hours:02d}:{minutes:02d}:{seconds:02d};{frames:02d}"
+
+
+def write(track: Track) -> bytes:
+    """The SCC file of a track: a line per run of consecutive frames, and a new line at every EOC
+    and EDM, so that a reader that times a line's words by the line's timecode (ffmpeg) still
+    shows and clears each caption on its frame."""
+    words = schedule(track).words
+    lines, run_start, run = [HEADER, ""], 0, list[str]()
+    for frame in sorted(words):
+        event = words[frame] in (EOC, EDM) and words.get(frame - 1) != words[frame]
+        if run and (frame != run_start + len(run) or event):
+            lines += [f"{_timecode(run_start)}\t{' '.join(run)}", ""]
+            run = []
+        if not run:
+            run_start = frame
+        high, low = words[frame]
+        run.append(f"{parity(high):02x}{parity(low):02x}")
+    if run:
+        lines += [f"{_timecode(run_start)}\t{' '.join(run)}", ""]
+    return ("\n".join(lines) + "\n").encode("ascii")
+
+
+def late_cues(track: Track) -> list[tuple[int, str]]:
+    """Cues SCC shows later than timed, because their words take more frames than there are before them."""
+    return [(number, f"scc shows this cue {frames} frames late: its {len(_load_words(track, track.cues[number - 1]))} "
+                     "words need more frames than the time before it")
+            for number, frames in schedule(track).late]
+
+
+# ---------------------------------------------------------------------------------------------- reading
+
+_LINE = re.compile(r"^(\d{2}):(\d{2}):(\d{2})([:;.,])(\d{2})\s+((?:[0-9a-fA-F]{4}\s*)+)$")
+
+
+Cell = tuple[str, bool, str] | None  # a character with its italics and colour, or an empty cell
+
+
+def _blank() -> list[Cell]:
+    return [None] * COLUMNS
+
+
+@dataclass
+class _Decoder:
+    """A CEA-608 decoder for CC1 (pop-on, roll-up, paint-on): two 15x32 memories of cells and a
+    cursor; every change to the screen ends the caption shown and starts the next."""
+
+    entries: list[Entry] = field(default_factory=list)
+    shown: dict[int, list[Cell]] = field(default_factory=dict)
+    hidden: dict[int, list[Cell]] = field(default_factory=dict)
+    mode: str = "pop"  # pop | roll | paint
+    rows_up: int = 2
+    row: int = ROWS
+    column: int = 0
+    colour: str = ""
+    italic: bool = False
+    since: int | None = None  # the frame the caption now shown appeared
+    showing: dict[int, list[Cell]] = field(default_factory=dict)  # its rows
+    previous: tuple[int, int] | None = None
+    dirty_at: int | None = None  # roll-up or paint-on text that is not yet a caption: since this frame
+
+    def memory(self) -> dict[int, list[Cell]]:
+        return self.hidden if self.mode == "pop" else self.shown
+
+    def word(self, frame: int, high: int, low: int) -> None:
+        high, low = high & 0x7F, low & 0x7F
+        if 0x10 <= high <= 0x1F:
+            if (high, low) == self.previous:
+                self.previous = None  # the second of a doubled control code
+                return
+            self.previous = (high, low)
+            self.control(frame, high, low)
+            return
+        self.previous = None
+        for code in (high, low):
+            if code >= 0x20:
+                self.put(frame, BASIC[code])
+
+    def put(self, frame: int, char: str) -> None:
+        cells = self.memory().setdefault(self.row, _blank())
+        cells[min(self.column, COLUMNS - 1)] = (char, self.italic, self.colour)
+        self.column = min(self.column + 1, COLUMNS - 1)
+        if self.mode != "pop" and self.dirty_at is None:
+            self.dirty_at = frame
+
+    def control(self, frame: int, high: int, low: int) -> None:
+        high &= 0x17  # channel 2's codes are channel 1's with bit 3 set: read both
+        if high == 0x14 and 0x20 <= low <= 0x2F:
+            self.command(frame, low)
+        elif high == 0x17 and 0x21 <= low <= 0x23:
+            self.column = min(self.column + low - 0x20, COLUMNS - 1)  # tab offsets
+        elif high == 0x11 and 0x20 <= low <= 0x2F:  # mid-row code: a space, then the new look
+            self.put(frame, " ")
+            self.italic = low & 0x2E == ITALICS
+            self.colour = self.colour if self.italic else _COLOUR_OF_MIDROW.get(low & 0x2E, "")
+        elif high == 0x11 and low in SPECIAL:
+            self.put(frame, SPECIAL[low])
+        elif high in EXTENDED and low in EXTENDED[high]:
+            self.column = max(self.column - 1, 0)  # the extended character replaces its stand-in
+            self.put(frame, EXTENDED[high][low])
+        elif 0x40 <= low <= 0x7F and (high, low & 0x60) in _ROW_OF:
+            self.preamble(high, low)
+
+    def preamble(self, high: int, low: int) -> None:
+        row = _ROW_OF[(high, low & 0x60)]
+        if self.mode == "roll":  # roll-up captions keep to their base row
+            row = max(row, self.rows_up)
+        self.row, attribute = row, low & 0x1F
+        self.colour, self.italic, self.column = "", False, 0
+        if attribute >= 0x10:
+            self.column = (attribute - 0x10) // 2 * 4
+        else:
+            self.italic = attribute & 0x0E == 0x0E
+            self.colour = "" if self.italic else _COLOUR_OF_MIDROW.get(0x20 + (attribute & 0x0E), "")
+
+    def command(self, frame: int, low: int) -> None:
+        if low == 0x20:
+            self.mode = "pop"
+        elif low in (0x25, 0x26, 0x27):
+            self.mode, self.rows_up, self.row, self.column = "roll", low - 0x23, ROWS, 0
+        elif low == 0x29:
+            self.mode = "paint"
+        elif low == 0x2C:  # erase displayed memory
+            self.shown = {}
+            self.changed(frame)
+        elif low == 0x2E:
+            self.hidden = {}
+        elif low == 0x2F:  # end of caption: swap
+            self.shown, self.hidden = self.hidden, self.shown
+            self.changed(frame)
+        elif low == 0x2D and self.mode == "roll":  # carriage return: the rows roll up
+            kept = [self.shown[row] for row in sorted(self.shown) if row > self.row - self.rows_up + 1]
+            self.shown = {self.row - len(kept) + index: cells for index, cells in enumerate(kept)}
+            self.column = 0
+            if self.dirty_at is None:
+                self.dirty_at = frame
+        elif low == 0x21:  # backspace
+            self.column = max(self.column - 1, 0)
+            self.memory().setdefault(self.row, _blank())[self.column] = None
+        elif low == 0x24:  # delete to end of row
+            cells = self.memory().setdefault(self.row, _blank())
+            cells[self.column:] = [None] * (COLUMNS - self.column)
+
+    def burst_end(self) -> None:
+        """The end of an SCC line: roll-up or paint-on text sent in it is a caption now."""
+        if self.dirty_at is not None:
+            self.changed(self.dirty_at)
+
+    def changed(self, frame: int) -> None:
+        """The screen changed on this frame: close the caption shown so far, open what shows now."""
+        self.close(frame)
+        self.dirty_at = None
+        if any(cell and cell[0].strip() for cells in self.shown.values() for cell in cells):
+            self.since = frame
+            self.showing = {row: list(cells) for row, cells in self.shown.items()}
+
+    def close(self, frame: int) -> None:
+        if self.since is None or frame <= self.since:
+            self.since = None
+            return
+        lines, styled, rows = [], [], []
+        for row in sorted(self.showing):
+            spans = _spans(self.showing[row])
+            if spans:
+                lines.append("".join(span.text for span in spans))
+                styled.append(spans)
+                rows.append(row)
+        if lines:
+            plain = all(span.plain for line in styled for span in line)
+            self.entries.append(Entry(self.since / RATE, frame / RATE, tuple(lines), 0,
+                                      styled=() if plain else tuple(styled), region="top" if rows[0] <= 7 else "bottom"))
+        self.since = None
+
+
+def _spans(cells: list[Cell]) -> tuple[Span, ...]:
+    """A row's text as runs of one look, its outer spaces removed."""
+    chars = [cell or (" ", False, "") for cell in cells]
+    text = "".join(char for char, _, _ in chars)
+    first, last = len(text) - len(text.lstrip()), len(text.rstrip())
+    spans: list[Span] = []
+    for char, italic, colour in chars[first:last]:
+        if char == " ":
+            italic, colour = (spans[-1].italic, spans[-1].colour) if spans else (italic, colour)
+        if spans and (spans[-1].italic, spans[-1].colour) == (italic, colour):
+            spans[-1] = Span(spans[-1].text + char, italic, colour=colour)
+        else:
+            spans.append(Span(char, italic, colour=colour))
+    return tuple(spans)
+
+
+def read(text: str, path: str = "") -> list[Entry]:
+    """The captions of an SCC file (pop-on, roll-up or paint-on) as cues."""
+    lines = text.split("\n")
+    if not lines[0].strip().startswith("Scenarist_SCC"):
+        raise InputError("not an SCC file: the first line must be 'Scenarist_SCC V1.0'", path, 1)
+    decoder = _Decoder()
+    last = previous_line = -1
+    for number, line in enumerate(lines[1:], start=2):
+        if not line.strip():
+            continue
+        match = _LINE.match(line.strip())
+        if not match:
+            raise InputError(f"not an SCC line (timecode, tab, hex words): {line.strip()[:40]!r}", path, number)
+        hours, minutes, seconds, separator, frames, words = match.groups()
+        if int(minutes) > 59 or int(seconds) > 59 or int(frames) > 29:
+            raise InputError(f"timecode {line.split()[0]!r} is not a 29.97 fps timecode", path, number)
+        # Drop-frame (;) or non-drop (:) labels of 29.97 frames.
+        frame = drop_frame_count(int(hours), int(minutes), int(seconds), int(frames)) if separator in ";," else \
+            ((int(hours) * 60 + int(minutes)) * 60 + int(seconds)) * 30 + int(frames)
+        if frame / RATE > MAX_SECONDS:
+            raise InputError(f"timecode over {MAX_SECONDS // 3600} hours", path, number)
+        if frame <= previous_line:  # lines may overlap (words run late); they may not go back
+            raise InputError("timecode not after the previous line's (out of order)", path, number)
+        previous_line = frame
+        for index, word in enumerate(words.split()):
+            # The parity bit is not checked: files that ffmpeg and ttconv read carry wrong ones
+            # (ttconv's own test files do), and 608 decoders mask it off as well.
+            pair = int(word, 16)
+            decoder.word(frame + index, pair >> 8, pair & 0xFF)
+            last = frame + index
+        decoder.burst_end()
+    decoder.close(last + 1)
+    return decoder.entries
+
+
+FORMAT = Format("scc", ("scc",), "SCC (CEA-608 line 21, CC1 pop-on): US broadcast",
+                lambda head: head.startswith("Scenarist_SCC"), read_entries=read, write=write,
+                limits=Limits(max_chars_per_line=COLUMNS, max_lines=4, characters=shows,
+                              character_set="CEA-608", refuses=("ja", "zh", "zh-Hant", "ko")),
+                check=late_cues)
