@@ -64,6 +64,21 @@ def parity(byte: int) -> int:
     return byte | 0x80 if bin(byte).count("1") % 2 == 0 else byte
 
 
+_WORD_HEX: dict[tuple[int, int], str] = {}  # (high, low) -> four hex digits with parity, filled as first written
+
+
+def word_hex(pair: tuple[int, int]) -> str:
+    """A word as SCC writes it: both bytes with odd parity, in hex.
+
+    >>> word_hex((0x14, 0x2F)), word_hex((0x48, 0x69))
+    ('942f', 'c8e9')
+    """
+    found = _WORD_HEX.get(pair)
+    if found is None:
+        found = _WORD_HEX[pair] = f"{parity(pair[0]):02x}{parity(pair[1]):02x}"
+    return found
+
+
 def shows(char: str) -> bool:
     """Whether 608 has a character (the registry's character-set test)."""
     return char in _FROM_BASIC or char in _FROM_SPECIAL or char in _FROM_EXTENDED or char == " "
@@ -102,6 +117,15 @@ class _Row:
             self.pending = None
 
     def text(self, text: str) -> None:
+        codes = [_FROM_BASIC.get(char, -1) for char in text]
+        if -1 not in codes:  # the common case: basic characters only, two to a word
+            if self.pending is not None:
+                codes.insert(0, self.pending)
+                self.pending = None
+            if len(codes) % 2:
+                self.pending = codes.pop()
+            self.words += zip(codes[::2], codes[1::2])
+            return
         for char in text:
             for shown in ([char] if shows(char) else list(_substitute(char))):
                 if shown in _FROM_BASIC:
@@ -174,6 +198,17 @@ class _Schedule:
         self.words[frame] = pair
 
 
+def _frame(seconds: Fraction) -> int:
+    """The nearest 29.97 frame (halves to even, as ``round``), in integers: a 10-hour track has many cues.
+
+    >>> _frame(Fraction(1001, 30000) * 7), _frame(Fraction(1, 2)), _frame(Fraction(13013, 2400))
+    (7, 15, 162)
+    """
+    quotient, remainder = divmod(seconds.numerator * 30000, seconds.denominator * 1001)
+    twice, denominator = 2 * remainder, seconds.denominator * 1001
+    return quotient + (twice > denominator or (twice == denominator and quotient % 2 == 1))
+
+
 def schedule(track: Track) -> _Schedule:
     """Every cue's words on frames: its load in the free frames before it, EOC on its first frame,
     EDM on its last; a cue whose load does not fit appears later by the frames it lacks."""
@@ -182,16 +217,19 @@ def schedule(track: Track) -> _Schedule:
     reserved: set[int] = set()
     for number, cue in enumerate(track.cues, start=1):
         load = _load_words(track, cue)
-        start, end = round(cue.start * RATE), round(cue.end * RATE)
-        frames = [frame for frame in range(free_from, start) if frame not in reserved]
+        start, end = _frame(cue.start), _frame(cue.end)
+        # The free frames just before the cue, as late as they can be.
+        earliest = max(free_from, start - len(load) - len(reserved))
+        frames = [frame for frame in range(earliest, start) if frame not in reserved][-len(load):]
         if len(frames) < len(load):  # too little time: appear later by what is missing
-            shortfall = len(load) - len(frames)
-            extra = [frame for frame in range(start, start + shortfall + len(reserved) + 2) if frame not in reserved]
-            frames += extra[:shortfall]
+            frame = start
+            while len(frames) < len(load):
+                if frame not in reserved:
+                    frames.append(frame)
+                frame += 1
             plan.late.append((number, frames[-1] + 1 - start))
             start = frames[-1] + 1
-        for frame, pair in zip(frames[-len(load):], load):
-            plan.put(frame, pair)
+        plan.words.update(zip(frames, load))
         plan.put(start, EOC)
         plan.put(start + 1, EOC)
         end = max(end, start + 2)
@@ -213,15 +251,17 @@ def write(track: Track) -> bytes:
     shows and clears each caption on its frame."""
     words = schedule(track).words
     lines, run_start, run = [HEADER, ""], 0, list[str]()
+    previous: tuple[int, int] | None = None
+    expected = -1  # the frame that continues the current line
+    events = {EOC, EDM}
     for frame in sorted(words):
-        event = words[frame] in (EOC, EDM) and words.get(frame - 1) != words[frame]
-        if run and (frame != run_start + len(run) or event):
-            lines += [f"{_timecode(run_start)}\t{' '.join(run)}", ""]
-            run = []
-        if not run:
-            run_start = frame
-        high, low = words[frame]
-        run.append(f"{parity(high):02x}{parity(low):02x}")
+        pair = words[frame]
+        if frame != expected or (pair != previous and pair in events):
+            if run:
+                lines += [f"{_timecode(run_start)}\t{' '.join(run)}", ""]
+            run, run_start = [], frame
+        run.append(_WORD_HEX.get(pair) or word_hex(pair))
+        previous, expected = pair, frame + 1
     if run:
         lines += [f"{_timecode(run_start)}\t{' '.join(run)}", ""]
     return ("\n".join(lines) + "\n").encode("ascii")
