@@ -175,6 +175,21 @@ class Speaker:
     colour: str = ""  # set when the profile shows speakers by colour
 
 
+@dataclass(frozen=True)
+class Delivery:
+    """How broadcast formats carry the cues, from the profile: SCC's caption mode and data
+    channel, EBU STL's display mode and teletext double height."""
+
+    scc_mode: str = "pop-on"  # pop-on | roll-up-2 | roll-up-3 | roll-up-4 | paint-on
+    scc_channel: int = 1  # CC1, or CC2 (the second channel of field 1) for a second language
+    stl_mode: str = "teletext"  # teletext | open (open subtitles, burnt in or shown by the player)
+    double_height: bool = False  # teletext rows in double height
+
+    @classmethod
+    def of(cls, profile: Profile) -> Delivery:
+        return cls(profile.scc_mode, profile.scc_channel, profile.stl_mode, profile.double_height)
+
+
 @dataclass
 class Track:
     """All cues of one language of one programme, ready for writers and QC.
@@ -191,6 +206,8 @@ class Track:
     issues: list[Any] = field(default_factory=list)
     vertical: bool = False
     line_width: float = 42
+    delivery: Delivery = Delivery()
+    title: str = ""  # the programme's title, which some formats carry (EBU STL, TTML)
 
     def __post_init__(self) -> None:
         self.fps = exact_rate(self.fps)
@@ -255,4 +272,8 @@ class Profile:
     label_format: str = "{NAME}:"
     punctuation: str = "keep"  # keep | netflix-ja
     writing_mode: str = "horizontal"  # horizontal | vertical (Japanese tategaki, IMSC tts:writingMode="tbrl")
+    scc_mode: str = "pop-on"  # see Delivery
+    scc_channel: int = 1
+    stl_mode: str = "teletext"
+    double_height: bool = False
     description: str = ""

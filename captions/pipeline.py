@@ -16,7 +16,7 @@ from .errors import CaptionsError, MediaError, OutputError
 from .folders import check_folder, ensure_folder
 from .formats import get as get_format
 from .formats import limit_problems, read_file, written_suffix
-from .model import NARRATOR, Cue, Profile, Segment, Span, Speaker, Stretch, Track, exact_rate
+from .model import NARRATOR, Cue, Delivery, Profile, Segment, Span, Speaker, Stretch, Track, exact_rate
 from .plan import Language, Options, Plan, for_translation, make_plan
 from .progress import Progress
 from .report import report_text
@@ -69,7 +69,8 @@ def caption_language(segments: list[Segment], language: Language) -> Track:
     if any(segment.ruby for segment in segments):
         cues = [with_ruby(cue, segments) for cue in cues]
     return Track(profile.lang, cues, _speakers(segments, language.speakers == "colour"), exact_rate(timing.fps),
-                 notes, vertical=profile.writing_mode == "vertical", line_width=profile.max_chars_per_line)
+                 notes, vertical=profile.writing_mode == "vertical", line_width=profile.max_chars_per_line,
+                 delivery=Delivery.of(profile))
 
 
 def with_ruby(cue: Cue, segments: list[Segment]) -> Cue:
@@ -247,6 +248,7 @@ def _translated(name: str, segments: list[Segment], track: Track, target: Langua
 def _rendered(name: str, track: Track, profile: Profile, plan: Plan, paths: dict[str, Path],
               doubtful: list[Stretch]) -> tuple[LanguageResult, dict[Path, bytes], Track]:
     """A language's QC result and the bytes of each of its outputs, not yet written."""
+    track.title = name.split(".")[0]  # the programme, as its file is named
     track.issues = qc.check(track.cues, profile, float(track.fps)) + qc.alignment_issues(track.cues, doubtful)
     # What an output format cannot carry (a character outside its set, say) is reported, never lost silently.
     track.issues += [qc.Issue(number, "format", fmt, "", qc.WARNING, what) for fmt in plan.formats

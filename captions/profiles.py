@@ -97,9 +97,11 @@ RANGES: dict[str, tuple[float, float]] = {
 }  # wide enough for a "no caption policy" profile (1 ms frames, no speed limit), never nonsense
 OPTIONAL = ("max_cps", "max_wpm", "target_wpm")  # None: the guide does not count this way
 INTEGERS = ("max_lines", "min_gap_frames", "close_gap_frames", "linger_frames", "lead_in_frames")
-CHOICES = {"width_mode": ("latin", "cjk"), "breaker": ("words", "phrases"),
+CHOICES: dict[str, tuple[object, ...]] = {"width_mode": ("latin", "cjk"), "breaker": ("words", "phrases"),
            "speaker_style": ("none", "dash", "label", "colour"), "punctuation": ("keep", "netflix-ja"),
-           "writing_mode": ("horizontal", "vertical")}
+           "writing_mode": ("horizontal", "vertical"),
+           "scc_mode": ("pop-on", "roll-up-2", "roll-up-3", "roll-up-4", "paint-on"), "scc_channel": (1, 2),
+           "stl_mode": ("teletext", "open"), "double_height": (False, True)}
 LABEL_FIELDS = ("name", "NAME")
 
 
@@ -126,7 +128,7 @@ def validate(profile: Profile, path: str | None = None) -> None:
 def _bad_value(key: str, value: object) -> str | None:
     """What is wrong with one field's value, or None."""
     if key in CHOICES:
-        return None if value in CHOICES[key] else f"{key} = {value!r} is not one of {', '.join(CHOICES[key])}"
+        return None if value in CHOICES[key] else f"{key} = {value!r} is not one of {', '.join(map(str, CHOICES[key]))}"
     if key not in RANGES or (value is None and key in OPTIONAL):
         return None
     lowest, highest = RANGES[key]

@@ -58,3 +58,17 @@ def test_the_core_returns_bytes_and_writes_nothing(tmp_path):
     assert rendered.tracks[0].issues == rendered.result.languages[0].issues
     written = caption_file(source, tmp_path / "out", make_plan(Options(formats=("srt", "ebu-tt-d"), report=True)))
     assert {path: Path(path).read_bytes() for path in written.outputs} == rendered.outputs
+
+
+def test_delivery_options_come_from_the_profile(tmp_path):
+    profile = tmp_path / "live.toml"
+    profile.write_text('[default]\nscc_mode = "roll-up-3"\nscc_channel = 2\n')
+    source = tmp_path / "news.txt"
+    source.write_text(SCRIPT)
+    rendered = render_file(source, tmp_path, make_plan(Options(profile=str(profile), formats=("scc",))))
+    assert rendered.tracks[0].delivery.scc_mode == "roll-up-3"
+    data = next(iter(rendered.outputs.values())).decode("ascii")
+    assert "1c26" in data  # RU3 on channel 2
+    profile.write_text('[default]\nscc_mode = "karaoke"\n')
+    with pytest.raises(OptionError, match="scc_mode"):
+        make_plan(Options(profile=str(profile), formats=("scc",)))

@@ -156,3 +156,37 @@ def test_italic_and_colour_runs_are_mid_row_codes():
     assert back.lines == cue.lines
     looks = [(span.text.strip(), span.italic, span.colour) for span in back.styled[0]]
     assert looks == [("He said:", False, ""), ("quietly", True, ""), ("now", False, "cyan")]
+
+
+@pytest.mark.parametrize("mode", ["roll-up-2", "roll-up-3", "paint-on"])
+def test_roll_up_and_paint_on_output(mode):
+    from dataclasses import replace as changed
+
+    from captions.model import Delivery
+
+    cues = [Cue(Fraction(2), Fraction(4), ("First row of the live text",), ("A",)),
+            Cue(Fraction(4) + Fraction(2, 30), Fraction(6), ("and the second", "and the third"), ("A", "A")),
+            Cue(Fraction(9), Fraction(11), ("after a pause",), ("A",))]
+    track = changed(Track("en", cues, {}, RATE), delivery=Delivery(scc_mode=mode))
+    data = WRITE(track).decode("ascii")
+    assert {"roll-up-2": "9425", "roll-up-3": "9426", "paint-on": "9429"}[mode] in data
+    ours = REGISTRY["scc"].read_entries(data, "t.scc")
+    import ttconv.scc.reader as scc_reader
+
+    theirs = [p for div in scc_reader.to_model(data).get_body() for p in div]
+    seen = list(dict.fromkeys(line for entry in ours for line in entry.lines))
+    assert seen == [line for cue in cues for line in cue.lines]
+    assert len(theirs) >= len(cues) and nearest(ours[0].start) >= nearest(cues[0].start)
+    assert ours[-1].lines[-1] == "after a pause"
+
+
+def test_a_second_language_on_cc2():
+    from dataclasses import replace as changed
+
+    from captions.model import Delivery
+
+    track = changed(Track("es", [Cue(Fraction(3), Fraction(5), ("Hola",), ("A",))], {}, RATE),
+                    delivery=Delivery(scc_channel=2))
+    data = WRITE(track).decode("ascii")
+    assert "1c20" in data and "9420" not in data  # RCL on channel 2: 0x1C 0x20
+    assert REGISTRY["scc"].read_entries(data, "t.scc")[0].lines == ("Hola",)

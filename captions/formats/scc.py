@@ -210,8 +210,14 @@ def _frame(seconds: Fraction) -> int:
 
 
 def schedule(track: Track) -> _Schedule:
-    """Every cue's words on frames: its load in the free frames before it, EOC on its first frame,
-    EDM on its last; a cue whose load does not fit appears later by the frames it lacks."""
+    """Every cue's words on frames, in the track's caption mode."""
+    mode = track.delivery.scc_mode
+    return _pop_on(track) if mode == "pop-on" else _sent_live(track, mode)
+
+
+def _pop_on(track: Track) -> _Schedule:
+    """Pop-on: each cue's load in the free frames before it, EOC on its first frame, EDM on its
+    last; a cue whose load does not fit appears later by the frames it lacks."""
     plan = _Schedule()
     free_from = 0  # the first frame after the previous cue's EOC
     reserved: set[int] = set()
@@ -240,6 +246,43 @@ def schedule(track: Track) -> _Schedule:
     return plan
 
 
+ROLL_UP = {"roll-up-2": (0x14, 0x25), "roll-up-3": (0x14, 0x26), "roll-up-4": (0x14, 0x27)}
+RDC, CR = (0x14, 0x29), (0x14, 0x2D)
+PAUSE = 30  # frames of silence after which roll-up captions are cleared rather than rolled on
+
+
+def _sent_live(track: Track, mode: str) -> _Schedule:
+    """Roll-up and paint-on, as live captioning sends them: each cue's words from its first frame
+    (or as soon as the words before are out), appearing as they arrive; paint-on clears each cue
+    on its last frame, roll-up rolls each row up and clears only at a pause of a second or more."""
+    plan = _Schedule()
+    busy = 0
+    for number, cue in enumerate(track.cues, start=1):
+        start, end = _frame(cue.start), _frame(cue.end)
+        words: list[tuple[int, int]] = []
+        if mode == "paint-on":
+            words += [RDC, RDC]
+            for index in range(len(cue.lines)):
+                first = 1 if cue.region == "top" else ROWS - len(cue.lines) + 1
+                words += _row_words(track, cue, index, first + index)
+        else:
+            words += [ROLL_UP[mode]] * 2
+            for index in range(len(cue.lines)):
+                words += [CR, CR, *_row_words(track, cue, index, ROWS)]
+        if start < busy:
+            plan.late.append((number, busy - start))
+            start = busy
+        plan.words.update(zip(range(start, start + len(words)), words))
+        busy = start + len(words)
+        following = _frame(track.cues[number].start) if number < len(track.cues) else None
+        if mode == "paint-on" or following is None or following - end >= PAUSE:
+            end = max(end, busy)
+            plan.put(end, EDM)
+            plan.put(end + 1, EDM)
+            busy = end + 2
+    return plan
+
+
 def _timecode(frame: int) -> str:
     hours, minutes, seconds, frames = drop_frame_label(frame)
     return f"{hours:02d}:{minutes:02d}:{seconds:02d};{frames:02d}"
@@ -254,9 +297,12 @@ def write(track: Track) -> bytes:
     previous: tuple[int, int] | None = None
     expected = -1  # the frame that continues the current line
     events = {EOC, EDM}
+    second = track.delivery.scc_channel == 2
     for frame in sorted(words):
         pair = words[frame]
-        if frame != expected or (pair != previous and pair in events):
+        if second and 0x10 <= pair[0] <= 0x17:  # CC2: the control codes of field 1's second channel
+            pair = (pair[0] + 8, pair[1])
+        if frame != expected or (pair != previous and (pair in events or (pair[0] - 8, pair[1]) in events)):
             if run:
                 lines += [f"{_timecode(run_start)}\t{' '.join(run)}", ""]
             run, run_start = [], frame

@@ -28,7 +28,8 @@ from .base import Format, Limits
 from .timed import MAX_SECONDS, Entry
 
 GSI_SIZE, TTI_SIZE, TEXT_SIZE = 1024, 128, 112
-NEWLINE, UNUSED, START_BOX = 0x8A, 0x8F, b"\x0b\x0b"
+NEWLINE, UNUSED, START_BOX, DOUBLE_HEIGHT = 0x8A, 0x8F, b"\x0b\x0b", b"\x0d"
+ITALIC_ON, ITALIC_OFF = 0x80, 0x81  # open subtitles only
 TELETEXT_COLOURS = {"": 0x07, "white": 0x07, "yellow": 0x03, "cyan": 0x06, "green": 0x02}
 COLOUR_OF_CODE = {0x07: "", 0x03: "yellow", 0x06: "cyan", 0x02: "green", 0x01: "red", 0x04: "blue", 0x05: "magenta"}
 ROWS = 23  # teletext rows a subtitle may use (row 0 is the header, row 24 the navigation links)
@@ -168,7 +169,7 @@ def _timecode(seconds: Fraction, rate: Fraction) -> bytes:
 
 
 def _field(value: str, width: int) -> bytes:
-    data = value.encode("ascii", "replace")[:width]
+    data = value.encode("cp850", "replace")[:width]  # the GSI block is in its code page, 850
     return data + b" " * (width - len(data))
 
 
@@ -184,12 +185,17 @@ def write(track: Track) -> bytes:
     """The STL file of a track: GSI block, then TTI blocks."""
     rate = stl_rate(track)
     table = code_table("".join(line for cue in track.cues for line in cue.lines))
+    delivery = track.delivery
+    teletext, double = delivery.stl_mode == "teletext", delivery.double_height and delivery.stl_mode == "teletext"
+    newline = bytes([NEWLINE]) * (2 if double else 1)  # a double-height row takes two
     blocks = []
     for number, cue in enumerate(track.cues, start=1):
-        text = NEWLINE.to_bytes(1, "big").join(_row(track, cue, index, table) for index in range(len(cue.lines)))
+        rows = [(_row(track, cue, index, table, double) if teletext else _open_row(cue, index, table))
+                for index in range(len(cue.lines))]
+        text = newline.join(rows)
         pieces = [text[at: at + TEXT_SIZE] for at in range(0, max(len(text), 1), TEXT_SIZE)]
-        rows = len(cue.lines)
-        position = 1 if cue.region == "top" else ROWS - rows + 1
+        height = len(rows) * (2 if double else 1)
+        position = 1 if cue.region == "top" else ROWS - height + (0 if double else 1)
         justification = {"start": 1, "center": 2, "end": 3}[cue.align]
         for extension, piece in enumerate(pieces):
             last = extension == len(pieces) - 1
@@ -199,15 +205,20 @@ def write(track: Track) -> bytes:
     return _gsi(track, rate, table, len(blocks)) + b"".join(blocks)
 
 
-def _row(track: Track, cue: Cue, index: int, table: str) -> bytes:
+def _row(track: Track, cue: Cue, index: int, table: str, double: bool = False) -> bytes:
     """One teletext row: the speaker's colour, a start-box pair, then the text; a colour change
-    inside the row takes the cell of the space before it (a teletext attribute shows as a space)."""
+    inside the row takes the cell of the space before it (a teletext attribute shows as a space).
+    Double height takes a cell too: a white row leaves out its colour (white is where a row starts),
+    and a row that would not fit 40 cells stays single height."""
     out = bytearray()
     for colour, spans in track.colour_runs(cue, index):
         code = TELETEXT_COLOURS.get(colour, 0x07)
         text = encode_text("".join(span.text for span in spans), table)
         if not out:
-            out += bytes([code]) + START_BOX
+            opening = bytes([code]) if code != 0x07 or not double else b""
+            if double and len(cue.lines[index]) + len(opening) + 3 <= 40:
+                opening = DOUBLE_HEIGHT + opening
+            out += opening + START_BOX
         else:
             if out.endswith(b" "):
                 del out[-1]
@@ -218,14 +229,28 @@ def _row(track: Track, cue: Cue, index: int, table: str) -> bytes:
     return bytes(out)
 
 
+def _open_row(cue: Cue, index: int, table: str) -> bytes:
+    """One open-subtitle row: the text, with italics switched on and off (colours are teletext's)."""
+    out, italic = bytearray(), False
+    for span in cue.spans(index):
+        if span.italic != italic:
+            out.append(ITALIC_ON if span.italic else ITALIC_OFF)
+            italic = span.italic
+        out += encode_text(span.text, table)
+    if italic:
+        out.append(ITALIC_OFF)
+    return bytes(out)
+
+
 def _gsi(track: Track, rate: Fraction, table: str, blocks: int) -> bytes:
     today = _today().strftime("%y%m%d")
     first = _timecode(track.cues[0].start, rate) if track.cues else bytes(4)
     widest = max((len(line) for cue in track.cues for line in cue.lines), default=0)
     language = f"{LANGUAGE_CODES.get(track.lang, 0):02X}"
     gsi = b"".join([
-        b"850", f"STL{math.ceil(rate)}.01".encode(), b"1", table.encode(), language.encode(),
-        _field("", 32) * 6,  # programme and episode titles, translated titles, translator and contact
+        b"850", f"STL{math.ceil(rate)}.01".encode(), b"1" if track.delivery.stl_mode == "teletext" else b"0",
+        table.encode(), language.encode(),
+        _field(track.title, 32), _field("", 32) * 5,  # programme title; episode, translated titles, translator
         _field("", 16), today.encode(), today.encode(), b"01",
         f"{blocks:05d}".encode(), f"{len(track.cues):05d}".encode(), b"001",
         f"{min(max(widest + 3, 1), 99):02d}".encode(), f"{ROWS:02d}".encode(), b"1", b"00000000",
