@@ -207,7 +207,8 @@ class Track:
     vertical: bool = False
     line_width: float = 42
     delivery: Delivery = Delivery()
-    title: str = ""  # the programme's title, which some formats carry (EBU STL, TTML)
+    title: str = ""  # the programme's title, which some formats carry (EBU STL)
+    origin: Fraction = Fraction(0)  # the time of the programme's first frame (``--start``), on a frame
 
     def __post_init__(self) -> None:
         self.fps = exact_rate(self.fps)

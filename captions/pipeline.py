@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
+from fractions import Fraction
 from pathlib import Path
 
 from . import qc
@@ -249,6 +250,7 @@ def _rendered(name: str, track: Track, profile: Profile, plan: Plan, paths: dict
               doubtful: list[Stretch]) -> tuple[LanguageResult, dict[Path, bytes], Track]:
     """A language's QC result and the bytes of each of its outputs, not yet written."""
     track.title = name.split(".")[0]  # the programme, as its file is named
+    track.origin = Fraction(round(plan.source.timing.start * track.fps)) / track.fps
     track.issues = qc.check(track.cues, profile, float(track.fps)) + qc.alignment_issues(track.cues, doubtful)
     # What an output format cannot carry (a character outside its set, say) is reported, never lost silently.
     track.issues += [qc.Issue(number, "format", fmt, "", qc.WARNING, what) for fmt in plan.formats

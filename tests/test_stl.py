@@ -175,3 +175,12 @@ def test_open_subtitles_double_height_and_the_title():
     block = doubled[GSI_SIZE: GSI_SIZE + TTI_SIZE]
     assert block[13] == 19 and b"\x0d\x0b\x0bSaid softly," in block and b"\x8a\x8a" in block
     assert ttconv_read(doubled)[0][2] == ["Said softly,", "out loud"]
+
+
+def test_the_programme_start_is_the_gsi_start_timecode(tmp_path):
+    source = tmp_path / "news.txt"
+    source.write_text("Evening news\nThe minister spoke today.\n")
+    caption_file(source, tmp_path, Options(formats=("stl",), fps=25.0, start=36000.0))
+    data = (tmp_path / "news.en.stl").read_bytes()
+    assert data[256:264] == b"10000000" and data[264:266] == b"10"  # TCP 10:00:00:00, first cue in hour 10
+    assert data[16:20] == b"news"

@@ -64,19 +64,17 @@ def parity(byte: int) -> int:
     return byte | 0x80 if bin(byte).count("1") % 2 == 0 else byte
 
 
-_WORD_HEX: dict[tuple[int, int], str] = {}  # (high, low) -> four hex digits with parity, filled as first written
+# Every word (high << 7 | low) as SCC writes it: both bytes with odd parity, in hex.
+_HEX = [f"{parity(high):02x}{parity(low):02x}" for high in range(128) for low in range(128)]
 
 
 def word_hex(pair: tuple[int, int]) -> str:
-    """A word as SCC writes it: both bytes with odd parity, in hex.
+    """A word as SCC writes it.
 
     >>> word_hex((0x14, 0x2F)), word_hex((0x48, 0x69))
     ('942f', 'c8e9')
     """
-    found = _WORD_HEX.get(pair)
-    if found is None:
-        found = _WORD_HEX[pair] = f"{parity(pair[0]):02x}{parity(pair[1]):02x}"
-    return found
+    return _HEX[pair[0] << 7 | pair[1]]
 
 
 def shows(char: str) -> bool:
@@ -297,16 +295,15 @@ def write(track: Track) -> bytes:
     previous: tuple[int, int] | None = None
     expected = -1  # the frame that continues the current line
     events = {EOC, EDM}
-    second = track.delivery.scc_channel == 2
+    shift = 8 if track.delivery.scc_channel == 2 else 0  # CC2: the control codes of field 1's second channel
     for frame in sorted(words):
         pair = words[frame]
-        if second and 0x10 <= pair[0] <= 0x17:  # CC2: the control codes of field 1's second channel
-            pair = (pair[0] + 8, pair[1])
-        if frame != expected or (pair != previous and (pair in events or (pair[0] - 8, pair[1]) in events)):
+        if frame != expected or (pair != previous and pair in events):
             if run:
                 lines += [f"{_timecode(run_start)}\t{' '.join(run)}", ""]
             run, run_start = [], frame
-        run.append(_WORD_HEX.get(pair) or word_hex(pair))
+        high, low = pair
+        run.append(_HEX[(high + shift if 0x10 <= high <= 0x17 else high) << 7 | low])
         previous, expected = pair, frame + 1
     if run:
         lines += [f"{_timecode(run_start)}\t{' '.join(run)}", ""]

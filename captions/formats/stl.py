@@ -253,7 +253,8 @@ def _gsi(track: Track, rate: Fraction, table: str, blocks: int) -> bytes:
         _field(track.title, 32), _field("", 32) * 5,  # programme title; episode, translated titles, translator
         _field("", 16), today.encode(), today.encode(), b"01",
         f"{blocks:05d}".encode(), f"{len(track.cues):05d}".encode(), b"001",
-        f"{min(max(widest + 3, 1), 99):02d}".encode(), f"{ROWS:02d}".encode(), b"1", b"00000000",
+        f"{min(max(widest + 3, 1), 99):02d}".encode(), f"{ROWS:02d}".encode(), b"1",
+        "".join(f"{part:02d}" for part in _timecode(track.origin, rate)).encode(),  # start of programme
         "".join(f"{part:02d}" for part in first).encode(), b"1", b"1", _field("", 3),
         _field("", 32) * 3, _field("", 75), _field("", 576),
     ])
