@@ -139,6 +139,10 @@ class _Row:
 
 def _row_cells(track: Track, cue: Cue, line: int) -> list[tuple[str | int, str]]:
     """A row as cells: text runs, and the mid-row codes between runs of another look (each a cell)."""
+    if not cue.styled:  # the common case, kept quick: one run in the speaker's colour
+        colour = track.colour(cue.speakers[line])
+        text = cue.lines[line]
+        return [(text, "")] if colour in ("", "white") else [(MIDROW_COLOURS.get(colour, 0x20), ""), (text, "")]
     cells: list[tuple[str | int, str]] = []
     state = ("", False)
     for colour, spans in track.colour_runs(cue, line):
