@@ -12,6 +12,7 @@ import pytest
 import srt
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from ttconv_view import texts
 
 from captions.audio import ffmpeg_binary
 from captions.formats import REGISTRY, limit_problems, read_cues
@@ -58,19 +59,10 @@ def test_our_reader_and_ttconv_read_what_we_wrote(track):
         assert mine.lines == cue.lines and mine.region == cue.region
         assert (nearest(mine.start), nearest(mine.end)) == (nearest(cue.start), nearest(cue.end))
         assert (nearest(peer.get_begin() or 0), nearest(peer.get_end())) == (nearest(cue.start), nearest(cue.end))
-        shown = [[text.get_text() for text in _texts(child)] for child in peer if not isinstance(child, model.Br)]
+        shown = [[text.get_text() for text in texts(child)] for child in peer if not isinstance(child, model.Br)]
         assert [" ".join("".join(pieces).split()) for pieces in shown] == list(cue.lines)
         colours = {span.colour for line in mine.styled for span in line if span.text.strip()}
         assert colours <= {track.colour(cue.speakers[0]) if track.colour(cue.speakers[0]) not in ("", "white") else ""}
-
-
-def _texts(element):
-    from ttconv import model
-
-    if isinstance(element, model.Text):
-        yield element
-    for child in element:
-        yield from _texts(child)
 
 
 def test_ffmpegs_608_decoder_reads_what_we_wrote(tmp_path):

@@ -2,7 +2,6 @@
 field; extension blocks, code tables and substitutes; broken files refused in one line."""
 
 import io
-import logging
 import subprocess
 import sys
 from fractions import Fraction
@@ -10,6 +9,7 @@ from fractions import Fraction
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from ttconv_view import paragraphs, read_quietly
 
 from captions.formats import REGISTRY, read_cues
 from captions.formats.stl import GSI_SIZE, TTI_SIZE
@@ -34,37 +34,11 @@ def tracks(draw):
 
 
 def ttconv_read(data: bytes):
+    """ttconv's STL reader: each subtitle's begin, end and rows, with no warning logged."""
     import ttconv.stl.reader as stl_reader
-    from ttconv import model
 
-    complaints = []
-    handler = logging.Handler(logging.WARNING)
-    handler.emit = complaints.append
-    logging.getLogger().addHandler(handler)
-    try:
-        document = stl_reader.to_model(io.BytesIO(data))
-    finally:
-        logging.getLogger().removeHandler(handler)
-    assert not [record.getMessage() for record in complaints]
-
-    def texts(element):
-        if isinstance(element, model.Text):
-            yield element.get_text()
-        for child in element:
-            yield from texts(child)
-
-    found = []
-    for div in document.get_body():
-        for paragraph in div:
-            rows, row = [], ""
-            for child in paragraph:
-                if isinstance(child, model.Br):
-                    rows.append(row)
-                    row = ""
-                else:
-                    row += "".join(texts(child))
-            found.append((paragraph.get_begin() or 0, paragraph.get_end(), [line.strip() for line in [*rows, row]]))
-    return found
+    return [(begin, end, [line.strip() for line in lines])
+            for begin, end, lines in paragraphs(read_quietly(stl_reader.to_model, io.BytesIO(data)))]
 
 
 @settings(max_examples=40, deadline=None)
