@@ -202,14 +202,15 @@ def _time(value: object, where: str, path: str) -> float:
 def write(track: Track) -> bytes:
     """The track as JSON: language, frame rate, speakers and cues with their lines, seconds and exact frames."""
     rate = f"{track.fps.numerator}/{track.fps.denominator}"
-    document = {
-        "lang": track.lang,
-        "fps": round(float(track.fps), 6),
-        "speakers": [asdict(speaker) for speaker in track.speakers.values()],
-        "cues": [_cue(number, cue, track, rate) for number, cue in enumerate(track.cues, start=1)],
-        "notes": track.notes,
-    }
-    return (json.dumps(document, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+    head = {"lang": track.lang, "fps": round(float(track.fps), 6),
+            "speakers": [asdict(speaker) for speaker in track.speakers.values()]}
+    # A cue a line: readable and diffable, and written by json's C encoder (indenting is not).
+    cues = ",\n  ".join(json.dumps(_cue(number, cue, track, rate), ensure_ascii=False)
+                        for number, cue in enumerate(track.cues, start=1))
+    fields = [f" {json.dumps(key)}: {json.dumps(value, ensure_ascii=False)}" for key, value in head.items()]
+    fields.append(f' "cues": [\n  {cues}\n ]' if cues else ' "cues": []')
+    fields.append(f' "notes": {json.dumps(track.notes, ensure_ascii=False)}')
+    return ("{\n" + ",\n".join(fields) + "\n}\n").encode("utf-8")
 
 
 def _cue(number: int, cue: Any, track: Track, rate: str) -> dict[str, Any]:

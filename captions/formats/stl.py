@@ -116,6 +116,8 @@ def shows(char: str) -> bool:
 
 def encode_text(text: str, table: str) -> bytes:
     """A line's bytes in a table; characters it lacks become their substitutes (or ``?``)."""
+    if table == "00" and text.isascii() and text.isprintable():  # the common case: ISO 6937 is ASCII here
+        return text.encode("ascii")
     encode, out = _encoder(table), bytearray()
     for char in text:
         found = encode(char)
