@@ -506,10 +506,13 @@ def read(text: str, path: str = "") -> list[Entry]:
             raise InputError("timecode not after the previous line's (out of order)", path, number)
         previous_line = frame
         for index, word in enumerate(words.split()):
-            # The parity bit is not checked: files that ffmpeg and ttconv read carry wrong ones
-            # (ttconv's own test files do), and 608 decoders mask it off as well.
             pair = int(word, 16)
-            decoder.word(frame + index, pair >> 8, pair & 0xFF)
+            high, low = pair >> 8, pair & 0xFF
+            # A byte with even parity is damaged: a decoder shows a block for it, or drops the code.
+            if parity(high & 0x7F) != high or parity(low & 0x7F) != low:
+                raise InputError(f"word {word} (number {index + 1} on the line) has a byte with the wrong parity: "
+                                 "a damaged file", path, number)
+            decoder.word(frame + index, high, low)
             last = frame + index
         decoder.burst_end()
     decoder.close(last + 1)
