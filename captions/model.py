@@ -59,6 +59,21 @@ def seconds(value: float | Fraction) -> Fraction:
     return value if isinstance(value, Fraction) else Fraction(value)
 
 
+def counted(seconds: Fraction, per_second: Fraction | int) -> int:
+    """A time in whole units of ``1/per_second`` (frames, ticks, milliseconds), the nearest (halves
+    to even, as ``round``), in integer arithmetic: writers count this for every cue of long tracks.
+
+    >>> counted(Fraction(1001, 30000) * 7, Fraction(30000, 1001)), counted(Fraction(13013, 2400), Fraction(30000, 1001))
+    (7, 162)
+    >>> counted(Fraction(1, 3), 1000), counted(Fraction(1, 2000), 1000), counted(Fraction(3, 2000), 1000)
+    (333, 0, 2)
+    """
+    scale = Fraction(per_second)
+    quotient, remainder = divmod(seconds.numerator * scale.numerator, seconds.denominator * scale.denominator)
+    twice, whole = 2 * remainder, seconds.denominator * scale.denominator
+    return quotient + (twice > whole or (twice == whole and quotient % 2 == 1))
+
+
 def frames(seconds: float | Fraction, rate: Fraction) -> int:
     """The nearest whole frame to a time.
 

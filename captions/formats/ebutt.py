@@ -12,7 +12,7 @@ import math
 import xml.etree.ElementTree as ET
 from fractions import Fraction
 
-from ..model import Track
+from ..model import Track, counted
 from .base import Format
 from .ttml import EBUTTM, EBUTTS, TT, TTP, TTS, XML, detect, paragraphs, q, read, run_styles, serialise, style_element
 
@@ -25,7 +25,7 @@ def clock(seconds: Fraction) -> str:
     >>> clock(Fraction(1001, 24000) * 37)
     '00:00:01.543'
     """
-    millis = round(seconds * 1000)
+    millis = counted(seconds, 1000)
     hours, millis = divmod(millis, 3_600_000)
     minutes, millis = divmod(millis, 60_000)
     return f"{hours:02d}:{minutes:02d}:{millis // 1000:02d}.{millis % 1000:03d}"

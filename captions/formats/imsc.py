@@ -15,7 +15,7 @@ import math
 import xml.etree.ElementTree as ET
 from fractions import Fraction
 
-from ..model import Track
+from ..model import Track, counted
 from .base import Format
 from .ttml import (
     EBUTTS,
@@ -72,7 +72,7 @@ def write(track: Track) -> bytes:
     div = ET.SubElement(body, q(TT, "div"))
 
     def time(seconds: Fraction) -> str:
-        return f"{round(seconds * ticks)}t"
+        return f"{counted(seconds, ticks)}t"
 
     paragraphs(div, track, time, japanese)
     for paragraph, cue in zip(div, track.cues):

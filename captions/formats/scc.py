@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 
 from ..errors import InputError
-from ..model import Cue, Span, Track
+from ..model import Cue, Span, Track, counted
 from ..timecode import drop_frame_count, drop_frame_label
 from .base import Format, Limits
 from .timed import MAX_SECONDS, Entry
@@ -200,17 +200,6 @@ class _Schedule:
         self.words[frame] = pair
 
 
-def _frame(seconds: Fraction) -> int:
-    """The nearest 29.97 frame (halves to even, as ``round``), in integers: a 10-hour track has many cues.
-
-    >>> _frame(Fraction(1001, 30000) * 7), _frame(Fraction(1, 2)), _frame(Fraction(13013, 2400))
-    (7, 15, 162)
-    """
-    quotient, remainder = divmod(seconds.numerator * 30000, seconds.denominator * 1001)
-    twice, denominator = 2 * remainder, seconds.denominator * 1001
-    return quotient + (twice > denominator or (twice == denominator and quotient % 2 == 1))
-
-
 def schedule(track: Track) -> _Schedule:
     """Every cue's words on frames, in the track's caption mode."""
     mode = track.delivery.scc_mode
@@ -225,7 +214,7 @@ def _pop_on(track: Track) -> _Schedule:
     reserved: set[int] = set()
     for number, cue in enumerate(track.cues, start=1):
         load = _load_words(track, cue)
-        start, end = _frame(cue.start), _frame(cue.end)
+        start, end = counted(cue.start, RATE), counted(cue.end, RATE)
         # The free frames just before the cue, as late as they can be.
         earliest = max(free_from, start - len(load) - len(reserved))
         frames = [frame for frame in range(earliest, start) if frame not in reserved][-len(load):]
@@ -260,7 +249,7 @@ def _sent_live(track: Track, mode: str) -> _Schedule:
     plan = _Schedule()
     busy = 0
     for number, cue in enumerate(track.cues, start=1):
-        start, end = _frame(cue.start), _frame(cue.end)
+        start, end = counted(cue.start, RATE), counted(cue.end, RATE)
         words: list[tuple[int, int]] = []
         if mode == "paint-on":
             words += [RDC, RDC]
@@ -276,7 +265,7 @@ def _sent_live(track: Track, mode: str) -> _Schedule:
             start = busy
         plan.words.update(zip(range(start, start + len(words)), words))
         busy = start + len(words)
-        following = _frame(track.cues[number].start) if number < len(track.cues) else None
+        following = counted(track.cues[number].start, RATE) if number < len(track.cues) else None
         if mode == "paint-on" or following is None or following - end >= PAUSE:
             end = max(end, busy)
             plan.put(end, EDM)

@@ -7,7 +7,7 @@ from datetime import timedelta
 from fractions import Fraction
 
 from ..errors import InputError
-from ..model import COLOURS, Cue, Track
+from ..model import COLOURS, Cue, Track, counted
 from .base import Format
 from .timed import MAX_SECONDS, Entry, styled_lines
 
@@ -84,7 +84,7 @@ def write(track: Track) -> bytes:
 
 
 def _millis(seconds: Fraction) -> timedelta:
-    return timedelta(milliseconds=round(seconds * 1000))
+    return timedelta(milliseconds=counted(seconds, 1000))
 
 
 def _line(track: Track, cue: Cue, index: int) -> str:

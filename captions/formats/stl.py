@@ -22,7 +22,7 @@ from dataclasses import replace
 from fractions import Fraction
 
 from ..errors import InputError
-from ..model import Cue, Span, Track
+from ..model import Cue, Span, Track, counted
 from ..timecode import drop_frame_count, drop_frame_label
 from .base import Format, Limits
 from .timed import MAX_SECONDS, Entry
@@ -160,7 +160,7 @@ def stl_rate(track: Track) -> Fraction:
 
 def _timecode(seconds: Fraction, rate: Fraction) -> bytes:
     """HH MM SS FF of the frame nearest a time: 25 fps, or 29.97 drop-frame."""
-    frame = round(seconds * rate)
+    frame = counted(seconds, rate)
     if rate == NTSC:
         hours, minutes, secs, frame = drop_frame_label(frame)
     else:

@@ -8,7 +8,7 @@ import re
 from fractions import Fraction
 
 from ..errors import InputError
-from ..model import NARRATOR, Cue, Track
+from ..model import NARRATOR, Cue, Track, counted
 from .base import Format
 from .timed import MAX_SECONDS, Entry, alignment, styled_lines
 
@@ -73,7 +73,7 @@ def timestamp(seconds: Fraction) -> str:
     >>> timestamp(Fraction(7451, 2))
     '01:02:05.500'
     """
-    millis = round(seconds * 1000)
+    millis = counted(seconds, 1000)
     hours, millis = divmod(millis, 3_600_000)
     minutes, millis = divmod(millis, 60_000)
     secs, millis = divmod(millis, 1000)
