@@ -196,7 +196,7 @@ class Delivery:
     channel, EBU STL's display mode and teletext double height."""
 
     scc_mode: str = "pop-on"  # pop-on | roll-up-2 | roll-up-3 | roll-up-4 | paint-on
-    scc_channel: int = 1  # CC1, or CC2 (the second channel of field 1) for a second language
+    scc_channel: int = 1  # CC1; CC2 (field 1's second channel) or CC3 (field 2) for a second language
     stl_mode: str = "teletext"  # teletext | open (open subtitles, burnt in or shown by the player)
     double_height: bool = False  # teletext rows in double height
 

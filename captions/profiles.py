@@ -100,7 +100,7 @@ INTEGERS = ("max_lines", "min_gap_frames", "close_gap_frames", "linger_frames", 
 CHOICES: dict[str, tuple[object, ...]] = {"width_mode": ("latin", "cjk"), "breaker": ("words", "phrases"),
            "speaker_style": ("none", "dash", "label", "colour"), "punctuation": ("keep", "netflix-ja"),
            "writing_mode": ("horizontal", "vertical"),
-           "scc_mode": ("pop-on", "roll-up-2", "roll-up-3", "roll-up-4", "paint-on"), "scc_channel": (1, 2),
+           "scc_mode": ("pop-on", "roll-up-2", "roll-up-3", "roll-up-4", "paint-on"), "scc_channel": (1, 2, 3),
            "stl_mode": ("teletext", "open"), "double_height": (False, True)}
 LABEL_FIELDS = ("name", "NAME")
 

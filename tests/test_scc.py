@@ -184,3 +184,15 @@ def test_a_second_language_on_cc2():
     data = WRITE(track).decode("ascii")
     assert "1c20" in data and "9420" not in data  # RCL on channel 2: 0x1C 0x20
     assert REGISTRY["scc"].read_entries(data, "t.scc")[0].lines == ("Hola",)
+
+
+def test_a_second_language_on_cc3():
+    from dataclasses import replace as changed
+
+    from captions.model import Delivery
+
+    track = changed(Track("es", [Cue(Fraction(3), Fraction(5), ("Hola",), ("A",))], {}, RATE),
+                    delivery=Delivery(scc_channel=3))
+    data = WRITE(track).decode("ascii")
+    assert "1520" in data and "152f" in data and "9420" not in data  # RCL and EOC of field 2's CC3: 0x15 ..
+    assert REGISTRY["scc"].read_entries(data, "t.scc")[0].lines == ("Hola",)

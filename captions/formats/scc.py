@@ -288,7 +288,8 @@ def write(track: Track) -> bytes:
     previous: tuple[int, int] | None = None
     expected = -1  # the frame that continues the current line
     events = {EOC, EDM}
-    shift = 8 if track.delivery.scc_channel == 2 else 0  # CC2: the control codes of field 1's second channel
+    channel = track.delivery.scc_channel
+    shift = 8 if channel == 2 else 0  # CC2: the control codes of field 1's second channel
     for frame in sorted(words):
         pair = words[frame]
         if frame != expected or (pair != previous and pair in events):
@@ -296,6 +297,8 @@ def write(track: Track) -> bytes:
                 lines += [f"{_timecode(run_start)}\t{' '.join(run)}", ""]
             run, run_start = [], frame
         high, low = pair
+        if channel == 3 and high == 0x14 and low <= 0x2F:  # CC3 (field 2): its own caption commands
+            high = 0x15
         run.append(_HEX[(high + shift if 0x10 <= high <= 0x17 else high) << 7 | low])
         previous, expected = pair, frame + 1
     if run:
@@ -366,8 +369,8 @@ class _Decoder:
             self.dirty_at = frame
 
     def control(self, frame: int, high: int, low: int) -> None:
-        high &= 0x17  # channel 2's codes are channel 1's with bit 3 set: read both
-        if high == 0x14 and 0x20 <= low <= 0x2F:
+        high &= 0x17  # channel 2's codes are channel 1's with bit 3 set (CC4's are CC3's): read them all
+        if high in (0x14, 0x15) and 0x20 <= low <= 0x2F:  # CC1's (or field 2's CC3) caption commands
             self.command(frame, low)
         elif high == 0x17 and 0x21 <= low <= 0x23:
             self.column = min(self.column + low - 0x20, COLUMNS - 1)  # tab offsets
