@@ -121,25 +121,32 @@ def run_batch(sources: list[Path | str], out_dir: str | None, plan: Plan, jobs: 
               on_done: Callable[[Outcome], None] | None = None) -> list[Outcome]:
     """Caption every source, in parallel processes when ``jobs`` > 1; outcomes in input order."""
     outcomes: dict[int, Outcome] = {}
-    for index, outcome in _outcomes(sources, out_dir, plan, jobs):
+    tasks = [(source, out_dir, plan) for source in sources]
+    for index, outcome in LocalPool(jobs).run(run_one, tasks):
         outcomes[index] = outcome
         if on_done:
             on_done(outcome)
     return [outcomes[index] for index in range(len(sources))]
 
 
-def _outcomes(sources: list[Path | str], out_dir: str | None, plan: Plan,
-              jobs: int) -> Iterator[tuple[int, Outcome]]:
-    if jobs <= 1 or len(sources) <= 1:
-        for index, source in enumerate(sources):
-            yield index, run_one(source, out_dir, plan)
-        return
-    workers = min(jobs, len(sources), MAX_JOBS)
-    with ProcessPoolExecutor(max_workers=workers, initializer=_die_with_parent,
-                             initargs=(os.getpid(),)) as pool:
-        futures = {pool.submit(run_one, source, out_dir, plan): index for index, source in enumerate(sources)}
-        for future in as_completed(futures):
-            yield futures[future], future.result()
+class LocalPool:
+    """The default executor: this machine's processes. An executor runs a function over argument
+    tuples and yields (index, result) as each finishes; another engine is another such class."""
+
+    def __init__(self, jobs: int = 1):
+        self.jobs = jobs
+
+    def run(self, function: Callable[..., Any], tasks: list[tuple[Any, ...]]) -> Iterator[tuple[int, Any]]:
+        if self.jobs <= 1 or len(tasks) <= 1:
+            for index, arguments in enumerate(tasks):
+                yield index, function(*arguments)
+            return
+        workers = min(self.jobs, len(tasks), MAX_JOBS)
+        with ProcessPoolExecutor(max_workers=workers, initializer=_die_with_parent,
+                                 initargs=(os.getpid(),)) as pool:
+            futures = {pool.submit(function, *arguments): index for index, arguments in enumerate(tasks)}
+            for future in as_completed(futures):
+                yield futures[future], future.result()
 
 
 def _die_with_parent(parent: int) -> None:

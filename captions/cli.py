@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn, Optional
+from typing import TYPE_CHECKING, Any, NoReturn, Optional
 
 import typer
 
@@ -207,6 +207,49 @@ def check(
             typer.echo(f"{file}: {issue}")
         typer.echo(f"{file}: {len(cues)} cues, {qc.summary(issues)}")
     raise typer.Exit(1 if errors else 0)
+
+
+@app.command(epilog="Manifest (CSV with a header, JSON Lines or TOML [[programme]] tables), a row per programme:\n\n"
+                     "  input,media,lang,to,formats,profile,out\n\n"
+                     "  ep01.txt,ep01.mp4,en,\"fr,de\",\"srt,ebu-tt-d\",bbc,deliver/ep01\n\n"
+                     "Exit codes: 0 every programme done (or unchanged since it was), 1 some failed (the run\n"
+                     "report says how), 2 a bad manifest (every bad row is listed before any work).")
+def batch(
+    manifest: Path = typer.Argument(..., help="The programmes: a CSV, JSON Lines or TOML manifest."),
+    state: Optional[Path] = typer.Option(None, "--state", help="State database (default: .captions-state.sqlite "
+                                         "beside the manifest); run-report.json goes beside it."),
+    jobs: int = typer.Option(1, "--jobs", "-j", min=1, max=1024, help="Programmes captioned in parallel processes."),
+    force: bool = typer.Option(False, "--force", help="Redo every programme, done or not."),
+    retry_failed: bool = typer.Option(False, "--retry-failed", help="Also redo the programmes that failed last time."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="Print the summary and errors only."),
+) -> None:
+    """Caption an archive from a manifest; a rerun skips what is done and unchanged, and redoes the rest."""
+    from .batch import LocalPool
+    from .manifest import ManifestError, read_manifest
+    from .runs import run_manifest
+
+    try:
+        programmes = read_manifest(manifest)
+    except ManifestError as err:
+        for line in err.lines():
+            typer.echo(f"error: {line}", err=True)
+        raise typer.Exit(err.exit_code) from None
+    except CaptionsError as err:
+        _fail_with(err, str(manifest))
+
+    def said(entry: Any) -> None:
+        if entry.error:
+            typer.echo(f"error: {entry.source} (manifest line {entry.line}): {entry.error}", err=True)
+        elif not quiet:
+            typer.echo(f"{entry.status}: {entry.source}")
+
+    try:
+        report = run_manifest(programmes, state or manifest.parent / ".captions-state.sqlite", LocalPool(jobs),
+                              force, retry_failed, said)
+    except CaptionsError as err:
+        _fail_with(err)
+    typer.echo(report.summary())
+    raise typer.Exit(1 if report.failed else 0)
 
 
 @app.command(epilog="Examples:\n\n  captions convert show.ja.srt -f imsc --profile netflix\n\n"

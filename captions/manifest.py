@@ -1,0 +1,159 @@
+"""A batch manifest: the programmes of an archive run, one row each, in CSV (with a header), JSON
+Lines or TOML (``[[programme]]`` tables). Every row is checked before any work starts, and every
+bad row is reported at once, by its line.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import tomllib
+from dataclasses import dataclass, fields
+from pathlib import Path
+from typing import Any
+
+from .errors import CaptionsError, OptionError
+from .plan import Options, Plan, make_plan
+from .textfile import decode
+
+MAX_BYTES = 20_000_000  # a manifest of a million programmes is under this
+# Manifest column -> Options field, where the names differ; list-valued columns are split at commas.
+RENAMED = {"media": "audio", "formats": "formats", "to": "to", "languages": "to", "format": "formats"}
+LISTS = ("formats", "to")
+NUMBERS = ("fps", "start", "duration", "speaker_pause", "paragraph_pause", "max_input_mb")
+TIMES = ("start", "duration")
+OPTION_FIELDS = {field.name for field in fields(Options)} - {"progress"}
+KNOWN = {"input", "out", *RENAMED, *OPTION_FIELDS}
+
+
+class ManifestError(OptionError):
+    """Every bad row of a manifest, one ``file:line: message`` line each."""
+
+    def __init__(self, problems: list[str], path: str):
+        super().__init__(f"{len(problems)} bad row{'s' if len(problems) > 1 else ''}", path)
+        self.problems = problems
+
+    def lines(self) -> list[str]:
+        return self.problems
+
+
+@dataclass(frozen=True)
+class Programme:
+    """One row: where its transcript is, where its outputs go, and its resolved plan."""
+
+    line: int
+    source: Path
+    out: Path
+    plan: Plan
+    options: Options  # as given, for the state's record of what was asked
+
+
+def read_manifest(path: str | Path) -> list[Programme]:
+    """The programmes of a manifest, every row checked; a :class:`ManifestError` lists all bad rows."""
+    path = Path(path)
+    try:
+        if not path.is_file() or path.stat().st_size > MAX_BYTES:
+            raise OptionError(f"not a manifest (a regular file under {MAX_BYTES // 1_000_000} MB)", str(path))
+        text = decode(path.read_bytes(), str(path))
+    except OSError as err:
+        raise OptionError(f"cannot read manifest: {err.strerror or err}", str(path)) from None
+    rows = _rows(text, path)
+    if not rows:
+        raise OptionError("the manifest lists no programmes", str(path))
+    programmes, problems = [], []
+    for line, row in rows:
+        try:
+            programmes.append(_programme(line, row, path))
+        except CaptionsError as err:
+            problems.append(f"{path}:{line}: {err.message}")
+    if problems:
+        raise ManifestError(problems, str(path))
+    return programmes
+
+
+def _rows(text: str, path: Path) -> list[tuple[int, dict[str, Any]]]:
+    """(line, values) of every row, by the manifest's kind (its suffix)."""
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        reader = csv.DictReader(io.StringIO(text))
+        if not reader.fieldnames or "input" not in reader.fieldnames:
+            raise OptionError("a CSV manifest needs a header row naming an 'input' column", str(path), 1)
+        return [(reader.line_num, {key: value for key, value in row.items() if value not in (None, "")})
+                for row in reader]
+    if suffix in (".jsonl", ".ndjson"):
+        rows = []
+        for number, line in enumerate(text.split("\n"), start=1):
+            if line.strip():
+                try:
+                    value = json.loads(line)
+                except (json.JSONDecodeError, RecursionError, ValueError) as err:
+                    raise OptionError(f"not a JSON object: {str(err)[:60]}", str(path), number) from None
+                rows.append((number, value if isinstance(value, dict) else {"input": None, "_not_object": True}))
+        return rows
+    if suffix == ".toml":
+        try:
+            document = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as err:
+            raise OptionError(f"not valid TOML: {err}", str(path)) from None
+        tables = document.get("programme", [])
+        if not isinstance(tables, list):
+            raise OptionError("a TOML manifest is [[programme]] tables", str(path))
+        starts = [number for number, line in enumerate(text.split("\n"), start=1) if line.strip() == "[[programme]]"]
+        return [(starts[index] if index < len(starts) else 0, table if isinstance(table, dict) else {})
+                for index, table in enumerate(tables)]
+    raise OptionError(f"unknown manifest kind {suffix or '(no suffix)'!r}: use .csv, .jsonl or .toml", str(path))
+
+
+def _programme(line: int, row: dict[str, Any], manifest: Path) -> Programme:
+    if row.get("_not_object"):
+        raise OptionError("the row is not an object of columns")
+    unknown = sorted(set(row) - KNOWN)
+    if unknown:
+        raise OptionError(f"unknown column {unknown[0]!r} (known: input, out, media, to, formats, and make's options)")
+    if not isinstance(row.get("input"), str) or not row["input"].strip():
+        raise OptionError("no input")
+    base = manifest.parent
+    source = (base / row["input"]).resolve() if not Path(row["input"]).is_absolute() else Path(row["input"])
+    if not source.is_file():
+        raise OptionError(f"input {row['input']!r} is not a file")
+    out = Path(row["out"]) if isinstance(row.get("out"), str) else source.parent
+    out = out if out.is_absolute() else (base / out)
+    values = {RENAMED.get(key, key): value for key, value in row.items() if key not in ("input", "out")}
+    fps = _value("fps", values["fps"]) if "fps" in values else None
+    if fps is None:
+        from .profiles import get_profile, normalise_lang
+
+        fps = get_profile(str(values.get("profile", "netflix")), normalise_lang(str(values.get("lang", "en")))).fps
+    given = {key: _value(key, value, fps) for key, value in values.items()}
+    # Files a row names are found beside the manifest, as its inputs are.
+    for key in ("audio", "glossary", "profile"):
+        name = given.get(key)
+        if isinstance(name, str) and (key != "profile" or name.endswith(".toml")) and not Path(name).is_absolute():
+            given[key] = str(base / name)
+    if given.get("audio") and not Path(given["audio"]).is_file():
+        raise OptionError(f"media {values['audio']!r} is not a file")
+    options = Options(**given)
+    return Programme(line, source, out.resolve(), make_plan(options), options)
+
+
+def _value(key: str, value: Any, fps: float = 25.0) -> Any:
+    """A column's value as the option it sets (lists split at commas, times and numbers read)."""
+    if key in LISTS:
+        items = value if isinstance(value, list) else str(value).split(",")
+        return tuple(str(item).strip() for item in items if str(item).strip())
+    if key in TIMES and isinstance(value, str):
+        from .timecode import parse_time
+
+        return parse_time(value, fps, key)
+    if key in NUMBERS:
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            raise OptionError(f"{key} {str(value)[:20]!r} is not a number") from None
+        return number
+    if key == "cache":
+        return str(value).lower() not in ("false", "0", "no")
+    if not isinstance(value, str):
+        raise OptionError(f"{key} must be text, not {type(value).__name__}")
+    return value

@@ -1,0 +1,136 @@
+"""Batch runs from a manifest: every bad row reported before any work, a run that goes to the end,
+resume that redoes exactly what changed, and outputs byte-identical after a SIGKILL and a rerun."""
+
+import json
+import os
+import random
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from captions.manifest import ManifestError, read_manifest
+from captions.runs import run_manifest
+
+SCRIPT = "Evening news\nThe minister met the mayor in the town hall today.\nS/ Ann Lee, Reporter: It was a long day.\n"
+
+
+def batch(manifest, *args, env=None):
+    return subprocess.run([sys.executable, "-m", "captions.cli", "batch", str(manifest), *map(str, args)],
+                          capture_output=True, text=True, env=env)
+
+
+def programmes(folder: Path, count: int) -> list[str]:
+    names = []
+    for number in range(count):
+        name = f"show{number:02d}.txt"
+        (folder / name).write_text(SCRIPT.replace("today", f"on day {number}"))
+        names.append(name)
+    return names
+
+
+def test_every_bad_row_is_reported_before_any_work(tmp_path):
+    programmes(tmp_path, 2)
+    manifest = tmp_path / "m.csv"
+    manifest.write_text("input,lang,formats,speakers,out\nshow00.txt,en,srt,,out\nmissing.txt,en,srt,,out\n"
+                        "show01.txt,xx,srt,,out\nshow01.txt,en,doc,,out\nshow01.txt,en,srt,loud,out\n")
+    done = batch(manifest)
+    assert done.returncode == 2 and not (tmp_path / "out").exists()
+    lines = done.stderr.strip().split("\n")
+    assert [line.split(":")[2] for line in lines] == ["3", "4", "5", "6"]  # error: FILE:LINE: ...
+    assert "missing.txt" in lines[0] and "'xx'" in lines[1] and "'doc'" in lines[2] and "loud" in lines[3]
+
+
+def test_jsonl_and_toml_manifests(tmp_path):
+    programmes(tmp_path, 2)
+    (tmp_path / "m.jsonl").write_text('{"input": "show00.txt", "formats": ["srt", "vtt"], "out": "a"}\n\n'
+                                      '{"input": "show01.txt", "start": "10:00:00:00", "fps": 25}\n')
+    rows = read_manifest(tmp_path / "m.jsonl")
+    assert [row.line for row in rows] == [1, 3] and rows[0].plan.formats == ("srt", "vtt")
+    assert rows[1].options.start == 36000.0 and rows[1].out == tmp_path
+    (tmp_path / "m.toml").write_text('[[programme]]\ninput = "show00.txt"\nto = ["fr"]\n\n'
+                                     '[[programme]]\ninput = "show01.txt"\ncolour = "no"\n')
+    with pytest.raises(ManifestError) as caught:
+        read_manifest(tmp_path / "m.toml")
+    assert caught.value.lines() == [f"{tmp_path / 'm.toml'}:5: unknown column 'colour' (known: input, out, media, "
+                                    "to, formats, and make's options)"]
+    (tmp_path / "bad.jsonl").write_text('{"input": "show00.txt"}\n[1, 2\n')
+    with pytest.raises(Exception, match="not a JSON object"):
+        read_manifest(tmp_path / "bad.jsonl")
+
+
+def test_a_run_of_forty_goes_to_the_end_and_reports_every_failure(tmp_path):
+    names = programmes(tmp_path, 36)
+    (tmp_path / "binary.txt").write_bytes(bytes(range(256)) * 4)  # unreadable as a transcript
+    (tmp_path / "empty.txt").write_text("")
+    rows = ["input,lang,to,formats,out", *[f"{name},en,,srt,out" for name in names],
+            "binary.txt,en,,srt,out", "empty.txt,en,,srt,out", "show00.txt,fr,,srt,out-fr",
+            "show01.txt,en,ja,srt,out-ja"]  # no translation model is installed here: ja fails, en is written
+    manifest = tmp_path / "m.csv"
+    manifest.write_text("\n".join(rows) + "\n")
+    done = batch(manifest, "--jobs", 2, env={**os.environ, "ARGOS_PACKAGES_DIR": str(tmp_path / "no-models")})
+    assert done.returncode == 1
+    assert sorted(path.name for path in (tmp_path / "out").iterdir()) == [f"show{n:02d}.en.srt" for n in range(36)]
+    assert (tmp_path / "out-fr" / "show00.fr.srt").is_file() and (tmp_path / "out-ja" / "show01.en.srt").is_file()
+    report = json.loads((tmp_path / "run-report.json").read_text())
+    failed = {entry["line"]: entry["error"] for entry in report["programmes"] if entry["status"] == "failed"}
+    assert sorted(failed) == [38, 39, 41] and "ja" in failed[41]
+    assert report["totals"]["done"] == 37 and report["totals"]["failed"] == 3
+    for line in (38, 39, 41):
+        assert f"(manifest line {line})" in done.stderr
+
+
+def test_a_rerun_redoes_exactly_what_changed(tmp_path):
+    names = programmes(tmp_path, 4)
+    glossary = tmp_path / "terms.tsv"
+    glossary.write_text("fr\tminister\tministre\n")
+    manifest = tmp_path / "m.csv"
+    manifest.write_text("input,formats,glossary,out\n" + "".join(
+        f"{name},srt,{'terms.tsv' if number == 3 else ''},out\n" for number, name in enumerate(names)))
+    state = tmp_path / "state.sqlite"
+
+    def run(**options):
+        report = run_manifest(read_manifest(manifest), state, **options)
+        return {Path(entry.source).name: entry.status for entry in report.entries}
+
+    assert set(run().values()) == {"done"}
+    assert set(run().values()) == {"skipped"}
+    (tmp_path / "show01.txt").write_text(SCRIPT + "A new line.\n")
+    glossary.write_text("fr\tminister\tle ministre\n")
+    (tmp_path / "out" / "show02.en.srt").write_text("edited by hand\n")
+    assert run() == {"show00.txt": "skipped", "show01.txt": "done", "show02.txt": "done", "show03.txt": "done"}
+    manifest.write_text(manifest.read_text().replace("show00.txt,srt", "show00.txt,vtt"))
+    assert run()["show00.txt"] == "done" and (tmp_path / "out" / "show00.en.vtt").is_file()
+    assert set(run(force=True).values()) == {"done"}
+    (tmp_path / "show01.txt").write_bytes(b"\x00\xff" * 50)
+    assert run()["show01.txt"] == "failed"
+    assert run()["show01.txt"] == "failed-before"  # unchanged and failed: not retried unless asked
+    assert run(retry_failed=True)["show01.txt"] == "failed"
+
+
+def test_killed_at_random_moments_the_rerun_gives_the_uninterrupted_outputs(tmp_path):
+    names = programmes(tmp_path, 24)
+    (tmp_path / "m.csv").write_text("input,formats,out\n" + "".join(f"{name},\"srt,imsc\",out\n" for name in names))
+    (tmp_path / "ref.csv").write_text("input,formats,out\n" + "".join(f"{name},\"srt,imsc\",ref\n" for name in names))
+    assert batch(tmp_path / "ref.csv", "--state", tmp_path / "ref" / "state.sqlite").returncode == 0
+    rng = random.Random(7)
+    for _ in range(3):
+        running = subprocess.Popen([sys.executable, "-m", "captions.cli", "batch", str(tmp_path / "m.csv"), "--jobs", "2",
+                                    "--quiet"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+        time.sleep(rng.uniform(0.3, 1.5))
+        os.killpg(running.pid, signal.SIGKILL)
+        running.wait()
+        leftovers = [path.name for path in (tmp_path / "out").glob(".captions-*")] if (tmp_path / "out").exists() else []
+        assert not [name for name in leftovers if not name.endswith(".tmp")]
+    assert batch(tmp_path / "m.csv").returncode == 0
+    outputs = sorted(path.name for path in (tmp_path / "out").iterdir() if not path.name.startswith("."))
+    assert outputs == sorted(path.name for path in (tmp_path / "ref").iterdir() if path.suffix != ".sqlite"
+                             and not path.name.startswith(".") and path.name != "run-report.json")
+    for name in outputs:
+        assert (tmp_path / "out" / name).read_bytes() == (tmp_path / "ref" / name).read_bytes(), name
+    db = sqlite3.connect(tmp_path / ".captions-state.sqlite")
+    assert db.execute("SELECT COUNT(*), COUNT(DISTINCT source) FROM languages WHERE status = 'done'").fetchone() == (24, 24)
