@@ -221,6 +221,9 @@ def batch(
     jobs: int = typer.Option(1, "--jobs", "-j", min=1, max=1024, help="Programmes captioned in parallel processes."),
     force: bool = typer.Option(False, "--force", help="Redo every programme, done or not."),
     retry_failed: bool = typer.Option(False, "--retry-failed", help="Also redo the programmes that failed last time."),
+    cluster: Optional[str] = typer.Option(None, "--cluster", help="Run on a local Dask cluster: local:N workers."),
+    scheduler: Optional[str] = typer.Option(None, "--scheduler", help="Run on a Dask cluster: its scheduler address, "
+                                            "e.g. tcp://10.0.0.5:8786 (workers need the files at the same paths)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print the summary and errors only."),
 ) -> None:
     """Caption an archive from a manifest; a rerun skips what is done and unchanged, and redoes the rest."""
@@ -243,11 +246,26 @@ def batch(
         elif not quiet:
             typer.echo(f"{entry.status}: {entry.source}")
 
+    executor: Any = LocalPool(jobs)
     try:
-        report = run_manifest(programmes, state or manifest.parent / ".captions-state.sqlite", LocalPool(jobs),
+        if cluster or scheduler:
+            from .cluster import DaskPool
+
+            executor = DaskPool(cluster, scheduler)
+            pairs = {(p.plan.source.lang, t.lang) for p in programmes for t in p.plan.targets}
+            missing = executor.missing_models(pairs) if pairs else []
+            if missing:
+                for line in missing:
+                    typer.echo(f"error: {line}", err=True)
+                executor.close()
+                raise typer.Exit(4)
+        report = run_manifest(programmes, state or manifest.parent / ".captions-state.sqlite", executor,
                               force, retry_failed, said)
     except CaptionsError as err:
         _fail_with(err)
+    finally:
+        if hasattr(executor, "close"):
+            executor.close()
     typer.echo(report.summary())
     raise typer.Exit(1 if report.failed else 0)
 
