@@ -63,7 +63,7 @@ def test_a_batch_survives_a_worker_killed_mid_run(tmp_path, scheduler):
         time.sleep(0.1)
     assert workers[0].poll() is None and running.poll() is None  # mid-run
     os.killpg(workers[0].pid, signal.SIGKILL)  # a worker dies: its tasks go to the other
-    out, err = running.communicate(timeout=600)
+    _, err = running.communicate(timeout=600)
     assert running.returncode == 0, err
     srt = sorted((tmp_path / "out").glob("*.en.srt"))
     assert len(srt) == 40 and len(list((tmp_path / "out").glob("*.en.imsc.ttml"))) == 40

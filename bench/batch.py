@@ -1,0 +1,51 @@
+"""Benchmark: a batch of 200 generated programmes through `captions batch`: the local pool with 1
+and 2 workers and a local Dask cluster with 2, then a rerun with nothing to do.
+
+Run: python bench/batch.py. Each run is the command a user types, timed from the outside, all in
+this one run of the benchmark so that the ratios hold on a shared machine (targets: 2 workers at
+least 1.8x one on 2 cores; Dask within 10% of the local pool; the no-op rerun under 2 s). The
+programmes are captioned into SRT and IMSC; no translation (no model is installed on a fresh machine).
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from pipeline import programme
+
+
+def main(count: int = 200) -> None:
+    with tempfile.TemporaryDirectory() as scratch:
+        folder = Path(scratch)
+        rows = ["input,formats,out"]
+        for number in range(count):
+            (folder / f"p{number:03d}.txt").write_text(programme(1_500, seed=number))  # about 10 minutes each
+            rows.append(f"p{number:03d}.txt,\"srt,imsc\",out")
+        (folder / "m.csv").write_text("\n".join(rows) + "\n")
+        timings = {}
+        for name, options in [("local pool, 1 worker", ["--jobs", "1"]), ("local pool, 2 workers", ["--jobs", "2"]),
+                              ("Dask local cluster, 2 workers", ["--cluster", "local:2"])]:
+            timings[name] = run(folder, ["--force", *options])
+            print(f"{name:<32} {timings[name]:6.2f} s  {count / timings[name]:6.1f} programmes/s")
+        rerun = run(folder, ["--jobs", "2"])
+        print(f"{'rerun, nothing changed':<32} {rerun:6.2f} s")
+        one, two, dask = timings.values()
+        print(f"2 workers / 1: {one / two:.2f}x (target >= 1.8); Dask / local pool: {dask / two:.2f} (target <= 1.10)")
+
+
+def run(folder: Path, options: list[str]) -> float:
+    started = time.perf_counter()
+    done = subprocess.run([sys.executable, "-m", "captions.cli", "batch", str(folder / "m.csv"), "--quiet", *options],
+                          capture_output=True, text=True)
+    took = time.perf_counter() - started
+    if done.returncode:
+        raise SystemExit(done.stderr)
+    return took
+
+
+if __name__ == "__main__":
+    main()
