@@ -1,4 +1,5 @@
-"""A translation cache: re-running a batch after an edit translates only the changed sentences.
+"""A cache of translations and alignments: re-running a batch after an edit translates only the
+changed sentences, and re-translating a programme does not align it to its media again.
 
 SQLite in the user cache folder (``$XDG_CACHE_HOME/captions``). The key is the package's name and
 version, the beam size and the exact text sent to the model (glossary placeholders included).
@@ -9,10 +10,13 @@ rebuilt, an unwritable one is bypassed, and either is said in one note, never an
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import sqlite3
 import time
+from dataclasses import asdict
 from pathlib import Path
+from typing import Any
 
 
 def cache_path() -> Path:
@@ -90,3 +94,42 @@ def safe_get(cache: TranslationCache, keys: list[str]) -> tuple[dict[str, str], 
         return cache.get_many(keys), None
     except sqlite3.Error as err:
         return {}, f"translation cache not read ({err})"
+
+
+def aligned_key(segments: list[Any], media: str, lang: str) -> str:
+    """What an alignment is made from: the segments, the media (by its identity), the language and
+    the aligner's own code (so a changed aligner never answers from an older one's results)."""
+    from .state import media_identity
+
+    texts = json.dumps([[segment.text, segment.speaker, segment.anchors] for segment in segments])
+    return "align\x00" + hashlib.sha256(
+        f"{_aligner_code()}\x00{lang}\x00{media_identity(Path(media))}\x00{texts}".encode()).hexdigest()
+
+
+def _aligner_code() -> str:
+    digest = hashlib.sha256()
+    for name in ("align.py", "dtw.py", "speech.py", "pauses.py", "audio.py", "timemap.py"):
+        digest.update((Path(__file__).parent / name).read_bytes())
+    return digest.hexdigest()
+
+
+def store_alignment(cache: TranslationCache, key: str, segments: list[Any], notes: list[str],
+                    doubtful: list[Any]) -> None:
+    safe_put(cache, {key: json.dumps({"segments": [asdict(segment) for segment in segments], "notes": notes,
+                                      "doubtful": [asdict(stretch) for stretch in doubtful]})})
+
+
+def load_alignment(cache: TranslationCache, key: str) -> tuple[list[Any], list[str], list[Any]] | None:
+    """An alignment stored before, or None (a missing or unreadable entry is aligned again)."""
+    from .model import Segment, Stretch
+
+    found, _ = safe_get(cache, [key])
+    if key not in found:
+        return None
+    try:
+        stored = json.loads(found[key])
+        segments = [Segment(**{**item, "anchors": tuple(tuple(pair) for pair in item["anchors"]),
+                               "ruby": tuple(tuple(entry) for entry in item["ruby"])}) for item in stored["segments"]]
+        return segments, list(stored["notes"]), [Stretch(**item) for item in stored["doubtful"]]
+    except (ValueError, TypeError, KeyError):
+        return None

@@ -165,7 +165,7 @@ def render_file(source: str | Path, out_dir: str | Path, plan: Plan) -> Rendered
     doubtful: list[Stretch] = []
     if plan.audio:
         segments, alignment_notes, doubtful = _aligned(segments, plan.audio, reading.lang, plan.source.timing.start,
-                                                       progress)
+                                                       progress, plan.cache)
     track = caption_language(segments, plan.source)
     track.notes[:0] = alignment_notes
     rendered = Rendered(Result(str(source)), {}, [])
@@ -200,16 +200,29 @@ def refuse_overwriting_inputs(outputs: list[Path], *names: str | Path | None) ->
             raise OutputError("output would overwrite an input; choose another --out folder", str(path))
 
 
-def _aligned(segments: list[Segment], audio: str, lang: str, offset: float,
-             progress: Progress) -> tuple[list[Segment], list[str], list[Stretch]]:
-    """Segments timed by the audio, the alignment's notes, and its low-confidence stretches."""
+def _aligned(segments: list[Segment], audio: str, lang: str, offset: float, progress: Progress,
+             cached: bool) -> tuple[list[Segment], list[str], list[Stretch]]:
+    """Segments timed by the audio, the alignment's notes, and its low-confidence stretches; kept
+    in the cache beside translations, so a rerun that only re-translates does not re-align."""
     from .align import align_segments
     from .audio import decode
+    from .cache import aligned_key, load_alignment, open_cache, store_alignment
 
-    with naming_media(audio):
-        aligned, report = align_segments(segments, decode(audio), lang, progress)
-    stretches = [stretch.shifted(offset) for stretch in report.doubtful]
-    return aligned, report.notes(), stretches
+    cache, _ = open_cache() if cached else (None, [])
+    key = aligned_key(segments, audio, lang) if cache else ""
+    try:
+        found = load_alignment(cache, key) if cache else None
+        if found is None:
+            with naming_media(audio):
+                aligned, report = align_segments(segments, decode(audio), lang, progress)
+            found = (aligned, report.notes(), list(report.doubtful))
+            if cache:
+                store_alignment(cache, key, *found)
+    finally:
+        if cache:
+            cache.close()
+    aligned, notes, doubtful = found
+    return aligned, notes, [stretch.shifted(offset) for stretch in doubtful]
 
 
 @contextmanager

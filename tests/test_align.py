@@ -201,3 +201,26 @@ def test_a_closing_sentence_never_spoken_is_reported_with_what_it_moved(folder):
     for timing, (start, end) in zip(timings, truth):
         if max(abs(timing.start - start), abs(timing.end - end)) > 0.4:
             assert not timing.confident, (timing, start, end)
+
+
+def test_a_rerun_takes_the_alignment_from_the_cache(folder, tmp_path, monkeypatch):
+    from captions.pipeline import Options, caption_file
+
+    texts, _ = recordings.make(folder / "cached.wav", seed=5)
+    source = tmp_path / "show.txt"
+    source.write_text("\n".join(texts) + "\n")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    import captions.align as align_module
+
+    calls = []
+    real = align_module.align_segments
+    monkeypatch.setattr(align_module, "align_segments", lambda *args, **kwargs: calls.append(1) or real(*args, **kwargs))
+    options = Options(audio=str(folder / "cached.wav"), formats=("srt",), report=True)
+    caption_file(source, tmp_path / "first", options)
+    caption_file(source, tmp_path / "second", options)
+    assert len(calls) == 1  # the second run's alignment came from the cache
+    for name in ("show.en.srt", "show.en.qc.txt"):
+        assert (tmp_path / "first" / name).read_bytes() == (tmp_path / "second" / name).read_bytes()
+    source.write_text("\n".join(texts[:-1]) + "\n")  # the transcript changed: aligned again
+    caption_file(source, tmp_path / "third", options)
+    assert len(calls) == 2
