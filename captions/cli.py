@@ -240,11 +240,20 @@ def batch(
     except CaptionsError as err:
         _fail_with(err, str(manifest))
 
+    from .progress import Progress, stop
+
+    bar = Progress(sys.stderr.isatty() and not quiet)  # plain lines when not on a terminal
+    advance = bar.task("programmes", len(programmes)) if bar.enabled else None
+
     def said(entry: Any) -> None:
-        if entry.error:
-            typer.echo(f"error: {entry.source} (manifest line {entry.line}): {entry.error}", err=True)
-        elif not quiet:
-            typer.echo(f"{entry.status}: {entry.source}")
+        if advance:
+            advance(1)
+        line = (f"error: {entry.source} (manifest line {entry.line}): {entry.error}" if entry.error
+                else f"{entry.status}: {entry.source}")
+        if bar.enabled:
+            bar.print(line)
+        elif entry.error or not quiet:
+            typer.echo(line, err=bool(entry.error))
 
     executor: Any = LocalPool(jobs)
     try:
@@ -264,6 +273,7 @@ def batch(
     except CaptionsError as err:
         _fail_with(err)
     finally:
+        stop()
         if hasattr(executor, "close"):
             executor.close()
     typer.echo(report.summary())

@@ -6,6 +6,7 @@ written; :func:`caption_file` hands them to the one sink, which writes each file
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -48,6 +49,7 @@ class Result:
     source: str
     languages: list[LanguageResult] = field(default_factory=list)
     errors: list[CaptionsError] = field(default_factory=list)  # languages that failed
+    seconds: dict[str, float] = field(default_factory=dict)  # per stage: read, align, caption, translate xx
 
     @property
     def outputs(self) -> list[Path]:
@@ -129,6 +131,19 @@ def output_path(source: Path, out_dir: Path, lang: str, suffix: str) -> Path:
     return out_dir / f"{stem}.{lang}.{suffix}"
 
 
+class _Stopwatch:
+    """Seconds spent in each stage of a job, for the batch run report."""
+
+    def __init__(self) -> None:
+        self.laps: dict[str, float] = {}
+        self.last = time.perf_counter()
+
+    def lap(self, stage: str) -> None:
+        now = time.perf_counter()
+        self.laps[stage] = round(now - self.last, 4)
+        self.last = now
+
+
 @dataclass
 class Rendered:
     """A file's outputs, made and checked but not yet written, with the tracks they came from."""
@@ -158,22 +173,27 @@ def render_file(source: str | Path, out_dir: str | Path, plan: Plan) -> Rendered
                               source, plan.audio, plan.glossary)
     check_folder(out_dir, OutputError, "output folder")
     reading = plan.reading
+    clock = _Stopwatch()
     segments = read_file(source, reading.lang, reading.encoding, reading.headline, reading.input_format,
                          reading.max_bytes)
+    clock.lap("read")
     progress = Progress(plan.progress, f"{source.name}: ")
     alignment_notes: list[str] = []
     doubtful: list[Stretch] = []
     if plan.audio:
         segments, alignment_notes, doubtful = _aligned(segments, plan.audio, reading.lang, plan.source.timing.start,
                                                        progress, plan.cache)
+        clock.lap("align")
     track = caption_language(segments, plan.source)
     track.notes[:0] = alignment_notes
-    rendered = Rendered(Result(str(source)), {}, [])
+    rendered = Rendered(Result(str(source), seconds=clock.laps), {}, [])
     made = [_rendered(source.name, track, plan.source.profile, plan, planned[plan.source.lang], doubtful)]
+    clock.lap("caption")
     for target in plan.targets:
         try:
             made.append(_translated(source.name, segments, track, target, plan, planned[target.lang], progress,
                                     doubtful))
+            clock.lap(f"translate {target.lang}")
         except CaptionsError as err:  # one language failing leaves the others
             located = err.located(str(source))
             located.message += f" [{target.lang}]"

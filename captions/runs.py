@@ -27,6 +27,7 @@ class Entry:
     seconds: float = 0.0
     error: str = ""
     exit_code: int = 0
+    stages: dict[str, float] = field(default_factory=dict)  # seconds per stage: read, align, caption, translate xx
     languages: list[dict[str, Any]] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
@@ -124,6 +125,7 @@ def _record(state: State, programme: Programme, key: str, outcome: Outcome, seco
         for lang in langs:
             state.record(programme.source, programme.out, lang, key, "failed", outcome.error or "", [], seconds)
         return entry
+    entry.stages = dict(outcome.result.seconds)
     failed = {error.message.rsplit("[", 1)[-1].rstrip("]"): str(error) for error in outcome.result.errors}
     for language in outcome.result.languages:
         state.record(programme.source, programme.out, language.lang, key, "done", "", language.outputs, seconds)
