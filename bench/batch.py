@@ -20,7 +20,7 @@ from pathlib import Path
 from pipeline import programme
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
-from tiny_argos import build_packages  # noqa: E402  (the tests' offline package builder)
+from tiny_argos import build_packages
 
 
 def main(count: int = 200) -> None:
