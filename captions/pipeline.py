@@ -228,7 +228,9 @@ def _aligned(segments: list[Segment], audio: str, lang: str, offset: float, prog
     from .audio import decode
     from .cache import aligned_key, load_alignment, open_cache, store_alignment
 
-    cache, _ = open_cache() if cached else (None, [])
+    # Only a regular file has an identity to key on: a pipe or device goes straight to the decoder,
+    # which refuses it without reading (hashing it here would wait on it).
+    cache, _ = open_cache() if cached and Path(audio).is_file() else (None, [])
     key = aligned_key(segments, audio, lang) if cache else ""
     try:
         found = load_alignment(cache, key) if cache else None
