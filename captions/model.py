@@ -7,7 +7,7 @@ become decimals only in writers, so a frame written to TTML is the frame timing 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from typing import Any, NamedTuple
 
@@ -144,6 +144,29 @@ class Span:
     @property
     def plain(self) -> bool:
         return not (self.italic or self.ruby or self.colour)
+
+
+def trim_runs(spans: list[Span]) -> tuple[Span, ...]:
+    """A line's runs with the line's outer white space removed, as readers show lines.
+
+    >>> [span.text for span in trim_runs([Span(" "), Span(" Hi ", italic=True), Span("there  ")])]
+    ['Hi ', 'there']
+    """
+    runs = [span for span in spans if span.text]
+    while runs and not runs[0].text.strip():
+        runs.pop(0)
+    while runs and not runs[-1].text.strip():
+        runs.pop()
+    if runs:
+        runs[0] = replace(runs[0], text=runs[0].text.lstrip())
+        runs[-1] = replace(runs[-1], text=runs[-1].text.rstrip())
+    return tuple(runs)
+
+
+def styled_rows(rows: list[list[Span]]) -> tuple[tuple[str, ...], tuple[tuple[Span, ...], ...]]:
+    """The lines of rows of runs, and their runs: outer white space trimmed, empty rows left out."""
+    trimmed = [runs for runs in (trim_runs(row) for row in rows) if runs]
+    return tuple("".join(span.text for span in runs) for runs in trimmed), tuple(trimmed)
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ from dataclasses import replace
 from fractions import Fraction
 
 from ..errors import InputError
-from ..model import Cue, Span, Track, counted
+from ..model import Cue, Span, Track, counted, styled_rows
 from ..timecode import drop_frame_count, drop_frame_label
 from .base import Format, Limits
 from .timed import MAX_SECONDS, Entry
@@ -359,17 +359,7 @@ def _lines(text: bytes, table: str) -> tuple[tuple[str, ...], tuple[tuple[Span, 
         else:
             run += bytes([byte])
     flush()
-    lines, styled = [], []
-    for spans in rows:
-        spans = [span for span in spans if span.text]
-        if spans:
-            spans[0] = Span(spans[0].text.lstrip(), spans[0].italic, colour=spans[0].colour)
-            spans[-1] = Span(spans[-1].text.rstrip(), spans[-1].italic, colour=spans[-1].colour)
-        spans = [span for span in spans if span.text]
-        if spans:
-            lines.append("".join(span.text for span in spans))
-            styled.append(tuple(spans))
-    return tuple(lines), tuple(styled)
+    return styled_rows(rows)
 
 
 FORMAT = Format("stl", ("stl",), "EBU STL (Tech 3264), teletext: European broadcast and archive exchange",

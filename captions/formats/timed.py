@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import html
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from fractions import Fraction
 
 from ..errors import InputError
 from ..languages import pack
-from ..model import NARRATOR, Cue, Segment, Span, colour_name
+from ..model import NARRATOR, Cue, Segment, Span, colour_name, trim_runs
 from ..timemap import monotonic_anchors
 
 _LABEL = re.compile(r"^(?:>>\s*)?(?P<name>[A-Z][A-Z .'\-]{0,38}[A-Z.])\s*:\s+(?P<text>.+)$", re.S)
@@ -233,9 +233,9 @@ def styled_lines(text: str, escaped: bool = False) -> tuple[tuple[str, ...], tup
                 spans.append(Span(piece, italic, colour=colours[-1]))
             if tag:
                 italic, at = _restyled(tag, italic, colours), tag.end()
-        spans = _trimmed(spans)
-        if spans:
-            styled.append(tuple(spans))
+        runs = trim_runs(spans)
+        if runs:
+            styled.append(runs)
     if ["".join(span.text for span in line) for line in styled] != list(lines):
         return lines, ()  # tags that do not nest as runs: keep the text, drop the styling
     if all(span.plain for line in styled for span in line):
@@ -262,14 +262,6 @@ def _restyled(tag: re.Match[str], italic: bool, colours: list[str]) -> bool:
 def _plain_inline(text: str, escaped: bool) -> str:
     text = _TAG.sub("", text)
     return html.unescape(text) if escaped else text
-
-
-def _trimmed(spans: list[Span]) -> list[Span]:
-    """Runs of one line with the line's outer spaces removed, as :func:`plain_lines` removes them."""
-    if spans:
-        spans[0] = replace(spans[0], text=spans[0].text.lstrip())
-        spans[-1] = replace(spans[-1], text=spans[-1].text.rstrip())
-    return [span for span in spans if span.text]
 
 
 def cue_fragments(lines: list[str], start: float, end: float, line: int, voice: str | None = None) -> list[Fragment]:

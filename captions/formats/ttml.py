@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from fractions import Fraction
 
 from ..errors import InputError
-from ..model import COLOURS, NARRATOR, Cue, Span, Track, colour_name
+from ..model import COLOURS, NARRATOR, Cue, Span, Track, colour_name, styled_rows
 from .base import Format
 from .timed import MAX_SECONDS, Entry, alignment
 
@@ -290,25 +290,17 @@ _WHITE = re.compile(r"[ \t\r\n]+")
 
 def _lines(runs: list[list[Span]]) -> tuple[tuple[str, ...], tuple[tuple[Span, ...], ...]]:
     """Lines with XML white space collapsed, as a TTML presentation processor shows them."""
-    lines, styled = [], []
+    rows = []
     for run in runs:
-        spans = [replace(span, text=_WHITE.sub(" ", span.text)) for span in run]
         merged: list[Span] = []
-        for span in spans:
+        for span in (replace(span, text=_WHITE.sub(" ", span.text)) for span in run):
             if merged and (merged[-1].italic, merged[-1].colour) == (span.italic, span.colour) \
                     and not merged[-1].ruby and not span.ruby:
                 merged[-1] = replace(merged[-1], text=merged[-1].text + span.text)
             elif span.text:
                 merged.append(span)
-        if merged:
-            merged[0] = replace(merged[0], text=merged[0].text.lstrip())
-            merged[-1] = replace(merged[-1], text=merged[-1].text.rstrip())
-        merged = [span for span in merged if span.text]
-        text = "".join(span.text for span in merged)
-        if text:
-            lines.append(text)
-            styled.append(tuple(merged))
-    return tuple(lines), tuple(styled)
+        rows.append(merged)
+    return styled_rows(rows)
 
 
 # ---------------------------------------------------------------------------------------------- writing
