@@ -12,8 +12,6 @@ from fractions import Fraction
 from typing import Any, NamedTuple
 
 NARRATOR = "Narrator"
-REGIONS = ("bottom", "top")  # where a cue sits: bottom by default, top when something must not be covered
-ALIGNS = ("center", "start", "end")  # how its lines align: centred by default, or to the start or end of a line
 # Speaker colours by name, chosen once per track (BBC order); writers turn a name into their own notation.
 COLOURS = {"white": "#FFFFFF", "yellow": "#FFFF00", "cyan": "#00FFFF", "green": "#00FF00"}
 _NTSC = {23.976: Fraction(24000, 1001), 29.97: Fraction(30000, 1001), 47.952: Fraction(48000, 1001),
@@ -72,15 +70,6 @@ def counted(seconds: Fraction, per_second: Fraction | int) -> int:
     quotient, remainder = divmod(seconds.numerator * scale.numerator, seconds.denominator * scale.denominator)
     twice, whole = 2 * remainder, seconds.denominator * scale.denominator
     return quotient + (twice > whole or (twice == whole and quotient % 2 == 1))
-
-
-def frames(seconds: float | Fraction, rate: Fraction) -> int:
-    """The nearest whole frame to a time.
-
-    >>> frames(Fraction(1001, 24000) * 5, Fraction(24000, 1001)), frames(0.519, Fraction(25))
-    (5, 13)
-    """
-    return round(Fraction(seconds) * rate)
 
 
 @dataclass(frozen=True)
@@ -232,8 +221,8 @@ class Delivery:
 class Track:
     """All cues of one language of one programme, ready for writers and QC.
 
-    ``issues`` are the QC findings (``captions.qc.Issue``) once checked; ``vertical`` and
-    ``line_width`` are the layout the cues were cut for, which TTML writers declare.
+    ``issues`` are the QC findings (``captions.qc.Issue``) once checked; ``vertical`` is the
+    layout the cues were cut for, which IMSC declares.
     """
 
     lang: str
@@ -243,7 +232,6 @@ class Track:
     notes: list[str] = field(default_factory=list)  # timing compromises worth telling the user
     issues: list[Any] = field(default_factory=list)
     vertical: bool = False
-    line_width: float = 42
     delivery: Delivery = Delivery()
     title: str = ""  # the programme's title, which some formats carry (EBU STL)
     origin: Fraction = Fraction(0)  # the time of the programme's first frame (``--start``), on a frame

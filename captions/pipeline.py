@@ -72,7 +72,7 @@ def caption_language(segments: list[Segment], language: Language) -> Track:
     if any(segment.ruby for segment in segments):
         cues = [with_ruby(cue, segments) for cue in cues]
     return Track(profile.lang, cues, _speakers(segments, language.speakers == "colour"), exact_rate(timing.fps),
-                 notes, vertical=profile.writing_mode == "vertical", line_width=profile.max_chars_per_line,
+                 notes, vertical=profile.writing_mode == "vertical",
                  delivery=Delivery.of(profile))
 
 

@@ -18,7 +18,7 @@ from .state import State, programme_key
 
 
 @dataclass
-class Entry:
+class RunEntry:
     """One programme's line in the run report."""
 
     line: int
@@ -38,12 +38,12 @@ class Entry:
 class Report:
     """A run: its programmes and totals."""
 
-    entries: list[Entry] = field(default_factory=list)
+    entries: list[RunEntry] = field(default_factory=list)
     seconds: float = 0.0
     models: dict[str, str] = field(default_factory=dict)
 
     @property
-    def failed(self) -> list[Entry]:
+    def failed(self) -> list[RunEntry]:
         return [entry for entry in self.entries if entry.status in ("failed", "failed-before")]
 
     def totals(self) -> dict[str, Any]:
@@ -81,13 +81,13 @@ def _timed(source: Path, out: str, plan: Any) -> tuple[Outcome, float]:
 
 
 def run_manifest(programmes: list[Programme], state_path: Path, executor: Any = None, force: bool = False,
-                 retry_failed: bool = False, on_done: Callable[[Entry], None] | None = None) -> Report:
+                 retry_failed: bool = False, on_done: Callable[[RunEntry], None] | None = None) -> Report:
     """Run every due programme and record it; ``force`` redoes all, ``retry_failed`` the failed too."""
     started = time.perf_counter()
     state = State(state_path)
     models = installed_models() if any(programme.plan.targets for programme in programmes) else {}
     report = Report(models=models)
-    entries: dict[int, Entry] = {}
+    entries: dict[int, RunEntry] = {}
     due: list[tuple[int, Programme, str]] = []
     try:
         for index, programme in enumerate(programmes):
@@ -95,7 +95,7 @@ def run_manifest(programmes: list[Programme], state_path: Path, executor: Any = 
             langs = [language.lang for language in programme.plan.languages]
             status = "due" if force else state.status(programme.source, programme.out, langs, key)
             if status == "done" or (status == "failed" and not retry_failed):
-                entries[index] = Entry(programme.line, str(programme.source),
+                entries[index] = RunEntry(programme.line, str(programme.source),
                                        "skipped" if status == "done" else "failed-before")
                 if on_done:
                     on_done(entries[index])
@@ -116,9 +116,9 @@ def run_manifest(programmes: list[Programme], state_path: Path, executor: Any = 
     return report
 
 
-def _record(state: State, programme: Programme, key: str, outcome: Outcome, seconds: float) -> Entry:
+def _record(state: State, programme: Programme, key: str, outcome: Outcome, seconds: float) -> RunEntry:
     """The programme's languages into the state, and its line of the report."""
-    entry = Entry(programme.line, str(programme.source), "failed" if outcome.failed else "done", round(seconds, 3),
+    entry = RunEntry(programme.line, str(programme.source), "failed" if outcome.failed else "done", round(seconds, 3),
                   outcome.error or "", outcome.exit_code)
     langs = [language.lang for language in programme.plan.languages]
     if outcome.error or not outcome.result:

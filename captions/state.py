@@ -96,7 +96,3 @@ class State:
         self.db.execute("INSERT OR REPLACE INTO languages VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                         (str(source), str(out), lang, key, status, error, json.dumps(hashes), seconds, time.time()))
         self.db.commit()
-
-    def done_count(self, source: Path, out: Path) -> int:
-        return int(self.db.execute("SELECT COUNT(*) FROM languages WHERE source = ? AND out = ? AND status = 'done'",
-                                   (str(source), str(out))).fetchone()[0])

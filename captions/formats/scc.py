@@ -68,15 +68,6 @@ def parity(byte: int) -> int:
 _HEX = [f"{parity(high):02x}{parity(low):02x}" for high in range(128) for low in range(128)]
 
 
-def word_hex(pair: tuple[int, int]) -> str:
-    """A word as SCC writes it.
-
-    >>> word_hex((0x14, 0x2F)), word_hex((0x48, 0x69))
-    ('942f', 'c8e9')
-    """
-    return _HEX[pair[0] << 7 | pair[1]]
-
-
 def shows(char: str) -> bool:
     """Whether 608 has a character (the registry's character-set test)."""
     return char in _FROM_BASIC or char in _FROM_SPECIAL or char in _FROM_EXTENDED or char == " "
