@@ -55,24 +55,24 @@ def manifest(folder: Path, count: int) -> Path:
 
 def test_a_batch_survives_a_worker_killed_mid_run(tmp_path, scheduler):
     address, workers = scheduler
-    path = manifest(tmp_path, 40)
+    path = manifest(tmp_path, 80)  # enough work that the kill lands while programmes are still due
     running = subprocess.Popen([sys.executable, "-m", "captions.cli", "batch", str(path), "--scheduler", address,
                                 "--quiet"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     deadline = time.time() + 120
     while time.time() < deadline and len(list((tmp_path / "out").glob("*.srt"))) < 4:
-        time.sleep(0.1)
+        time.sleep(0.02)
     assert workers[0].poll() is None and running.poll() is None  # mid-run
     os.killpg(workers[0].pid, signal.SIGKILL)  # a worker dies: its tasks go to the other
     _, err = running.communicate(timeout=600)
     assert running.returncode == 0, err
     srt = sorted((tmp_path / "out").glob("*.en.srt"))
-    assert len(srt) == 40 and len(list((tmp_path / "out").glob("*.en.imsc.ttml"))) == 40
+    assert len(srt) == 80 and len(list((tmp_path / "out").glob("*.en.imsc.ttml"))) == 80
     assert all(path.read_text().startswith("1\n") for path in srt)  # whole files
     db = sqlite3.connect(tmp_path / ".captions-state.sqlite")
-    assert db.execute("SELECT COUNT(*), COUNT(DISTINCT source) FROM languages WHERE status = 'done'").fetchone() == (40, 40)
+    assert db.execute("SELECT COUNT(*), COUNT(DISTINCT source) FROM languages WHERE status = 'done'").fetchone() == (80, 80)
     rerun = subprocess.run([sys.executable, "-m", "captions.cli", "batch", str(path), "--scheduler", address],
                            capture_output=True, text=True, timeout=300)
-    assert rerun.returncode == 0 and "40 skipped" in rerun.stdout
+    assert rerun.returncode == 0 and "80 skipped" in rerun.stdout
 
 
 def test_a_local_dask_cluster_gives_what_the_local_pool_gives(tmp_path):
