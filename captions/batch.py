@@ -8,15 +8,17 @@ import os
 import re
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import INTERNAL_EXIT, CaptionsError, InputError
+from .errors import INTERNAL_EXIT, CaptionsError, InputError, OutputError
+from .folders import ensure_folder
 from .formats import REGISTRY, input_suffixes, writable
 from .languages import codes
-from .pipeline import Result, caption_file
+from .pipeline import Result, render_file
 from .plan import Plan
+from .sink import write_all
 
 MAX_JOBS = 64  # worker processes, whatever --jobs says (never more than there are files)
 INPUT_SUFFIXES = tuple(sorted(f".{suffix}" for suffix in input_suffixes()))
@@ -35,6 +37,7 @@ class Outcome:
     error: str | None = None
     code: int = 0
     kind: str = ""
+    outputs: dict[Path, bytes] = field(default_factory=dict)  # made, not yet written
 
     @property
     def failed(self) -> bool:
@@ -104,17 +107,41 @@ def _is_input(path: Path) -> bool:
 
 
 def run_one(source: Path | str, out_dir: str | None, plan: Plan) -> Outcome:
-    """Caption one file; every failure becomes a one-line message."""
+    """Caption one file and write its outputs; every failure becomes a one-line message."""
+    outcome = render_one(source, out_dir, plan)
+    return write_outcome(outcome, Path(out_dir) if out_dir else Path(outcome.source).parent)
+
+
+def render_one(source: Path | str, out_dir: str | None, plan: Plan, langs: tuple[str, ...] | None = None) -> Outcome:
+    """Caption one file, its outputs kept as bytes (of ``langs`` only, when given): what a worker
+    sends back, so that the one who asked writes them, on a machine that need not share a disk."""
     if isinstance(source, str):
         message = source if ": " in source else f"{source}: no such file or folder"
         return Outcome(source, error=message, code=InputError.exit_code, kind=InputError.kind)
     try:
-        return Outcome(str(source), result=caption_file(source, out_dir or source.parent, plan))
+        rendered = render_file(source, out_dir or source.parent, plan)
     except CaptionsError as err:
         return Outcome(str(source), error=str(err.located(str(source))), code=err.exit_code, kind=err.kind)
     except Exception as err:  # a bug must not stop the rest of an unattended batch
         return Outcome(str(source), error=f"{source}: internal error: {type(err).__name__}: {err}",
                        code=INTERNAL_EXIT, kind="internal")
+    result = rendered.result
+    if langs is not None:
+        result.languages = [language for language in result.languages if language.lang in langs]
+    outputs = {path: rendered.outputs[path] for path in result.outputs}
+    return Outcome(str(source), result=result, outputs=outputs)
+
+
+def write_outcome(outcome: Outcome, folder: Path) -> Outcome:
+    """The outcome's outputs written (each atomically) into ``folder``, and dropped from it."""
+    try:
+        if outcome.outputs:
+            ensure_folder(folder, OutputError, "output folder")
+            write_all(outcome.outputs)
+    except CaptionsError as err:
+        return Outcome(outcome.source, error=str(err.located(outcome.source)), code=err.exit_code, kind=err.kind)
+    outcome.outputs = {}
+    return outcome
 
 
 def run_batch(sources: list[Path | str], out_dir: str | None, plan: Plan, jobs: int = 1,

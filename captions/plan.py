@@ -149,3 +149,8 @@ def _check_values(options: Options) -> None:
 def for_translation(language: Language, length: float | None) -> Language:
     """A target language's timing: the source's times as they are (offset included), never past its end."""
     return replace(language, timing=replace(language.timing, start=0.0, duration=length))
+
+
+def narrowed(plan: Plan, langs: tuple[str, ...]) -> Plan:
+    """The plan with only the targets in ``langs`` (the source is always made: translations come from it)."""
+    return replace(plan, languages=(plan.source, *[target for target in plan.targets if target.lang in langs]))

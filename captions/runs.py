@@ -11,10 +11,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .batch import LocalPool, Outcome, run_one
+from .batch import LocalPool, Outcome, render_one, write_outcome
 from .manifest import Programme
+from .plan import narrowed
 from .sink import write_atomic
-from .state import State, programme_key
+from .state import State, content_hashes, language_keys
 
 
 @dataclass
@@ -74,37 +75,40 @@ def installed_models() -> dict[str, str]:
         return {}
 
 
-def _timed(source: Path, out: str, plan: Any) -> tuple[Outcome, float]:
+def _timed(source: Path, out: str, plan: Any, langs: tuple[str, ...]) -> tuple[Outcome, float]:
     started = time.perf_counter()
-    outcome = run_one(source, out, plan)
+    outcome = render_one(source, out, plan, langs)
     return outcome, time.perf_counter() - started
 
 
 def run_manifest(programmes: list[Programme], state_path: Path, executor: Any = None, force: bool = False,
                  retry_failed: bool = False, on_done: Callable[[RunEntry], None] | None = None) -> Report:
-    """Run every due programme and record it; ``force`` redoes all, ``retry_failed`` the failed too."""
+    """Run every due language of every programme and record it; ``force`` redoes all,
+    ``retry_failed`` the failed too. Workers send the outputs back as bytes; they are written here."""
     started = time.perf_counter()
     state = State(state_path)
     models = installed_models() if any(programme.plan.targets for programme in programmes) else {}
     report = Report(models=models)
     entries: dict[int, RunEntry] = {}
-    due: list[tuple[int, Programme, str]] = []
+    due: list[tuple[int, Programme, dict[str, str], tuple[str, ...]]] = []
     try:
         for index, programme in enumerate(programmes):
-            key = programme_key(programme.source, programme.options, models)
-            langs = [language.lang for language in programme.plan.languages]
-            status = "due" if force else state.status(programme.source, programme.out, langs, key)
-            if status == "done" or (status == "failed" and not retry_failed):
-                entries[index] = RunEntry(programme.line, str(programme.source),
-                                       "skipped" if status == "done" else "failed-before")
-                if on_done:
-                    on_done(entries[index])
-            else:
-                due.append((index, programme, key))
-        tasks = [(programme.source, str(programme.out), programme.plan) for _, programme, _ in due]
+            keys = language_keys(programme.source, programme.options, programme.plan, models)
+            statuses = dict.fromkeys(keys, "due") if force else state.statuses(programme.source, programme.out, keys)
+            langs = tuple(lang for lang, status in statuses.items()
+                          if status == "due" or (status == "failed" and retry_failed))
+            if langs:
+                due.append((index, programme, keys, langs))
+                continue
+            entries[index] = RunEntry(programme.line, str(programme.source),
+                                      "failed-before" if "failed" in statuses.values() else "skipped")
+            if on_done:
+                on_done(entries[index])
+        tasks = [(programme.source, str(programme.out), narrowed(programme.plan, langs), langs)
+                 for _, programme, _, langs in due]
         for position, (outcome, seconds) in (executor or LocalPool()).run(_timed, tasks):
-            index, programme, key = due[position]
-            entries[index] = _record(state, programme, key, outcome, seconds)
+            index, programme, keys, langs = due[position]
+            entries[index] = _record(state, programme, keys, langs, outcome, seconds)
             if on_done:
                 on_done(entries[index])
     finally:
@@ -116,24 +120,27 @@ def run_manifest(programmes: list[Programme], state_path: Path, executor: Any = 
     return report
 
 
-def _record(state: State, programme: Programme, key: str, outcome: Outcome, seconds: float) -> RunEntry:
-    """The programme's languages into the state, and its line of the report."""
+def _record(state: State, programme: Programme, keys: dict[str, str], langs: tuple[str, ...], outcome: Outcome,
+            seconds: float) -> RunEntry:
+    """The programme's outputs written, its languages into the state, and its line of the report."""
+    hashes = content_hashes(outcome.outputs)
+    outcome = write_outcome(outcome, programme.out)
     entry = RunEntry(programme.line, str(programme.source), "failed" if outcome.failed else "done", round(seconds, 3),
-                  outcome.error or "", outcome.exit_code)
-    langs = [language.lang for language in programme.plan.languages]
+                     outcome.error or "", outcome.exit_code)
     if outcome.error or not outcome.result:
         for lang in langs:
-            state.record(programme.source, programme.out, lang, key, "failed", outcome.error or "", [], seconds)
+            state.record(programme.source, programme.out, lang, keys[lang], "failed", outcome.error or "", {}, seconds)
         return entry
     entry.stages = dict(outcome.result.seconds)
     failed = {error.message.rsplit("[", 1)[-1].rstrip("]"): str(error) for error in outcome.result.errors}
     for language in outcome.result.languages:
-        state.record(programme.source, programme.out, language.lang, key, "done", "", language.outputs, seconds)
+        state.record(programme.source, programme.out, language.lang, keys[language.lang], "done", "",
+                     {str(path): hashes[str(path)] for path in language.outputs}, seconds)
         entry.languages.append({"lang": language.lang, "cues": language.cues,
                                 "outputs": [str(path) for path in language.outputs],
                                 "qc": dict(Counter(issue.rule for issue in language.issues))})
     for lang, error in failed.items():
-        state.record(programme.source, programme.out, lang, key, "failed", error, [], seconds)
+        state.record(programme.source, programme.out, lang, keys[lang], "failed", error, {}, seconds)
         entry.languages.append({"lang": lang, "error": error})
     if failed:
         entry.error = "; ".join(failed.values())

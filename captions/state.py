@@ -1,9 +1,9 @@
 """The record of a batch run: per programme and language, the key of what it was made from, its
 status, its one-line error and its outputs with their hashes (SQLite, beside the outputs).
 
-A programme is done when its key is unchanged and every output is on disk with the hash it was
-written with; anything else (a changed input, option, profile, glossary, model or version, or an
-output deleted or edited by hand) makes it due again.
+A language of a programme is done when its key is unchanged and every output is on disk with the
+hash it was written with; anything else (a changed input, option, profile, glossary term, model or
+version, or an output deleted or edited by hand) makes that language due again.
 """
 
 from __future__ import annotations
@@ -47,17 +47,38 @@ def media_identity(path: Path) -> str:
     return digest.hexdigest()
 
 
-def programme_key(source: Path, options: Any, models: dict[str, str]) -> str:
-    """What a programme's outputs are made from: input, media, glossary, profile, options, models, version."""
-    parts: dict[str, Any] = {"captions": __version__, "input": file_hash(source), "models": models,
-                             "options": {key: value for key, value in sorted(vars(options).items()) if key != "progress"}}
+# Options a translation depends on and its source language does not (progress and the cache change no output).
+TARGET_ONLY = ("to", "glossary", "device")
+NO_OUTPUT = ("progress", "cache")
+
+
+def language_keys(source: Path, options: Any, plan: Any, models: dict[str, str]) -> dict[str, str]:
+    """Per language, what its outputs are made from: every language the input, media, profile, the
+    source's options and the version; a translation also its own glossary terms, the models that
+    can take the source to it, and the device. A new glossary term or model for one language
+    redoes that language alone."""
+    shared: dict[str, Any] = {"captions": __version__, "input": file_hash(source), "options": {
+        key: value for key, value in sorted(vars(options).items()) if key not in TARGET_ONLY + NO_OUTPUT}}
     if options.audio:
-        parts["media"] = media_identity(Path(options.audio))
-    if options.glossary:
-        parts["glossary"] = file_hash(Path(options.glossary))
+        shared["media"] = media_identity(Path(options.audio))
     if Path(options.profile).suffix == ".toml" and Path(options.profile).is_file():
-        parts["profile"] = file_hash(Path(options.profile))
+        shared["profile"] = file_hash(Path(options.profile))
+    keys = {plan.source.lang: _digest(shared)}
+    for target in plan.targets:
+        route = {pair: version for pair, version in models.items()
+                 if pair.startswith(f"{plan.source.lang}-") or pair.endswith(f"-{target.lang}")}
+        keys[target.lang] = _digest({**shared, "lang": target.lang, "terms": target.terms, "models": route,
+                                     "device": options.device})
+    return keys
+
+
+def _digest(parts: dict[str, Any]) -> str:
     return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def content_hashes(outputs: dict[Path, bytes]) -> dict[str, str]:
+    """The SHA-256 of each output as it was written, by path."""
+    return {str(path): hashlib.sha256(data).hexdigest() for path, data in outputs.items()}
 
 
 class State:
@@ -76,23 +97,25 @@ class State:
     def close(self) -> None:
         self.db.close()
 
-    def status(self, source: Path, out: Path, langs: list[str], key: str) -> str:
-        """done (unchanged and intact), failed (unchanged, failed last time), or due."""
+    def statuses(self, source: Path, out: Path, keys: dict[str, str]) -> dict[str, str]:
+        """Per language: done (unchanged and intact), failed (unchanged, failed last time), or due."""
         rows = {row[0]: row[1:] for row in self.db.execute(
             "SELECT lang, key, status, outputs FROM languages WHERE source = ? AND out = ?", (str(source), str(out)))}
-        if any(lang not in rows or rows[lang][0] != key for lang in langs):
-            return "due"
-        if any(rows[lang][1] == "failed" for lang in langs):
-            return "failed"
-        for lang in langs:
-            for name, digest in json.loads(rows[lang][2]).items():
-                if not Path(name).is_file() or file_hash(Path(name)) != digest:
-                    return "due"  # deleted or edited by hand
-        return "done"
+        found = {}
+        for lang, key in keys.items():
+            old_key, status, outputs = rows.get(lang, ("", "", "{}"))
+            if old_key != key:
+                found[lang] = "due"
+            elif status == "failed":
+                found[lang] = "failed"
+            else:
+                intact = all(Path(name).is_file() and file_hash(Path(name)) == digest
+                             for name, digest in json.loads(outputs).items())
+                found[lang] = "done" if intact else "due"  # an output deleted or edited by hand
+        return found
 
     def record(self, source: Path, out: Path, lang: str, key: str, status: str, error: str,
-               outputs: list[Path], seconds: float) -> None:
-        hashes = {str(path): file_hash(path) for path in outputs if path.is_file()}
+               hashes: dict[str, str], seconds: float) -> None:
         self.db.execute("INSERT OR REPLACE INTO languages VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                         (str(source), str(out), lang, key, status, error, json.dumps(hashes), seconds, time.time()))
         self.db.commit()

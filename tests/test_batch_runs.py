@@ -12,7 +12,9 @@ import time
 from pathlib import Path
 
 import pytest
+from tiny_argos import build_packages
 
+from captions.batch import render_one, write_outcome
 from captions.manifest import ManifestError, read_manifest
 from captions.runs import run_manifest
 
@@ -102,7 +104,8 @@ def test_a_rerun_redoes_exactly_what_changed(tmp_path):
     (tmp_path / "show01.txt").write_text(SCRIPT + "A new line.\n")
     glossary.write_text("fr\tminister\tle ministre\n")
     (tmp_path / "out" / "show02.en.srt").write_text("edited by hand\n")
-    assert run() == {"show00.txt": "skipped", "show01.txt": "done", "show02.txt": "done", "show03.txt": "done"}
+    # show03 is not translated: its glossary's French terms change none of its outputs
+    assert run() == {"show00.txt": "skipped", "show01.txt": "done", "show02.txt": "done", "show03.txt": "skipped"}
     manifest.write_text(manifest.read_text().replace("show00.txt,srt", "show00.txt,vtt"))
     assert run()["show00.txt"] == "done" and (tmp_path / "out" / "show00.en.vtt").is_file()
     assert set(run(force=True).values()) == {"done"}
@@ -110,6 +113,38 @@ def test_a_rerun_redoes_exactly_what_changed(tmp_path):
     assert run()["show01.txt"] == "failed"
     assert run()["show01.txt"] == "failed-before"  # unchanged and failed: not retried unless asked
     assert run(retry_failed=True)["show01.txt"] == "failed"
+
+
+def test_a_change_redoes_exactly_the_languages_it_touches(tmp_path):
+    env = {**os.environ, "ARGOS_PACKAGES_DIR": str(tmp_path / "models"), "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    for package in build_packages(tmp_path / "built", ("en-ja", "en-fr")):
+        subprocess.run([sys.executable, "-m", "captions.cli", "models", "install", package], env=env, check=True,
+                       capture_output=True)
+    programmes(tmp_path, 2)
+    glossary = tmp_path / "terms.tsv"
+    glossary.write_text("ja\tmayor\t市長\nfr\tmayor\tmaire\n")
+    (tmp_path / "m.csv").write_text("input,to,glossary,out\nshow00.txt,\"ja,fr\",terms.tsv,out\n"
+                                    "show01.txt,\"ja,fr\",terms.tsv,out\n")
+
+    def made() -> dict[str, list[str]]:
+        done = batch(tmp_path / "m.csv", "--quiet", env=env)
+        assert done.returncode == 0, done.stderr
+        report = json.loads((tmp_path / "run-report.json").read_text())
+        return {Path(entry["source"]).stem: [language["lang"] for language in entry["languages"]]
+                for entry in report["programmes"]}
+
+    assert made() == {"show00": ["en", "ja", "fr"], "show01": ["en", "ja", "fr"]}
+    first = {path.name: path.stat().st_mtime_ns for path in (tmp_path / "out").iterdir()}
+    assert made() == {"show00": [], "show01": []}
+    glossary.write_text("ja\tmayor\t市長\nfr\tmayor\tmonsieur le maire\n")
+    assert made() == {"show00": ["fr"], "show01": ["fr"]}
+    (tmp_path / "out" / "show01.ja.srt").write_text("edited by hand\n")
+    assert made() == {"show00": [], "show01": ["ja"]}
+    (tmp_path / "show00.txt").write_text(SCRIPT + "A new line.\n")
+    assert made() == {"show00": ["en", "ja", "fr"], "show01": []}
+    now = {path.name: path.stat().st_mtime_ns for path in (tmp_path / "out").iterdir()}
+    assert now["show01.en.srt"] == first["show01.en.srt"]  # never rewritten
+    assert "monsieur le maire" in " ".join((tmp_path / "out" / "show01.fr.srt").read_text().split())
 
 
 def test_killed_at_random_moments_the_rerun_gives_the_uninterrupted_outputs(tmp_path):
@@ -134,3 +169,18 @@ def test_killed_at_random_moments_the_rerun_gives_the_uninterrupted_outputs(tmp_
         assert (tmp_path / "out" / name).read_bytes() == (tmp_path / "ref" / name).read_bytes(), name
     db = sqlite3.connect(tmp_path / ".captions-state.sqlite")
     assert db.execute("SELECT COUNT(*), COUNT(DISTINCT source) FROM languages WHERE status = 'done'").fetchone() == (24, 24)
+
+
+def test_a_worker_sends_the_outputs_back_and_writes_nothing(tmp_path):
+    programmes(tmp_path, 1)
+    row = read_manifest_row(tmp_path, "input,to,formats,out\nshow00.txt,,\"srt,imsc\",far/away\n")
+    outcome = render_one(row.source, str(row.out), row.plan, ("en",))
+    assert not (tmp_path / "far").exists()  # a worker on another machine needs no shared disk
+    assert sorted(path.name for path in outcome.outputs) == ["show00.en.imsc.ttml", "show00.en.srt"]
+    assert outcome.outputs[row.out / "show00.en.srt"].startswith(b"1\n00:00:00,000 --> ")
+    assert write_outcome(outcome, row.out).outputs == {} and (row.out / "show00.en.srt").is_file()
+
+
+def read_manifest_row(folder: Path, text: str):
+    (folder / "m.csv").write_text(text)
+    return read_manifest(folder / "m.csv")[0]
