@@ -65,6 +65,7 @@ class Outcome:
                  "issues": [issue.as_dict() for issue in language.issues], "notes": language.notes}
                 for language in self.result.languages]
             summary["failed_languages"] = [{"kind": err.kind, "message": str(err)} for err in self.result.errors]
+            summary["review"] = str(self.result.review) if self.result.review else None
         return summary
 
 
@@ -127,9 +128,10 @@ def render_one(source: Path | str, out_dir: str | None, plan: Plan, langs: tuple
                        code=INTERNAL_EXIT, kind="internal")
     result = rendered.result
     if langs is not None:
+        left_out = {path for language in result.languages if language.lang not in langs for path in language.outputs}
         result.languages = [language for language in result.languages if language.lang in langs]
-    outputs = {path: rendered.outputs[path] for path in result.outputs}
-    return Outcome(str(source), result=result, outputs=outputs)
+        rendered.outputs = {path: data for path, data in rendered.outputs.items() if path not in left_out}
+    return Outcome(str(source), result=result, outputs=rendered.outputs)
 
 
 def write_outcome(outcome: Outcome, folder: Path) -> Outcome:

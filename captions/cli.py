@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, NoReturn, Optional
 import typer
 
 from . import __version__
-from .errors import CaptionsError
+from .errors import CaptionsError, OutputError
 
 if TYPE_CHECKING:
     from .batch import Outcome
@@ -87,6 +87,7 @@ def make(
     max_input_mb: float = typer.Option(50.0, "--max-input-mb", help="Refuse transcripts larger than this (MB)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print errors only."),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON summary per file on stdout (no other output there)."),
+    review: bool = typer.Option(False, "--review", help="Also write NAME.review.html: player, every language, every issue."),
 ) -> None:
     """Caption transcripts: writes OUT/NAME.LANG.srt (and other formats) and prints a QC summary."""
     from .batch import expand_inputs, run_batch
@@ -105,7 +106,7 @@ def make(
             paragraph_pause=paragraph_pause, encoding=encoding, input_format=input_format, report=report,
             to=tuple(t.strip() for t in (to or "").split(",") if t.strip()), device=device,
             glossary=glossary, cache=not no_cache, audio=audio, max_input_mb=max_input_mb,
-            progress=interactive and jobs == 1,
+            progress=interactive and jobs == 1, review=review,
         )
         plan = make_plan(options)
     except CaptionsError as err:
@@ -154,6 +155,8 @@ class _Printer:
             outputs = ", ".join(str(path) for path in language.outputs)
             lines.append(f"{outcome.source} -> {outputs} ({language.cues} cues; QC: {summary(language.issues)})")
             lines += [f"  note: {note}" for note in language.notes]
+        if outcome.result.review:
+            lines.append(f"{outcome.source} -> {outcome.result.review} (review page: open it in a browser)")
         self._say("\n".join(lines), err=False)
 
     def _say(self, message: str, err: bool) -> None:
@@ -319,6 +322,32 @@ def convert(
             continue
         typer.echo(f"{source} -> {', '.join(str(path) for path in result.outputs)}")
     raise typer.Exit(worst)
+
+
+@app.command(epilog="Examples:\n\n  captions review out/news.en.srt out/news.ja.srt --media news.mp4\n\n"
+                     "  captions make news.txt --audio news.mp4 --to ja --review")
+def review(
+    files: list[Path] = typer.Argument(..., help="Caption files of one programme, one per language, named NAME.LANG.EXT."),
+    media: Optional[str] = typer.Option(None, "--media", help="The programme's video or audio (linked, not embedded)."),
+    out: Optional[Path] = typer.Option(None, "--out", "-o", help="Output folder (default: the first file's)."),
+    profile: str = typer.Option("netflix", "--profile", "-p", help="Profile whose rules the QC checks."),
+    fps: Optional[str] = typer.Option(None, help="Frame rate (default: the profile's)."),
+) -> None:
+    """Write NAME.review.html: the player, every language's cues side by side and every QC issue."""
+    from .review import review_files
+    from .sink import write_atomic
+    from .timecode import parse_fps
+
+    try:
+        path, page = review_files(files, media, profile, out, parse_fps(fps) if fps else None)
+        if out is not None:
+            from .folders import ensure_folder
+
+            ensure_folder(out, OutputError, "output folder")
+        write_atomic(path, page)
+    except CaptionsError as err:
+        _fail_with(err)
+    typer.echo(f"{path} ({len(page) // 1024 + 1} KB): open it in a browser")
 
 
 @app.command()

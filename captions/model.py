@@ -235,6 +235,7 @@ class Track:
     delivery: Delivery = Delivery()
     title: str = ""  # the programme's title, which some formats carry (EBU STL)
     origin: Fraction = Fraction(0)  # the time of the programme's first frame (``--start``), on a frame
+    doubtful: list[Stretch] = field(default_factory=list)  # where the aligner was unsure of the timing
 
     def __post_init__(self) -> None:
         self.fps = exact_rate(self.fps)

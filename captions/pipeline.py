@@ -50,6 +50,7 @@ class Result:
     languages: list[LanguageResult] = field(default_factory=list)
     errors: list[CaptionsError] = field(default_factory=list)  # languages that failed
     seconds: dict[str, float] = field(default_factory=dict)  # per stage: read, align, caption, translate xx
+    review: Path | None = None  # the review page, when one was asked for
 
     @property
     def outputs(self) -> list[Path]:
@@ -203,7 +204,18 @@ def render_file(source: str | Path, out_dir: str | Path, plan: Plan) -> Rendered
         language.outputs.extend(outputs)
         rendered.result.languages.append(language)
         rendered.tracks.append(made_track)
+    if plan.review:
+        rendered.result.review = out_dir / f"{source.name.split('.')[0]}.review.html"
+        rendered.outputs[rendered.result.review] = _review(source, out_dir, plan, rendered.tracks)
     return rendered
+
+
+def _review(source: Path, out_dir: Path, plan: Plan, tracks: list[Track]) -> bytes:
+    """The review page of the job's tracks, with the media's speech when there is media."""
+    from .review import review_media, review_page
+
+    media, waveform = review_media(plan.audio, out_dir)
+    return review_page(source.name.split(".")[0], plan.source.profile.name, tracks, media, waveform)
 
 
 def _planned_paths(source: Path, out_dir: Path, lang: str, plan: Plan) -> dict[str, Path]:
@@ -285,6 +297,7 @@ def _rendered(name: str, track: Track, profile: Profile, plan: Plan, paths: dict
               doubtful: list[Stretch]) -> tuple[LanguageResult, dict[Path, bytes], Track]:
     """A language's QC result and the bytes of each of its outputs, not yet written."""
     track.title = name.split(".")[0]  # the programme, as its file is named
+    track.doubtful = doubtful
     track.origin = Fraction(round(plan.source.timing.start * track.fps)) / track.fps
     track.issues = qc.check(track.cues, profile, float(track.fps)) + qc.alignment_issues(track.cues, doubtful)
     # What an output format cannot carry (a character outside its set, say) is reported, never lost silently.

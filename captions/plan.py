@@ -49,6 +49,7 @@ class Options:
     audio: str | None = None  # the programme's media: time the cues by forced alignment to it
     progress: bool = False  # show progress bars on the terminal for long steps
     max_input_mb: float = 50.0  # larger inputs are refused (a transcript is never this big)
+    review: bool = False  # also write NAME.review.html, every language and issue on one page
 
 
 @dataclass(frozen=True)
@@ -86,6 +87,7 @@ class Plan:
     cache: bool
     progress: bool
     glossary: str | None  # the glossary's path, which no output may overwrite
+    review: bool = False
 
     @property
     def source(self) -> Language:
@@ -124,7 +126,7 @@ def make_plan(options: Options) -> Plan:
     reading = Reading(source, options.encoding, options.input_format, options.headline,
                       int(options.max_input_mb * 1e6))
     return Plan(reading, tuple(languages), tuple(options.formats), options.report, options.audio, options.device,
-                options.cache, options.progress, options.glossary)
+                options.cache, options.progress, options.glossary, options.review)
 
 
 def _check_values(options: Options) -> None:

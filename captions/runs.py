@@ -97,6 +97,8 @@ def run_manifest(programmes: list[Programme], state_path: Path, executor: Any = 
             statuses = dict.fromkeys(keys, "due") if force else state.statuses(programme.source, programme.out, keys)
             langs = tuple(lang for lang, status in statuses.items()
                           if status == "due" or (status == "failed" and retry_failed))
+            if langs and programme.plan.review:
+                langs = tuple(keys)  # the review page shows every language: all are made again with it
             if langs:
                 due.append((index, programme, keys, langs))
                 continue
