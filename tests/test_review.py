@@ -194,3 +194,49 @@ def test_the_page_links_the_media_and_stays_small(reviewed):
     page = reviewed.read_bytes()
     assert b'src="../news.webm"' in page and b"data:video" not in page
     assert len(page) < 100_000 < (reviewed.parent.parent / "news.webm").stat().st_size  # linked, not embedded
+
+
+def test_every_text_passes_wcag_aa_contrast_and_every_control_is_labelled(browser, programme):
+    folder, _ = programme
+    open_page(browser, folder / "out" / "news.review.html")
+    browser.execute_script("captionsReview.seek(captionsReview.data.tracks[0].cues[2][0])")  # a highlighted row too
+    failing = browser.execute_script("""
+        const rgb = (text) => text.match(/[\\d.]+/g).map(Number);
+        const luminance = ([r, g, b]) => [r, g, b].map((value) => { value /= 255;
+            return value <= 0.03928 ? value / 12.92 : ((value + 0.055) / 1.055) ** 2.4; })
+            .reduce((sum, value, index) => sum + value * [0.2126, 0.7152, 0.0722][index], 0);
+        const background = (element) => { for (; element; element = element.parentElement) {
+            const colour = rgb(getComputedStyle(element).backgroundColor);
+            if (colour.length < 4 || colour[3] > 0) { return colour.slice(0, 3); } } return [255, 255, 255]; };
+        const failing = [];
+        for (const element of document.body.querySelectorAll("*")) {
+            const own = Array.from(element.childNodes).some((node) => node.nodeType === 3 && node.textContent.trim());
+            if (!own || !element.getClientRects().length) { continue; }
+            const style = getComputedStyle(element), size = parseFloat(style.fontSize);
+            const large = size >= 24 || (size >= 18.66 && Number(style.fontWeight) >= 700);
+            const [a, b] = [luminance(rgb(style.color)), luminance(background(element))];
+            const ratio = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+            if (ratio < (large ? 3 : 4.5)) { failing.push(`${element.tagName}.${element.className}: ${ratio.toFixed(2)}`); }
+        }
+        return failing;""")
+    assert failing == []
+    unlabelled = browser.execute_script("""return Array.from(document.querySelectorAll("select, input, button, canvas"))
+        .filter((control) => !control.closest("label") && !control.getAttribute("aria-label") && !control.textContent.trim())
+        .map((control) => control.outerHTML)""")
+    assert unlabelled == []
+    assert browser.find_element(By.CSS_SELECTOR, "#cues caption").text and \
+        len(browser.find_elements(By.CSS_SELECTOR, "#cues thead th[scope=col]")) == 3
+
+
+def test_keyboard_focus_is_visible(browser, reviewed):
+    open_page(browser, reviewed)
+    body = browser.find_element(By.TAG_NAME, "body")
+    reached = set()
+    for _ in range(14):
+        body.send_keys("\t")
+        tag, style, width = browser.execute_script("""const style = getComputedStyle(document.activeElement);
+            return [document.activeElement.tagName, style.outlineStyle, parseFloat(style.outlineWidth)]""")
+        reached.add(tag)
+        if tag != "VIDEO":  # inside the player, Chromium's own controls draw the focus
+            assert style != "none" and width >= 2, (tag, style, width)
+    assert {"SELECT", "INPUT", "BUTTON"} <= reached
