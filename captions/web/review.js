@@ -142,9 +142,26 @@
     const rule = ruleSelect.value, severity = severitySelect.value;
     return data.tracks[lane].issues.filter((issue) => (!rule || issue[2] === rule) && (!severity || issue[1] === severity));
   }
+  // What does not move (speech, bars, marks) is drawn once per size and filter into a backing
+  // canvas; each play position then only copies it and adds the play head.
   function draw(canvas, from, until) {
     const view = layout(canvas, from, until);
+    const key = [view.width, view.height, from, until, ruleSelect.value, severitySelect.value].join();
+    if (!canvas.backing || canvas.backing.key !== key) {
+      const backing = document.createElement("canvas");
+      backing.width = view.width;
+      backing.height = view.height;
+      drawStill(backing.getContext("2d"), view, from, until);
+      backing.key = key;
+      canvas.backing = backing;
+    }
     const context = canvas.getContext("2d");
+    context.drawImage(canvas.backing, 0, 0);
+    context.fillStyle = "#d00000";
+    context.fillRect(view.x(now()) - view.ratio, 0, 2 * view.ratio, view.height);
+    canvas.view = view;
+  }
+  function drawStill(context, view, from, until) {
     context.fillStyle = "#ffffff";
     context.fillRect(0, 0, view.width, view.height);
     const wave = data.waveform;
@@ -178,9 +195,6 @@
         }
       });
     });
-    context.fillStyle = "#d00000";
-    context.fillRect(view.x(now()) - view.ratio, 0, 2 * view.ratio, view.height);
-    canvas.view = view;
   }
   const overview = document.getElementById("overview");
   const detail = document.getElementById("detail");
