@@ -52,10 +52,23 @@
         const span = track.cues[Number(cue.dataset.index)];
         if (span[0] <= time + SLACK && time < span[1]) { cue.classList.add("current"); }
       });
-      if (scroll || (player && !player.paused)) { rows[index].scrollIntoView({ block: "nearest" }); }
+      if (scroll || (player && !player.paused)) { reveal(rows[index]); }
     }
     queueDraw();
   }
+
+  // The player and timeline stay on top (sticky): a row is shown below them, never under them.
+  const stuck = document.querySelector(".player");
+  function stickyHeight() { return stuck.getBoundingClientRect().height; }
+  function reveal(row) {
+    const box = row.getBoundingClientRect(), top = stickyHeight() + 40; // and the table's own header
+    if (box.top < top) { window.scrollBy(0, box.top - top); } else if (box.bottom > window.innerHeight) {
+      window.scrollBy(0, Math.min(box.bottom - window.innerHeight, box.top - top));
+    }
+  }
+  function placeHeader() { document.documentElement.style.setProperty("--sticky", `${stickyHeight()}px`); }
+  window.addEventListener("resize", placeHeader);
+  if (player) { player.addEventListener("loadedmetadata", placeHeader); }
 
   // Tracks: each language's WebVTT (written by captions) into its <track>, from a blob: no file access.
   if (player) {
@@ -219,6 +232,7 @@
 
   filter();
   drawAll();
+  placeHeader();
   // For tests and for anyone scripting the page: where things are, and how to move.
   window.captionsReview = { data, seek, now, rows, draw: drawAll, overview, detail };
 })();
