@@ -242,7 +242,7 @@ def _table(tracks: list[Track], rows: list[Row]) -> str:
             issues.setdefault((lang, issue.cue - 1), []).append(
                 f'<li class="issue {html.escape(issue.severity)}" data-rule="{html.escape(issue.rule)}" '
                 f'data-severity="{html.escape(issue.severity)}"><span class="rule">{html.escape(issue.rule)}</span> '
-                f'{html.escape(issue.message)}</li>')
+                f'({html.escape(issue.severity)}): {html.escape(issue.message)}</li>')
     body = []
     for number, row in enumerate(rows):
         cells: list[list[str]] = [[] for _ in tracks]

@@ -16,7 +16,11 @@ from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from tiny_argos import build_packages
 
+from captions import qc
 from captions.audio import ffmpeg_binary
+from captions.model import Cue, Stretch, Track
+from captions.profiles import get_profile
+from captions.review import review_page
 
 ARTIFACTS = Path(__file__).parent / "artifacts"
 CHROMIUM, CHROMEDRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"
@@ -187,6 +191,7 @@ def test_caption_text_is_shown_as_text_and_runs_nothing(browser, tmp_path):
     text = " ".join(element.text for element in browser.find_elements(By.CSS_SELECTOR, "#cues .cue p"))
     assert "<script>window.hacked = 1</script>" in text and '"quoted" &' in text and "<b>bold</b>" in text
     assert browser.find_elements(By.ID, "player") == [] and browser.find_elements(By.CSS_SELECTOR, ".no-media")
+    assert browser.execute_script("return captionsReview.overview.view.width") > 0  # the timeline still drawn
     assert errors_said(browser) == []
 
 
@@ -240,3 +245,17 @@ def test_keyboard_focus_is_visible(browser, reviewed):
         if tag != "VIDEO":  # inside the player, Chromium's own controls draw the focus
             assert style != "none" and width >= 2, (tag, style, width)
     assert {"SELECT", "INPUT", "BUTTON"} <= reached
+
+
+def test_doubtful_stretches_are_shaded_and_issues_marked(browser, tmp_path):
+    cues = [Cue(1, 3, ("One.",), ("",)), Cue(8, 8.3, ("Two.",), ("",))]
+    track = Track("en", cues, doubtful=[Stretch(4.0, 6.0, "no speech found")])
+    track.issues = qc.check(cues, get_profile("netflix", "en"), 25.0)
+    (tmp_path / "page.html").write_bytes(review_page("doubt", "netflix", [track]))
+    open_page(browser, tmp_path / "page.html", media=False)
+    assert pixel(browser, 0, 5.0) not in ((255, 255, 255), LANE_COLOURS[0])  # shaded, no cue there
+    assert pixel(browser, 0, 7.0) == (255, 255, 255)
+    mark = browser.execute_script("""const canvas = captionsReview.overview, view = canvas.view;
+        return Array.from(canvas.getContext('2d').getImageData(Math.round(view.x(8)) + 1, Math.round(view.laneTop(0)) + 2,
+            1, 1).data.slice(0, 3))""")
+    assert tuple(mark) == (0xA4, 0x00, 0x1D)  # cue 2 is too short: an error mark over its start
