@@ -327,7 +327,8 @@ def convert(
 @app.command(epilog="Examples:\n\n  captions review out/news.en.srt out/news.ja.srt --media news.mp4\n\n"
                      "  captions make news.txt --audio news.mp4 --to ja --review")
 def review(
-    files: list[Path] = typer.Argument(..., help="Caption files of one programme, one per language, named NAME.LANG.EXT."),
+    files: list[Path] = typer.Argument(..., help="Caption files of one programme, one per language, named NAME.LANG.EXT "
+                                       "(a name without a language is English)."),
     media: Optional[str] = typer.Option(None, "--media", help="The programme's video or audio (linked, not embedded)."),
     out: Optional[Path] = typer.Option(None, "--out", "-o", help="Output folder (default: the first file's)."),
     profile: str = typer.Option("netflix", "--profile", "-p", help="Profile whose rules the QC checks."),

@@ -92,27 +92,12 @@ def media_href(media: Path, page_folder: Path) -> str:
     return "/".join(part for part in Path(relative).parts)
 
 
-def lang_of(path: Path) -> str:
-    """The language a captions file's name gives (``NAME.LANG.EXT``, as captions writes them).
-
-    >>> lang_of(Path("out/news.ja.imsc.ttml")), lang_of(Path("news.en.srt"))
-    ('ja', 'en')
-    """
-    from .languages import codes
-    from .profiles import normalise_lang
-
-    known = {code.lower(): code for code in codes()}
-    for part in reversed(path.name.split(".")[1:-1]):
-        if part.lower() in known:
-            return normalise_lang(known[part.lower()])
-    raise OptionError("cannot tell the language of this file: name it NAME.LANG.EXT (e.g. show.en.srt)", str(path))
-
-
 def review_files(paths: list[Path], media: str | None, profile: str, out_dir: Path | None,
                  fps: float | None = None) -> tuple[Path, bytes]:
     """The review page of caption files (one per language) of one programme, each checked against
     the profile's rules for its language, and where to write it."""
     from . import qc
+    from .convert import language_of
     from .formats import read_track
     from .profiles import get_profile
 
@@ -120,7 +105,7 @@ def review_files(paths: list[Path], media: str | None, profile: str, out_dir: Pa
         raise OptionError("give at least one caption file")
     tracks = []
     for path in paths:
-        rules = get_profile(profile, lang_of(path))
+        rules = get_profile(profile, language_of(path, None))
         track = read_track(path, rules.lang, fps or rules.fps)
         track.issues = qc.check(track.cues, rules, float(track.fps))
         tracks.append(track)
