@@ -407,6 +407,48 @@ def align(
         typer.echo(f"  note: {note}")
 
 
+@app.command(epilog="Examples:\n\n  captions retime show.en.srt --shift -2.5s\n\n"
+                     "  captions retime show.en.stl --from-fps 23.976 --to-fps 25\n\n"
+                     "  captions retime show.en.vtt --sync 0:00:10=0:00:11.2 --sync 0:58:00=0:58:04\n\n"
+                     "  captions retime show.en.scc --start 01:00:00;00 --in-place")
+def retime(
+    files: list[Path] = typer.Argument(..., help="Caption files (any format captions reads and writes)."),
+    shift: Optional[str] = typer.Option(None, "--shift", help="Move every cue: -2.5s, +90, or a timecode -00:00:01:12."),
+    from_fps: Optional[str] = typer.Option(None, "--from-fps", help="With --to-fps: the rate the frames were made at."),
+    to_fps: Optional[str] = typer.Option(None, "--to-fps", help="Alone: re-label to this rate (times kept); with "
+                                         "--from-fps: play at this rate (a speed change, e.g. 23.976 -> 25 PAL)."),
+    sync: list[str] = typer.Option([], "--sync", help="OLD=NEW: one point shifts, two points also correct drift."),
+    start: Optional[str] = typer.Option(None, "--start", help="New timecode of the programme's first frame."),
+    out: Optional[str] = typer.Option(None, "--out", "-o", help="Output folder (default: next to each input)."),
+    in_place: bool = typer.Option(False, "--in-place", help="Replace each file, keeping the old one as FILE.bak."),
+    lang: str = typer.Option("en", "--lang", "-l", help="Language of the captions (for the profile's rules)."),
+    profile: str = typer.Option("netflix", "--profile", "-p", help="Profile whose frame rules apply after re-timing."),
+    fps: Optional[str] = typer.Option(None, help="Frame rate of the files (default: --from-fps, else the profile's)."),
+    encoding: Optional[str] = typer.Option(None, help="Text encoding (default: detect)."),
+) -> None:
+    """Re-time caption files: shift, change the frame rate, sync to points; writes NAME.retimed.EXT."""
+    from .qc import summary
+    from .retime import retime_file
+
+    if not (shift or from_fps or to_fps or sync or start):
+        _fail("nothing to do: give --shift, --to-fps, --sync or --start")
+    if in_place and out:
+        _fail("--in-place writes over each file: it takes no --out")
+    worst = 0
+    for source in files:
+        try:
+            done = retime_file(source, out, lang, profile, fps, encoding, in_place, shift=shift, from_fps=from_fps,
+                               to_fps=to_fps, syncs=tuple(sync), start=start)
+        except CaptionsError as err:
+            typer.echo(f"error: {err.located(str(source))}", err=True)
+            worst = worst or err.exit_code
+            continue
+        typer.echo(f"{source} -> {done.target} ({done.cues} cues; QC: {summary(done.issues)})")
+        for note in done.moved:
+            typer.echo(f"  note: {note}")
+    raise typer.Exit(worst)
+
+
 @app.command()
 def doctor() -> None:
     """List every engine, model folder and version captions would use, and what is missing."""

@@ -1,16 +1,19 @@
-"""Re-timing captions that already exist: their text and line breaks kept, their times taken from the
-audio, then the profile's frame rules applied by the same function that times new captions."""
+"""Re-timing captions that already exist, their text and line breaks kept: to the audio (``align``),
+or by a shift, a frame-rate change or sync points (``retime``); then the profile's frame rules
+applied by the same function that times new captions."""
 
 from __future__ import annotations
 
-from dataclasses import replace
+import re
+from dataclasses import dataclass, replace
 from fractions import Fraction
 from pathlib import Path
+from typing import Any
 
-from .errors import InputError, OutputError
+from .errors import InputError, OptionError, OutputError
 from .folders import check_folder, ensure_folder
-from .formats import REGISTRY, detect_format, read_cues, read_text
-from .model import Track, exact_rate
+from .formats import REGISTRY, format_of, read_bytes, read_cues
+from .model import Profile, Track, exact_rate
 from .pipeline import naming_media, refuse_overwriting_inputs
 from .profiles import get_profile, normalise_lang
 from .progress import Progress
@@ -29,6 +32,17 @@ def aligned_path(source: Path, out_dir: str | None, fmt: str) -> Path:
     return Path(out_dir or source.parent) / f"{stem}.aligned.{suffix}"
 
 
+def writable_format(source: Path, encoding: str | None) -> str:
+    """The format to write a re-timed file in: its own; TTML or DFXP read as such becomes the
+    deliverable of its kind (EBU-TT-D when it says it is one, else IMSC)."""
+    fmt = format_of(source, encoding)
+    if REGISTRY[fmt].write:
+        return fmt
+    if fmt == "ttml":
+        return "ebu-tt-d" if b"urn:ebu:tt" in read_bytes(source)[:8192] else "imsc"
+    raise InputError(f"captions cannot write {fmt} files: convert it first (captions convert -f srt)", str(source))
+
+
 def realign_file(source: str | Path, audio: str, out_dir: str | None, lang: str, profile_name: str,
                  fps: str | None, encoding: str | None, progress: bool = False) -> tuple[Path, list[str]]:
     """Re-time the cues of a caption file to the audio, text and line breaks kept as they are."""
@@ -41,9 +55,7 @@ def realign_file(source: str | Path, audio: str, out_dir: str | None, lang: str,
     lang = normalise_lang(lang)
     profile = get_profile(profile_name, lang)
     rate = exact_rate(parse_fps(fps) if fps else profile.fps)
-    fmt = detect_format(read_text(source, encoding), source.suffix)
-    if not REGISTRY[fmt].write:
-        fmt = "imsc"  # TTML/DFXP in: the deliverable TTML out
+    fmt = writable_format(source, encoding)
     target = aligned_path(source, out_dir, fmt)
     refuse_overwriting_inputs([target], source, audio)
     check_folder(target.parent, OutputError, "output folder")
@@ -62,3 +74,185 @@ def realign_file(source: str | Path, audio: str, out_dir: str | None, lang: str,
     assert write is not None
     write_atomic(target, write(track))
     return target, report.notes()
+
+
+@dataclass(frozen=True)
+class Retiming:
+    """A change of times, ``t -> scale * t + offset``, onto the frames of ``fps``: exact fractions,
+    so a shift and its reverse, or 23.976 -> 25 -> 23.976, return the same frames."""
+
+    fps: Fraction
+    scale: Fraction = Fraction(1)
+    offset: Fraction = Fraction(0)
+
+    def then(self, scale: Fraction, offset: Fraction) -> Retiming:
+        """This change followed by another."""
+        return Retiming(self.fps, self.scale * scale, self.offset * scale + offset)
+
+    def frame(self, seconds: Fraction) -> int:
+        """The target frame a time goes to.
+
+        >>> Retiming(Fraction(25), Fraction(24000, 1001) / 25).frame(Fraction(1001, 24000) * 7)
+        7
+        """
+        return round((self.scale * seconds + self.offset) * self.fps)
+
+
+def signed_time(value: str, fps: Fraction, name: str) -> Fraction:
+    """Exact seconds from ``-2.5s``, ``+90``, ``1:30`` or a timecode ``-00:00:01:12`` (whole frames).
+
+    >>> signed_time("-2.5s", Fraction(25), "--shift"), signed_time("00:00:01:12", Fraction(24), "--shift")
+    (Fraction(-5, 2), Fraction(3, 2))
+    """
+    from .timecode import parse_time
+
+    text = value.strip()
+    sign = -1 if text.startswith("-") else 1
+    text = text.lstrip("+-").strip()
+    text = text[:-1] if text.endswith("s") else text
+    seconds = parse_time(text, float(fps), name)
+    if text.count(":") == 3 or ";" in text:  # a timecode: a whole number of frames
+        return sign * Fraction(round(seconds * fps)) / fps
+    return sign * Fraction(text) if _DECIMAL.match(text) else sign * Fraction(seconds).limit_denominator(1000)
+
+
+_DECIMAL = re.compile(r"^\d+(\.\d+)?$")
+
+
+def make_retiming(fps: Fraction, shift: str | None = None, from_fps: str | None = None, to_fps: str | None = None,
+                  syncs: tuple[str, ...] = (), start: str | None = None, origin: Fraction = Fraction(0)) -> Retiming:
+    """The change the options ask for, in the order: speed change, shift, sync points, new start.
+
+    ``--from-fps A --to-fps B`` plays A frames at B a second (PAL speed-up: every frame stays the
+    same frame); ``--to-fps B`` alone re-labels the rate (every time stays, on B's frames).
+    """
+    from .timecode import parse_fps
+
+    source = exact_rate(parse_fps(from_fps)) if from_fps else fps
+    target = exact_rate(parse_fps(to_fps)) if to_fps else source
+    retiming = Retiming(target, source / target if from_fps and to_fps else Fraction(1))
+    if from_fps and not to_fps:
+        raise OptionError("--from-fps needs --to-fps (the rate the programme plays at now)")
+    if shift:  # whole frames, so that every cue moves by the same number of them
+        retiming = retiming.then(Fraction(1), _on_frames(signed_time(shift, source, "--shift"), source))
+    if len(syncs) > 2:
+        raise OptionError("--sync takes one point (an offset) or two (a drift), not more")
+    points = [_sync_point(sync, target) for sync in syncs]
+    if len(points) == 1:
+        (was, now), = points
+        retiming = retiming.then(Fraction(1), now - was)
+    elif len(points) == 2:
+        (first, first_now), (second, second_now) = sorted(points)
+        if first == second:
+            raise OptionError("--sync: the two points must be at different times")
+        scale = (second_now - first_now) / (second - first)
+        if not Fraction(1, 2) <= scale <= 2:
+            raise OptionError(f"--sync: the points stretch time by {float(scale):.3f}x (more than 2x either way)")
+        retiming = retiming.then(scale, first_now - scale * first)
+    if start:
+        retiming = retiming.then(Fraction(1), _on_frames(signed_time(start, target, "--start") - origin, target))
+    return retiming
+
+
+def _on_frames(seconds: Fraction, fps: Fraction) -> Fraction:
+    return Fraction(round(seconds * fps)) / fps
+
+
+def _sync_point(sync: str, fps: Fraction) -> tuple[Fraction, Fraction]:
+    was, equals, now = sync.partition("=")
+    if not equals:
+        raise OptionError(f"--sync {sync!r}: use OLD=NEW, e.g. 0:01:02.5=0:01:04")
+    return signed_time(was, fps, "--sync"), signed_time(now, fps, "--sync")
+
+
+@dataclass
+class Retimed:
+    """What came of re-timing one file: where it went and what moved beyond the change asked for."""
+
+    target: Path
+    cues: int
+    moved: list[str]
+    issues: list[Any]
+
+
+def retime_track(track: Track, retiming: Retiming, profile: Profile) -> tuple[Track, list[str]]:
+    """The track's cues re-timed, then, where the change did not keep every cue's length and gap
+    in frames (a speed change or a whole-frame shift does), the profile's frame rules (gap,
+    minimum duration); notes on every cue the rules moved or that fell before the start."""
+    from .timing import apply_frame_rules
+
+    rate = retiming.fps
+    mapped = [(retiming.frame(cue.start), retiming.frame(cue.end)) for cue in track.cues]
+    kept = [(cue, (max(start, 0), end)) for cue, (start, end) in zip(track.cues, mapped) if end > 0]
+    notes = [f"cue {number}: ends before the programme's start after re-timing, left out"
+             for number, (_, end) in enumerate(mapped, start=1) if end <= 0]
+    frames = [span for _, span in kept]
+    ruled = frames
+    if _shape([(round(cue.start * track.fps), round(cue.end * track.fps)) for cue, _ in kept]) != _shape(frames):
+        ruled = apply_frame_rules([(start / float(rate), end / float(rate)) for start, end in frames], profile,
+                                  float(rate))
+    for number, ((start, end), (new_start, new_end)) in enumerate(zip(frames, ruled), start=1):
+        moved = [f"{what} {_frames(by)}" for what, by in (("in", new_start - start), ("out", new_end - end)) if by]
+        if moved:
+            notes.append(f"cue {number}: moved by the frame rules (gap, minimum duration): {', '.join(moved)}")
+    cues = [replace(cue, start=Fraction(start) / rate, end=Fraction(end) / rate)
+            for (cue, _), (start, end) in zip(kept, ruled)]
+    return replace(track, cues=cues, fps=rate, origin=Fraction(max(retiming.frame(track.origin), 0)) / rate), notes
+
+
+def _shape(frames: list[tuple[int, int]]) -> list[int]:
+    """Each cue's length and the gap before the next, in frames: what a whole-frame change keeps.
+
+    >>> _shape([(0, 20), (22, 50)])
+    [20, 2, 28]
+    """
+    shape = []
+    for index, (start, end) in enumerate(frames):
+        shape += [end - start] + ([frames[index + 1][0] - end] if index + 1 < len(frames) else [])
+    return shape
+
+
+def _frames(count: int) -> str:
+    return f"{count:+d} frame{'s' if abs(count) != 1 else ''}"
+
+
+def retimed_path(source: Path, out_dir: str | None, fmt: str) -> Path:
+    """``NAME.retimed.SUFFIX`` beside the input (or in ``out_dir``).
+
+    >>> retimed_path(Path("in/show.en.srt"), None, "srt").as_posix()
+    'in/show.en.retimed.srt'
+    """
+    return aligned_path(source, out_dir, fmt).with_name(aligned_path(source, out_dir, fmt).name.replace(
+        ".aligned.", ".retimed.", 1))
+
+
+def retime_file(source: str | Path, out_dir: str | None, lang: str, profile_name: str, fps: str | None,
+                encoding: str | None, in_place: bool = False, **change: Any) -> Retimed:
+    """Re-time a caption file of any format the registry reads and writes, in its own format."""
+    from . import qc
+    from .formats import read_track
+    from .timecode import parse_fps
+
+    source = Path(source)
+    profile = get_profile(profile_name, normalise_lang(lang))
+    rate = exact_rate(parse_fps(fps) if fps else (parse_fps(change["from_fps"]) if change.get("from_fps")
+                                                  else profile.fps))
+    fmt = writable_format(source, encoding)
+    write = REGISTRY[fmt].write
+    assert write is not None
+    target = source if in_place else retimed_path(source, out_dir, fmt)
+    if not in_place:
+        refuse_overwriting_inputs([target], source)
+    check_folder(target.parent, OutputError, "output folder")
+    track = read_track(source, profile.lang, float(rate), encoding)
+    if not track.cues:
+        raise InputError("no cues to re-time", str(source))
+    retiming = make_retiming(rate, origin=track.origin, **change)
+    rules = replace(profile, fps=float(retiming.fps))
+    retimed, moved = retime_track(track, retiming, rules)
+    data = write(retimed)
+    ensure_folder(target.parent, OutputError, "output folder")
+    if in_place:
+        write_atomic(source.with_name(source.name + ".bak"), read_bytes(source))
+    write_atomic(target, data)
+    return Retimed(target, len(retimed.cues), moved, qc.check(retimed.cues, rules, float(retiming.fps)))

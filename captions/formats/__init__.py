@@ -209,6 +209,14 @@ def read_cues(path: str | Path, encoding: str | None = None) -> list[Cue]:
     return entry_cues(fmt.read_entries(text, str(path)))
 
 
+def format_of(path: str | Path, encoding: str | None = None) -> str:
+    """The registry name of a caption file's format, binary or text, from its bytes and suffix."""
+    path = Path(path)
+    data = read_bytes(path)
+    binary = _binary_format(data, path.suffix, None)
+    return binary.name if binary else detect_format(decode(data, str(path), encoding), path.suffix)
+
+
 def read_track(path: str | Path, lang: str, fps: float, encoding: str | None = None) -> Track:
     """A caption file as a track of its cues, as they are, at the given frame rate."""
     cues = read_cues(path, encoding)
@@ -216,5 +224,6 @@ def read_track(path: str | Path, lang: str, fps: float, encoding: str | None = N
     return Track(lang, cues, speakers, exact_rate(fps))
 
 
-__all__ = ["REGISTRY", "Format", "Limits", "detect_format", "get", "parse", "read_cues", "read_file", "read_text",
+__all__ = ["REGISTRY", "Format", "Limits", "detect_format", "format_of", "get", "parse", "read_cues", "read_file",
+           "read_text",
            "register", "with_limits"]
