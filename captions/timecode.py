@@ -87,3 +87,14 @@ def drop_frame_count(hours: int, minutes: int, seconds: int, frames: int) -> int
     """
     total_minutes = hours * 60 + minutes
     return ((hours * 3600 + minutes * 60 + seconds) * 30 + frames) - 2 * (total_minutes - total_minutes // 10)
+
+
+def frame_timecode(frame: int, fps: float) -> str:
+    """The non-drop SMPTE label of a frame count at a rate (frames counted at its nominal rate).
+
+    >>> frame_timecode(90_012, 25), frame_timecode(1439, 24000 / 1001)
+    ('01:00:00:12', '00:00:59:23')
+    """
+    nominal = round(fps)
+    seconds, frames = divmod(frame, nominal)
+    return f"{seconds // 3600:02d}:{seconds // 60 % 60:02d}:{seconds % 60:02d}:{frames:02d}"
