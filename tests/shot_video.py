@@ -26,7 +26,7 @@ def make_video(path: Path, shots: list[tuple[str, int]], rate: int, audio: Path 
     rng = random.Random(seed)
     parts, cuts, at = [], [], 0
     for index, (source, frames) in enumerate(shots):
-        colour = "0x%06x" % rng.randrange(1 << 24)
+        colour = f"0x{rng.randrange(1 << 24):06x}"
         parts.append(f"{source.format(rate=rate, colour=colour, seed=rng.randrange(1 << 30))},"
                      f"trim=end_frame={frames},setpts=PTS-STARTPTS,format=yuv420p[s{index}]")
         if index:
