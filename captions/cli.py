@@ -88,6 +88,8 @@ def make(
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print errors only."),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON summary per file on stdout (no other output there)."),
     review: bool = typer.Option(False, "--review", help="Also write NAME.review.html: player, every language, every issue."),
+    shots: Optional[str] = typer.Option(None, "--shots", help="Time cues to shot changes: 'media' finds them in the "
+                                        "--audio video; or a file (a frame or timecode per line, or an EDL)."),
 ) -> None:
     """Caption transcripts: writes OUT/NAME.LANG.srt (and other formats) and prints a QC summary."""
     from .batch import expand_inputs, run_batch
@@ -106,7 +108,7 @@ def make(
             paragraph_pause=paragraph_pause, encoding=encoding, input_format=input_format, report=report,
             to=tuple(t.strip() for t in (to or "").split(",") if t.strip()), device=device,
             glossary=glossary, cache=not no_cache, audio=audio, max_input_mb=max_input_mb,
-            progress=interactive and jobs == 1, review=review,
+            progress=interactive and jobs == 1, review=review, shots=shots,
         )
         plan = make_plan(options)
     except CaptionsError as err:
@@ -349,6 +351,27 @@ def review(
     except CaptionsError as err:
         _fail_with(err)
     typer.echo(f"{path} ({len(page) // 1024 + 1} KB): open it in a browser")
+
+
+@app.command(epilog="Examples:\n\n  captions shots show.mp4\n\n  captions shots show.mp4 --json > cuts.json")
+def shots(
+    media: Path = typer.Argument(..., help="The programme's video."),
+    as_json: bool = typer.Option(False, "--json", help="Print the cuts as JSON."),
+) -> None:
+    """List the shot changes found in a video: frame, time and timecode of each cut."""
+    from .shots import detect, listing
+
+    try:
+        found = detect(media)
+    except CaptionsError as err:
+        _fail_with(err, str(media))
+    cuts = listing(found)
+    if as_json:
+        typer.echo(json.dumps({"media": str(media), "fps": float(found.fps), "cuts": cuts}, indent=1))
+        return
+    for cut in cuts:
+        typer.echo(f"{cut['timecode']}  frame {cut['frame']:>7}  {cut['seconds']:>10.3f} s")
+    typer.echo(f"{media}: {len(cuts)} shot changes at {float(found.fps):.3f} fps")
 
 
 @app.command()

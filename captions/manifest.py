@@ -127,9 +127,12 @@ def _programme(line: int, row: dict[str, Any], manifest: Path) -> Programme:
         fps = get_profile(str(values.get("profile", "netflix")), normalise_lang(str(values.get("lang", "en")))).fps
     given = {key: _value(key, value, fps) for key, value in values.items()}
     # Files a row names are found beside the manifest, as its inputs are.
-    for key in ("audio", "glossary", "profile"):
+    for key in ("audio", "glossary", "profile", "shots"):
         name = given.get(key)
-        if isinstance(name, str) and (key != "profile" or name.endswith(".toml")) and not Path(name).is_absolute():
+        if not isinstance(name, str) or (key == "profile" and not name.endswith(".toml")) or \
+                (key == "shots" and name == "media"):
+            continue
+        if not Path(name).is_absolute():
             given[key] = str(base / name)
     if given.get("audio") and not Path(given["audio"]).is_file():
         raise OptionError(f"media {values['audio']!r} is not a file")

@@ -236,6 +236,7 @@ class Track:
     title: str = ""  # the programme's title, which some formats carry (EBU STL)
     origin: Fraction = Fraction(0)  # the time of the programme's first frame (``--start``), on a frame
     doubtful: list[Stretch] = field(default_factory=list)  # where the aligner was unsure of the timing
+    shot_changes: tuple[Fraction, ...] = ()  # times of the programme's cuts, when known
 
     def __post_init__(self) -> None:
         self.fps = exact_rate(self.fps)
@@ -292,6 +293,10 @@ class Profile:
     # appear before its first one (Netflix: out-time up to 12 frames late, in-time within 3 frames).
     linger_frames: int = 12
     lead_in_frames: int = 3
+    # Shot changes (Netflix): an in-time this near a cut goes onto it; an out-time this near one
+    # ends ``shot_gap_frames`` before it, never hanging over the cut by a few frames.
+    shot_window_frames: int = 12
+    shot_gap_frames: int = 2
     fps: float = 24000 / 1001
     width_mode: str = "latin"  # latin: a character is 1; cjk: full-width 1, half-width 0.5
     breaker: str = "words"  # words (spaces between words) | phrases (BudouX, no spaces)

@@ -18,8 +18,8 @@ from .errors import CaptionsError, MediaError, OutputError
 from .folders import check_folder, ensure_folder
 from .formats import get as get_format
 from .formats import limit_problems, read_file, written_suffix
-from .model import NARRATOR, Cue, Delivery, Profile, Segment, Span, Speaker, Stretch, Track, exact_rate
-from .plan import Language, Options, Plan, for_translation, make_plan
+from .model import NARRATOR, Cue, Delivery, Profile, Segment, Span, Speaker, Stretch, Track, exact_rate, seconds
+from .plan import Language, Options, Plan, for_translation, make_plan, with_shots
 from .progress import Progress
 from .report import report_text
 from .segmenter import segment_cues
@@ -73,8 +73,8 @@ def caption_language(segments: list[Segment], language: Language) -> Track:
     if any(segment.ruby for segment in segments):
         cues = [with_ruby(cue, segments) for cue in cues]
     return Track(profile.lang, cues, _speakers(segments, language.speakers == "colour"), exact_rate(timing.fps),
-                 notes, vertical=profile.writing_mode == "vertical",
-                 delivery=Delivery.of(profile))
+                 notes, vertical=profile.writing_mode == "vertical", delivery=Delivery.of(profile),
+                 shot_changes=tuple(seconds(cut + timing.start) for cut in timing.shots))
 
 
 def with_ruby(cue: Cue, segments: list[Segment]) -> Cue:
@@ -185,6 +185,9 @@ def render_file(source: str | Path, out_dir: str | Path, plan: Plan) -> Rendered
         segments, alignment_notes, doubtful = _aligned(segments, plan.audio, reading.lang, plan.source.timing.start,
                                                        progress, plan.cache)
         clock.lap("align")
+    if plan.shots:
+        plan = with_shots(plan, _shot_changes(plan))
+        clock.lap("shots")
     track = caption_language(segments, plan.source)
     track.notes[:0] = alignment_notes
     rendered = Rendered(Result(str(source), seconds=clock.laps), {}, [])
@@ -216,6 +219,19 @@ def _review(source: Path, out_dir: Path, plan: Plan, tracks: list[Track]) -> byt
 
     media, waveform = review_media(plan.audio, out_dir)
     return review_page(source.name.split(".")[0], plan.source.profile.name, tracks, media, waveform)
+
+
+def _shot_changes(plan: Plan) -> tuple[float, ...]:
+    """The programme's cuts in seconds of the media: found in its video, or read from a list."""
+    from .shots import detect, read_list
+
+    assert plan.shots is not None
+    if plan.shots == "media":
+        assert plan.audio is not None
+        shots = detect(plan.audio)
+    else:
+        shots = read_list(plan.shots, plan.source.timing.fps)
+    return tuple(float(cut / shots.fps) for cut in shots.cuts)
 
 
 def _planned_paths(source: Path, out_dir: Path, lang: str, plan: Plan) -> dict[str, Path]:
@@ -299,7 +315,8 @@ def _rendered(name: str, track: Track, profile: Profile, plan: Plan, paths: dict
     track.title = name.split(".")[0]  # the programme, as its file is named
     track.doubtful = doubtful
     track.origin = Fraction(round(plan.source.timing.start * track.fps)) / track.fps
-    track.issues = qc.check(track.cues, profile, float(track.fps)) + qc.alignment_issues(track.cues, doubtful)
+    track.issues = qc.check(track.cues, profile, float(track.fps)) + qc.alignment_issues(track.cues, doubtful) + \
+        qc.shot_issues(track.cues, track.shot_changes, track.fps, profile)
     # What an output format cannot carry (a character outside its set, say) is reported, never lost silently.
     track.issues += [qc.Issue(number, "format", fmt, "", qc.WARNING, what) for fmt in plan.formats
                      for number, what in limit_problems(track, fmt)]

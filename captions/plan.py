@@ -50,6 +50,7 @@ class Options:
     progress: bool = False  # show progress bars on the terminal for long steps
     max_input_mb: float = 50.0  # larger inputs are refused (a transcript is never this big)
     review: bool = False  # also write NAME.review.html, every language and issue on one page
+    shots: str | None = None  # "media": shot changes found in the --audio video; or a list/EDL file of them
 
 
 @dataclass(frozen=True)
@@ -88,6 +89,7 @@ class Plan:
     progress: bool
     glossary: str | None  # the glossary's path, which no output may overwrite
     review: bool = False
+    shots: str | None = None
 
     @property
     def source(self) -> Language:
@@ -126,7 +128,7 @@ def make_plan(options: Options) -> Plan:
     reading = Reading(source, options.encoding, options.input_format, options.headline,
                       int(options.max_input_mb * 1e6))
     return Plan(reading, tuple(languages), tuple(options.formats), options.report, options.audio, options.device,
-                options.cache, options.progress, options.glossary, options.review)
+                options.cache, options.progress, options.glossary, options.review, options.shots)
 
 
 def _check_values(options: Options) -> None:
@@ -144,15 +146,25 @@ def _check_values(options: Options) -> None:
             raise OptionError(f"--{name.replace('_', '-')} {value!r} is out of range ({lowest:g} to {highest:g} s)")
     if options.fps is not None:
         check_fps(options.fps, "--fps")
+    if options.shots == "media" and not options.audio:
+        raise OptionError("--shots media finds the shot changes in the programme's video: give it with --audio")
     if not 1 <= options.max_input_mb <= MAX_INPUT_MB_LIMIT:
         raise OptionError(f"--max-input-mb {options.max_input_mb} is out of range (1 to {MAX_INPUT_MB_LIMIT})")
 
 
 def for_translation(language: Language, length: float | None) -> Language:
     """A target language's timing: the source's times as they are (offset included), never past its end."""
-    return replace(language, timing=replace(language.timing, start=0.0, duration=length))
+    timing = language.timing
+    return replace(language, timing=replace(timing, start=0.0, duration=length,
+                                            shots=tuple(cut + timing.start for cut in timing.shots)))
 
 
 def narrowed(plan: Plan, langs: tuple[str, ...]) -> Plan:
     """The plan with only the targets in ``langs`` (the source is always made: translations come from it)."""
     return replace(plan, languages=(plan.source, *[target for target in plan.targets if target.lang in langs]))
+
+
+def with_shots(plan: Plan, cuts: tuple[float, ...]) -> Plan:
+    """The plan with the programme's shot changes (seconds of the media) in every language's timing."""
+    return replace(plan, languages=tuple(replace(language, timing=replace(language.timing, shots=cuts))
+                                         for language in plan.languages))

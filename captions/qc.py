@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import asdict, dataclass
+from fractions import Fraction
 from typing import Any
 
 from .languages import pack
@@ -147,6 +148,39 @@ def alignment_issues(cues: list[Cue], stretches: list[Stretch]) -> list[Issue]:
 
 
 _NOT_TEXT = re.compile(r"[\W_]+")
+
+
+def shot_issues(cues: list[Cue], cuts: tuple[Fraction, ...], fps: Fraction, profile: Profile) -> list[Issue]:
+    """A warning on every in-time near a shot change but not on it, and every out-time near one but
+    not ``shot_gap_frames`` before it (a cue hanging over a cut by a few frames, or ending just short),
+    unless the next cue follows at the minimum gap and so sets that out-time.
+
+    >>> from captions.profiles import get_profile
+    >>> cues = [Cue(Fraction(0), Fraction(103, 25), ("a",), ("",)), Cue(Fraction(110, 25), Fraction(6), ("b",), ("",))]
+    >>> [(i.cue, i.value) for i in shot_issues(cues, (Fraction(4),), Fraction(25), get_profile("netflix", "en"))]
+    [(1, 'out 3'), (2, 'in +10')]
+    """
+    window, gap = profile.shot_window_frames, profile.shot_gap_frames
+    frames = sorted({round(cut * fps) for cut in cuts})
+    issues = []
+    for number, cue in enumerate(cues, start=1):
+        start, end = round(cue.start * fps), round(cue.end * fps)
+        near_in = [cut for cut in frames if 0 < abs(start - cut) <= window]
+        if near_in and start not in frames:
+            cut = min(near_in, key=lambda frame: abs(start - frame))
+            issues.append(Issue(number, "shot-change", f"in {start - cut:+d}", 0, WARNING,
+                                f"in-time {abs(start - cut)} frames {'after' if start > cut else 'before'} a shot "
+                                f"change at {float(cut / fps):.2f} s: put it on the cut"))
+        near_out = [cut for cut in frames if cut - window <= end < cut + window and end != cut - gap]
+        following = round(cues[number].start * fps) if number < len(cues) else None
+        chained = following is not None and following - end <= profile.min_gap_frames  # the next cue sets this end
+        if near_out and not chained and not any(end == cut - gap for cut in frames):
+            cut = min(near_out, key=lambda frame: abs(end - frame))
+            what = (f"hangs over a shot change by {end - cut} frames" if end >= cut
+                    else f"ends {cut - end} frames before a shot change")
+            issues.append(Issue(number, "shot-change", f"out {end - cut}", -gap, WARNING,
+                                f"out-time {what} at {float(cut / fps):.2f} s: end it {gap} frames before the cut"))
+    return issues
 
 
 def transcript_issues(cues: list[Cue], segments: list[Segment], fps: float) -> list[Issue]:

@@ -63,6 +63,8 @@ def language_keys(source: Path, options: Any, plan: Any, models: dict[str, str])
         shared["media"] = media_identity(Path(options.audio))
     if Path(options.profile).suffix == ".toml" and Path(options.profile).is_file():
         shared["profile"] = file_hash(Path(options.profile))
+    if options.shots and options.shots != "media" and Path(options.shots).is_file():
+        shared["shots"] = file_hash(Path(options.shots))
     keys = {plan.source.lang: _digest(shared)}
     for target in plan.targets:
         route = {pair: version for pair, version in models.items()

@@ -24,6 +24,7 @@ class TimingOptions:
     speaker_pause: float = 0.5  # extra silence before a new speaker, untimed input
     paragraph_pause: float = 0.25  # extra silence between paragraphs, untimed input
     duration: float | None = None  # fit untimed input to this programme length
+    shots: tuple[float, ...] = ()  # times of shot changes, on the same clock as the cues' times before ``start``
 
 
 def reading_time(text: str, profile: Profile) -> float:
@@ -61,6 +62,9 @@ def time_cues(drafts: list[CueDraft], segments: list[Segment], profile: Profile,
             at += duration
     needed = [legible_time("\n".join(draft.lines), profile) for draft in drafts]
     frames = apply_frame_rules(spans, profile, options.fps, options.duration, needed)
+    if options.shots:
+        cuts = sorted({round(cut * options.fps) for cut in options.shots})
+        frames = snap_to_shots(frames, cuts, profile, options.fps, [math.ceil(n * options.fps) for n in needed])
     rate = exact_rate(options.fps)
     offset = round(options.start * rate)  # the programme starts on a frame
     cues = [
@@ -188,3 +192,50 @@ def _lead_in(frames: list[list[int]], wanted: list[int], lead: int, min_gap: int
             continue
         earliest = frames[index - 1][1] + min_gap if index else 0
         frames[index][0] = min(start, max(start - min(short, lead), earliest))
+
+
+def snap_to_shots(frames: list[tuple[int, int]], cuts: list[int], profile: Profile, fps: float,
+                  needed: list[int]) -> list[tuple[int, int]]:
+    """Cue frames moved to the shot changes as Netflix times them: an in-time within the window of
+    a cut goes onto it; then an out-time within the window ends ``shot_gap_frames`` before the cut
+    (or, where the cue could not then be read, stays at least the window past it). A move that
+    would break a gap, the minimum or maximum duration or the reading time is not made.
+
+    >>> from captions.profiles import get_profile
+    >>> snap_to_shots([(5, 60), (75, 150)], [0, 66, 155], get_profile("netflix", "en"), 25.0, [20, 20])
+    [(0, 64), (66, 153)]
+    """
+    window, before_cut, min_gap = profile.shot_window_frames, profile.shot_gap_frames, profile.min_gap_frames
+    longest = math.floor(profile.max_duration * fps + 1e-9)
+    spans = [list(span) for span in frames]
+    for index, span in enumerate(spans):  # in-times first: an out-time then fits the next cue's new start
+        start, end = span
+        cut = _nearest(cuts, start, window)
+        if cut is None or cut == start or (cut > start and end - cut < needed[index]) or end - cut > longest:
+            continue
+        if index:
+            before = spans[index - 1]
+            room = cut - min_gap - before[1]
+            # Earlier onto the cut: the cue before must end in time, by its own out-time rule if need be.
+            if room < 0 and not (cut - before_cut - before[0] >= needed[index - 1] and before[1] - cut < window):
+                continue
+            if room < 0:
+                before[1] = cut - before_cut
+        span[0] = cut
+    for index, span in enumerate(spans):
+        start, end = span
+        latest = spans[index + 1][0] - min_gap if index + 1 < len(spans) else end + window
+        cut = _nearest(cuts, end, window, above=start + 1)
+        if cut is None:
+            continue
+        for candidate in (cut - before_cut, cut + window):
+            if candidate - start >= min(needed[index], end - start) and candidate <= max(latest, end) \
+                    and candidate - start <= longest:
+                span[1] = candidate
+                break
+    return [(start, end) for start, end in spans]
+
+
+def _nearest(cuts: list[int], frame: int, window: int, above: int = 0) -> int | None:
+    near = [cut for cut in cuts if abs(cut - frame) <= window and cut >= above]
+    return min(near, key=lambda cut: (abs(cut - frame), cut)) if near else None

@@ -36,7 +36,7 @@ def make_video(path: Path, shots: list[tuple[str, int]], rate: int, audio: Path 
         f"concat=n={len(shots)}:v=1:a=0[v]"
     command = [ffmpeg_binary(), "-nostdin", "-v", "error", "-y", "-filter_complex", graph]
     if audio:
-        command += ["-i", str(audio), "-map", "[v]", "-map", "1:a", "-c:a", "libopus", "-shortest"]
+        command += ["-i", str(audio), "-map", "[v]", "-map", "0:a", "-c:a", "libopus", "-shortest"]
     else:
         command += ["-map", "[v]"]
     subprocess.run([*command, "-c:v", "libvpx", "-b:v", "400k", "-g", "250", str(path)], check=True)
