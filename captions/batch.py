@@ -17,7 +17,7 @@ from .folders import ensure_folder
 from .formats import REGISTRY, input_suffixes, writable
 from .languages import codes
 from .pipeline import Result, render_file
-from .plan import Plan
+from .plan import Options, Plan, make_plan
 from .sink import write_all
 
 MAX_JOBS = 64  # worker processes, whatever --jobs says (never more than there are files)
@@ -107,20 +107,21 @@ def _is_input(path: Path) -> bool:
     return path.suffix.lower() in INPUT_SUFFIXES and not _OUTPUT_NAME.search(path.name) and not path.name.startswith(".")
 
 
-def run_one(source: Path | str, out_dir: str | None, plan: Plan) -> Outcome:
+def run_one(source: Path | str, out_dir: str | None, plan: Plan | Options) -> Outcome:
     """Caption one file and write its outputs; every failure becomes a one-line message."""
     outcome = render_one(source, out_dir, plan)
     return write_outcome(outcome, Path(out_dir) if out_dir else Path(outcome.source).parent)
 
 
-def render_one(source: Path | str, out_dir: str | None, plan: Plan, langs: tuple[str, ...] | None = None) -> Outcome:
+def render_one(source: Path | str, out_dir: str | None, plan: Plan | Options,
+               langs: tuple[str, ...] | None = None) -> Outcome:
     """Caption one file, its outputs kept as bytes (of ``langs`` only, when given): what a worker
     sends back, so that the one who asked writes them, on a machine that need not share a disk."""
     if isinstance(source, str):
         message = source if ": " in source else f"{source}: no such file or folder"
         return Outcome(source, error=message, code=InputError.exit_code, kind=InputError.kind)
     try:
-        rendered = render_file(source, out_dir or source.parent, plan)
+        rendered = render_file(source, out_dir or source.parent, plan if isinstance(plan, Plan) else make_plan(plan))
     except CaptionsError as err:
         return Outcome(str(source), error=str(err.located(str(source))), code=err.exit_code, kind=err.kind)
     except Exception as err:  # a bug must not stop the rest of an unattended batch
@@ -146,7 +147,7 @@ def write_outcome(outcome: Outcome, folder: Path) -> Outcome:
     return outcome
 
 
-def run_batch(sources: list[Path | str], out_dir: str | None, plan: Plan, jobs: int = 1,
+def run_batch(sources: list[Path | str], out_dir: str | None, plan: Plan | Options, jobs: int = 1,
               on_done: Callable[[Outcome], None] | None = None) -> list[Outcome]:
     """Caption every source, in parallel processes when ``jobs`` > 1; outcomes in input order."""
     outcomes: dict[int, Outcome] = {}

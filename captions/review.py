@@ -139,7 +139,8 @@ def review_page(title: str, profile: str, tracks: list[Track], media: str | None
     assert write_vtt is not None
     rows = time_rows(tracks)
     duration = max([row.end for row in rows] + [0.0])
-    data = {"title": title, "profile": profile, "duration": duration, "waveform": waveform,
+    cuts = sorted({float(cut) for track in tracks for cut in track.shot_changes})
+    data = {"title": title, "profile": profile, "duration": duration, "waveform": waveform, "shots": cuts,
             "tracks": [{"lang": track.lang, "vtt": write_vtt(track).decode("utf-8"),
                         "cues": [[float(cue.start), float(cue.end)] for cue in track.cues],
                         "issues": [[issue.cue - 1, issue.severity, issue.rule] for issue in track.issues
@@ -201,6 +202,7 @@ def _legend(tracks: list[Track]) -> str:
                     for index, track in enumerate(tracks))
     return (f'<p class="legend">Timeline, top to bottom: speech, then {lanes}<span class="swatch error"></span>error '
             '<span class="swatch warning"></span>warning <span class="swatch doubtful"></span>timing uncertain '
+            '<span class="swatch cut"></span>shot change '
             '(click to seek; keys: j next cue, k previous, n next issue, N previous issue)</p>')
 
 

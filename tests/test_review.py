@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+from fractions import Fraction
 from pathlib import Path
 
 import pytest
@@ -247,9 +248,9 @@ def test_keyboard_focus_is_visible(browser, reviewed):
     assert {"SELECT", "INPUT", "BUTTON"} <= reached
 
 
-def test_doubtful_stretches_are_shaded_and_issues_marked(browser, tmp_path):
+def test_doubtful_stretches_shot_changes_and_issues_are_drawn(browser, tmp_path):
     cues = [Cue(1, 3, ("One.",), ("",)), Cue(8, 8.3, ("Two.",), ("",))]
-    track = Track("en", cues, doubtful=[Stretch(4.0, 6.0, "no speech found")])
+    track = Track("en", cues, doubtful=[Stretch(4.0, 6.0, "no speech found")], shot_changes=(Fraction(7),))
     track.issues = qc.check(cues, get_profile("netflix", "en"), 25.0)
     (tmp_path / "page.html").write_bytes(review_page("doubt", "netflix", [track]))
     open_page(browser, tmp_path / "page.html", media=False)
@@ -259,3 +260,6 @@ def test_doubtful_stretches_are_shaded_and_issues_marked(browser, tmp_path):
         return Array.from(canvas.getContext('2d').getImageData(Math.round(view.x(8)) + 1, Math.round(view.laneTop(0)) + 2,
             1, 1).data.slice(0, 3))""")
     assert tuple(mark) == (0xA4, 0x00, 0x1D)  # cue 2 is too short: an error mark over its start
+    cut = browser.execute_script("""const canvas = captionsReview.overview, view = canvas.view;
+        return Array.from(canvas.getContext('2d').getImageData(Math.floor(view.x(7)), 3, 1, 1).data.slice(0, 3))""")
+    assert tuple(cut) == (0, 0, 0)  # the shot change, across the speech lane

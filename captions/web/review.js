@@ -188,6 +188,10 @@
         context.fillRect(left, middle - half, size, Math.max(1, 2 * half));
       }
     }
+    context.fillStyle = "#000000";
+    data.shots.forEach((cut) => {
+      if (cut >= from && cut < until) { context.fillRect(Math.floor(view.x(cut)), 0, Math.max(1, Math.round(view.ratio)), WAVE * view.ratio); }
+    });
     data.tracks.forEach((track, lane) => {
       const top = view.laneTop(lane);
       context.fillStyle = "rgba(120, 120, 120, 0.35)";
