@@ -90,6 +90,9 @@ def make(
     review: bool = typer.Option(False, "--review", help="Also write NAME.review.html: player, every language, every issue."),
     shots: Optional[str] = typer.Option(None, "--shots", help="Time cues to shot changes: 'media' finds them in the "
                                         "--audio video; or a file (a frame or timecode per line, or an EDL)."),
+    sdh: bool = typer.Option(False, "--sdh", help="Keep sound descriptions and lyrics (for the deaf and hard of "
+                             "hearing), in the profile's style; or use a -sdh profile."),
+    forced: bool = typer.Option(False, "--forced", help="Also write NAME.LANG.forced.EXT: only the lines marked F/."),
 ) -> None:
     """Caption transcripts: writes OUT/NAME.LANG.srt (and other formats) and prints a QC summary."""
     from .batch import expand_inputs, run_batch
@@ -108,7 +111,7 @@ def make(
             paragraph_pause=paragraph_pause, encoding=encoding, input_format=input_format, report=report,
             to=tuple(t.strip() for t in (to or "").split(",") if t.strip()), device=device,
             glossary=glossary, cache=not no_cache, audio=audio, max_input_mb=max_input_mb,
-            progress=interactive and jobs == 1, review=review, shots=shots,
+            progress=interactive and jobs == 1, review=review, shots=shots, sdh=sdh, forced=forced,
         )
         plan = make_plan(options)
     except CaptionsError as err:

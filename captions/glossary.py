@@ -104,11 +104,15 @@ class TermMatcher:
 
         >>> TermMatcher({"Joe": "x", "Joe Biden": "y"}).find("Joe Biden met Joe.")
         [(0, 9, 'Joe Biden'), (14, 17, 'Joe')]
+        >>> TermMatcher({"[sighs]": "x", "a": "y"}).find("a")
+        [(0, 1, 'a')]
         """
         found, at = [], 0
         while at < len(text) and self._lengths:
             if at == 0 or not _is_word(text[at - 1]):
                 for length in self._lengths:
+                    if at + length > len(text):  # a shorter slice could equal a shorter term: not this length
+                        continue
                     candidate = text[at : at + length]
                     if candidate in self.terms and (at + length == len(text) or not _is_word(text[at + length])):
                         found.append((at, at + length, candidate))

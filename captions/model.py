@@ -237,6 +237,7 @@ class Track:
     origin: Fraction = Fraction(0)  # the time of the programme's first frame (``--start``), on a frame
     doubtful: list[Stretch] = field(default_factory=list)  # where the aligner was unsure of the timing
     shot_changes: tuple[Fraction, ...] = ()  # times of the programme's cuts, when known
+    forced: tuple[int, ...] = ()  # the cues of the forced narrative (on-screen text, foreign dialogue)
 
     def __post_init__(self) -> None:
         self.fps = exact_rate(self.fps)
@@ -297,6 +298,10 @@ class Profile:
     # ends ``shot_gap_frames`` before it, never hanging over the cut by a few frames.
     shot_window_frames: int = 12
     shot_gap_frames: int = 2
+    # Sound: SDH keeps descriptions and lyrics in the guide's style; subtitles drop descriptions.
+    sdh: bool = False
+    sound_style: str = "brackets"  # brackets: [door slams] (Netflix) | capitals: DOOR SLAMS (BBC)
+    music_mark: str = "♪"  # around lyrics in SDH (the BBC writes #)
     fps: float = 24000 / 1001
     width_mode: str = "latin"  # latin: a character is 1; cjk: full-width 1, half-width 0.5
     breaker: str = "words"  # words (spaces between words) | phrases (BudouX, no spaces)

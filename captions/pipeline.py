@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from pathlib import Path
 
-from . import qc
+from . import qc, sdh
 from .errors import CaptionsError, MediaError, OutputError
 from .folders import check_folder, ensure_folder
 from .formats import get as get_format
@@ -61,6 +61,7 @@ def caption(segments: list[Segment], profile: Profile, options: Options) -> Trac
     """A track from segments under a profile: the library's entry point for segments already read."""
     timing = TimingOptions(options.fps or profile.fps, options.start, options.speaker_pause, options.paragraph_pause,
                            options.duration)
+    segments = sdh.render(sdh.mark(segments), profile)
     return caption_language(segments, Language(profile.lang, profile, options.speakers or profile.speaker_style,
                                                timing))
 
@@ -74,7 +75,8 @@ def caption_language(segments: list[Segment], language: Language) -> Track:
         cues = [with_ruby(cue, segments) for cue in cues]
     return Track(profile.lang, cues, _speakers(segments, language.speakers == "colour"), exact_rate(timing.fps),
                  notes, vertical=profile.writing_mode == "vertical", delivery=Delivery.of(profile),
-                 shot_changes=tuple(seconds(cut + timing.start) for cut in timing.shots))
+                 shot_changes=tuple(seconds(cut + timing.start) for cut in timing.shots),
+                 forced=sdh.forced_cues(cues, segments))
 
 
 def with_ruby(cue: Cue, segments: list[Segment]) -> Cue:
@@ -175,8 +177,8 @@ def render_file(source: str | Path, out_dir: str | Path, plan: Plan) -> Rendered
     check_folder(out_dir, OutputError, "output folder")
     reading = plan.reading
     clock = _Stopwatch()
-    segments = read_file(source, reading.lang, reading.encoding, reading.headline, reading.input_format,
-                         reading.max_bytes)
+    segments = sdh.mark(read_file(source, reading.lang, reading.encoding, reading.headline, reading.input_format,
+                                  reading.max_bytes))
     clock.lap("read")
     progress = Progress(plan.progress, f"{source.name}: ")
     alignment_notes: list[str] = []
@@ -188,6 +190,7 @@ def render_file(source: str | Path, out_dir: str | Path, plan: Plan) -> Rendered
     if plan.shots:
         plan = with_shots(plan, _shot_changes(plan))
         clock.lap("shots")
+    segments = sdh.render(segments, plan.source.profile)  # once: translations carry the labels as shown
     track = caption_language(segments, plan.source)
     track.notes[:0] = alignment_notes
     rendered = Rendered(Result(str(source), seconds=clock.laps), {}, [])
@@ -238,6 +241,9 @@ def _planned_paths(source: Path, out_dir: Path, lang: str, plan: Plan) -> dict[s
     paths = {fmt: output_path(source, out_dir, lang, written_suffix(fmt)) for fmt in plan.formats}
     if plan.report:
         paths["qc.txt"] = output_path(source, out_dir, lang, "qc.txt")
+    if plan.forced:
+        paths.update({f"forced {fmt}": output_path(source, out_dir, lang, f"forced.{written_suffix(fmt)}")
+                      for fmt in plan.formats})
     return paths
 
 
@@ -258,6 +264,7 @@ def _aligned(segments: list[Segment], audio: str, lang: str, offset: float, prog
 
     # Only a regular file has an identity to key on: a pipe or device goes straight to the decoder,
     # which refuses it without reading (hashing it here would wait on it).
+    everything, segments = segments, sdh.spoken(segments)  # sound descriptions are not in the speech
     cache, _ = open_cache() if cached and Path(audio).is_file() else (None, [])
     key = aligned_key(segments, audio, lang) if cache else ""
     try:
@@ -272,7 +279,7 @@ def _aligned(segments: list[Segment], audio: str, lang: str, offset: float, prog
         if cache:
             cache.close()
     aligned, notes, doubtful = found
-    return aligned, notes, [stretch.shifted(offset) for stretch in doubtful]
+    return sdh.place_sounds(everything, aligned), notes, [stretch.shifted(offset) for stretch in doubtful]
 
 
 @contextmanager
@@ -324,6 +331,11 @@ def _rendered(name: str, track: Track, profile: Profile, plan: Plan, paths: dict
     outputs = {paths[fmt]: _write(fmt, track) for fmt in plan.formats}
     if plan.report:
         outputs[paths["qc.txt"]] = report_text(name, profile, track).encode("utf-8")
+    if plan.forced:
+        narrative = replace(track, cues=[track.cues[index] for index in track.forced], forced=())
+        outputs.update({paths[f"forced {fmt}"]: _write(fmt, narrative) for fmt in plan.formats})
+        if not narrative.cues:
+            track.notes.append("no forced narrative: the transcript marks no line forced (F/), so its file is empty")
     return result, outputs, track
 
 

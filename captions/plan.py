@@ -51,6 +51,8 @@ class Options:
     max_input_mb: float = 50.0  # larger inputs are refused (a transcript is never this big)
     review: bool = False  # also write NAME.review.html, every language and issue on one page
     shots: str | None = None  # "media": shot changes found in the --audio video; or a list/EDL file of them
+    sdh: bool = False  # keep sound descriptions and lyrics, in the profile's style (as its -sdh variant)
+    forced: bool = False  # also write NAME.LANG.forced.EXT: only the cues the transcript marks forced (F/)
 
 
 @dataclass(frozen=True)
@@ -90,6 +92,7 @@ class Plan:
     glossary: str | None  # the glossary's path, which no output may overwrite
     review: bool = False
     shots: str | None = None
+    forced: bool = False
 
     @property
     def source(self) -> Language:
@@ -121,6 +124,7 @@ def make_plan(options: Options) -> Plan:
     languages = []
     for index, lang in enumerate([source, *targets]):
         profile = with_limits(get_profile(options.profile, lang), options.formats)
+        profile = replace(profile, sdh=True) if options.sdh else profile
         timing = TimingOptions(options.fps or profile.fps, options.start, options.speaker_pause,
                                options.paragraph_pause, options.duration)
         terms = tuple(glossary.for_lang(lang).items()) if glossary and index else ()
@@ -128,7 +132,7 @@ def make_plan(options: Options) -> Plan:
     reading = Reading(source, options.encoding, options.input_format, options.headline,
                       int(options.max_input_mb * 1e6))
     return Plan(reading, tuple(languages), tuple(options.formats), options.report, options.audio, options.device,
-                options.cache, options.progress, options.glossary, options.review, options.shots)
+                options.cache, options.progress, options.glossary, options.review, options.shots, options.forced)
 
 
 def _check_values(options: Options) -> None:

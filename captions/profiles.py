@@ -20,6 +20,8 @@ _JA = dict(_CHARACTER_SPEED, max_chars_per_line=13, max_cps=4.0, target_cps=3.8)
 _ZH = dict(_CHARACTER_SPEED, max_chars_per_line=16, max_cps=9.0, target_cps=7.0)
 _KO = dict(_CHARACTER_SPEED, max_chars_per_line=16, max_cps=12.0, target_cps=10.0)
 _EUROPEAN = dict(max_chars_per_line=42, max_cps=17.0, target_cps=14.0)
+_BBC = dict(max_chars_per_line=37, max_cps=None, max_wpm=180.0, target_wpm=160.0, target_cps=13.0, min_duration=0.8,
+            fps=25.0, speaker_style="colour")
 
 # name -> (description, rules for every language, rules per language)
 BUILTIN: dict[str, tuple[str, dict[str, Any], dict[str, dict[str, Any]]]] = {
@@ -43,8 +45,18 @@ BUILTIN: dict[str, tuple[str, dict[str, Any], dict[str, dict[str, Any]]]] = {
     ),
     "bbc": (
         "BBC Subtitle Guidelines: 37 chars, 160-180 wpm, speakers by colour",
-        dict(max_chars_per_line=37, max_cps=None, max_wpm=180.0, target_wpm=160.0, target_cps=13.0,
-             min_duration=0.8, fps=25.0, speaker_style="colour"),
+        dict(_BBC),
+        {"en": {}, "ja": _JA, "zh": _ZH, "zh-Hant": _ZH, "ko": _KO},
+    ),
+    "netflix-sdh": (
+        "Netflix, for the deaf and hard of hearing: sound as [door slams], lyrics between ♪",
+        dict(max_chars_per_line=42, max_cps=20.0, target_cps=15.0, fps=24000 / 1001, sdh=True),
+        {"en": {}, "ja": _JA, "zh": _ZH, "zh-Hant": _ZH, "ko": _KO, "fr": _EUROPEAN,
+         "de": _EUROPEAN, "es": _EUROPEAN, "it": _EUROPEAN, "pt": _EUROPEAN, "*": _EUROPEAN},
+    ),
+    "bbc-sdh": (
+        "BBC Subtitle Guidelines with sound: labels in capitals (DOOR SLAMS), lyrics between #",
+        dict(_BBC, sdh=True, sound_style="capitals", music_mark="#"),
         {"en": {}, "ja": _JA, "zh": _ZH, "zh-Hant": _ZH, "ko": _KO},
     ),
 }

@@ -41,8 +41,24 @@ def tokenize(text: str, profile: Profile) -> list[Token]:
     return [Token(t.text, t.start, t.end, t.space_after, t.end in ends) for t in language.tokens(text, profile)]
 
 
+INSIDE_LABEL = 1000.0  # a sound label ([door slams]) is broken only when it cannot fit a line
+
+
 def break_costs(tokens: list[Token], profile: Profile) -> list[float]:
-    return pack(profile.lang).break_costs([token.text for token in tokens], [token.sentence_end for token in tokens])
+    """The language's cost of a break after each token, and a sound label kept whole.
+
+    >>> from captions.profiles import get_profile
+    >>> english = get_profile("netflix", "en")
+    >>> [cost >= INSIDE_LABEL for cost in break_costs(tokenize("So [door slams] now", english), english)]
+    [False, True, False, False]
+    """
+    costs = pack(profile.lang).break_costs([token.text for token in tokens], [token.sentence_end for token in tokens])
+    depth = 0
+    for index, token in enumerate(tokens):
+        depth = max(0, depth + token.text.count("[") - token.text.count("]"))
+        if depth and index < len(tokens) - 1:
+            costs[index] += INSIDE_LABEL
+    return costs
 
 
 def label_for(segment: Segment, profile: Profile, first_time: bool) -> str:

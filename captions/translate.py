@@ -24,6 +24,7 @@ from .languages import pack
 from .model import Cue, Segment
 from .models import installed_packages
 from .progress import Progress
+from .sdh import labels_in
 from .timemap import TimeMap, monotonic_anchors
 
 PIVOTS = ("en",)  # tried first when no direct package exists, as argostranslate does
@@ -168,7 +169,9 @@ def translate_segments(segments: list[Segment], cues: list[Cue], source: str, ta
     installed = installed_packages()
     route = find_route(source, target, installed)
     spans = sentence_times(segments, cues, source)
-    matcher = TermMatcher(terms or {})
+    # Sound labels inside speech ([laughs]) are not speech: kept as they are, unless the glossary has them.
+    labels = {label: label for segment in segments for label in labels_in(segment.text)}
+    matcher = TermMatcher({**labels, **(terms or {})})
     protected = [matcher.protect(sentence) for per_segment in spans for sentence, _, _ in per_segment]
     texts = [text for text, _ in protected]
     notes: list[str] = []

@@ -22,6 +22,7 @@ _SOUNDBITE = re.compile(r"^S\s*/\s*(?P<head>[^:：]+)[:：]\s*(?P<text>.*)$")
 _UPPER_NAME = re.compile(r"^(?P<name>[A-Z][A-Z .'\-]{0,38}[A-Z.])\s*:\s+(?P<text>.+)$")
 _CHEVRONS = re.compile(r"^>>\s*(?P<text>.*)$")
 _BRACKET = re.compile(r"^\[(?P<name>[^\]]{1,60})\]\s*(?P<text>.+)$")
+_FORCED = re.compile(r"^F/\s*(?P<text>.*)$")  # a forced narrative line: on-screen text, foreign dialogue
 _NAME_COMMA = re.compile(r"[,，、]")
 _SPACES = re.compile(r"\s+")
 
@@ -40,7 +41,9 @@ def read_script(text: str, path: str = "", headline: str = "caption") -> list[Se
         if not line:
             continue
         speaker, title, kind, body = NARRATOR, "", "narration", line
-        if match := _SOUNDBITE.match(line):
+        if match := _FORCED.match(line):
+            kind, body = "forced", match["text"].strip()
+        elif match := _SOUNDBITE.match(line):
             speaker, title = _split_head(match["head"])
             kind, body = "soundbite", match["text"].strip()
             if not speaker:
