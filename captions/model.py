@@ -89,6 +89,7 @@ class Segment:
     paragraph: int = 0  # segments of one source paragraph share a number
     anchors: tuple[tuple[int, float], ...] = ()
     ruby: tuple[tuple[int, int, str], ...] = ()  # (first char, end char, reading) of bases in ``text``
+    offscreen: bool = False  # a voice-over or an off-screen voice: shown in italics
 
     @property
     def timed(self) -> bool:

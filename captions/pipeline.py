@@ -73,6 +73,8 @@ def caption_language(segments: list[Segment], language: Language) -> Track:
     cues, notes = time_cues(drafts, segments, profile, timing)
     if any(segment.ruby for segment in segments):
         cues = [with_ruby(cue, segments) for cue in cues]
+    if any(segment.offscreen for segment in segments):
+        cues = [italic(cue, [segments[source[0]].offscreen for source in cue.sources]) for cue in cues]
     return Track(profile.lang, cues, _speakers(segments, language.speakers == "colour"), exact_rate(timing.fps),
                  notes, vertical=profile.writing_mode == "vertical", delivery=Delivery.of(profile),
                  shot_changes=tuple(seconds(cut + timing.start) for cut in timing.shots),
@@ -97,6 +99,23 @@ def with_ruby(cue: Cue, segments: list[Segment]) -> Cue:
             spans.extend(_ruby_spans(span.text, readings))
         styled.append(tuple(spans))
     return replace(cue, styled=tuple(styled))
+
+
+def italic(cue: Cue, offscreen: list[bool]) -> Cue:
+    """The cue with the lines of a voice-over or an off-screen voice in italics, as guides show
+    them: every line when all it shows is off screen, or each line of a dialogue by its speaker.
+
+    >>> italic(Cue(0, 1, ("-Hi.", "-Yes."), ("A", "B"), ((0, 0, 3), (1, 0, 4))), [True, False]).spans(0)
+    (Span(text='-Hi.', italic=True, ruby='', colour=''),)
+    """
+    if all(offscreen) and offscreen:
+        lines = [True] * len(cue.lines)
+    elif len(offscreen) == len(cue.lines) and len(set(cue.speakers)) > 1:
+        lines = offscreen
+    else:
+        return cue
+    return replace(cue, styled=tuple(tuple(replace(span, italic=lines[number]) for span in cue.spans(number))
+                                     for number in range(len(cue.lines))))
 
 
 def _ruby_spans(text: str, readings: list[tuple[str, str]]) -> list[Span]:

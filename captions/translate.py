@@ -211,7 +211,7 @@ def translate_segments(segments: list[Segment], cues: list[Cue], source: str, ta
         if text:
             translated.append(Segment(text, matcher.terms.get(segment.speaker, segment.speaker),
                                       matcher.terms.get(segment.title, segment.title), segment.kind, segment.line,
-                                      segment.paragraph, monotonic_anchors(points)))
+                                      segment.paragraph, monotonic_anchors(points), offscreen=segment.offscreen))
     return translated, notes
 
 

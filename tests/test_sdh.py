@@ -100,3 +100,16 @@ def test_sound_lines_are_placed_between_aligned_speech(tmp_path):
     assert truth[1][1] - 0.5 <= door.start.total_seconds() and door.end.total_seconds() <= truth[2][0] + 1.0
     spoken = [cue for cue in cues if not re.search(r"\[", cue.content)]
     assert abs(spoken[0].start.total_seconds() - truth[0][0]) < 0.3
+
+
+def test_voice_over_and_off_screen_lines_are_in_italics(tmp_path):
+    (tmp_path / "vo.txt").write_text("Storm\nS/ Ann Lee (V.O.), Mayor: We have never seen anything like it.\n"
+                                     "The mayor spoke again later in the day, at the town hall.\n"
+                                     "S/ Bo Chan (off-screen): Over here, quickly, the water is rising fast.\n")
+    done = cli("make", "vo.txt", "-f", "srt,imsc", "--profile", "netflix-sdh", "--out", "o", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    cues = list(srt.parse((tmp_path / "o" / "vo.en.srt").read_text()))
+    italic = [line for cue in cues for line in cue.content.splitlines() if line.startswith("<i>") or "<i>" in line]
+    assert any("never seen" in line for line in italic) and any("water" in line or "Over here" in line for line in italic)
+    assert not any("town hall" in line for line in italic) and "V.O." not in (tmp_path / "o" / "vo.en.srt").read_text()
+    assert 'tts:fontStyle="italic"' in (tmp_path / "o" / "vo.en.imsc.ttml").read_text()

@@ -22,6 +22,8 @@ _SOUNDBITE = re.compile(r"^S\s*/\s*(?P<head>[^:：]+)[:：]\s*(?P<text>.*)$")
 _UPPER_NAME = re.compile(r"^(?P<name>[A-Z][A-Z .'\-]{0,38}[A-Z.])\s*:\s+(?P<text>.+)$")
 _CHEVRONS = re.compile(r"^>>\s*(?P<text>.*)$")
 _BRACKET = re.compile(r"^\[(?P<name>[^\]]{1,60})\]\s*(?P<text>.+)$")
+# A voice-over or off-screen speaker, as screenplays mark the name: "S/ Ann Lee (V.O.), Mayor: ..."
+_OFFSCREEN = re.compile(r"\s*\((?:V\.?\s?O\.?|O\.?\s?S\.?|O\.?\s?C\.?|off(?:[- ]screen)?|voice[- ]over)\)\s*", re.I)
 _FORCED = re.compile(r"^F/\s*(?P<text>.*)$")  # a forced narrative line: on-screen text, foreign dialogue
 _NAME_COMMA = re.compile(r"[,，、]")
 _SPACES = re.compile(r"\s+")
@@ -41,10 +43,13 @@ def read_script(text: str, path: str = "", headline: str = "caption") -> list[Se
         if not line:
             continue
         speaker, title, kind, body = NARRATOR, "", "narration", line
+        offscreen = False
         if match := _FORCED.match(line):
             kind, body = "forced", match["text"].strip()
         elif match := _SOUNDBITE.match(line):
-            speaker, title = _split_head(match["head"])
+            head, marks = _OFFSCREEN.subn(" ", match["head"])
+            offscreen = marks > 0
+            speaker, title = _split_head(head)
             kind, body = "soundbite", match["text"].strip()
             if not speaker:
                 raise InputError("sound bite without a speaker name", path, number)
@@ -68,7 +73,8 @@ def read_script(text: str, path: str = "", headline: str = "caption") -> list[Se
         if kind == "headline" and headline == "skip":
             continue
         body, ruby = split_ruby(body)
-        segments.append(Segment(body, speaker, title, kind, number, paragraph=len(segments), ruby=ruby))
+        segments.append(Segment(body, speaker, title, kind, number, paragraph=len(segments), ruby=ruby,
+                                offscreen=offscreen))
     return segments
 
 
