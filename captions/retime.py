@@ -12,7 +12,7 @@ from typing import Any
 
 from .errors import InputError, OptionError, OutputError
 from .folders import check_folder, ensure_folder
-from .formats import REGISTRY, format_of, read_bytes, read_cues
+from .formats import REGISTRY, format_of, own_frame_rate, read_bytes, read_cues
 from .model import Profile, Track, exact_rate
 from .pipeline import naming_media, refuse_overwriting_inputs
 from .profiles import get_profile, normalise_lang
@@ -235,8 +235,10 @@ def retime_file(source: str | Path, out_dir: str | None, lang: str, profile_name
 
     source = Path(source)
     profile = get_profile(profile_name, normalise_lang(lang))
-    rate = exact_rate(parse_fps(fps) if fps else (parse_fps(change["from_fps"]) if change.get("from_fps")
-                                                  else profile.fps))
+    # The file's rate: as told, else the one its format fixes (SCC, STL), else the speed change's, else the profile's.
+    own = None if fps else own_frame_rate(source, encoding)
+    rate = exact_rate(parse_fps(fps) if fps else own or (parse_fps(change["from_fps"]) if change.get("from_fps")
+                                                         else profile.fps))
     fmt = writable_format(source, encoding)
     write = REGISTRY[fmt].write
     assert write is not None

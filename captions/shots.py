@@ -65,6 +65,8 @@ def detect(media: str | Path) -> Shots:
             raise MediaError("media has no video stream: shot changes need the picture", str(path))
         reason = (said.strip().splitlines() or ["unknown error"])[-1]
         raise MediaError(f"cannot decode the video: {reason}", str(path))
+    if re.search(r"Input #0, (tty|txt|srt|webvtt|ass|image2)\b", said):
+        raise MediaError("not a video: ffmpeg reads this file as text or a still picture", str(path))
     rate = _frame_rate(said, path)
     return Shots(rate, cuts_in(done.stdout))
 

@@ -4,6 +4,7 @@ read from lists and EDLs, and cue times that obey the 12-frame rules after timin
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 import srt
@@ -100,3 +101,6 @@ def test_cuts_from_a_list_or_an_edl(tmp_path):
     assert done.returncode == 3 and "bad.txt:2:" in done.stderr and not (tmp_path / "out").exists()
     refused = cli("make", "x.txt", "--shots", "media", cwd=tmp_path)
     assert refused.returncode == 2 and "--audio" in refused.stderr
+    (tmp_path / "news.txt").write_bytes((Path(__file__).parent.parent / "samples" / "inputs" / "news.txt").read_bytes())
+    text = cli("shots", "news.txt", cwd=tmp_path)  # ffmpeg's tty demuxer would show it as a video of text
+    assert text.returncode == 5 and "not a video" in text.stderr

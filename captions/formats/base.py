@@ -52,3 +52,4 @@ class Format:
     binary: bool = False
     detect_bytes: Callable[[bytes], bool] = _never_bytes
     check: Callable[[Track], list[tuple[int, str]]] | None = None  # what else the format cannot do as timed
+    frame_rate: Callable[[bytes], Fraction] | None = None  # the rate a file's own timecodes count frames at
