@@ -135,9 +135,11 @@ def _record(state: State, programme: Programme, keys: dict[str, str], langs: tup
         return entry
     entry.stages = dict(outcome.result.seconds)
     failed = {error.message.rsplit("[", 1)[-1].rstrip("]"): str(error) for error in outcome.result.errors}
+    review = outcome.result.review  # the programme's page: recorded with its source language, so it is checked too
     for language in outcome.result.languages:
+        paths = [*language.outputs, *([review] if review and language.lang == programme.plan.source.lang else [])]
         state.record(programme.source, programme.out, language.lang, keys[language.lang], "done", "",
-                     {str(path): hashes[str(path)] for path in language.outputs}, seconds)
+                     {str(path): hashes[str(path)] for path in paths}, seconds)
         entry.languages.append({"lang": language.lang, "cues": language.cues,
                                 "outputs": [str(path) for path in language.outputs],
                                 "qc": dict(Counter(issue.rule for issue in language.issues))})

@@ -184,3 +184,14 @@ def test_a_worker_sends_the_outputs_back_and_writes_nothing(tmp_path):
 def read_manifest_row(folder: Path, text: str):
     (folder / "m.csv").write_text(text)
     return read_manifest(folder / "m.csv")[0]
+
+
+def test_a_review_page_deleted_by_hand_is_made_again(tmp_path):
+    programmes(tmp_path, 1)
+    (tmp_path / "m.csv").write_text("input,formats,review,out\nshow00.txt,srt,true,out\n")
+    assert batch(tmp_path / "m.csv", "--quiet").returncode == 0
+    page = tmp_path / "out" / "show00.review.html"
+    assert page.is_file()
+    assert "1 skipped" in batch(tmp_path / "m.csv").stdout
+    page.unlink()
+    assert "1 done" in batch(tmp_path / "m.csv").stdout and page.is_file()
