@@ -89,7 +89,8 @@ def make(
     as_json: bool = typer.Option(False, "--json", help="Print one JSON summary per file on stdout (no other output there)."),
     review: bool = typer.Option(False, "--review", help="Also write NAME.review.html: player, every language, every issue."),
     shots: Optional[str] = typer.Option(None, "--shots", help="Time cues to shot changes: 'media' finds them in the "
-                                        "--audio video; or a file (a frame or timecode per line, or an EDL)."),
+                                        "--audio video; or a video file; or a list (.txt/.edl: a frame or "
+                                        "timecode per line, or an EDL)."),
     sdh: bool = typer.Option(False, "--sdh", help="Keep sound descriptions and lyrics (for the deaf and hard of "
                              "hearing), in the profile's style; or use a -sdh profile."),
     forced: bool = typer.Option(False, "--forced", help="Also write NAME.LANG.forced.EXT: only the lines marked F/."),
@@ -189,10 +190,13 @@ def check(
     transcript: Optional[Path] = typer.Option(
         None, help="The word-timed transcript the captions show (whisper/WhisperX JSON, SRT, WebVTT): "
                    "also find cues that end before their last word is spoken."),
+    shots: Optional[Path] = typer.Option(None, "--shots", help="The programme's video, or a list/EDL of its shot "
+                                         "changes: also find cue times near a cut but not on it."),
 ) -> None:
     """Check a caption file against a profile; exit 1 when a rule is broken."""
     from . import qc
     from .formats import read_cues, read_file
+    from .model import exact_rate
     from .profiles import get_profile, normalise_lang
     from .timecode import parse_fps
 
@@ -204,6 +208,11 @@ def check(
         if transcript is not None:
             spoken = read_file(transcript, normalise_lang(lang), encoding)
             issues = sorted(issues + qc.transcript_issues(cues, spoken, rate), key=lambda issue: issue.cue)
+        if shots is not None:
+            from .shots import shot_times
+
+            cuts = shot_times(shots, rate)
+            issues = sorted(issues + qc.shot_issues(cues, cuts, exact_rate(rate), rules), key=lambda issue: issue.cue)
     except CaptionsError as err:
         _fail_with(err, str(file))
     errors = [issue for issue in issues if issue.severity == qc.ERROR or strict]

@@ -245,15 +245,12 @@ def _review(source: Path, out_dir: Path, plan: Plan, tracks: list[Track]) -> byt
 
 def _shot_changes(plan: Plan) -> tuple[float, ...]:
     """The programme's cuts in seconds of the media: found in its video, or read from a list."""
-    from .shots import detect, read_list
+    from .shots import shot_times
 
     assert plan.shots is not None
-    if plan.shots == "media":
-        assert plan.audio is not None
-        shots = detect(plan.audio)
-    else:
-        shots = read_list(plan.shots, plan.source.timing.fps)
-    return tuple(float(cut / shots.fps) for cut in shots.cuts)
+    source = plan.audio if plan.shots == "media" else plan.shots
+    assert source is not None
+    return tuple(float(cut) for cut in shot_times(source, plan.source.timing.fps))
 
 
 def _planned_paths(source: Path, out_dir: Path, lang: str, plan: Plan) -> dict[str, Path]:

@@ -156,3 +156,12 @@ def listing(shots: Shots) -> list[dict[str, Any]]:
 
     return [{"frame": cut, "seconds": round(float(Fraction(cut) / shots.fps), 3),
              "timecode": frame_timecode(cut, float(shots.fps))} for cut in shots.cuts]
+
+
+LIST_SUFFIXES = (".txt", ".edl", ".csv", ".tsv", ".list")
+
+
+def shot_times(source: str | Path, fps: float) -> tuple[Fraction, ...]:
+    """The cuts of a video (detected) or of a list or EDL (read, at ``fps``), as times in seconds."""
+    found = read_list(source, fps) if Path(source).suffix.lower() in LIST_SUFFIXES else detect(source)
+    return tuple(Fraction(cut) / found.fps for cut in found.cuts)

@@ -83,6 +83,11 @@ def test_cue_times_obey_the_shot_change_rules(programme):
     assert near + on_cut >= 6  # the rules had cuts to act on
     unsnapped = list(srt.parse((folder / "plain" / "news.en.srt").read_text()))
     assert [(c.start, c.end) for c in unsnapped] != [(c.start, c.end) for c in cues]
+    # captions check finds the same rule broken in the captions timed without the cuts, and not in these
+    plain = cli("check", "plain/news.en.srt", "--shots", "news.webm", "--fps", "25", "--strict", cwd=folder)
+    assert plain.returncode == 1 and plain.stdout.count("shot change") >= 3, plain.stdout
+    snapped = cli("check", "out/news.en.srt", "--shots", "news.webm", "--fps", "25", cwd=folder)
+    assert "shot change" not in snapped.stdout
 
 
 def test_cuts_from_a_list_or_an_edl(tmp_path):
