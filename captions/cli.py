@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections import Counter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn, Optional
 
@@ -242,6 +243,8 @@ def batch(
     scheduler: Optional[str] = typer.Option(None, "--scheduler", help="Run on a Dask cluster: its scheduler address, "
                                             "e.g. tcp://10.0.0.5:8786 (workers need the files at the same paths)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print the summary and errors only."),
+    verbose: bool = typer.Option(False, "--verbose", "-v", help="Also print each programme's seconds per stage and "
+                                 "QC counts per language."),
 ) -> None:
     """Caption an archive from a manifest; a rerun skips what is done and unchanged, and redoes the rest."""
     from .batch import LocalPool
@@ -262,11 +265,22 @@ def batch(
     bar = Progress(sys.stderr.isatty() and not quiet)  # plain lines when not on a terminal
     advance = bar.task("programmes", len(programmes)) if bar.enabled else None
 
+    counts: Counter[str] = Counter()
+
     def said(entry: Any) -> None:
+        counts[entry.status] += 1
         if advance:
             advance(1)
+            advance.describe(f"programmes: {counts['done']} done, {counts['skipped']} unchanged, "
+                             f"{counts['failed'] + counts['failed-before']} failed")
         line = (f"error: {entry.source} (manifest line {entry.line}): {entry.error}" if entry.error
                 else f"{entry.status}: {entry.source}")
+        if verbose and entry.stages:
+            line += "\n  stages: " + ", ".join(f"{stage} {seconds:.2f} s" for stage, seconds in entry.stages.items())
+            line += "".join(f"\n  {language['lang']}: {language.get('cues', 0)} cues, QC "
+                            + (", ".join(f"{count} {rule}" for rule, count in sorted(language.get("qc", {}).items()))
+                               or "clean")
+                            for language in entry.languages if "cues" in language)
         if bar.enabled:
             bar.print(line)
         elif entry.error or not quiet:

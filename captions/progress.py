@@ -41,6 +41,11 @@ class Task:
         if self.display is not None:
             self.display.advance(self.task_id, steps)
 
+    def describe(self, label: str) -> None:
+        """A new label for the bar (a running count, say)."""
+        if self.display is not None:
+            self.display.update(self.task_id, description=label)
+
 
 class Progress:
     """Tasks with a total that advance; ``enabled=False`` makes every call a no-op."""

@@ -195,3 +195,14 @@ def test_a_review_page_deleted_by_hand_is_made_again(tmp_path):
     assert "1 skipped" in batch(tmp_path / "m.csv").stdout
     page.unlink()
     assert "1 done" in batch(tmp_path / "m.csv").stdout and page.is_file()
+
+
+def test_verbose_lines_give_each_programmes_stages_and_qc(tmp_path):
+    programmes(tmp_path, 2)
+    (tmp_path / "m.csv").write_text("input,out\nshow00.txt,out\nshow01.txt,out\n")
+    done = batch(tmp_path / "m.csv", "-v")
+    assert done.returncode == 0
+    assert done.stdout.count("  stages: read ") == 2 and done.stdout.count(", caption ") == 2
+    assert done.stdout.count("  en: ") == 2 and "cues, QC" in done.stdout
+    quiet = batch(tmp_path / "m.csv", "--force")
+    assert "stages:" not in quiet.stdout and quiet.stdout.count("done: ") == 2
