@@ -132,3 +132,11 @@ def test_whole_frame_changes_are_undone_exactly(spans, shift, rate):
     assert [(c.start * 25, c.end * 25) for c in sped.cues] == [(c.start * NTSC_FILM, c.end * NTSC_FILM) for c in film.cues]
     slower, _ = retime_track(sped, make_retiming(Fraction(25), from_fps="25", to_fps="23.976"), profile)
     assert [(c.start, c.end) for c in slower.cues] == [(c.start, c.end) for c in film.cues]
+
+
+def test_a_new_start_timecode_moves_the_programme_onto_it(made):
+    done = cli("retime", "a/show.en.srt", "--start", "10:00:00:00", "--fps", "23.976", "--out", "b", cwd=made)
+    assert done.returncode == 0, done.stderr
+    before, after = frames(made / "a" / "show.en.srt", NTSC_FILM), frames(made / "b" / "show.en.retimed.srt", NTSC_FILM)
+    hour_frames = 10 * 3600 * 24  # 10:00:00:00 counts 24 frames a second at 23.976 (non-drop)
+    assert [(a - hour_frames, b - hour_frames, lines) for a, b, lines in after] == before
