@@ -39,23 +39,30 @@ def ffmpeg_version() -> str:
     return (done.stdout.splitlines() or ["unknown version"])[0]
 
 
-def decode(path: str | Path) -> np.ndarray:
-    """Samples of the media's first audio stream at 16 kHz mono, as float32 numpy."""
+def run_ffmpeg(path: str | Path, output: list[str], stream: str) -> tuple[bytes, str]:
+    """A media file decoded by ffmpeg to stdout with ``output``'s options: its bytes and ffmpeg's
+    messages. A missing or irregular file, no ``stream`` (audio or video) or a decoding failure is
+    a :class:`MediaError` naming the file."""
     path = Path(path)
     if not path.exists():
         raise MediaError("no such media file", str(path))
     if not path.is_file():
         raise MediaError("not a regular file (a folder, pipe or device cannot be decoded)", str(path))
-    command = [ffmpeg_binary(), "-nostdin", "-v", "error", "-i", f"file:{path.resolve()}", "-vn", "-ac", "1",
-               "-ar", str(SAMPLE_RATE), "-f", "f32le", "-"]
+    command = [ffmpeg_binary(), "-nostdin", "-hide_banner", "-i", f"file:{path.resolve()}", *output, "-"]
     done = subprocess.run(command, capture_output=True, stdin=subprocess.DEVNULL)
+    said = done.stderr.decode(errors="replace")
     if done.returncode != 0:
-        said = done.stderr.decode(errors="replace")
         if "does not contain any stream" in said or "matches no streams" in said:
-            raise MediaError("media has no audio stream", str(path))
+            raise MediaError(f"media has no {stream} stream", str(path))
         reason = (said.strip().splitlines() or ["unknown error"])[-1]
         raise MediaError(f"cannot decode media: {reason}", str(path))
-    samples = np.frombuffer(done.stdout, dtype=np.float32)
+    return done.stdout, said
+
+
+def decode(path: str | Path) -> np.ndarray:
+    """Samples of the media's first audio stream at 16 kHz mono, as float32 numpy."""
+    raw, _ = run_ffmpeg(path, ["-vn", "-ac", "1", "-ar", str(SAMPLE_RATE), "-f", "f32le"], "audio")
+    samples = np.frombuffer(raw, dtype=np.float32)
     if len(samples) < SAMPLE_RATE // 10:
         raise MediaError("media has no audio (or less than 0.1 s)", str(path))
     if not np.isfinite(samples).all():

@@ -12,7 +12,7 @@ from typing import Any
 
 from .errors import InputError, OptionError, OutputError
 from .folders import check_folder, ensure_folder
-from .formats import REGISTRY, format_of, own_frame_rate, read_bytes, read_cues
+from .formats import REGISTRY, format_of, read_bytes, read_cues
 from .model import Profile, Track, exact_rate
 from .pipeline import naming_media, refuse_overwriting_inputs
 from .profiles import get_profile, normalise_lang
@@ -20,16 +20,18 @@ from .progress import Progress
 from .sink import write_atomic
 
 
-def aligned_path(source: Path, out_dir: str | None, fmt: str) -> Path:
-    """``NAME.aligned.SUFFIX`` beside the input (or in ``out_dir``), in the input's own format.
+def aligned_path(source: Path, out_dir: str | None, fmt: str, tag: str = "aligned") -> Path:
+    """``NAME.TAG.SUFFIX`` beside the input (or in ``out_dir``), in the input's own format.
 
     >>> aligned_path(Path("in/show.en.imsc.ttml"), None, "imsc").as_posix()
     'in/show.en.aligned.imsc.ttml'
+    >>> aligned_path(Path("in/show.en.srt"), "out", "srt", "retimed").as_posix()
+    'out/show.en.retimed.srt'
     """
     suffix = REGISTRY[fmt].suffixes[0]
     name = source.name
     stem = name[: -len(suffix) - 1] if name.lower().endswith(f".{suffix}") else source.stem
-    return Path(out_dir or source.parent) / f"{stem}.aligned.{suffix}"
+    return Path(out_dir or source.parent) / f"{stem}.{tag}.{suffix}"
 
 
 def writable_format(source: Path, encoding: str | None) -> str:
@@ -216,16 +218,6 @@ def _frames(count: int) -> str:
     return f"{count:+d} frame{'s' if abs(count) != 1 else ''}"
 
 
-def retimed_path(source: Path, out_dir: str | None, fmt: str) -> Path:
-    """``NAME.retimed.SUFFIX`` beside the input (or in ``out_dir``).
-
-    >>> retimed_path(Path("in/show.en.srt"), None, "srt").as_posix()
-    'in/show.en.retimed.srt'
-    """
-    return aligned_path(source, out_dir, fmt).with_name(aligned_path(source, out_dir, fmt).name.replace(
-        ".aligned.", ".retimed.", 1))
-
-
 def retime_file(source: str | Path, out_dir: str | None, lang: str, profile_name: str, fps: str | None,
                 encoding: str | None, in_place: bool = False, **change: Any) -> Retimed:
     """Re-time a caption file of any format the registry reads and writes, in its own format."""
@@ -235,14 +227,15 @@ def retime_file(source: str | Path, out_dir: str | None, lang: str, profile_name
 
     source = Path(source)
     profile = get_profile(profile_name, normalise_lang(lang))
+    fmt = writable_format(source, encoding)
     # The file's rate: as told, else the one its format fixes (SCC, STL), else the speed change's, else the profile's.
-    own = None if fps else own_frame_rate(source, encoding)
+    fixed = REGISTRY[fmt].frame_rate
+    own = fixed(read_bytes(source)) if fixed and not fps else None
     rate = exact_rate(parse_fps(fps) if fps else own or (parse_fps(change["from_fps"]) if change.get("from_fps")
                                                          else profile.fps))
-    fmt = writable_format(source, encoding)
     write = REGISTRY[fmt].write
     assert write is not None
-    target = source if in_place else retimed_path(source, out_dir, fmt)
+    target = source if in_place else aligned_path(source, out_dir, fmt, "retimed")
     if not in_place:
         refuse_overwriting_inputs([target], source)
     check_folder(target.parent, OutputError, "output folder")

@@ -88,8 +88,7 @@ def media_href(media: Path, page_folder: Path) -> str:
     >>> media_href(Path("/a/media/show.mp4"), Path("/a/out"))
     '../media/show.mp4'
     """
-    relative = os.path.relpath(media.resolve(), page_folder.resolve())
-    return "/".join(part for part in Path(relative).parts)
+    return Path(os.path.relpath(media.resolve(), page_folder.resolve())).as_posix()
 
 
 def review_files(paths: list[Path], media: str | None, profile: str, out_dir: Path | None,

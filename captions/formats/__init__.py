@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import dataclasses
 import stat
-from fractions import Fraction
 from importlib import import_module
 from pathlib import Path
 
@@ -218,12 +217,6 @@ def format_of(path: str | Path, encoding: str | None = None) -> str:
     return binary.name if binary else detect_format(decode(data, str(path), encoding), path.suffix)
 
 
-def own_frame_rate(path: str | Path, encoding: str | None = None) -> Fraction | None:
-    """The frame rate a caption file's own timecodes count at, where its format fixes one (SCC, STL)."""
-    found = REGISTRY[format_of(path, encoding)].frame_rate
-    return found(read_bytes(Path(path))) if found else None
-
-
 def read_track(path: str | Path, lang: str, fps: float, encoding: str | None = None) -> Track:
     """A caption file as a track of its cues, as they are, at the given frame rate."""
     cues = read_cues(path, encoding)
@@ -231,7 +224,5 @@ def read_track(path: str | Path, lang: str, fps: float, encoding: str | None = N
     return Track(lang, cues, speakers, exact_rate(fps))
 
 
-__all__ = ["REGISTRY", "Format", "Limits", "detect_format", "format_of", "get", "own_frame_rate", "parse", "read_cues",
-           "read_file",
-           "read_text",
-           "register", "with_limits"]
+__all__ = ["REGISTRY", "Format", "Limits", "detect_format", "format_of", "get", "parse", "read_cues", "read_file",
+           "read_text", "register", "with_limits"]
