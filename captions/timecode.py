@@ -31,8 +31,8 @@ def parse_time(value: str, fps: float, name: str = "time") -> float:
 
     ``HH:MM:SS;FF`` is drop-frame timecode (29.97 and 59.94 only).
 
-    >>> parse_time("2:35", 25), parse_time("10:00:00:00", 25), parse_time("00:00:01:12", 24)
-    (155.0, 36000.0, 1.5)
+    >>> parse_time("2:35", 25), parse_time("10:00:00:00", 25), parse_time("00:00:01:12", 24), parse_time("90:00", 25)
+    (155.0, 36000.0, 1.5, 5400.0)
     """
     text = value.strip()
     if len(text) > 40:
@@ -47,6 +47,8 @@ def parse_time(value: str, fps: float, name: str = "time") -> float:
         return seconds
     if match := _SMPTE.match(text):
         hours, minutes, secs, separator, frames = match.groups()
+        if int(minutes) >= 60 or int(secs) >= 60:
+            raise OptionError(f"{name}: timecode {value!r} has minutes or seconds over 59")
         nominal = round(fps)
         if int(frames) >= nominal:
             raise OptionError(f"{name}: timecode {value!r} has more frames than {nominal} per second")
@@ -60,6 +62,8 @@ def parse_time(value: str, fps: float, name: str = "time") -> float:
         return count / fps
     if match := _CLOCK.match(text):
         hours, minutes, secs = match.groups()
+        if float(secs) >= 60 or (hours and int(minutes) >= 60):
+            raise OptionError(f"{name}: time {value!r} has minutes or seconds over 59")
         seconds = int(hours or 0) * 3600 + int(minutes) * 60 + float(secs)
         if seconds > MAX_SECONDS:
             raise OptionError(f"{name} {value!r} is out of range (0 to {MAX_SECONDS // 3600:g} hours)")

@@ -4,6 +4,7 @@ captions writes; round trips return the same frames; the frame rules hold after 
 import subprocess
 import sys
 from fractions import Fraction
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -12,7 +13,7 @@ from hypothesis import strategies as st
 from captions.formats import read_cues
 from captions.model import Cue, Track
 from captions.profiles import get_profile
-from captions.retime import Retiming, make_retiming, retime_track
+from captions.retime import Retiming, make_retiming, nearest_frame, retime_track
 
 NTSC_FILM = Fraction(24000, 1001)
 SCRIPT = ("Japan and US agree\nThe leaders met in Washington on Wednesday and talked for two hours.\n"
@@ -140,3 +141,30 @@ def test_a_new_start_timecode_moves_the_programme_onto_it(made):
     before, after = frames(made / "a" / "show.en.srt", NTSC_FILM), frames(made / "b" / "show.en.retimed.srt", NTSC_FILM)
     hour_frames = 10 * 3600 * 24  # 10:00:00:00 counts 24 frames a second at 23.976 (non-drop)
     assert [(a - hour_frames, b - hour_frames, lines) for a, b, lines in after] == before
+
+
+def test_the_bbcs_own_ebu_tt_d_shifted_still_validates_and_ttconv_reads_every_time_moved(tmp_path):
+    """A file made by others (tests/data/ttml: the BBC validator's EBU-TT-D, BSD-3), read back by the
+    EBU's schema and by ttconv, not by captions' own reader."""
+    import xml.etree.ElementTree as ET
+
+    import xmlschema
+    from ttconv.imsc import reader as imsc_reader
+    from ttconv_view import paragraphs, read_quietly
+
+    data = Path(__file__).parent / "data"
+    source = tmp_path / "bbc.en.ebu-tt-d.xml"
+    source.write_bytes((data / "ttml" / "bbc_ebu_tt_d.xml").read_bytes())
+    done = cli("retime", source.name, "--shift", "+00:00:02:05", "--fps", "25", "--profile", "bbc", cwd=tmp_path)
+    assert done.returncode == 0 and "moved" not in done.stdout, done.stdout + done.stderr
+    retimed = tmp_path / "bbc.en.retimed.ebu-tt-d.xml"
+    xmlschema.XMLSchema(str(data / "ebu-tt-d-xsd" / "ebutt_d.xsd")).validate(str(retimed))
+
+    def times(path):
+        return [(begin, end, " ".join(lines).split()) for begin, end, lines in
+                paragraphs(read_quietly(imsc_reader.to_model, ET.parse(path)))]
+
+    # every time onto its nearest 25 fps frame (the BBC's are in milliseconds, some on half frames), then
+    # 2 s 5 frames later: no frame rule has anything to do
+    assert [(nearest_frame(begin * 25) + 55, nearest_frame(end * 25) + 55, words) for begin, end, words in times(source)] == \
+        [(begin * 25, end * 25, words) for begin, end, words in times(retimed)]

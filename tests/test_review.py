@@ -4,6 +4,7 @@ by forced alignment and a tiny offline translation). A screenshot is kept in tes
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from fractions import Fraction
@@ -263,3 +264,24 @@ def test_doubtful_stretches_shot_changes_and_issues_are_drawn(browser, tmp_path)
     cut = browser.execute_script("""const canvas = captionsReview.overview, view = canvas.view;
         return Array.from(canvas.getContext('2d').getImageData(Math.floor(view.x(7)), 3, 1, 1).data.slice(0, 3))""")
     assert tuple(cut) == (0, 0, 0)  # the shot change, across the speech lane
+
+
+def test_a_real_recording_plays_under_its_captions(browser, tmp_path):
+    """Human speech (tests/data/realspeech: NST Swedish, CC0), not espeak-ng's: aligned, reviewed,
+    the page read back in the browser and the SRT by `srt`."""
+    data = Path(__file__).parent / "data" / "realspeech"
+    item = json.loads((data / "references.json").read_text())["sv_nst_sentences"]
+    shutil.copy(data / item["audio"], tmp_path / item["audio"])
+    (tmp_path / "nst.txt").write_text("\n".join(unit["text"] for unit in item["units"]) + "\n")
+    done = cli("make", "nst.txt", "--lang", "sv", "--audio", item["audio"], "--review", "--out", "out", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    open_page(browser, tmp_path / "out" / "nst.review.html")
+    assert errors_said(browser) == []
+    assert browser.find_element(By.TAG_NAME, "audio").get_attribute("src").endswith(f"/{item['audio']}")
+    cues = list(srt.parse((tmp_path / "out" / "nst.sv.srt").read_text()))
+    assert len(browser.find_elements(By.CSS_SELECTOR, "#cues .cue")) == len(cues)
+    assert browser.execute_script("return document.getElementById('player').textTracks[0].cues.length") == len(cues)
+    duration = browser.execute_script("return document.getElementById('player').duration")
+    assert abs(len(browser.execute_script("return captionsReview.data.waveform.values")) - duration * 10) <= 2
+    first = float(browser.find_element(By.CSS_SELECTOR, "#cues .cue").get_attribute("data-start"))
+    assert abs(first - item["units"][0]["start"]) < 0.25  # on the speech, not at 0
