@@ -5,11 +5,16 @@
 - greedy 42 x 2: words poured into 42-column lines, two lines a cue, as WhisperX's writer does
   with ``--max_line_width 42 --max_line_count 2``.
 
-Run: python bench/asr.py
+Run: python bench/asr.py [--baseline CHECKOUT]. With ``--baseline``, the files are also captioned
+by the captions package of another checkout (e.g. ``git worktree add /tmp/old e95edae~1``, the
+code before issue 10), in a subprocess, and counted by the same rules.
 """
 
 from __future__ import annotations
 
+import argparse
+import os
+import subprocess
 import sys
 import tempfile
 from datetime import timedelta
@@ -30,6 +35,15 @@ KINDS = {"over 7 s": "on screen 7", "under 5/6 s": "on screen 0", "line over 42"
 
 def ours(path: Path, lang: str, folder: Path) -> list[srt.Subtitle]:
     caption_file(path, folder, Options(lang=lang, formats=("srt",)))
+    return list(srt.parse((folder / f"{path.stem}.{lang}.srt").read_text(encoding="utf-8")))
+
+
+def theirs(checkout: Path, path: Path, lang: str, folder: Path) -> list[srt.Subtitle]:
+    """The same job done by the captions package of another checkout."""
+    code = ("import sys; from captions.pipeline import Options, caption_file; "
+            "caption_file(sys.argv[1], sys.argv[2], Options(lang=sys.argv[3], formats=('srt',)))")
+    subprocess.run([sys.executable, "-c", code, str(path), str(folder), lang], check=True,
+                   env={**os.environ, "PYTHONPATH": str(checkout)}, cwd=checkout)
     return list(srt.parse((folder / f"{path.stem}.{lang}.srt").read_text(encoding="utf-8")))
 
 
@@ -76,12 +90,19 @@ def count(cues: list[srt.Subtitle], segments: list[list[dict]], lang: str) -> di
 
 
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--baseline", type=Path, help="a checkout whose captions package is counted too")
+    baseline = parser.parse_args().baseline
     totals: dict[str, dict[str, int]] = {}
     with tempfile.TemporaryDirectory() as folder:
         for name, lang in FIXTURES.items():
             path, segments = transcript(ASR / name, Path(folder))
-            for method, cues in (("captions", ours(path, lang, Path(folder) / "out")),
-                                 ("one cue per segment", per_segment(segments)), ("greedy 42 x 2", greedy(segments))):
+            methods = [("captions", ours(path, lang, Path(folder) / "out"))]
+            if baseline:
+                methods.append(("captions at baseline", theirs(baseline.resolve(), path.resolve(), lang,
+                                                                Path(folder).resolve() / "baseline")))
+            methods += [("one cue per segment", per_segment(segments)), ("greedy 42 x 2", greedy(segments))]
+            for method, cues in methods:
                 for kind, value in count(cues, segments, lang).items():
                     totals.setdefault(method, {}).setdefault(kind, 0)
                     totals[method][kind] += value

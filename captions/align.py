@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any
 
@@ -323,6 +323,6 @@ def align_segments(segments: list[Segment], samples: np.ndarray, lang: str,
         points.append((offset, timing.start))
         points += [(offset + char, time) for char, time in timing.words if timing.confident]
         points.append((offset + len(text), timing.end))
-    aligned = [Segment(segment.text, segment.speaker, segment.title, segment.kind, segment.line, segment.paragraph,
-                       monotonic_anchors(anchors.get(index, []))) for index, segment in enumerate(segments)]
+    aligned = [replace(segment, anchors=monotonic_anchors(anchors.get(index, [])), doubtful=())
+               for index, segment in enumerate(segments)]
     return aligned, report

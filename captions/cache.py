@@ -129,7 +129,9 @@ def load_alignment(cache: TranslationCache, key: str) -> tuple[list[Any], list[s
     try:
         stored = json.loads(found[key])
         segments = [Segment(**{**item, "anchors": tuple(tuple(pair) for pair in item["anchors"]),
-                               "ruby": tuple(tuple(entry) for entry in item["ruby"])}) for item in stored["segments"]]
+                               "ruby": tuple(tuple(entry) for entry in item["ruby"]),
+                               "doubtful": tuple(Stretch(**stretch) for stretch in item.get("doubtful", ()))})
+                    for item in stored["segments"]]
         return segments, list(stored["notes"]), [Stretch(**item) for item in stored["doubtful"]]
     except (ValueError, TypeError, KeyError):
         return None

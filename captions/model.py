@@ -90,6 +90,7 @@ class Segment:
     anchors: tuple[tuple[int, float], ...] = ()
     ruby: tuple[tuple[int, int, str], ...] = ()  # (first char, end char, reading) of bases in ``text``
     offscreen: bool = False  # a voice-over or an off-screen voice: shown in italics
+    doubtful: tuple[Stretch, ...] = ()  # times the reader doubts (a recogniser's word longer than speech)
 
     @property
     def timed(self) -> bool:

@@ -201,7 +201,8 @@ def render_file(source: str | Path, out_dir: str | Path, plan: Plan) -> Rendered
     clock.lap("read")
     progress = Progress(plan.progress, f"{source.name}: ")
     alignment_notes: list[str] = []
-    doubtful: list[Stretch] = []
+    # Times the reader doubts (a recogniser's word longer than speech); replaced by the aligner's own.
+    doubtful = [stretch.shifted(plan.source.timing.start) for segment in segments for stretch in segment.doubtful]
     if plan.audio:
         segments, alignment_notes, doubtful = _aligned(segments, plan.audio, reading.lang, plan.source.timing.start,
                                                        progress, plan.cache)

@@ -58,8 +58,9 @@ def check(cues: list[Cue], profile: Profile, fps: float) -> list[Issue]:
                                 f"on screen {duration:.2f} s, maximum {profile.max_duration:.2f} s"))
         for speed in speeds(text, duration, profile):
             if speed.too_fast:
-                issues.append(Issue(number, "reading-speed", round(speed.value, 1), speed.limit, ERROR,
-                                    f"{speed.value:.1f} {speed.unit}, maximum {speed.limit:g}"))
+                shown = 1 if round(speed.value, 1) > speed.limit else 2  # never "17.0, maximum 17"
+                issues.append(Issue(number, "reading-speed", round(speed.value, shown), speed.limit, ERROR,
+                                    f"{speed.value:.{shown}f} {speed.unit}, maximum {speed.limit:g}"))
         if number > 1:
             issues.extend(_gap_issues(number, cues[number - 2], cue, profile, fps))
             issues.extend(_cue_end_issues(number - 1, cues[number - 2], cue, profile))

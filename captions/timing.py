@@ -136,12 +136,14 @@ def apply_frame_rules(spans: list[tuple[float, float]], profile: Profile, fps: f
     ``needed``: seconds each cue must stay up to be read (default: the minimum duration); a cue
     that ends sooner lingers into the silence after it (up to the minimum duration, and for reading
     speed up to ``linger_frames``), as far as the next cue allows, and then appears up to
-    ``lead_in_frames`` before its first word.
+    ``lead_in_frames`` before its first word; one still under the minimum takes the frames it lacks
+    from the silence before it or from the start of the next cue. Below, the second cue lingers
+    into the third cue's start, which is still more than the minimum.
     ``length``: the programme's length, which the last cue may not outlast.
 
     >>> from captions.profiles import get_profile
     >>> apply_frame_rules([(0.0, 1.0), (1.1, 1.5), (1.4, 3.0)], get_profile("netflix", "en"), 25.0)
-    [(0, 26), (28, 38), (40, 75)]
+    [(0, 26), (28, 49), (51, 75)]
     """
     # A start goes to the nearest frame; an end to the frame after the last word has ended, never before.
     frames = [(round(start * fps), math.ceil(end * fps - 1e-3)) for start, end in spans]
@@ -171,6 +173,9 @@ def apply_frame_rules(spans: list[tuple[float, float]], profile: Profile, fps: f
         elif length is not None:
             limit = min(limit, round(length * fps))
         result[index][1] = max(end, limit)
+    for index, (start, end) in enumerate(result):
+        if end - start < shortest:
+            _to_minimum(result, index, shortest, min_gap)
     _lead_in(result, wanted, profile.lead_in_frames, min_gap)
     longest = math.floor(profile.max_duration * fps + 1e-9)
     for index, (start, end) in enumerate(result):
@@ -180,6 +185,23 @@ def apply_frame_rules(spans: list[tuple[float, float]], profile: Profile, fps: f
         speech = math.ceil((spans[index][1] - spoken_from) * fps - 1e-3)  # as the end was rounded
         result[index][1] = min(end, start + max(longest, speech))
     return [(start, end) for start, end in result]
+
+
+def _to_minimum(frames: list[list[int]], index: int, shortest: int, min_gap: int) -> None:
+    """A cue held short of the minimum duration by its neighbours (speech the recogniser squeezed):
+    it appears earlier, in any silence before it, and then the next cue appears later, as far as
+    that cue's own time above the minimum allows. The minimum is a hard rule; a start a few frames
+    off the speech is not.
+    """
+    cue = frames[index]
+    earliest = frames[index - 1][1] + min_gap if index else 0
+    cue[0] = min(cue[0], max(earliest, cue[1] - shortest))
+    if index + 1 < len(frames) and cue[1] - cue[0] < shortest:
+        after = frames[index + 1]
+        later = min(shortest - (cue[1] - cue[0]), after[1] - after[0] - shortest)
+        if later > 0:
+            after[0] += later
+            cue[1] = after[0] - min_gap
 
 
 def _lead_in(frames: list[list[int]], wanted: list[int], lead: int, min_gap: int) -> None:

@@ -35,3 +35,25 @@ def test_the_checker_finds_what_it_looks_for(tmp_path):
     for expected in ("ends on 'the'", "gap of", "first words of a new sentence",
                      "before its last word", "on screen 7.300"):
         assert any(expected in problem for problem in problems), (expected, problems)
+    turns = [[{"word": "Allô?", "start": 0.0, "end": 0.4, "speaker": "A"}],
+             [{"word": "Oui.", "start": 0.5, "end": 1.0, "speaker": "B"}]]
+    for text, expected in (("Allô? Oui.", "a line holds words of two speakers"),
+                           ("Allô?\nOui.", "two speakers without dialogue dashes")):
+        cue = srt.Subtitle(1, srt.srt_timestamp_to_timedelta("00:00:00,000"),
+                           srt.srt_timestamp_to_timedelta("00:00:01,200"), text)
+        assert any(expected in problem for problem in violations([cue], turns, "fr", 25.0))
+
+
+def test_a_word_timed_longer_than_speech_is_shortened_and_flagged(tmp_path):
+    # The diarized call's first segment is one word, "Bonjour.", timed over 22 s by WhisperX's
+    # forced alignment; shown to its end it would break the 7 s maximum.
+    result = caption_file(ASR / "whisperx_diarized_call_fr.json", tmp_path, Options(lang="fr", formats=("srt",)))
+    first = next(srt.parse((tmp_path / "whisperx_diarized_call_fr.fr.srt").read_text(encoding="utf-8")))
+    assert first.content == "Bonjour."
+    assert first.end.total_seconds() == pytest.approx(28.747, abs=0.05)  # its end kept: the speech runs on
+    assert (first.end - first.start).total_seconds() <= 7
+    warnings = [issue for issue in result.languages[0].issues if issue.rule == "alignment"]
+    assert any(issue.cue == 1 and "'Bonjour.' over 22.2 s" in issue.message for issue in warnings)
+    # Every word over its longest (Bonjour, Excellent, plus, qu'on, 5-5-8, two avec, accès, clientèle,
+    # changer, dedans, ça), once each:
+    assert len({issue.message for issue in warnings}) == 12

@@ -93,3 +93,20 @@ def test_speech_of_exactly_the_maximum_is_shown_to_its_last_word():
     track = caption([segment], EN, Options(speakers="none", fps=fps))
     assert track.cues[-1].end >= 7.0 - 0.5 / fps
     assert all(cue.duration <= EN.max_duration + 0.5 / fps for cue in track.cues)
+
+
+def test_a_cue_squeezed_between_chained_cues_still_gets_the_minimum():
+    # The end of the real diarized call: WhisperX packed six sentences into 1.9 s, so a cue between
+    # two others had 19 frames at 23.976 fps; the frames it lacks come from the next cue's start.
+    fps = 24000 / 1001
+    document = ('{"segments": ['
+                '{"start": 189.71, "end": 191.955, "text": "J\'ai la bonne affaire. Parfait."},'
+                '{"start": 191.975, "end": 192.836, "text": "Je ne vais pas prendre plus de votre temps."},'
+                '{"start": 192.856, "end": 193.658, "text": "Excellent. Bonne soirée à vous. Bye-bye."}]}')
+    profile = get_profile("netflix", "fr")
+    track = caption(parse(document, "json", lang="fr"), profile, Options(lang="fr", fps=fps))
+    frames = [(round(cue.start * fps), round(cue.end * fps)) for cue in track.cues]
+    assert all(end - start >= round(profile.min_duration * fps) for start, end in frames), frames
+    assert all(b[0] - a[1] >= 2 for a, b in zip(frames, frames[1:])), frames
+    assert frames[1][1] >= 192.836 * fps - 0.5  # never before its last word
+    assert not [issue for issue in qc.check(track.cues, profile, fps) if issue.rule == "min-duration"]

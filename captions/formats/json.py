@@ -11,11 +11,15 @@ from fractions import Fraction
 from typing import Any
 
 from ..errors import InputError
-from ..model import Segment, Span, Track, colour_name
+from ..model import Segment, Span, Stretch, Track, colour_name
 from .base import Format
 from .timed import MAX_SECONDS, Entry, Fragment, alignment, entry_segments, join_fragments
 
 WORD_SLACK = 1.0  # seconds a word may stray outside its segment (ASR word times often do a little)
+# The longest a recogniser's word is taken to be spoken: 2 s, or 0.3 s a character for a long one
+# (a phone number). WhisperX's forced alignment stretches a word over music, hold tones or silence
+# (a "Bonjour." of 22 s in the real diarized call of tests/data/asr).
+LONGEST_WORD, WORD_SECONDS_PER_CHARACTER = 2.0, 0.3
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
@@ -148,7 +152,35 @@ def _fragment(item: object, number: int, path: str) -> Fragment:
     if speaker is not None and not isinstance(speaker, (str, int)):
         raise InputError(f"{where}: speaker is not a name", path)
     name = _text(str(speaker), f"{where}: speaker", path)[:100] if speaker not in (None, "") else None
-    return Fragment(text, start, end, 0, name, _words(item.get("words"), start, end))  # JSON has no lines
+    timed = _words(item.get("words"), start, end)
+    words, doubtful = shorten_long_words(timed)
+    if words and words[0][1] != timed[0][1]:  # the segment's span follows the words that were shortened
+        start = max(start, words[0][1])
+    if words and words[-1][2] != timed[-1][2]:
+        end = min(end, words[-1][2])
+    return Fragment(text, start, end, 0, name, words, tuple(doubtful))  # JSON has no lines
+
+
+def shorten_long_words(words: list[tuple[str, float, float]]) -> tuple[list[tuple[str, float, float]], list[Stretch]]:
+    """Words timed longer than they can be spoken, cut to the longest that can, and where they were.
+
+    As stable-ts's ``clamp_max`` does: the first word of a segment keeps its end (the speech
+    runs on from it), any other word keeps its start.
+
+    >>> shorten_long_words([("Bonjour.", 6.5, 28.7)])[0]
+    [('Bonjour.', 26.3, 28.7)]
+    >>> shorten_long_words([("Est-ce", 1.0, 1.2), ("qu'on", 1.2, 8.6), ("est", 8.6, 8.7)])[0][1]
+    ("qu'on", 1.2, 3.2)
+    """
+    shortened, doubtful = [], []
+    for number, (token, start, end) in enumerate(words):
+        longest = max(LONGEST_WORD, WORD_SECONDS_PER_CHARACTER * len(token.strip()))
+        if end - start > longest:
+            doubtful.append(Stretch(start, end, f"the recogniser timed {token.strip()[:40]!r} over {end - start:.1f} s, "
+                                                f"longer than it is spoken"))
+            start, end = (round(end - longest, 3), end) if number == 0 else (start, round(start + longest, 3))
+        shortened.append((token, start, end))
+    return shortened, doubtful
 
 
 def _words(items: object, start: float, end: float) -> list[tuple[str, float, float]]:

@@ -14,7 +14,7 @@ from fractions import Fraction
 
 from ..errors import InputError
 from ..languages import pack
-from ..model import NARRATOR, Cue, Segment, Span, colour_name, trim_runs
+from ..model import NARRATOR, Cue, Segment, Span, Stretch, colour_name, trim_runs
 from ..timemap import monotonic_anchors
 
 _LABEL = re.compile(r"^(?:>>\s*)?(?P<name>[A-Z][A-Z .'\-]{0,38}[A-Z.])\s*:\s+(?P<text>.+)$", re.S)
@@ -98,6 +98,7 @@ class Fragment:
     line: int
     speaker: str | None = None
     words: list[tuple[str, float, float]] = field(default_factory=list)
+    doubtful: tuple[Stretch, ...] = ()
 
 
 def split_speaker(text: str) -> tuple[str | None, str]:
@@ -184,6 +185,7 @@ def _segment(fragments: list[Fragment], joiner: str, paragraph: int) -> Segment:
         line=first.line,
         paragraph=paragraph,
         anchors=monotonic_anchors(anchors),
+        doubtful=tuple(stretch for fragment in fragments for stretch in fragment.doubtful),
     )
 
 
