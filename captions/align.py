@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import suppress
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any
@@ -41,11 +42,29 @@ POOR_MATCH_MARGIN = 0.25  # a second of path this much costlier than the file's 
 MOSTLY_QUIET = 0.8  # a sentence whose span is this much pause was not found in the recording
 SNAP_REACH = 0.3  # seconds a sentence boundary moves to reach the edge of a pause in the recording
 MIN_PAUSE = 0.4  # seconds of quiet that can separate a sentence from sound it does not own
+# Seconds of sound between two sentences that makes both doubtful: none of the clean recordings of
+# shared/realspeech-dev has as much (breaths and clicks count as pause); a Swedish count under 10 dB
+# of noise, its first sentence ended 2 s early, left about 0.45 s.
+UNCOVERED_SPEECH = 0.3
+# A run of sentences whose aligned speech fits them no better than their own words reversed was put
+# on the wrong speech (lines the programme cut, or speech the transcript lacks, pull the path
+# aside): median of 5 neighbouring sentences' fit ratio over MISPLACED_RUN starts a doubtful run,
+# which grows over neighbours above MISPLACED_EDGE. On the real recordings of shared/realspeech-dev
+# correctly placed sentences fit at 0.76-0.99 (medians of five at most 0.95, 0.95 at 10 dB SNR);
+# sentences displaced by five unspoken lines at 0.94-1.03 (medians 0.95-0.99).
+MISPLACED_RUN, MISPLACED_EDGE = 0.96, 0.95
 # Above this match score (dtw.match_score) the transcript is not this recording. Measured on the real
 # recordings of shared/realspeech-dev (4 languages): matching transcripts 0.88-0.95 clean, up to 0.98
 # with pink noise at 10 dB SNR; another transcript of the same language 0.97-1.05, of another
 # language 0.97-1.01.
 NO_MATCH = 0.97
+# A transcript of part of the recording (a programme with more before or after it) is looked for as
+# one stretch, and must then fit it better: the search picks the best place, so another transcript's
+# best stretch scores lower than its whole-file match (0.965 measured, for English text on two other
+# English recordings; true parts of 50-110 s of a 222 s reading 0.926-0.938). More than half its
+# sentences doubtful refuses it too.
+PARTIAL_MATCH = 0.95
+PART_POOL = 25  # frames pooled for the search of the stretch (0.5 s)
 
 
 @dataclass
@@ -54,9 +73,13 @@ class AlignmentReport:
     audio_seconds: float = 0.0
     match: float = 0.0  # mean path cost relative to unrelated frames: lower is better
     doubtful: list[Stretch] = field(default_factory=list)
+    part: tuple[float, float] | None = None  # the stretch of the recording a partial transcript covers
 
     def notes(self) -> list[str]:
         notes = [f"aligned {self.sentences} sentences to {self.audio_seconds:.1f} s of audio"]
+        if self.part:
+            covered = Stretch(self.part[0], self.part[1], "").times
+            notes.append(f"the transcript covers {covered} of the recording; the rest has no captions")
         notes += [f"low confidence {stretch}" for stretch in self.doubtful]
         return notes
 
@@ -186,29 +209,69 @@ class SentenceTiming:
 
 def align_texts(samples: np.ndarray, texts: list[str], lang: str,
                 progress: Progress | None = None) -> tuple[list[SentenceTiming], AlignmentReport]:
-    """Real start/end (and word starts) of each text in the recording."""
+    """Real start/end (and word starts) of each text in the recording.
+
+    A transcript that does not fit the whole recording is looked for as one stretch of it (a
+    programme with more before or after); one that fits nowhere is refused.
+    """
     progress = progress or Progress()
     advance = progress.task("speaking sentences", len(texts))
     fake_features, frame_bounds = synthetic_features(texts, lang, advance)
     progress.done(advance)
-    bounds = [(start * HOP, end * HOP) for start, end in frame_bounds]
     advance = progress.task(f"matching {len(samples) / SAMPLE_RATE:.0f} s of audio", 1)
     real = _normalise(mfcc(samples, SAMPLE_RATE))
-    fake = _normalise(fake_features)
     mask = speech_mask(samples, SAMPLE_RATE, len(real))
     real = np.hstack([real, SPEECH_WEIGHT * mask[:, None]])
-    fake_mask = np.zeros(len(fake))
+    fake_mask = np.zeros(len(fake_features))
     for first_frame, end_frame in frame_bounds:
         fake_mask[first_frame:end_frame] = 1.0
-    fake = np.hstack([fake, SPEECH_WEIGHT * fake_mask[:, None]])
-    report = AlignmentReport(len(texts), len(samples) / SAMPLE_RATE, dtw.match_score(real, fake, int(SEARCH_RADIUS / HOP)))
-    if report.match > NO_MATCH:
+    fake = np.hstack([_normalise(fake_features), SPEECH_WEIGHT * fake_mask[:, None]])
+    recording = _Recording(samples, real, mask)
+    match = dtw.match_score(real, fake, int(SEARCH_RADIUS / HOP))
+    try:
+        if match > NO_MATCH:
+            part = _spoken_part(real, fake)
+            if part is None:
+                raise MediaError(f"the transcript does not match the audio (match {match:.3f}; a matching "
+                                 f"recording scores under {NO_MATCH}, speech in a wrong order about 1.0)")
+            return _align_part(recording, fake, texts, frame_bounds, part)
+        timings, report = _align_part(recording, fake, texts, frame_bounds, (0, len(real), match))
+        if _doubted(timings) > len(timings) / 2 and (part := _spoken_part(real, fake)):
+            # Most sentences doubtful where the whole recording fits: perhaps they are one part of it.
+            with suppress(MediaError):
+                in_part = _align_part(recording, fake, texts, frame_bounds, part)
+                if _doubted(in_part[0]) < _doubted(timings):
+                    return in_part
+        return timings, report
+    finally:
         progress.done(advance)
-        raise MediaError(f"the transcript does not match the audio (match {report.match:.3f}; a matching "
-                         f"recording scores under {NO_MATCH}, speech in a wrong order about 1.0)")
+
+
+@dataclass
+class _Recording:
+    samples: np.ndarray
+    real: np.ndarray  # its features, with the speech channel last
+    mask: np.ndarray  # its speech frames
+
+
+def _doubted(timings: list[SentenceTiming]) -> int:
+    return sum(not timing.confident for timing in timings)
+
+
+def _align_part(recording: _Recording, fake: np.ndarray, texts: list[str], frame_bounds: list[tuple[int, int]],
+                part: tuple[int, int, float]) -> tuple[list[SentenceTiming], AlignmentReport]:
+    """The texts aligned to frames ``first``-``last`` of the recording (all of it, or the part a
+    partial transcript covers), in the recording's time."""
+    begin, finish, match = part
+    report = AlignmentReport(len(texts), len(recording.samples) / SAMPLE_RATE, match)
+    hop = round(HOP * SAMPLE_RATE)
+    samples, real, mask = (recording.samples[begin * hop : finish * hop], recording.real[begin:finish],
+                           recording.mask[begin:finish])
+    if begin > 0 or finish < len(recording.real):
+        report.part = (begin * HOP, finish * HOP)
+    bounds = [(start * HOP, end * HOP) for start, end in frame_bounds]
     rows, cols, costs = dtw.align_features(real, fake, int(SEARCH_RADIUS / HOP))
     baseline = dtw.unrelated_cost(real, fake)
-    progress.done(advance)
     offset = (WINDOW - HOP) / 2  # a frame's sound is centred half a window in
 
     def real_time(synthetic_seconds: float, ending: bool) -> float:
@@ -262,7 +325,116 @@ def align_texts(samples: np.ndarray, texts: list[str], lang: str,
         timing.confident = False
         report.doubtful.append(Stretch(timing.start, timing.end, f"{reason} ({text[:50]!r})"))
     _doubt_neighbours(unspoken, texts, timings, report)
+    _doubt_speech_between(texts, timings, found, report)
+    _doubt_misplaced(texts, timings, _fit_ratios(real[:, :-1], fake[:, :-1], frame_bounds, timings), report)
+    if report.part:
+        _check_part(timings, found, report, (begin > 0, finish < len(recording.real)))
+        shift = begin * HOP
+        for timing in timings:
+            timing.start, timing.end = timing.start + shift, timing.end + shift
+            timing.words = [(char, time + shift) for char, time in timing.words]
+        report.doubtful = [stretch.shifted(shift) for stretch in report.doubtful]
     return timings, report
+
+
+def _spoken_part(real: np.ndarray, fake: np.ndarray) -> tuple[int, int, float] | None:
+    """The frames (first, last) of the one stretch of the recording the transcript was read in, and
+    how well it fits there; None if there is no such stretch shorter than the recording that fits.
+
+    Open-ended DTW over the whole recording (no band: the part may be anywhere), on frames pooled
+    to half a second; leaving out a frame costs what the best 30% of frames cost to match, so
+    speech that is not the transcript's is left out rather than stretched over.
+    """
+    X, Y = dtw.pool(real, PART_POOL), dtw.pool(fake, PART_POOL)
+    if len(X) < 8 or len(Y) < 4:
+        return None
+    lo, hi = np.zeros(len(X), np.int64), np.full(len(X), len(Y) - 1, np.int64)
+    costs = dtw.dtw(X, Y, lo, hi)[2]
+    rows = dtw.dtw(X, Y, lo, hi, float(np.percentile(costs, 30)))[0]
+    margin = round(3.0 / HOP)
+    first, last = max(int(rows[0]) * PART_POOL - margin, 0), min((int(rows[-1]) + 1) * PART_POOL + margin, len(real))
+    if last - first > 0.9 * len(real):
+        return None
+    score = dtw.match_score(real[first:last], fake, int(SEARCH_RADIUS / HOP))
+    return (first, last, score) if score <= PARTIAL_MATCH else None
+
+
+def _check_part(timings: list[SentenceTiming], found: list[tuple[float, float]], report: AlignmentReport,
+                inside: tuple[bool, bool]) -> None:
+    """A partial transcript most of whose sentences are doubtful is refused; where the recording's
+    speech runs on into the part's first or last sentence with no pause, where the part begins or
+    ends is a guess: that sentence and the one next to it are doubtful (a real reading's part
+    ended 1.9 s off two sentences from its edge)."""
+    if _doubted(timings) > len(timings) / 2:
+        where = Stretch(*(report.part or (0.0, 0.0)), "").times
+        raise MediaError(f"the transcript does not match the audio (its best stretch of the recording, {where}, "
+                         "fits most of its sentences no better than other speech)")
+    for edge_sentences, before, within in ((timings[:2], True, inside[0]), (timings[-2:][::-1], False, inside[1])):
+        if not within:  # the recording itself begins or ends there
+            continue
+        edge = edge_sentences[0].start if before else edge_sentences[0].end
+        near = (edge - MIN_PAUSE, edge) if before else (edge, edge + MIN_PAUSE)
+        if quiet_share(*near, found) < 0.5:
+            for timing in edge_sentences:
+                timing.confident = False
+            report.doubtful.append(Stretch(min(t.start for t in edge_sentences), max(t.end for t in edge_sentences),
+                                           "the recording's speech runs on past the transcript's "
+                                           f"{'first' if before else 'last'} sentences with no pause"))
+
+
+def _doubt_speech_between(texts: list[str], timings: list[SentenceTiming], found: list[tuple[float, float]],
+                          report: AlignmentReport) -> None:
+    """Speech between two sentences that neither covers: one of them ends too soon or starts too
+    late (in noise a reading's last words, quieter, were left out), or the transcript lacks it."""
+    for index, (before, after) in enumerate(zip(timings, timings[1:])):
+        gap = after.start - before.end
+        if gap - quiet_share(before.end, after.start, found) * gap < UNCOVERED_SPEECH:
+            continue
+        for timing in (before, after):
+            timing.confident = False
+        report.doubtful.append(Stretch(before.end, after.start, f"speech that no sentence covers, between "
+                                                               f"{texts[index][:30]!r} and {texts[index + 1][:30]!r}"))
+
+
+def _fit_ratios(real: np.ndarray, fake: np.ndarray, frame_bounds: list[tuple[int, int]],
+                timings: list[SentenceTiming]) -> np.ndarray:
+    """How well each sentence's synthetic speech fits the real speech it was aligned to: its DTW cost
+    divided by that of the same speech reversed (same sounds, wrong order); 1.0 is no fit at all."""
+    ratios = np.ones(len(timings))
+    for index, (timing, (first, last)) in enumerate(zip(timings, frame_bounds)):
+        start = min(int(timing.start / HOP), len(real) - 2)
+        X = np.ascontiguousarray(real[start : max(int(timing.end / HOP), start + 2)])
+        Y = np.ascontiguousarray(fake[first:last])
+        if len(Y) < 2:
+            continue
+        lo, hi = dtw.diagonal_band(len(X), len(Y), max(len(X), len(Y)))
+        forward = dtw.dtw(X, Y, lo, hi)[2].mean()
+        ratios[index] = forward / max(dtw.dtw(X, np.ascontiguousarray(Y[::-1]), lo, hi)[2].mean(), 1e-9)
+    return ratios
+
+
+def _doubt_misplaced(texts: list[str], timings: list[SentenceTiming], ratios: np.ndarray,
+                     report: AlignmentReport) -> None:
+    """Runs of sentences placed on speech that is not theirs, reported as one doubtful stretch each."""
+    count = len(ratios)
+    medians = np.array([np.median(ratios[max(0, k - 2) : k + 3]) for k in range(count)])
+    doubtful = medians > MISPLACED_RUN
+    for k in np.flatnonzero(medians > MISPLACED_RUN):
+        for step in (-1, 1):  # a run's edges: the next sentence always, and on while it fits poorly
+            neighbour = k + step
+            while 0 <= neighbour < count and not doubtful[neighbour]:
+                doubtful[neighbour] = True
+                if ratios[neighbour] <= MISPLACED_EDGE:
+                    break
+                neighbour += step
+    edges = np.diff(np.concatenate(([0], doubtful.astype(int), [0])))
+    for first, end in zip(np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)):
+        for timing in timings[first:end]:
+            timing.confident = False
+        what = f"{end - first} sentences from {texts[first][:40]!r}" if end - first > 1 else repr(texts[first][:50])
+        report.doubtful.append(Stretch(timings[first].start, timings[end - 1].end,
+                                       f"speech that does not sound like the transcript: {what} (lines cut "
+                                       f"from the programme, or speech the transcript lacks, nearby)"))
 
 
 def _doubt_neighbours(unspoken: list[int], texts: list[str], timings: list[SentenceTiming],

@@ -116,10 +116,15 @@ class Stretch:
     def shifted(self, seconds: float) -> Stretch:
         return Stretch(self.start + seconds, self.end + seconds, self.reason)
 
-    def __str__(self) -> str:
+    @property
+    def times(self) -> str:
+        """``m:ss.sss-m:ss.sss``"""
         minutes, seconds = divmod(self.start, 60)
         until_minutes, until_seconds = divmod(self.end, 60)
-        return f"{int(minutes):d}:{seconds:06.3f}-{int(until_minutes):d}:{until_seconds:06.3f}: {self.reason}"
+        return f"{int(minutes):d}:{seconds:06.3f}-{int(until_minutes):d}:{until_seconds:06.3f}"
+
+    def __str__(self) -> str:
+        return f"{self.times}: {self.reason}"
 
 
 @dataclass(frozen=True)

@@ -26,9 +26,10 @@ def test_real_speech_is_accepted_and_aligned_on_the_speech(recordings, name):
     timings, report = align_texts(recordings[name], [unit["text"] for unit in item["units"]], item["lang"])
     errors = np.array([[timing.start - unit["start"], timing.end - unit["end"]]
                        for timing, unit in zip(timings, item["units"])]) * 1000
-    assert np.abs(errors).max() <= 60, errors  # measured: 15 ms (sv) and 11 ms (ja) at most
+    # Measured: 15 ms (sv) and 11 ms (ja) at most, the leading silence (1.2 s, 1.0 s) skipped; 115 ms
+    # where LJ Speech's clips join with no pause at all.
+    assert np.abs(errors).max() <= item.get("limit_ms", 60), errors
     assert all(timing.confident for timing in timings) and not report.doubtful
-    assert timings[0].start > 0.9  # the leading silence (1.2 s, 1.0 s) is skipped
 
 
 @pytest.mark.parametrize("audio, text", [("sv_nst_sentences", "ja_cv_camp"), ("ja_cv_camp", "sv_nst_sentences")])
@@ -36,6 +37,91 @@ def test_a_transcript_of_other_speech_is_refused(recordings, audio, text):
     item = ITEMS[text]
     with pytest.raises(MediaError, match="does not match"):
         align_texts(recordings[audio], [unit["text"] for unit in item["units"]], item["lang"])
+
+
+UNSPOKEN = ["And Mr. John Dashwood had then leisure to consider how much there might be prudently in his power "
+            "to do for them.", "He was not an ill-disposed young man,", "unless to be rather cold-hearted and "
+            "rather selfish is to be ill-disposed:", "but he was, in general, well respected;"]
+
+
+def _aligned_in_a_fresh_process(name: str, texts: list[str]) -> list[tuple[float, float, bool]]:
+    return _aligned(name, texts)[0]
+
+
+def _aligned(name: str, texts: list[str]) -> tuple[list[tuple[float, float, bool]], tuple[float, float] | None]:
+    timings, report = align_texts(decode(DATA / ITEMS[name]["audio"]), texts, ITEMS[name]["lang"])
+    return [(timing.start, timing.end, timing.confident) for timing in timings], report.part
+
+
+def _in_a_fresh_process(function, *arguments):
+    """As users run it: libespeak-ng's voice drifts a little with what the process spoke before."""
+    from concurrent.futures import ProcessPoolExecutor
+    from multiprocessing import get_context
+
+    with ProcessPoolExecutor(max_workers=1, mp_context=get_context("spawn")) as pool:
+        return pool.submit(function, *arguments).result()
+
+
+@pytest.mark.parametrize("where", [3, 6, 9])
+def test_lines_the_recording_lacks_leave_no_sentence_misplaced_unreported(where):
+    # Four lines of another book inserted into the transcript of a real reading (LJ Speech): they
+    # are not spoken, so the path must absorb them somewhere; every sentence it puts on speech that
+    # is not its own, and the lines themselves, are reported, and no unreported sentence is off by
+    # a second or more.
+    units = ITEMS["en_lj_printing_80s"]["units"]
+    texts = [unit["text"] for unit in units[:where]] + UNSPOKEN + [unit["text"] for unit in units[where:]]
+    references = units[:where] + [None] * len(UNSPOKEN) + units[where:]
+    spans = _in_a_fresh_process(_aligned_in_a_fresh_process, "en_lj_printing_80s", texts)
+    for (start, end, confident), unit in zip(spans, references):
+        if unit is None:
+            assert not confident
+        elif confident:
+            assert max(abs(start - unit["start"]), abs(end - unit["end"])) < 1.0, (unit["text"], start, end)
+    assert sum(confident for *_, confident in spans) >= 3  # not everything doubted
+
+
+@pytest.mark.parametrize("first, end", [(0, 6), (6, 12), (4, 12)])
+def test_a_transcript_of_part_of_the_recording_is_aligned_in_that_part(first, end):
+    # Half of a real 79 s reading, or its last two thirds: the whole recording does not fit the
+    # transcript (refused before), the part it was read in does. Where the reading runs on with no
+    # pause past the part, its edge sentences are reported; the others are on their speech.
+    units = ITEMS["en_lj_printing_80s"]["units"][first:end]
+    spans, part = _in_a_fresh_process(_aligned, "en_lj_printing_80s", [unit["text"] for unit in units])
+    assert part is not None
+    assert part[0] <= units[0]["start"] and units[-1]["end"] <= part[1] + 0.05  # a frame short of the end
+    assert part[1] - part[0] < 0.75 * 79.4
+    confident = [(span, unit) for span, unit in zip(spans, units) if span[2]]
+    assert len(confident) >= len(units) / 2
+    for (start, stop, _), unit in confident:
+        assert abs(start - unit["start"]) <= 0.15 and abs(stop - unit["end"]) <= 0.15, (unit["text"], start, stop)
+
+
+def test_a_partial_transcript_of_other_speech_is_still_refused():
+    # The search for a part gives a wrong transcript more chances; it must not take one.
+    with pytest.raises(MediaError, match="does not match"):
+        _in_a_fresh_process(_aligned, "en_lj_printing_80s", UNSPOKEN)
+
+
+def _aligned_in_noise(name: str, snr_db: float) -> list[tuple[float, float, bool]]:
+    from recordings import pink_noise
+
+    samples = decode(DATA / ITEMS[name]["audio"])
+    level = np.sqrt(np.mean(samples[np.abs(samples) > 0.01] ** 2))
+    samples = samples + pink_noise(len(samples), np.random.default_rng(0)) * level / 10 ** (snr_db / 20)
+    timings, _ = align_texts(samples.astype(np.float32), [unit["text"] for unit in ITEMS[name]["units"]],
+                             ITEMS[name]["lang"])
+    return [(timing.start, timing.end, timing.confident) for timing in timings]
+
+
+def test_in_heavy_noise_a_sentence_cut_short_is_reported():
+    # The Swedish reading under pink noise at 10 dB SNR: its first sentence, a count with a pause
+    # after every number, ended 2 s early, its quieter last two numbers left between the sentences;
+    # that speech no sentence covers makes both neighbours doubtful.
+    units = ITEMS["sv_nst_sentences"]["units"]
+    spans = _in_a_fresh_process(_aligned_in_noise, "sv_nst_sentences", 10.0)
+    for (start, end, confident), unit in zip(spans, units):
+        if confident:
+            assert abs(start - unit["start"]) < 1.0 and abs(end - unit["end"]) < 1.0, (unit["text"], start, end)
 
 
 def test_the_refusal_names_both_files(tmp_path):
