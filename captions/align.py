@@ -46,6 +46,7 @@ MIN_PAUSE = 0.4  # seconds of quiet that can separate a sentence from sound it d
 # shared/realspeech-dev has as much (breaths and clicks count as pause); a Swedish count under 10 dB
 # of noise, its first sentence ended 2 s early, left about 0.45 s.
 UNCOVERED_SPEECH = 0.3
+RESPEAK_WEIGHT = 3.0  # the speech/pause channel's weight, times SPEECH_WEIGHT, to move a sentence off a pause
 # A run of sentences whose aligned speech fits them no better than their own words reversed was put
 # on the wrong speech (lines the programme cut, or speech the transcript lacks, pull the path
 # aside): median of 5 neighbouring sentences' fit ratio over MISPLACED_RUN starts a doubtful run,
@@ -299,6 +300,9 @@ def _align_part(recording: _Recording, fake: np.ndarray, texts: list[str], frame
     edges = snap([(t.start, t.end) for t in timings], found, SNAP_REACH, len(samples) / SAMPLE_RATE)
     for timing, (start, end) in zip(timings, edges):
         timing.start, timing.end = start, end
+    for index, timing in enumerate(timings):
+        if quiet_share(timing.start, timing.end, found) > MOSTLY_QUIET:
+            _speak_on_speech(index, texts, timings, real, fake, frame_bounds, found)
     limit = float(np.median([value for value, _ in worst])) + POOR_MATCH_MARGIN
     unspoken = []
     for index, (text, (start, end), timing, (value, row)) in enumerate(zip(texts, bounds, timings, worst)):
@@ -435,6 +439,48 @@ def _doubt_misplaced(texts: list[str], timings: list[SentenceTiming], ratios: np
         report.doubtful.append(Stretch(timings[first].start, timings[end - 1].end,
                                        f"speech that does not sound like the transcript: {what} (lines cut "
                                        f"from the programme, or speech the transcript lacks, nearby)"))
+
+
+def _speak_on_speech(index: int, texts: list[str], timings: list[SentenceTiming], real: np.ndarray,
+                     fake: np.ndarray, frame_bounds: list[tuple[int, int]], found: list[tuple[float, float]]) -> None:
+    """A sentence DTW put on a pause, aligned again with its neighbours, the speech/pause channel
+    weighted three times as much, so that speech goes to speech (the last words of informal speech,
+    a laugh after them, went to the sentence before and left this one on the silence at the end).
+    Kept only if the sentence then fits its speech better than its own words reversed, and the
+    sentences around it fit theirs better on the whole; a sentence never spoken fits nothing, takes
+    its neighbours' speech from them, and stays reported.
+    """
+    around = list(range(max(index - 1, 0), min(index + 2, len(texts))))
+    first_row = int(timings[around[0]].start / HOP)
+    last_row = min(int(timings[around[-1]].end / HOP) + 1, len(real))
+    first_col, last_col = frame_bounds[around[0]][0], frame_bounds[around[-1]][1]
+    if last_row - first_row < 4 or last_col - first_col < 4:
+        return
+    weights = np.ones(real.shape[1])
+    weights[-1] = RESPEAK_WEIGHT
+    X = np.ascontiguousarray(real[first_row:last_row] * weights)
+    Y = np.ascontiguousarray(fake[first_col:last_col] * weights)
+    rows, cols, _ = dtw.dtw(X, Y, *dtw.diagonal_band(len(X), len(Y), max(len(X), len(Y))))
+    spans = []
+    for k in around:
+        start, end = frame_bounds[k][0] - first_col, frame_bounds[k][1] - first_col
+        begin = rows[min(int(np.searchsorted(cols, start)), len(rows) - 1)]
+        stop = rows[max(int(np.searchsorted(cols, end)) - 1, 0)] + 1
+        spans.append(((first_row + begin) * HOP, (first_row + max(stop, begin + 1)) * HOP))
+    spans = snap(spans, found, SNAP_REACH)
+    moved = [SentenceTiming(start, end, []) for start, end in spans]
+    if quiet_share(*spans[around.index(index)], found) > MOSTLY_QUIET:
+        return
+    bounds = [frame_bounds[k] for k in around]
+    before = _fit_ratios(real[:, :-1], fake[:, :-1], bounds, [timings[k] for k in around])
+    after = _fit_ratios(real[:, :-1], fake[:, :-1], bounds, moved)
+    if after[around.index(index)] >= 1.0 or after.mean() > before.mean() - 0.005:
+        return
+    for k, timing in zip(around, moved):
+        old = timings[k]
+        share = (timing.end - timing.start) / max(old.end - old.start, HOP)
+        timing.words = [(char, timing.start + (time - old.start) * share) for char, time in old.words]
+        timings[k] = timing
 
 
 def _doubt_neighbours(unspoken: list[int], texts: list[str], timings: list[SentenceTiming],

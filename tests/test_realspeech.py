@@ -20,16 +20,24 @@ def recordings():
     return {name: decode(DATA / item["audio"]) for name, item in ITEMS.items()}
 
 
-@pytest.mark.parametrize("name", sorted(ITEMS))
-def test_real_speech_is_accepted_and_aligned_on_the_speech(recordings, name):
+def _aligned_with_report(name: str) -> tuple[list[tuple[float, float, bool]], int]:
     item = ITEMS[name]
-    timings, report = align_texts(recordings[name], [unit["text"] for unit in item["units"]], item["lang"])
-    errors = np.array([[timing.start - unit["start"], timing.end - unit["end"]]
-                       for timing, unit in zip(timings, item["units"])]) * 1000
+    timings, report = align_texts(decode(DATA / item["audio"]), [unit["text"] for unit in item["units"]], item["lang"])
+    return [(timing.start, timing.end, timing.confident) for timing in timings], len(report.doubtful)
+
+
+@pytest.mark.parametrize("name", sorted(ITEMS))
+def test_real_speech_is_accepted_and_aligned_on_the_speech(name):
+    item = ITEMS[name]
+    spans, doubtful = _in_a_fresh_process(_aligned_with_report, name)
+    errors = np.array([[start - unit["start"], end - unit["end"]]
+                       for (start, end, _), unit in zip(spans, item["units"])]) * 1000
     # Measured: 15 ms (sv) and 11 ms (ja) at most, the leading silence (1.2 s, 1.0 s) skipped; 115 ms
-    # where LJ Speech's clips join with no pause at all.
+    # where LJ Speech's clips join with no pause at all; 715 ms in the informal English with a cough
+    # and a laugh the transcript lacks, whose last sentence went to the final silence (1.8 s) until a
+    # sentence put on a pause was aligned again with the speech/pause channel weighted more.
     assert np.abs(errors).max() <= item.get("limit_ms", 60), errors
-    assert all(timing.confident for timing in timings) and not report.doubtful
+    assert all(confident for *_, confident in spans) and not doubtful
 
 
 @pytest.mark.parametrize("audio, text", [("sv_nst_sentences", "ja_cv_camp"), ("ja_cv_camp", "sv_nst_sentences")])
