@@ -261,7 +261,7 @@ def _doubted(timings: list[SentenceTiming]) -> int:
 
 def _align_part(recording: _Recording, fake: np.ndarray, texts: list[str], frame_bounds: list[tuple[int, int]],
                 part: tuple[int, int, float]) -> tuple[list[SentenceTiming], AlignmentReport]:
-    """The texts aligned to frames ``first``-``last`` of the recording (all of it, or the part a
+    """The texts aligned to frames ``begin``-``finish`` of the recording (all of it, or the part a
     partial transcript covers), in the recording's time."""
     begin, finish, match = part
     report = AlignmentReport(len(texts), len(recording.samples) / SAMPLE_RATE, match)
@@ -271,8 +271,28 @@ def _align_part(recording: _Recording, fake: np.ndarray, texts: list[str], frame
     if begin > 0 or finish < len(recording.real):
         report.part = (begin * HOP, finish * HOP)
     bounds = [(start * HOP, end * HOP) for start, end in frame_bounds]
-    rows, cols, costs = dtw.align_features(real, fake, int(SEARCH_RADIUS / HOP))
-    baseline = dtw.unrelated_cost(real, fake)
+    timings, worst = _timings_on_path(texts, bounds, *dtw.align_features(real, fake, int(SEARCH_RADIUS / HOP)),
+                                      dtw.unrelated_cost(real, fake))
+    found = find_pauses(levels(samples, SAMPLE_RATE))
+    edges = snap([(t.start, t.end) for t in timings], found, SNAP_REACH, len(samples) / SAMPLE_RATE)
+    for timing, (start, end) in zip(timings, edges):
+        timing.start, timing.end = start, end
+    for index, timing in enumerate(timings):
+        if quiet_share(timing.start, timing.end, found) > MOSTLY_QUIET:
+            _speak_on_speech(index, texts, timings, real, fake, frame_bounds, found)
+    _judge(texts, bounds, timings, worst, found, mask, report)
+    _doubt_speech_between(texts, timings, found, report)
+    _doubt_misplaced(texts, timings, _fit_ratios(real[:, :-1], fake[:, :-1], frame_bounds, timings), report)
+    if report.part:
+        _check_part(timings, found, report, (begin > 0, finish < len(recording.real)))
+        _shift(timings, report, begin * HOP)
+    return timings, report
+
+
+def _timings_on_path(texts: list[str], bounds: list[tuple[float, float]], rows: np.ndarray, cols: np.ndarray,
+                     costs: np.ndarray, baseline: float) -> tuple[list[SentenceTiming], list[tuple[float, int]]]:
+    """Each sentence's real span and word starts where the DTW path maps its synthetic ones, and
+    its worst second of path (relative cost, and the row where that second starts)."""
     offset = (WINDOW - HOP) / 2  # a frame's sound is centred half a window in
 
     def real_time(synthetic_seconds: float, ending: bool) -> float:
@@ -296,13 +316,15 @@ def _align_part(recording: _Recording, fake: np.ndarray, texts: list[str], frame
         window = _worst_window(costs[first:last] / baseline)
         worst.append((window[0], rows[first + window[1]]) if window else (0.0, 0))
         timings.append(SentenceTiming(real_start, real_end, words))
-    found = find_pauses(levels(samples, SAMPLE_RATE))
-    edges = snap([(t.start, t.end) for t in timings], found, SNAP_REACH, len(samples) / SAMPLE_RATE)
-    for timing, (start, end) in zip(timings, edges):
-        timing.start, timing.end = start, end
-    for index, timing in enumerate(timings):
-        if quiet_share(timing.start, timing.end, found) > MOSTLY_QUIET:
-            _speak_on_speech(index, texts, timings, real, fake, frame_bounds, found)
+    return timings, worst
+
+
+def _judge(texts: list[str], bounds: list[tuple[float, float]], timings: list[SentenceTiming],
+           worst: list[tuple[float, int]], found: list[tuple[float, float]], mask: np.ndarray,
+           report: AlignmentReport) -> None:
+    """Sentences not spoken (on a pause, or far shorter than spoken), far longer than spoken, or
+    with a second of path much costlier than the file's typical worst: reported, and a poorly
+    matching start or end cut off at the pause that separates it."""
     limit = float(np.median([value for value, _ in worst])) + POOR_MATCH_MARGIN
     unspoken = []
     for index, (text, (start, end), timing, (value, row)) in enumerate(zip(texts, bounds, timings, worst)):
@@ -329,16 +351,14 @@ def _align_part(recording: _Recording, fake: np.ndarray, texts: list[str], frame
         timing.confident = False
         report.doubtful.append(Stretch(timing.start, timing.end, f"{reason} ({text[:50]!r})"))
     _doubt_neighbours(unspoken, texts, timings, report)
-    _doubt_speech_between(texts, timings, found, report)
-    _doubt_misplaced(texts, timings, _fit_ratios(real[:, :-1], fake[:, :-1], frame_bounds, timings), report)
-    if report.part:
-        _check_part(timings, found, report, (begin > 0, finish < len(recording.real)))
-        shift = begin * HOP
-        for timing in timings:
-            timing.start, timing.end = timing.start + shift, timing.end + shift
-            timing.words = [(char, time + shift) for char, time in timing.words]
-        report.doubtful = [stretch.shifted(shift) for stretch in report.doubtful]
-    return timings, report
+
+
+def _shift(timings: list[SentenceTiming], report: AlignmentReport, seconds: float) -> None:
+    """Times of a part of the recording moved to the recording's own clock."""
+    for timing in timings:
+        timing.start, timing.end = timing.start + seconds, timing.end + seconds
+        timing.words = [(char, time + seconds) for char, time in timing.words]
+    report.doubtful = [stretch.shifted(seconds) for stretch in report.doubtful]
 
 
 def _spoken_part(real: np.ndarray, fake: np.ndarray) -> tuple[int, int, float] | None:
