@@ -61,11 +61,22 @@ MISPLACED_RUN, MISPLACED_EDGE = 0.96, 0.95
 NO_MATCH = 0.97
 # A transcript of part of the recording (a programme with more before or after it) is looked for as
 # one stretch, and must then fit it better: the search picks the best place, so another transcript's
-# best stretch scores lower than its whole-file match (0.965 measured, for English text on two other
-# English recordings; true parts of 50-110 s of a 222 s reading 0.926-0.938). More than half its
-# sentences doubtful refuses it too.
+# best stretch scores lower than its whole-file match. Measured on shared/realspeech-dev: parts of
+# 25-110 s of a 222 s reading, and a 25 s reading after it, 0.926-0.946; transcripts of other
+# speech at their best stretch 0.955-0.988. More than half its sentences doubtful refuses it too.
 PARTIAL_MATCH = 0.95
 PART_POOL = 25  # frames pooled for the search of the stretch (0.5 s)
+PART_WINDOWS = (0.8, 1.1, 1.5)  # lengths of the windows searched, as the transcript's speech read slower
+PART_TRIES = 3  # stretches aligned at most, best match first, until one is not mostly doubtful
+# Seconds added to each side of a stretch found (a fifth of the stretch was measured worse: the
+# aligner stretched the edge sentences over the extra speech).
+PART_MARGIN = 3.0
+# A transcript with less speech than this (seconds, as espeak-ng speaks it) is not looked for in
+# part of a recording: 3.7 s of Japanese found a stretch of a Swedish reading it fitted by chance.
+PART_SHORTEST = 15.0
+# Seconds of quiet that must lie outside a part's first or last sentence for that edge to be sure:
+# a shorter pause may be one inside a sentence the part's stretch cut short.
+PART_EDGE_PAUSE = 1.0
 
 
 @dataclass
@@ -231,18 +242,19 @@ def align_texts(samples: np.ndarray, texts: list[str], lang: str,
     match = dtw.match_score(real, fake, int(SEARCH_RADIUS / HOP))
     try:
         if match > NO_MATCH:
-            part = _spoken_part(real, fake)
-            if part is None:
-                raise MediaError(f"the transcript does not match the audio (match {match:.3f}; a matching "
-                                 f"recording scores under {NO_MATCH}, speech in a wrong order about 1.0)")
-            return _align_part(recording, fake, texts, frame_bounds, part)
+            for part in _spoken_parts(real, fake):
+                with suppress(MediaError):  # mostly doubtful there: the next stretch
+                    return _align_part(recording, fake, texts, frame_bounds, part)
+            raise MediaError(f"the transcript does not match the audio (match {match:.3f}; a matching "
+                             f"recording scores under {NO_MATCH}, speech in a wrong order about 1.0)")
         timings, report = _align_part(recording, fake, texts, frame_bounds, (0, len(real), match))
-        if _doubted(timings) > len(timings) / 2 and (part := _spoken_part(real, fake)):
+        if _doubted(timings) > len(timings) / 2:
             # Most sentences doubtful where the whole recording fits: perhaps they are one part of it.
-            with suppress(MediaError):
-                in_part = _align_part(recording, fake, texts, frame_bounds, part)
-                if _doubted(in_part[0]) < _doubted(timings):
-                    return in_part
+            for part in _spoken_parts(real, fake):
+                with suppress(MediaError):
+                    in_part = _align_part(recording, fake, texts, frame_bounds, part)
+                    if _doubted(in_part[0]) < _doubted(timings):
+                        return in_part
         return timings, report
     finally:
         progress.done(advance)
@@ -361,34 +373,67 @@ def _shift(timings: list[SentenceTiming], report: AlignmentReport, seconds: floa
     report.doubtful = [stretch.shifted(seconds) for stretch in report.doubtful]
 
 
-def _spoken_part(real: np.ndarray, fake: np.ndarray) -> tuple[int, int, float] | None:
-    """The frames (first, last) of the one stretch of the recording the transcript was read in, and
-    how well it fits there; None if there is no such stretch shorter than the recording that fits.
+def _spoken_parts(real: np.ndarray, fake: np.ndarray) -> list[tuple[int, int, float]]:
+    """Stretches (first frame, last frame, match) of the recording the transcript may have been read
+    in, to be tried in turn: those shorter than the recording that fit it at PARTIAL_MATCH or better.
 
-    Open-ended DTW over the whole recording (no band: the part may be anywhere), on frames pooled
-    to half a second; leaving out a frame costs what the best 30% of frames cost to match, so
-    speech that is not the transcript's is left out rather than stretched over.
+    Two searches propose stretches. An open-ended DTW over the whole recording comes first: it
+    finds a part of a quarter of the recording or more, edges included. Windows of the
+    transcript's length slid along the recording follow, best fit first: they find shorter parts,
+    but a window may start or end inside a sentence. A window overlapping a stretch already taken
+    by half is left out. A transcript with less than PART_SHORTEST seconds of speech is not looked
+    for.
     """
+    if (fake[:, -1] > 0).sum() * HOP < PART_SHORTEST:
+        return []
+    margin = round(PART_MARGIN / HOP)  # the searches place a part to within a few seconds
+
+    def scored(stretches: list[tuple[int, int]]) -> list[tuple[float, int, int]]:
+        widened = [(max(first - margin, 0), min(last + margin, len(real))) for first, last in stretches]
+        return sorted((dtw.match_score(real[first:last], fake, int(SEARCH_RADIUS / HOP)), first, last)
+                      for first, last in widened if last - first <= 0.9 * len(real))
+
+    parts: list[tuple[int, int, float]] = []
+    for score, first, last in scored(_part_by_path(real, fake)) + scored(_parts_by_window(real, fake)):
+        if score <= PARTIAL_MATCH and len(parts) < PART_TRIES and all(
+                min(last, end) - max(first, begin) < (last - first) / 2 for begin, end, _ in parts):
+            parts.append((first, last, score))
+    return parts
+
+
+def _part_by_path(real: np.ndarray, fake: np.ndarray) -> list[tuple[int, int]]:
+    """Open-ended DTW over the whole recording (no band: the part may be anywhere), on frames pooled
+    to half a second; leaving out a frame costs what the best 30% of frames cost to match, so
+    speech that is not the transcript's is left out rather than stretched over."""
     X, Y = dtw.pool(real, PART_POOL), dtw.pool(fake, PART_POOL)
     if len(X) < 8 or len(Y) < 4:
-        return None
+        return []
     lo, hi = np.zeros(len(X), np.int64), np.full(len(X), len(Y) - 1, np.int64)
     costs = dtw.dtw(X, Y, lo, hi)[2]
     rows = dtw.dtw(X, Y, lo, hi, float(np.percentile(costs, 30)))[0]
-    margin = round(3.0 / HOP)
-    first, last = max(int(rows[0]) * PART_POOL - margin, 0), min((int(rows[-1]) + 1) * PART_POOL + margin, len(real))
-    if last - first > 0.9 * len(real):
-        return None
-    score = dtw.match_score(real[first:last], fake, int(SEARCH_RADIUS / HOP))
-    return (first, last, score) if score <= PARTIAL_MATCH else None
+    return [(int(rows[0]) * PART_POOL, (int(rows[-1]) + 1) * PART_POOL)]
+
+
+def _parts_by_window(real: np.ndarray, fake: np.ndarray) -> list[tuple[int, int]]:
+    """Stretches as long as the transcript's speech read 0.8, 1.1 and 1.5 times as slowly as
+    espeak-ng speaks it, every quarter of their length along the recording."""
+    spoken = int((fake[:, -1] > 0).sum())
+    windows = []
+    for slower in PART_WINDOWS:
+        length = int(spoken * slower) + round(2.0 / HOP)
+        if length >= len(real):
+            continue
+        step = max(length // 4, round(1.0 / HOP))
+        windows += [(first, min(first + length, len(real))) for first in range(0, len(real) - length + step, step)]
+    return windows
 
 
 def _check_part(timings: list[SentenceTiming], found: list[tuple[float, float]], report: AlignmentReport,
                 inside: tuple[bool, bool]) -> None:
     """A partial transcript most of whose sentences are doubtful is refused; where the recording's
-    speech runs on into the part's first or last sentence with no pause, where the part begins or
-    ends is a guess: that sentence and the one next to it are doubtful (a real reading's part
-    ended 1.9 s off two sentences from its edge)."""
+    speech runs on into the part's first or last sentence with no clear pause, where the part
+    begins or ends is a guess: that sentence and the one next to it are doubtful (a real reading's
+    part ended 1.9 s off two sentences from its edge)."""
     if _doubted(timings) > len(timings) / 2:
         where = Stretch(*(report.part or (0.0, 0.0)), "").times
         raise MediaError(f"the transcript does not match the audio (its best stretch of the recording, {where}, "
@@ -397,8 +442,8 @@ def _check_part(timings: list[SentenceTiming], found: list[tuple[float, float]],
         if not within:  # the recording itself begins or ends there
             continue
         edge = edge_sentences[0].start if before else edge_sentences[0].end
-        near = (edge - MIN_PAUSE, edge) if before else (edge, edge + MIN_PAUSE)
-        if quiet_share(*near, found) < 0.5:
+        near = (edge - PART_EDGE_PAUSE, edge) if before else (edge, edge + PART_EDGE_PAUSE)
+        if quiet_share(*near, found) < 0.8:
             for timing in edge_sentences:
                 timing.confident = False
             report.doubtful.append(Stretch(min(t.start for t in edge_sentences), max(t.end for t in edge_sentences),

@@ -88,11 +88,12 @@ def test_lines_the_recording_lacks_leave_no_sentence_misplaced_unreported(where)
     assert sum(confident for *_, confident in spans) >= 3  # not everything doubted
 
 
-@pytest.mark.parametrize("first, end", [(0, 6), (6, 12), (4, 12)])
+@pytest.mark.parametrize("first, end", [(0, 6), (6, 12), (4, 12), (8, 12)])
 def test_a_transcript_of_part_of_the_recording_is_aligned_in_that_part(first, end):
-    # Half of a real 79 s reading, or its last two thirds: the whole recording does not fit the
-    # transcript (refused before), the part it was read in does. Where the reading runs on with no
-    # pause past the part, its edge sentences are reported; the others are on their speech.
+    # Half of a real 79 s reading, its last two thirds or its last 30 s: the whole recording does
+    # not fit the transcript (refused before), the part it was read in does. Where the reading runs
+    # on with no clear pause past the part, its edge sentences are reported; the others are on
+    # their speech.
     units = ITEMS["en_lj_printing_80s"]["units"][first:end]
     spans, part = _in_a_fresh_process(_aligned, "en_lj_printing_80s", [unit["text"] for unit in units])
     assert part is not None
