@@ -297,7 +297,8 @@ def _align_part(recording: _Recording, fake: np.ndarray, texts: list[str], frame
     _doubt_misplaced(texts, timings, _fit_ratios(real[:, :-1], fake[:, :-1], frame_bounds, timings), report)
     if report.part:
         _check_part(timings, found, report, (begin > 0, finish < len(recording.real)))
-        _shift(timings, report, begin * HOP)
+        _shift(timings, begin * HOP)
+        report.doubtful = [stretch.shifted(begin * HOP) for stretch in report.doubtful]
     return timings, report
 
 
@@ -365,12 +366,11 @@ def _judge(texts: list[str], bounds: list[tuple[float, float]], timings: list[Se
     _doubt_neighbours(unspoken, texts, timings, report)
 
 
-def _shift(timings: list[SentenceTiming], report: AlignmentReport, seconds: float) -> None:
-    """Times of a part of the recording moved to the recording's own clock."""
+def _shift(timings: list[SentenceTiming], seconds: float) -> None:
+    """Times found in a stretch of the recording moved to the recording's own clock."""
     for timing in timings:
         timing.start, timing.end = timing.start + seconds, timing.end + seconds
         timing.words = [(char, time + seconds) for char, time in timing.words]
-    report.doubtful = [stretch.shifted(seconds) for stretch in report.doubtful]
 
 
 def _spoken_parts(real: np.ndarray, fake: np.ndarray) -> list[tuple[int, int, float]]:
@@ -384,7 +384,8 @@ def _spoken_parts(real: np.ndarray, fake: np.ndarray) -> list[tuple[int, int, fl
     by half is left out. A transcript with less than PART_SHORTEST seconds of speech is not looked
     for.
     """
-    if (fake[:, -1] > 0).sum() * HOP < PART_SHORTEST:
+    spoken = int((fake[:, -1] > 0).sum())  # frames of the transcript's synthetic speech
+    if spoken * HOP < PART_SHORTEST:
         return []
     margin = round(PART_MARGIN / HOP)  # the searches place a part to within a few seconds
 
@@ -394,7 +395,7 @@ def _spoken_parts(real: np.ndarray, fake: np.ndarray) -> list[tuple[int, int, fl
                       for first, last in widened if last - first <= 0.9 * len(real))
 
     parts: list[tuple[int, int, float]] = []
-    for score, first, last in scored(_part_by_path(real, fake)) + scored(_parts_by_window(real, fake)):
+    for score, first, last in scored(_part_by_path(real, fake)) + scored(_parts_by_window(len(real), spoken)):
         if score <= PARTIAL_MATCH and len(parts) < PART_TRIES and all(
                 min(last, end) - max(first, begin) < (last - first) / 2 for begin, end, _ in parts):
             parts.append((first, last, score))
@@ -408,23 +409,22 @@ def _part_by_path(real: np.ndarray, fake: np.ndarray) -> list[tuple[int, int]]:
     X, Y = dtw.pool(real, PART_POOL), dtw.pool(fake, PART_POOL)
     if len(X) < 8 or len(Y) < 4:
         return []
-    lo, hi = np.zeros(len(X), np.int64), np.full(len(X), len(Y) - 1, np.int64)
+    lo, hi = dtw.full_band(len(X), len(Y))
     costs = dtw.dtw(X, Y, lo, hi)[2]
     rows = dtw.dtw(X, Y, lo, hi, float(np.percentile(costs, 30)))[0]
     return [(int(rows[0]) * PART_POOL, (int(rows[-1]) + 1) * PART_POOL)]
 
 
-def _parts_by_window(real: np.ndarray, fake: np.ndarray) -> list[tuple[int, int]]:
-    """Stretches as long as the transcript's speech read 0.8, 1.1 and 1.5 times as slowly as
-    espeak-ng speaks it, every quarter of their length along the recording."""
-    spoken = int((fake[:, -1] > 0).sum())
+def _parts_by_window(frames: int, spoken: int) -> list[tuple[int, int]]:
+    """Stretches of a recording of ``frames`` as long as the transcript's ``spoken`` frames read
+    0.8, 1.1 and 1.5 times as slowly as espeak-ng speaks them, every quarter of their length."""
     windows = []
     for slower in PART_WINDOWS:
         length = int(spoken * slower) + round(2.0 / HOP)
-        if length >= len(real):
+        if length >= frames:
             continue
         step = max(length // 4, round(1.0 / HOP))
-        windows += [(first, min(first + length, len(real))) for first in range(0, len(real) - length + step, step)]
+        windows += [(first, min(first + length, frames)) for first in range(0, frames - length + step, step)]
     return windows
 
 
@@ -476,7 +476,7 @@ def _fit_ratios(real: np.ndarray, fake: np.ndarray, frame_bounds: list[tuple[int
         Y = np.ascontiguousarray(fake[first:last])
         if len(Y) < 2:
             continue
-        lo, hi = dtw.diagonal_band(len(X), len(Y), max(len(X), len(Y)))
+        lo, hi = dtw.full_band(len(X), len(Y))
         forward = dtw.dtw(X, Y, lo, hi)[2].mean()
         ratios[index] = forward / max(dtw.dtw(X, np.ascontiguousarray(Y[::-1]), lo, hi)[2].mean(), 1e-9)
     return ratios
@@ -525,16 +525,13 @@ def _speak_on_speech(index: int, texts: list[str], timings: list[SentenceTiming]
     weights[-1] = RESPEAK_WEIGHT
     X = np.ascontiguousarray(real[first_row:last_row] * weights)
     Y = np.ascontiguousarray(fake[first_col:last_col] * weights)
-    rows, cols, _ = dtw.dtw(X, Y, *dtw.diagonal_band(len(X), len(Y), max(len(X), len(Y))))
-    spans = []
-    for k in around:
-        start, end = frame_bounds[k][0] - first_col, frame_bounds[k][1] - first_col
-        begin = rows[min(int(np.searchsorted(cols, start)), len(rows) - 1)]
-        stop = rows[max(int(np.searchsorted(cols, end)) - 1, 0)] + 1
-        spans.append(((first_row + begin) * HOP, (first_row + max(stop, begin + 1)) * HOP))
-    spans = snap(spans, found, SNAP_REACH)
-    moved = [SentenceTiming(start, end, []) for start, end in spans]
-    if quiet_share(*spans[around.index(index)], found) > MOSTLY_QUIET:
+    rows, cols, costs = dtw.dtw(X, Y, *dtw.full_band(len(X), len(Y)))
+    window_bounds = [((frame_bounds[k][0] - first_col) * HOP, (frame_bounds[k][1] - first_col) * HOP) for k in around]
+    moved, _ = _timings_on_path([texts[k] for k in around], window_bounds, rows, cols, costs, 1.0)
+    _shift(moved, first_row * HOP)
+    for timing, (start, end) in zip(moved, snap([(t.start, t.end) for t in moved], found, SNAP_REACH)):
+        timing.start, timing.end = start, end
+    if quiet_share(moved[around.index(index)].start, moved[around.index(index)].end, found) > MOSTLY_QUIET:
         return
     bounds = [frame_bounds[k] for k in around]
     before = _fit_ratios(real[:, :-1], fake[:, :-1], bounds, [timings[k] for k in around])
@@ -542,9 +539,6 @@ def _speak_on_speech(index: int, texts: list[str], timings: list[SentenceTiming]
     if after[around.index(index)] >= 1.0 or after.mean() > before.mean() - 0.005:
         return
     for k, timing in zip(around, moved):
-        old = timings[k]
-        share = (timing.end - timing.start) / max(old.end - old.start, HOP)
-        timing.words = [(char, timing.start + (time - old.start) * share) for char, time in old.words]
         timings[k] = timing
 
 

@@ -32,6 +32,11 @@ def diagonal_band(n: int, m: int, radius: int) -> tuple[np.ndarray, np.ndarray]:
     return np.clip(centre - radius, 0, m - 1), np.clip(centre + radius, 0, m - 1)
 
 
+def full_band(n: int, m: int) -> tuple[np.ndarray, np.ndarray]:
+    """Every column for every row: no band (short stretches, or a part that may be anywhere)."""
+    return np.zeros(n, np.int64), np.full(n, m - 1, np.int64)
+
+
 def band_from_path(rows: np.ndarray, cols: np.ndarray, n: int, m: int, factor: int,
                    radius: int) -> tuple[np.ndarray, np.ndarray]:
     """The fine band around a coarse path: every fine row sees its coarse cells' columns +- radius."""
