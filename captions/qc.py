@@ -13,6 +13,7 @@ from .languages.base import WEAK
 from .languages.phrases import NO_LINE_END, NO_LINE_START
 from .model import Cue, Profile, Segment, Stretch
 from .reading import speeds
+from .shots import cuts_near
 from .text import display_width
 from .timemap import TimeMap
 
@@ -162,20 +163,21 @@ def shot_issues(cues: list[Cue], cuts: tuple[Fraction, ...], fps: Fraction, prof
     [(1, 'out 3'), (2, 'in +10')]
     """
     window, gap = profile.shot_window_frames, profile.shot_gap_frames
-    frames = sorted({round(cut * fps) for cut in cuts})
+    cut_set = {round(cut * fps) for cut in cuts}
+    frames = sorted(cut_set)
     issues = []
     for number, cue in enumerate(cues, start=1):
         start, end = round(cue.start * fps), round(cue.end * fps)
-        near_in = [cut for cut in frames if 0 < abs(start - cut) <= window]
-        if near_in and start not in frames:
+        near_in = cuts_near(frames, start, window)
+        if near_in and start not in cut_set:
             cut = min(near_in, key=lambda frame: abs(start - frame))
             issues.append(Issue(number, "shot-change", f"in {start - cut:+d}", 0, WARNING,
                                 f"in-time {abs(start - cut)} frames {'after' if start > cut else 'before'} a shot "
                                 f"change at {float(cut / fps):.2f} s: put it on the cut"))
-        near_out = [cut for cut in frames if cut - window <= end < cut + window and end != cut - gap]
+        near_out = [cut for cut in cuts_near(frames, end, window) if cut > end - window]
         following = round(cues[number].start * fps) if number < len(cues) else None
         chained = following is not None and following - end <= profile.min_gap_frames  # the next cue sets this end
-        if near_out and not chained and not any(end == cut - gap for cut in frames):
+        if near_out and not chained and end + gap not in cut_set:
             cut = min(near_out, key=lambda frame: abs(end - frame))
             what = (f"hangs over a shot change by {end - cut} frames" if end >= cut
                     else f"ends {cut - end} frames before a shot change")

@@ -11,6 +11,7 @@ beside ffmpeg's own scene score on generated video with known cuts.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
@@ -158,6 +159,16 @@ def listing(shots: Shots) -> list[dict[str, Any]]:
 
 
 LIST_SUFFIXES = (".txt", ".edl", ".csv", ".tsv", ".list")
+
+
+def cuts_near(cuts: list[int], frame: int, window: int) -> list[int]:
+    """The cuts (frames, sorted) at most ``window`` frames from ``frame``, found by bisection: timing
+    and QC ask this of every cue, and a feature film has thousands of cuts.
+
+    >>> cuts_near([0, 66, 155, 300], 60, 12)
+    [66]
+    """
+    return cuts[bisect_left(cuts, frame - window) : bisect_right(cuts, frame + window)]
 
 
 def shot_times(source: str | Path, fps: float) -> tuple[Fraction, ...]:

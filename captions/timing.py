@@ -14,6 +14,7 @@ from fractions import Fraction
 from .model import Cue, Profile, Segment, exact_rate
 from .reading import seconds_to_read
 from .segmenter import CueDraft
+from .shots import cuts_near
 from .timemap import TimeMap
 
 
@@ -259,5 +260,5 @@ def snap_to_shots(frames: list[tuple[int, int]], cuts: list[int], profile: Profi
 
 
 def _nearest(cuts: list[int], frame: int, window: int, above: int = 0) -> int | None:
-    near = [cut for cut in cuts if abs(cut - frame) <= window and cut >= above]
+    near = [cut for cut in cuts_near(cuts, frame, window) if cut >= above]
     return min(near, key=lambda cut: (abs(cut - frame), cut)) if near else None
