@@ -57,6 +57,15 @@ def seconds(value: float | Fraction) -> Fraction:
     return value if isinstance(value, Fraction) else Fraction(value)
 
 
+def on_frame(time: float | Fraction, fps: Fraction) -> Fraction:
+    """A time moved to the nearest frame of an exact rate.
+
+    >>> on_frame(1.01, Fraction(25)), on_frame(Fraction(-3, 2), Fraction(24000, 1001))
+    (Fraction(1, 1), Fraction(-3003, 2000))
+    """
+    return Fraction(round(time * fps)) / fps
+
+
 def counted(seconds: Fraction, per_second: Fraction | int) -> int:
     """A time in whole units of ``1/per_second`` (frames, ticks, milliseconds), the nearest (halves
     to even, as ``round``), in integer arithmetic: writers count this for every cue of long tracks.

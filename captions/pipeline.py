@@ -10,7 +10,6 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from fractions import Fraction
 from pathlib import Path
 
 from . import qc, sdh
@@ -18,7 +17,7 @@ from .errors import CaptionsError, MediaError, OutputError
 from .folders import check_folder, ensure_folder
 from .formats import get as get_format
 from .formats import limit_problems, read_file, written_suffix
-from .model import NARRATOR, Cue, Delivery, Profile, Segment, Span, Speaker, Stretch, Track, exact_rate, seconds
+from .model import NARRATOR, Cue, Delivery, Profile, Segment, Span, Speaker, Stretch, Track, exact_rate, on_frame, seconds
 from .plan import Language, Options, Plan, for_translation, make_plan, with_shots
 from .progress import Progress
 from .report import report_text
@@ -338,7 +337,7 @@ def _rendered(name: str, track: Track, profile: Profile, plan: Plan, paths: dict
     """A language's QC result and the bytes of each of its outputs, not yet written."""
     track.title = name.split(".")[0]  # the programme, as its file is named
     track.doubtful = doubtful
-    track.origin = Fraction(round(plan.source.timing.start * track.fps)) / track.fps
+    track.origin = on_frame(plan.source.timing.start, track.fps)
     track.issues = qc.check(track.cues, profile, float(track.fps)) + qc.alignment_issues(track.cues, doubtful) + \
         qc.shot_issues(track.cues, track.shot_changes, track.fps, profile)
     # What an output format cannot carry (a character outside its set, say) is reported, never lost silently.

@@ -14,7 +14,7 @@ from typing import Any
 from .errors import InputError, OptionError, OutputError
 from .folders import check_folder, ensure_folder
 from .formats import REGISTRY, format_of, read_bytes, read_cues
-from .model import Profile, Track, exact_rate
+from .model import Profile, Track, exact_rate, on_frame
 from .pipeline import naming_media, refuse_overwriting_inputs
 from .profiles import get_profile, normalise_lang
 from .progress import Progress
@@ -125,7 +125,7 @@ def signed_time(value: str, fps: Fraction, name: str) -> Fraction:
     text = text[:-1] if text.endswith("s") else text
     seconds = parse_time(text, float(fps), name)
     if text.count(":") == 3 or ";" in text:  # a timecode: a whole number of frames
-        return sign * Fraction(round(seconds * fps)) / fps
+        return sign * on_frame(seconds, fps)
     return sign * Fraction(text) if _DECIMAL.match(text) else sign * Fraction(seconds).limit_denominator(1000)
 
 
@@ -147,7 +147,7 @@ def make_retiming(fps: Fraction, shift: str | None = None, from_fps: str | None 
     if from_fps and not to_fps:
         raise OptionError("--from-fps needs --to-fps (the rate the programme plays at now)")
     if shift:  # whole frames, so that every cue moves by the same number of them
-        retiming = retiming.then(Fraction(1), _on_frames(signed_time(shift, source, "--shift"), source))
+        retiming = retiming.then(Fraction(1), on_frame(signed_time(shift, source, "--shift"), source))
     if len(syncs) > 2:
         raise OptionError("--sync takes one point (an offset) or two (a drift), not more")
     points = [_sync_point(sync, target) for sync in syncs]
@@ -163,12 +163,8 @@ def make_retiming(fps: Fraction, shift: str | None = None, from_fps: str | None 
             raise OptionError(f"--sync: the points stretch time by {float(scale):.3f}x (more than 2x either way)")
         retiming = retiming.then(scale, first_now - scale * first)
     if start:
-        retiming = retiming.then(Fraction(1), _on_frames(signed_time(start, target, "--start") - origin, target))
+        retiming = retiming.then(Fraction(1), on_frame(signed_time(start, target, "--start") - origin, target))
     return retiming
-
-
-def _on_frames(seconds: Fraction, fps: Fraction) -> Fraction:
-    return Fraction(round(seconds * fps)) / fps
 
 
 def _sync_point(sync: str, fps: Fraction) -> tuple[Fraction, Fraction]:
