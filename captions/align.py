@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 
 from . import dtw, speech
-from .audio import SAMPLE_RATE
+from .audio import SAMPLE_RATE, SILENCE_RMS
 from .errors import EngineError, InputError, MediaError
 from .languages import pack
 from .model import Segment, Stretch
@@ -77,6 +77,8 @@ PART_SHORTEST = 15.0
 # Seconds of quiet that must lie outside a part's first or last sentence for that edge to be sure:
 # a shorter pause may be one inside a sentence the part's stretch cut short.
 PART_EDGE_PAUSE = 1.0
+# Seconds at the edge of a part the user gave that must be quiet (a part may start just before a word).
+EDGE_LISTEN = 0.2
 
 
 @dataclass
@@ -219,13 +221,24 @@ class SentenceTiming:
     confident: bool = True
 
 
-def align_texts(samples: np.ndarray, texts: list[str], lang: str,
-                progress: Progress | None = None) -> tuple[list[SentenceTiming], AlignmentReport]:
+def align_texts(samples: np.ndarray, texts: list[str], lang: str, progress: Progress | None = None,
+                within: tuple[float, float | None] | None = None) -> tuple[list[SentenceTiming], AlignmentReport]:
     """Real start/end (and word starts) of each text in the recording.
 
     A transcript that does not fit the whole recording is looked for as one stretch of it (a
-    programme with more before or after); one that fits nowhere is refused.
+    programme with more before or after); one that fits nowhere is refused. ``within`` (seconds,
+    an open end for the media's end) is the stretch the user says the transcript is read in.
     """
+    if within is not None:
+        return _align_within(samples, texts, lang, progress, within)
+    return _align_recording(samples, texts, lang, progress, vouched=False)
+
+
+def _align_recording(samples: np.ndarray, texts: list[str], lang: str, progress: Progress | None,
+                     vouched: bool) -> tuple[list[SentenceTiming], AlignmentReport]:
+    """:func:`align_texts` in one recording. A ``vouched`` one (the part the user gave) is aligned
+    however poorly the whole matches (a short transcript's match says little), and refused when
+    most of its sentences fit no better than other speech."""
     progress = progress or Progress()
     advance = progress.task("speaking sentences", len(texts))
     fake_features, frame_bounds = synthetic_features(texts, lang, advance)
@@ -242,12 +255,18 @@ def align_texts(samples: np.ndarray, texts: list[str], lang: str,
     match = dtw.match_score(real, fake, int(SEARCH_RADIUS / HOP))
     try:
         if match > NO_MATCH:
-            for part in _spoken_parts(real, fake):
+            for part in [] if vouched else _spoken_parts(real, fake):
                 with suppress(MediaError):  # mostly doubtful there: the next stretch
                     return _align_part(recording, fake, texts, frame_bounds, part)
-            raise MediaError(f"the transcript does not match the audio (match {match:.3f}; a matching "
-                             f"recording scores under {NO_MATCH}, speech in a wrong order about 1.0)")
+            if not vouched:
+                raise MediaError(f"the transcript does not match the audio (match {match:.3f}; a matching "
+                                 f"recording scores under {NO_MATCH}, speech in a wrong order about 1.0)"
+                                 + _hint_for_part(fake, len(real)))
         timings, report = _align_part(recording, fake, texts, frame_bounds, (0, len(real), match))
+        if vouched and _doubted(timings) > len(timings) / 2:
+            raise MediaError(f"the transcript does not match the audio of the part given (match {match:.3f}; "
+                             f"{_doubted(timings)} of its {len(timings)} sentences fit it no better than other "
+                             "speech): is the part right, and close around the transcript's speech?")
         if _doubted(timings) > len(timings) / 2:
             # Most sentences doubtful where the whole recording fits: perhaps they are one part of it.
             for part in _spoken_parts(real, fake):
@@ -258,6 +277,54 @@ def align_texts(samples: np.ndarray, texts: list[str], lang: str,
         return timings, report
     finally:
         progress.done(advance)
+
+
+def _align_within(samples: np.ndarray, texts: list[str], lang: str, progress: Progress | None,
+                  within: tuple[float, float | None]) -> tuple[list[SentenceTiming], AlignmentReport]:
+    """The texts aligned in the stretch of the recording the user gave, in the recording's time:
+    a short transcript read in a long recording is found there when no search could find it."""
+    first = round(within[0] * SAMPLE_RATE)
+    last = len(samples) if within[1] is None else min(round(within[1] * SAMPLE_RATE), len(samples))
+    given = Stretch(within[0], within[1] if within[1] is not None else len(samples) / SAMPLE_RATE, "").times
+    if last - first < SAMPLE_RATE:
+        raise MediaError(f"the part {given} has less than a second of the media's "
+                         f"{len(samples) / SAMPLE_RATE:.1f} s of audio")
+    part = samples[first:last]
+    if float(np.sqrt(np.mean(part.astype(np.float64) ** 2))) < SILENCE_RMS:
+        raise MediaError(f"the media is silent in the part {given}")
+    timings, report = _align_recording(part, texts, lang, progress, vouched=True)
+    if not report.part:  # aligned to all of the part given
+        _doubt_cut_edges(timings, find_pauses(levels(part, SAMPLE_RATE)), report, len(part) / SAMPLE_RATE,
+                         (first > 0, last < len(samples)))
+    offset = first / SAMPLE_RATE
+    _shift(timings, offset)
+    covered = report.part or (0.0, (last - first) / SAMPLE_RATE)
+    report.part = (covered[0] + offset, covered[1] + offset)
+    report.doubtful = [stretch.shifted(offset) for stretch in report.doubtful]
+    report.audio_seconds = len(samples) / SAMPLE_RATE
+    return timings, report
+
+
+def _doubt_cut_edges(timings: list[SentenceTiming], found: list[tuple[float, float]], report: AlignmentReport,
+                     duration: float, inside: tuple[bool, bool]) -> None:
+    """The first (last) sentence of a part the user gave is doubtful when there is sound between
+    the part's edge and it: the part cuts through speech (the sentence may begin before it), or
+    holds speech the transcript lacks, which the sentence may have taken in."""
+    for timing, first, cut in ((timings[0], True, inside[0]), (timings[-1], False, inside[1])):
+        near = (0.0, max(timing.start, EDGE_LISTEN)) if first else (min(timing.end, duration - EDGE_LISTEN), duration)
+        if cut and quiet_share(*near, found) < 0.8:
+            timing.confident = False
+            report.doubtful.append(Stretch(timing.start, timing.end, "sound between the edge of the part given and "
+                                                                     f"its {'first' if first else 'last'} sentence"))
+
+
+def _hint_for_part(fake: np.ndarray, frames: int) -> str:
+    """What to do when a transcript too short to be searched for is read in part of a longer recording."""
+    spoken = float((fake[:, -1] > 0).sum()) * HOP
+    if spoken >= PART_SHORTEST or frames * HOP < 2 * spoken:
+        return ""
+    return (f"; a transcript with {spoken:.0f} s of speech is too short to be found in {frames * HOP:.0f} s of "
+            "audio: if it is read in part of the recording, give that part with --audio-part FROM-TO")
 
 
 @dataclass
@@ -582,9 +649,10 @@ def _worst_window(relative_costs: np.ndarray) -> tuple[float, int] | None:
     return float(sums.max()), int(sums.argmax())
 
 
-def align_segments(segments: list[Segment], samples: np.ndarray, lang: str,
-                   progress: Progress | None = None) -> tuple[list[Segment], AlignmentReport]:
-    """Segments anchored to the recording: sentence and word starts tied to real time."""
+def align_segments(segments: list[Segment], samples: np.ndarray, lang: str, progress: Progress | None = None,
+                   within: tuple[float, float | None] | None = None) -> tuple[list[Segment], AlignmentReport]:
+    """Segments anchored to the recording (or to the part of it ``within`` gives): sentence and
+    word starts tied to real time."""
     texts, owners = [], []
     for index, segment in enumerate(segments):
         for start, end in pack(lang).sentence_spans(segment.text):
@@ -593,7 +661,7 @@ def align_segments(segments: list[Segment], samples: np.ndarray, lang: str,
                 owners.append((index, start + len(segment.text[start:end]) - len(segment.text[start:end].lstrip())))
     if not texts:
         raise InputError("transcript has no speech text to align")
-    timings, report = align_texts(samples, texts, lang, progress)
+    timings, report = align_texts(samples, texts, lang, progress, within)
     anchors: dict[int, list[tuple[int, float]]] = {}
     for text, (index, offset), timing in zip(texts, owners, timings):
         points = anchors.setdefault(index, [])

@@ -16,6 +16,9 @@ from .errors import CaptionsError, OutputError
 if TYPE_CHECKING:
     from .batch import Outcome
 
+AUDIO_PART_HELP = ("Where in the --audio media the transcript is read, FROM-TO (e.g. 12:30-14:05; FROM- to the "
+                   "end): the rest gets no captions.")
+
 app = typer.Typer(
     add_completion=False,
     no_args_is_help=True,
@@ -85,6 +88,7 @@ def make(
     glossary: Optional[str] = typer.Option(None, help="Glossary for translation: TSV (lang, source, target) or TOML."),
     no_cache: bool = typer.Option(False, "--no-cache", help="Translate every sentence again, ignoring the cache."),
     audio: Optional[str] = typer.Option(None, "--audio", help="The programme's media (mp4, mov, wav): time cues to speech."),
+    audio_part: Optional[str] = typer.Option(None, "--audio-part", help=AUDIO_PART_HELP),
     max_input_mb: float = typer.Option(50.0, "--max-input-mb", help="Refuse transcripts larger than this (MB)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print errors only."),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON summary per file on stdout (no other output there)."),
@@ -100,7 +104,7 @@ def make(
     from .batch import expand_inputs, run_batch
     from .plan import Options, make_plan
     from .profiles import get_profile, normalise_lang
-    from .timecode import parse_fps, parse_time
+    from .timecode import parse_fps, parse_span, parse_time
 
     interactive = sys.stderr.isatty() and not quiet and not as_json
     try:
@@ -113,6 +117,7 @@ def make(
             paragraph_pause=paragraph_pause, encoding=encoding, input_format=input_format, report=report,
             to=tuple(t.strip() for t in (to or "").split(",") if t.strip()), device=device,
             glossary=glossary, cache=not no_cache, audio=audio, max_input_mb=max_input_mb,
+            audio_part=parse_span(audio_part, frame_rate, "--audio-part") if audio_part else None,
             progress=interactive and jobs == 1, review=review, shots=shots, sdh=sdh, forced=forced,
         )
         plan = make_plan(options)
@@ -433,6 +438,7 @@ def profiles() -> None:
 def align(
     captions_file: Path = typer.Argument(..., help="Caption file whose cues to re-time (any format `check` reads)."),
     audio: str = typer.Option(..., "--audio", help="The programme's media file."),
+    audio_part: Optional[str] = typer.Option(None, "--audio-part", help=AUDIO_PART_HELP),
     out: Optional[str] = typer.Option(None, "--out", "-o", help="Output folder (default: next to the input)."),
     lang: str = typer.Option("en", "--lang", "-l", help="Language of the captions."),
     profile: str = typer.Option("netflix", "--profile", "-p", help="Profile whose timing rules apply."),
@@ -444,7 +450,7 @@ def align(
 
     try:
         path, notes = realign_file(captions_file, audio, out, lang, profile, fps, encoding,
-                                   progress=sys.stderr.isatty())
+                                   progress=sys.stderr.isatty(), audio_part=audio_part)
     except CaptionsError as err:
         _fail_with(err, str(captions_file))
     finally:

@@ -203,8 +203,7 @@ def render_file(source: str | Path, out_dir: str | Path, plan: Plan) -> Rendered
     # Times the reader doubts (a recogniser's word longer than speech); replaced by the aligner's own.
     doubtful = [stretch.shifted(plan.source.timing.start) for segment in segments for stretch in segment.doubtful]
     if plan.audio:
-        segments, alignment_notes, doubtful = _aligned(segments, plan.audio, reading.lang, plan.source.timing.start,
-                                                       progress, plan.cache)
+        segments, alignment_notes, doubtful = _aligned(segments, plan, progress)
         clock.lap("align")
     if plan.shots:
         plan = with_shots(plan, _shot_changes(plan))
@@ -270,8 +269,7 @@ def refuse_overwriting_inputs(outputs: list[Path], *names: str | Path | None) ->
             raise OutputError("output would overwrite an input; choose another --out folder", str(path))
 
 
-def _aligned(segments: list[Segment], audio: str, lang: str, offset: float, progress: Progress,
-             cached: bool) -> tuple[list[Segment], list[str], list[Stretch]]:
+def _aligned(segments: list[Segment], plan: Plan, progress: Progress) -> tuple[list[Segment], list[str], list[Stretch]]:
     """Segments timed by the audio, the alignment's notes, and its low-confidence stretches; kept
     in the cache beside translations, so a rerun that only re-translates does not re-align."""
     from .align import align_segments
@@ -280,14 +278,16 @@ def _aligned(segments: list[Segment], audio: str, lang: str, offset: float, prog
 
     # Only a regular file has an identity to key on: a pipe or device goes straight to the decoder,
     # which refuses it without reading (hashing it here would wait on it).
+    audio, lang, offset = plan.audio, plan.reading.lang, plan.source.timing.start
+    assert audio is not None
     everything, segments = segments, sdh.spoken(segments)  # sound descriptions are not in the speech
-    cache, _ = open_cache() if cached and Path(audio).is_file() else (None, [])
-    key = aligned_key(segments, audio, lang) if cache else ""
+    cache, _ = open_cache() if plan.cache and Path(audio).is_file() else (None, [])
+    key = aligned_key(segments, audio, lang, plan.audio_part) if cache else ""
     try:
         found = load_alignment(cache, key) if cache else None
         if found is None:
             with naming_media(audio):
-                aligned, report = align_segments(segments, decode(audio), lang, progress)
+                aligned, report = align_segments(segments, decode(audio), lang, progress, plan.audio_part)
             found = (aligned, report.notes(), list(report.doubtful))
             if cache:
                 store_alignment(cache, key, *found)

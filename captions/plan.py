@@ -47,6 +47,7 @@ class Options:
     glossary: str | None = None  # TSV or TOML file of terms for translation
     cache: bool = True  # reuse earlier translations of unchanged sentences
     audio: str | None = None  # the programme's media: time the cues by forced alignment to it
+    audio_part: tuple[float, float | None] | None = None  # seconds of the media the transcript is read in
     progress: bool = False  # show progress bars on the terminal for long steps
     max_input_mb: float = 50.0  # larger inputs are refused (a transcript is never this big)
     review: bool = False  # also write NAME.review.html, every language and issue on one page
@@ -93,6 +94,7 @@ class Plan:
     review: bool = False
     shots: str | None = None
     forced: bool = False
+    audio_part: tuple[float, float | None] | None = None  # where in the media the transcript is read
 
     @property
     def source(self) -> Language:
@@ -132,7 +134,8 @@ def make_plan(options: Options) -> Plan:
     reading = Reading(source, options.encoding, options.input_format, options.headline,
                       int(options.max_input_mb * 1e6))
     return Plan(reading, tuple(languages), tuple(options.formats), options.report, options.audio, options.device,
-                options.cache, options.progress, options.glossary, options.review, options.shots, options.forced)
+                options.cache, options.progress, options.glossary, options.review, options.shots, options.forced,
+                options.audio_part)
 
 
 def _check_values(options: Options) -> None:
@@ -150,10 +153,22 @@ def _check_values(options: Options) -> None:
             raise OptionError(f"--{name.replace('_', '-')} {value!r} is out of range ({lowest:g} to {highest:g} s)")
     if options.fps is not None:
         check_fps(options.fps, "--fps")
+    if options.audio_part and not _within_a_programme(*options.audio_part):
+        raise OptionError(f"--audio-part {options.audio_part!r} must start at 0 or later and end after it starts, "
+                          "within 100 hours")
+    if options.audio_part and not options.audio:
+        raise OptionError("--audio-part says where in the programme's media the transcript is read: give the "
+                          "media with --audio")
     if options.shots == "media" and not options.audio:
         raise OptionError("--shots media finds the shot changes in the programme's video: give it with --audio")
     if not 1 <= options.max_input_mb <= MAX_INPUT_MB_LIMIT:
         raise OptionError(f"--max-input-mb {options.max_input_mb} is out of range (1 to {MAX_INPUT_MB_LIMIT})")
+
+
+def _within_a_programme(start: float, end: float | None) -> bool:
+    """A part of the media: it starts at 0 or later and ends after it starts, within a programme's length."""
+    limit = OPTION_RANGES["start"][1]
+    return math.isfinite(start) and 0 <= start < limit and (end is None or (math.isfinite(end) and start < end <= limit))
 
 
 def for_translation(language: Language, length: float | None) -> Language:

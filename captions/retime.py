@@ -47,17 +47,20 @@ def writable_format(source: Path, encoding: str | None) -> str:
 
 
 def realign_file(source: str | Path, audio: str, out_dir: str | None, lang: str, profile_name: str,
-                 fps: str | None, encoding: str | None, progress: bool = False) -> tuple[Path, list[str]]:
-    """Re-time the cues of a caption file to the audio, text and line breaks kept as they are."""
+                 fps: str | None, encoding: str | None, progress: bool = False,
+                 audio_part: str | None = None) -> tuple[Path, list[str]]:
+    """Re-time the cues of a caption file to the audio (or to the part of it ``audio_part``,
+    FROM-TO, gives), text and line breaks kept as they are."""
     from .align import align_texts
     from .audio import decode
-    from .timecode import parse_fps
+    from .timecode import parse_fps, parse_span
     from .timing import apply_frame_rules, legible_time
 
     source = Path(source)
     lang = normalise_lang(lang)
     profile = get_profile(profile_name, lang)
     rate = exact_rate(parse_fps(fps) if fps else profile.fps)
+    within = parse_span(audio_part, float(rate), "--audio-part") if audio_part else None
     fmt = writable_format(source, encoding)
     target = aligned_path(source, out_dir, fmt)
     refuse_overwriting_inputs([target], source, audio)
@@ -67,7 +70,7 @@ def realign_file(source: str | Path, audio: str, out_dir: str | None, lang: str,
         raise InputError("no cues to align", str(source))
     with naming_media(audio):
         timings, report = align_texts(decode(audio), [" ".join(cue.lines) for cue in cues], lang,
-                                      Progress(progress, f"{source.name}: "))
+                                      Progress(progress, f"{source.name}: "), within)
     needed = [legible_time(cue.text, profile) for cue in cues]
     frames = apply_frame_rules([(t.start, t.end) for t in timings], profile, float(rate), None, needed)
     track = Track(lang, [replace(cue, start=Fraction(start) / rate, end=Fraction(end) / rate)

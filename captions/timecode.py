@@ -71,6 +71,24 @@ def parse_time(value: str, fps: float, name: str = "time") -> float:
     raise OptionError(f"{name}: cannot read time {value!r} (use seconds, M:SS, H:MM:SS or HH:MM:SS:FF)")
 
 
+def parse_span(value: str, fps: float, name: str = "span") -> tuple[float, float | None]:
+    """A stretch ``FROM-TO`` of a recording in seconds; either side may be left out (``1:20-``: to
+    the end; ``-5:00``: from the start). Each side is a :func:`parse_time` time.
+
+    >>> parse_span("1:20-1:45", 25), parse_span("90-", 25), parse_span("-10:00:05:00", 25)
+    ((80.0, 105.0), (90.0, None), (0.0, 36005.0))
+    """
+    text = value.strip()
+    if text.count("-") != 1 or text == "-":
+        raise OptionError(f"{name}: cannot read {value[:40]!r} (use FROM-TO, FROM- or -TO, e.g. 1:20-1:45)")
+    first, last = (side.strip() for side in text.split("-"))
+    start = parse_time(first, fps, name) if first else 0.0
+    end = parse_time(last, fps, name) if last else None
+    if end is not None and end <= start:
+        raise OptionError(f"{name} {value!r} ends before it starts")
+    return start, end
+
+
 def drop_frame_label(frame: int) -> tuple[int, int, int, int]:
     """The 29.97 drop-frame timecode (HH, MM, SS, FF) of a frame count: frames 00 and 01 are
     skipped at the start of every minute but each tenth, so the label keeps up with the clock.

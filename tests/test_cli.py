@@ -114,6 +114,10 @@ def test_bad_input_gives_one_line_and_no_output(tmp_path, name):
     (["--lang", "xx"], "unknown language"),
     (["--format", "docx"], "unknown output format"),
     (["--fps", "26"], "unsupported frame rate"),
+    (["--audio-part", "1:00-2:00"], "give the media with --audio"),
+    (["--audio", SEED, "--audio-part", "2:00-1:00"], "ends before it starts"),
+    (["--audio", SEED, "--audio-part", "1:00"], "FROM-TO"),
+    (["--audio", SEED, "--audio-part", "-x-"], "FROM-TO"),
 ])
 def test_bad_options_are_one_line_errors(tmp_path, args, message):
     result = run("make", SEED, "--out", tmp_path, *args)

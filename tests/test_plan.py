@@ -39,6 +39,9 @@ def test_format_limits_narrow_every_language_of_the_plan():
     (Options(fps=0.0), "--fps"), (Options(start=-1.0), "--start"), (Options(formats=("doc",)), "unknown output format"),
     (Options(speakers="loud"), "speaker style"), (Options(headline="maybe"), "headline"),
     (Options(max_input_mb=0), "--max-input-mb"), (Options(to=("xx",)), "unknown language"),
+    (Options(audio=__file__, audio_part=(5.0, 3.0)), "--audio-part"),
+    (Options(audio=__file__, audio_part=(float("nan"), None)), "--audio-part"),
+    (Options(audio_part=(1.0, 3.0)), "give the media with --audio"),
 ])
 def test_library_callers_get_the_validation_the_cli_gets(tmp_path, options, says):
     source = tmp_path / "news.txt"

@@ -145,3 +145,80 @@ def test_the_refusal_names_both_files(tmp_path):
     assert done.returncode == 5 and len(done.stderr.splitlines()) == 1
     assert str(script) in done.stderr and str(media) in done.stderr and "does not match" in done.stderr
     assert not (tmp_path / "out").exists()
+
+
+def _aligned_within(name: str, texts: list[str], lang: str, within: tuple[float, float | None]):
+    timings, report = align_texts(decode(DATA / ITEMS[name]["audio"]), texts, lang, within=within)
+    return [(timing.start, timing.end, timing.confident) for timing in timings], report.part
+
+
+def test_a_short_transcript_too_short_to_search_for_is_aligned_in_the_part_given():
+    # One Swedish sentence (5 s of speech) of a 22 s reading: too little speech to be found by
+    # search (chance fits elsewhere score as well), so it is refused, with the way out named; in
+    # the part the user gives it is aligned on its speech, in the recording's time.
+    unit = ITEMS["sv_nst_sentences"]["units"][1]
+    with pytest.raises(MediaError, match="--audio-part"):
+        _in_a_fresh_process(_aligned, "sv_nst_sentences", [unit["text"]])
+    spans, part = _in_a_fresh_process(_aligned_within, "sv_nst_sentences", [unit["text"]], "sv", (8.75, 15.43))
+    [(start, end, confident)] = spans
+    assert part == (8.75, 15.43) and confident
+    assert abs(start - unit["start"]) <= 0.05 and abs(end - unit["end"]) <= 0.05, (start, end)
+
+
+def test_a_part_given_that_cuts_through_speech_reports_its_edge_sentence():
+    # LJ Speech's sentences join with no pause: a part starting 1.3 s inside the sentence before
+    # the transcript's leaves that speech to its first sentence, which therefore is doubtful (it
+    # started 1.4 s early); the last sentence, which the recording's end closes, is on its speech.
+    units = ITEMS["en_lj_printing_80s"]["units"][10:12]
+    spans, _ = _in_a_fresh_process(_aligned_within, "en_lj_printing_80s", [unit["text"] for unit in units], "en",
+                                   (65.0, None))
+    assert not spans[0][2]
+    assert spans[1][2] and abs(spans[1][0] - units[1]["start"]) <= 0.05 and abs(spans[1][1] - units[1]["end"]) <= 0.05
+
+
+@pytest.mark.parametrize("audio, text, lang, within", [
+    ("sv_nst_sentences", ("en_mfa_cold3", 1, 2), "en", (8.75, 15.43)),
+    ("en_mfa_cold3", ("ja_cv_camp", 0, 3), "ja", (18.0, 21.9)),
+    ("en_lj_printing_80s", ("en_mfa_cold3", 0, 2), "en", (34.0, 49.0)),
+])
+def test_another_transcript_in_a_part_given_is_refused(audio, text, lang, within):
+    # The user vouches for the part, so its match score (weak on a few seconds) does not refuse;
+    # a transcript whose sentences mostly fit no better than other speech still is.
+    name, first, end = text
+    texts = [unit["text"] for unit in ITEMS[name]["units"][first:end]]
+    with pytest.raises(MediaError, match="part given"):
+        _in_a_fresh_process(_aligned_within, audio, texts, lang, within)
+
+
+def test_make_and_align_take_the_part_of_the_media(tmp_path):
+    import subprocess
+    import sys
+
+    import srt
+
+    unit = ITEMS["sv_nst_sentences"]["units"][1]
+    script = tmp_path / "one.txt"
+    script.write_text(unit["text"] + "\n", encoding="utf-8")
+    media = DATA / "sv_nst_sentences.flac"
+
+    def captions(*args):
+        return subprocess.run([sys.executable, "-m", "captions.cli", *map(str, args)], capture_output=True, text=True,
+                              stdin=subprocess.DEVNULL)
+
+    done = captions("make", script, "--lang", "sv", "--audio", media, "--audio-part", "0:08.75-0:15.43", "--out",
+                    tmp_path / "made", "--no-cache", "--report")
+    assert done.returncode == 0, done.stderr
+    [cue] = srt.parse((tmp_path / "made" / "one.sv.srt").read_text(encoding="utf-8"))
+    assert abs(cue.start.total_seconds() - unit["start"]) <= 0.1  # in the recording's time
+    assert "covers 0:08.750-0:15.430" in (tmp_path / "made" / "one.sv.qc.txt").read_text(encoding="utf-8")
+    made = tmp_path / "made" / "one.sv.srt"
+    done = captions("align", made, "--lang", "sv", "--audio", media, "--audio-part", "8.75-15.43", "--out",
+                    tmp_path / "aligned")
+    assert done.returncode == 0, done.stderr
+    [again] = srt.parse((tmp_path / "aligned" / "one.sv.aligned.srt").read_text(encoding="utf-8"))
+    assert abs(again.start.total_seconds() - unit["start"]) <= 0.1
+    # A part after the media's end: one line naming both files, exit 5 (media), nothing written.
+    done = captions("make", script, "--lang", "sv", "--audio", media, "--audio-part", "1:00-", "--out",
+                    tmp_path / "late")
+    assert done.returncode == 5 and len(done.stderr.splitlines()) == 1 and "less than a second" in done.stderr
+    assert str(media) in done.stderr and not (tmp_path / "late").exists()
