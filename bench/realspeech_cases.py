@@ -2,8 +2,8 @@
 
 Run: python bench/realspeech_cases.py [--dev ../shared/realspeech-dev]. Each case is made from the
 development set's real recordings and reference boundaries (4 languages): a transcript of part of a
-recording, lines the recording lacks, speech the transcript lacks, pink noise at 10 dB SNR, and
-transcripts of other speech that must be refused. Each case is aligned in a fresh process (as a
+recording, lines the recording lacks, speech the transcript lacks, pink noise at 15, 12 and 10 dB
+SNR (three noise draws each), and transcripts of other speech that must be refused. Each case is aligned in a fresh process (as a
 user's run is). Per case: accepted or refused as it should be, the share of reference edges within
 100 ms, edges over 1 s off, and of those the ones not reported low-confidence ("unflagged").
 """
@@ -39,9 +39,11 @@ def noisy(samples: np.ndarray, snr_db: float, seed: int = 0) -> np.ndarray:
     return (samples + noise).astype(np.float32)
 
 
-def cases() -> list[tuple[str, list[tuple[str, slice]], list[tuple[str, slice]], str, int, float | None, bool]]:
+def cases() -> list[tuple[str, list[tuple[str, slice]], list[tuple[str, slice]], str, int, tuple[float, int] | None,
+                         bool]]:
     """(name, recordings laid end to end (item, units kept), transcript (item, units), language,
-    where lines of another recording are inserted into the transcript (-1: none), SNR, accept?)."""
+    where lines of another recording are inserted into the transcript (-1: none), (SNR, noise
+    seed) or None, accept?)."""
     hard: list = [
         ("whole reading (222 s)", [(LJ, EVERYTHING)], [(LJ, EVERYTHING)], "en", -1, None, True),
         ("its first half", [(LJ, EVERYTHING)], [(LJ, slice(0, 16))], "en", -1, None, True),
@@ -59,20 +61,25 @@ def cases() -> list[tuple[str, list[tuple[str, slice]], list[tuple[str, slice]],
          [(LJ, EVERYTHING)], "en", -1, None, True),
         ("5 lines the recording lacks", [(LJ, EVERYTHING)], [(LJ, EVERYTHING)], "en", 16, None, True),
     ]
-    noisy = [(f"{item} at 10 dB SNR", [(item, EVERYTHING)], [(item, EVERYTHING)], lang, -1, 10.0, True)
+    noisy = [(f"{item} at {snr} dB SNR, noise {seed}", [(item, EVERYTHING)], [(item, EVERYTHING)], lang, -1,
+              (snr, seed), True)
              for item, lang in (("en_austen_sense", "en"), ("en_mfa_cold3", "en"), (LJ, "en"),
                                 ("sv_nst_sentences", "sv"), ("es_mls_persuasion", "es"), ("ja_intro", "ja"),
-                                ("ja_cv_camp", "ja"))]
+                                ("ja_cv_camp", "ja"))
+             for snr in (15, 12, 10) for seed in (0, 1, 2)]
     wrong = [(f"other speech: {text} on {audio}", [(audio, EVERYTHING)], [(text, EVERYTHING)], lang, -1, None, False)
              for audio, text, lang in (("en_austen_sense", "en_mfa_cold3", "en"), (LJ, "en_austen_sense", "en"),
                                        (LJ, "en_mfa_cold3", "en"), ("sv_nst_sentences", "es_mls_persuasion", "es"),
                                        ("es_mls_persuasion", "sv_nst_sentences", "sv"),
-                                       ("ja_intro", "ja_cv_camp", "ja"), ("ja_cv_camp", "ja_intro", "ja"))]
+                                       ("ja_intro", "ja_cv_camp", "ja"), ("ja_cv_camp", "ja_intro", "ja"),
+                                       ("es_mls_persuasion", "ja_intro", "ja"), ("ja_intro", "es_mls_persuasion", "es"))]
+    wrong.append(("other speech: ja_intro on en_mfa_cold3 at 15 dB SNR", [("en_mfa_cold3", EVERYTHING)],
+                  [("ja_intro", EVERYTHING)], "ja", -1, (15, 0), False))
     return hard + noisy + wrong
 
 
 def build(dev: Path, items: dict, pieces: list[tuple[str, slice]], transcript: list[tuple[str, slice]],
-          inserted_at: int, snr: float | None) -> tuple[np.ndarray, list[str], list[dict | None]]:
+          inserted_at: int, snr: tuple[float, int] | None) -> tuple[np.ndarray, list[str], list[dict | None]]:
     """The recording, the transcript's lines, and each line's reference (None: not in the recording)."""
     audio, references, at = [], {}, 0.0
     for item, kept in pieces:
@@ -89,7 +96,7 @@ def build(dev: Path, items: dict, pieces: list[tuple[str, slice]], transcript: l
         at += (cut_to - cut_from) / SAMPLE_RATE
     samples = np.concatenate(audio)
     if snr is not None:
-        samples = noisy(samples, snr)
+        samples = noisy(samples, *snr)
     texts = [unit["text"] for item, kept in transcript for unit in items[item]["units"][kept]]
     if inserted_at >= 0:
         texts[inserted_at:inserted_at] = [unit["text"] for unit in items["en_austen_sense"]["units"]]

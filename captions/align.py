@@ -54,11 +54,22 @@ RESPEAK_WEIGHT = 3.0  # the speech/pause channel's weight, times SPEECH_WEIGHT, 
 # correctly placed sentences fit at 0.76-0.99 (medians of five at most 0.95, 0.95 at 10 dB SNR);
 # sentences displaced by five unspoken lines at 0.94-1.03 (medians 0.95-0.99).
 MISPLACED_RUN, MISPLACED_EDGE = 0.96, 0.95
+# A transcript whose sentences' median fit is over this is refused, whatever the whole's match:
+# Japanese text on a Spanish reading matched the whole at 0.96 and fitted its sentences at 1.01.
+NO_FIT = 0.96
 # Above this match score (dtw.match_score) the transcript is not this recording. Measured on the real
 # recordings of shared/realspeech-dev (4 languages): matching transcripts 0.88-0.95 clean, up to 0.98
 # with pink noise at 10 dB SNR; another transcript of the same language 0.97-1.05, of another
 # language 0.97-1.01.
 NO_MATCH = 0.97
+# Between NO_MATCH and GREY_MATCH the whole's match cannot tell a noisy recording from other speech
+# (a voice with a cold at 15 dB SNR scored 0.97-0.99, transcripts of other speech from 0.96 up):
+# the transcript is aligned, and kept if its sentences fit the speech they were put on clearly
+# better than their words reversed (median _fit_ratios at most CLEAR_FIT). Measured on
+# shared/realspeech-dev with pink noise: matching transcripts in that band fit at 0.900-0.965;
+# 189 transcripts of other speech (clean, 15 and 10 dB) whose match was under GREY_MATCH at 0.967
+# or worse, and at 0.944 or worse at any match.
+GREY_MATCH, CLEAR_FIT = 0.99, 0.935
 # A transcript of part of the recording (a programme with more before or after it) is looked for as
 # one stretch, and must then fit it better: the search picks the best place, so another transcript's
 # best stretch scores lower than its whole-file match. Measured on shared/realspeech-dev: parts of
@@ -88,9 +99,13 @@ class AlignmentReport:
     match: float = 0.0  # mean path cost relative to unrelated frames: lower is better
     doubtful: list[Stretch] = field(default_factory=list)
     part: tuple[float, float] | None = None  # the stretch of the recording a partial transcript covers
+    fit: float = 0.0  # median of the sentences' fit to the speech they were put on (_fit_ratios)
 
     def notes(self) -> list[str]:
         notes = [f"aligned {self.sentences} sentences to {self.audio_seconds:.1f} s of audio"]
+        if self.match > NO_MATCH and not self.part:
+            notes.append(f"the recording fits the transcript poorly as a whole (match {self.match:.3f}: noise?), "
+                         f"but its sentences fit their speech (median {self.fit:.3f})")
         if self.part:
             covered = Stretch(self.part[0], self.part[1], "").times
             notes.append(f"the transcript covers {covered} of the recording; the rest has no captions")
@@ -258,6 +273,10 @@ def _align_recording(samples: np.ndarray, texts: list[str], lang: str, progress:
             for part in [] if vouched else _spoken_parts(real, fake):
                 with suppress(MediaError):  # mostly doubtful there: the next stretch
                     return _align_part(recording, fake, texts, frame_bounds, part)
+            if not vouched and match <= GREY_MATCH:
+                timings, report = _align_part(recording, fake, texts, frame_bounds, (0, len(real), match))
+                if report.fit <= CLEAR_FIT:
+                    return timings, report
             if not vouched:
                 raise MediaError(f"the transcript does not match the audio (match {match:.3f}; a matching "
                                  f"recording scores under {NO_MATCH}, speech in a wrong order about 1.0)"
@@ -274,6 +293,10 @@ def _align_recording(samples: np.ndarray, texts: list[str], lang: str, progress:
                     in_part = _align_part(recording, fake, texts, frame_bounds, part)
                     if _doubted(in_part[0]) < _doubted(timings):
                         return in_part
+        if report.fit > NO_FIT:
+            raise MediaError(f"the transcript does not match the audio (match {match:.3f}, but its sentences fit "
+                             f"the speech they were put on no better than their own words reversed: median "
+                             f"{report.fit:.3f}, a matching recording's under {NO_FIT})")
         return timings, report
     finally:
         progress.done(advance)
@@ -361,7 +384,9 @@ def _align_part(recording: _Recording, fake: np.ndarray, texts: list[str], frame
             _speak_on_speech(index, texts, timings, real, fake, frame_bounds, found)
     _judge(texts, bounds, timings, worst, found, mask, report)
     _doubt_speech_between(texts, timings, found, report)
-    _doubt_misplaced(texts, timings, _fit_ratios(real[:, :-1], fake[:, :-1], frame_bounds, timings), report)
+    ratios = _fit_ratios(real[:, :-1], fake[:, :-1], frame_bounds, timings)
+    report.fit = float(np.median(ratios))
+    _doubt_misplaced(texts, timings, ratios, report)
     if report.part:
         _check_part(timings, found, report, (begin > 0, finish < len(recording.real)))
         _shift(timings, begin * HOP)
