@@ -42,10 +42,11 @@ POOR_MATCH_MARGIN = 0.25  # a second of path this much costlier than the file's 
 MOSTLY_QUIET = 0.8  # a sentence whose span is this much pause was not found in the recording
 SNAP_REACH = 0.3  # seconds a sentence boundary moves to reach the edge of a pause in the recording
 MIN_PAUSE = 0.4  # seconds of quiet that can separate a sentence from sound it does not own
-# Seconds of sound between two sentences that makes both doubtful: none of the clean recordings of
-# shared/realspeech-dev has as much (breaths and clicks count as pause); a Swedish count under 10 dB
-# of noise, its first sentence ended 2 s early, left about 0.45 s.
-UNCOVERED_SPEECH = 0.3
+# Seconds of sound between two sentences that makes both doubtful: the clean recordings of
+# shared/realspeech-dev leave 0.035 s at most (breaths and clicks count as pause); a Swedish count
+# under pink noise, its first sentence ended 1-2 s early, left 0.12-0.45 s (its last number, quiet
+# in the noise, mostly measured as pause).
+UNCOVERED_SPEECH = 0.08
 RESPEAK_WEIGHT = 3.0  # the speech/pause channel's weight, times SPEECH_WEIGHT, to move a sentence off a pause
 # A run of sentences whose aligned speech fits them no better than their own words reversed was put
 # on the wrong speech (lines the programme cut, or speech the transcript lacks, pull the path
