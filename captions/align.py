@@ -257,17 +257,19 @@ def _align_recording(samples: np.ndarray, texts: list[str], lang: str, progress:
     most of its sentences fit no better than other speech."""
     progress = progress or Progress()
     advance = progress.task("speaking sentences", len(texts))
-    fake_features, frame_bounds = synthetic_features(texts, lang, advance)
-    progress.done(advance)
-    advance = progress.task(f"matching {len(samples) / SAMPLE_RATE:.0f} s of audio", 1)
-    real = _normalise(mfcc(samples, SAMPLE_RATE))
-    mask = speech_mask(samples, SAMPLE_RATE, len(real))
-    real = np.hstack([real, SPEECH_WEIGHT * mask[:, None]])
+    # The recording is listened to (features, speech, pauses) on the second core while espeak-ng
+    # speaks the transcript on the first: a third of an hour's alignment.
+    with ThreadPoolExecutor(max_workers=1) as listener:
+        listening = listener.submit(_listen, samples)
+        fake_features, frame_bounds = synthetic_features(texts, lang, advance)
+        progress.done(advance)
+        advance = progress.task(f"matching {len(samples) / SAMPLE_RATE:.0f} s of audio", 1)
+        recording = listening.result()
+    real = recording.real
     fake_mask = np.zeros(len(fake_features))
     for first_frame, end_frame in frame_bounds:
         fake_mask[first_frame:end_frame] = 1.0
     fake = np.hstack([_normalise(fake_features), SPEECH_WEIGHT * fake_mask[:, None]])
-    recording = _Recording(samples, real, mask)
     match = dtw.match_score(real, fake, int(SEARCH_RADIUS / HOP))
     try:
         if match > NO_MATCH:
@@ -356,6 +358,16 @@ class _Recording:
     samples: np.ndarray
     real: np.ndarray  # its features, with the speech channel last
     mask: np.ndarray  # its speech frames
+    pauses: list[tuple[float, float]]  # its pauses, in seconds
+
+
+def _listen(samples: np.ndarray) -> _Recording:
+    """What the aligner needs of a recording: its features, speech frames and pauses."""
+    real = _normalise(mfcc(samples, SAMPLE_RATE))
+    mask = speech_mask(samples, SAMPLE_RATE, len(real))
+    heard = samples[: len(real) * round(HOP * SAMPLE_RATE)]  # as a part of all its frames is cut
+    return _Recording(samples, np.hstack([real, SPEECH_WEIGHT * mask[:, None]]), mask,
+                      find_pauses(levels(heard, SAMPLE_RATE)))
 
 
 def _doubted(timings: list[SentenceTiming]) -> int:
@@ -376,7 +388,7 @@ def _align_part(recording: _Recording, fake: np.ndarray, texts: list[str], frame
     bounds = [(start * HOP, end * HOP) for start, end in frame_bounds]
     timings, worst = _timings_on_path(texts, bounds, *dtw.align_features(real, fake, int(SEARCH_RADIUS / HOP)),
                                       dtw.unrelated_cost(real, fake))
-    found = find_pauses(levels(samples, SAMPLE_RATE))
+    found = find_pauses(levels(samples, SAMPLE_RATE)) if report.part else recording.pauses
     edges = snap([(t.start, t.end) for t in timings], found, SNAP_REACH, len(samples) / SAMPLE_RATE)
     for timing, (start, end) in zip(timings, edges):
         timing.start, timing.end = start, end

@@ -73,8 +73,18 @@ def dtw(X: np.ndarray, Y: np.ndarray, lo: np.ndarray, hi: np.ndarray,
 def trace(back: np.ndarray, end_costs: np.ndarray, offsets: np.ndarray, lo: np.ndarray,
           m: int) -> tuple[np.ndarray, np.ndarray]:
     """The path (rows, cols) from the cheapest end back along the back-pointers."""
-    i, j = int(np.argmin(end_costs)), m - 1
-    rows, cols = [i], [j]
+    rows, cols = _trace(back, int(np.argmin(end_costs)), m - 1, offsets, lo.astype(np.int64))
+    return rows, cols
+
+
+@njit(cache=True, nogil=True)
+def _trace(back: np.ndarray, i: int, j: int, offsets: np.ndarray, lo: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Back-pointers followed from cell (i, j) to the path's start, compiled: a path has a step per
+    frame of an hour's recording, and the fit check traces two paths per sentence."""
+    rows = np.empty(i + j + 1, np.int64)
+    cols = np.empty(i + j + 1, np.int64)
+    count = 0
+    rows[0], cols[0] = i, j
     while i > 0 or j > 0:
         step = back[offsets[i] + j - lo[i]]
         if step == 3:
@@ -85,9 +95,9 @@ def trace(back: np.ndarray, end_costs: np.ndarray, offsets: np.ndarray, lo: np.n
             i -= 1
         else:
             j -= 1
-        rows.append(i)
-        cols.append(j)
-    return np.array(rows[::-1]), np.array(cols[::-1])
+        count += 1
+        rows[count], cols[count] = i, j
+    return rows[: count + 1][::-1].copy(), cols[: count + 1][::-1].copy()
 
 
 @njit(cache=True, nogil=True)
