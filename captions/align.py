@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 
 from . import dtw, speech
-from .audio import SAMPLE_RATE, SILENCE_RMS
+from .audio import SAMPLE_RATE, silent
 from .errors import EngineError, InputError, MediaError
 from .languages import pack
 from .model import Segment, Stretch
@@ -316,7 +316,7 @@ def _align_within(samples: np.ndarray, texts: list[str], lang: str, progress: Pr
         raise MediaError(f"the part {given} has less than a second of the media's "
                          f"{len(samples) / SAMPLE_RATE:.1f} s of audio")
     part = samples[first:last]
-    if float(np.sqrt(np.mean(part.astype(np.float64) ** 2))) < SILENCE_RMS:
+    if silent(part):
         raise MediaError(f"the media is silent in the part {given}")
     timings, report = _align_recording(part, texts, lang, progress, vouched=True)
     if not report.part:  # aligned to all of the part given

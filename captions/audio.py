@@ -67,6 +67,15 @@ def decode(path: str | Path) -> np.ndarray:
         raise MediaError("media has no audio (or less than 0.1 s)", str(path))
     if not np.isfinite(samples).all():
         raise MediaError("media holds samples that are not numbers (NaN or infinity)", str(path))
-    if float(np.sqrt(np.mean(samples.astype(np.float64) ** 2))) < SILENCE_RMS:
+    if silent(samples):
         raise MediaError("media is silent", str(path))
     return samples
+
+
+def silent(samples: np.ndarray) -> bool:
+    """Whether the samples (a whole file, or the part of it a user gave) hold no sound at all.
+
+    >>> silent(np.zeros(1600, np.float32)), silent(np.full(1600, 0.01, np.float32))
+    (True, False)
+    """
+    return float(np.sqrt(np.mean(samples.astype(np.float64) ** 2))) < SILENCE_RMS
