@@ -400,6 +400,9 @@ def _align_part(recording: _Recording, fake: np.ndarray, texts: list[str], frame
     ratios = _fit_ratios(real[:, :-1], fake[:, :-1], frame_bounds, timings)
     report.fit = float(np.median(ratios))
     _doubt_misplaced(texts, timings, ratios, report)
+    for timing in timings:
+        # The path placed the words; edges moved since (to a pause, off a laugh) keep them inside.
+        timing.words = [(char, min(max(time, timing.start), timing.end)) for char, time in timing.words]
     if report.part:
         _check_part(timings, found, report, (begin > 0, finish < len(recording.real)))
         _shift(timings, begin * HOP)

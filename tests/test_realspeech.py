@@ -261,3 +261,17 @@ def test_a_transcript_in_another_language_is_refused_even_when_the_whole_matches
     # the speech they were put on no better than their words reversed, which refuses it.
     said = _in_a_fresh_process(_aligned_in_another_language, "es_mls_persuasion", JAPANESE_INTRO, "ja")
     assert "no better than their own words reversed" in said, said
+
+
+def _word_times(name: str) -> list[tuple[float, float, list[float]]]:
+    timings, _ = align_texts(decode(DATA / ITEMS[name]["audio"]), [unit["text"] for unit in ITEMS[name]["units"]],
+                             ITEMS[name]["lang"])
+    return [(timing.start, timing.end, [time for _, time in timing.words]) for timing in timings]
+
+
+def test_every_word_starts_inside_its_sentence():
+    # The informal English: its last sentence's end moved off the laugh after it, to 23.2 s, while
+    # the path had put "thanks." at 23.96 s; `make` places cues by word times, and that cue stayed
+    # on screen 1.28 s after the speech.
+    for start, end, words in _in_a_fresh_process(_word_times, "en_mfa_cold3"):
+        assert all(start <= time <= end for time in words), (start, end, words)
