@@ -278,7 +278,8 @@ def batch(
             advance(1)
             advance.describe(f"programmes: {counts['done']} done, {counts['skipped']} unchanged, "
                              f"{counts['failed'] + counts['failed-before']} failed")
-        line = (f"error: {entry.source} (manifest line {entry.line}): {entry.error}" if entry.error
+        error = entry.error.removeprefix(f"{entry.source}: ")  # named once, at the line's start
+        line = (f"error: {entry.source} (manifest line {entry.line}): {error}" if entry.error
                 else f"{entry.status}: {entry.source}")
         if verbose and entry.stages:
             line += "\n  stages: " + ", ".join(f"{stage} {seconds:.2f} s" for stage, seconds in entry.stages.items())

@@ -23,6 +23,10 @@ RENAMED = {"media": "audio", "formats": "formats", "to": "to", "languages": "to"
 LISTS = ("formats", "to")
 NUMBERS = ("fps", "start", "duration", "speaker_pause", "paragraph_pause", "max_input_mb")
 TIMES = ("start", "duration")
+SPANS = ("audio_part",)
+# Yes/no columns: a CSV cell is text, and "false" must not read as a true (non-empty) string.
+SWITCHES = {field.name for field in fields(Options) if field.type == "bool"}
+YES, NO = ("true", "yes", "1", "on"), ("false", "no", "0", "off")
 OPTION_FIELDS = {field.name for field in fields(Options)} - {"progress"}
 KNOWN = {"input", "out", *RENAMED, *OPTION_FIELDS}
 
@@ -155,8 +159,25 @@ def _value(key: str, value: Any, fps: float = 25.0) -> Any:
         except (TypeError, ValueError):
             raise OptionError(f"{key} {str(value)[:20]!r} is not a number") from None
         return number
-    if key == "cache":
-        return str(value).lower() not in ("false", "0", "no")
+    if key in SWITCHES:
+        return _switch(key, value)
     if not isinstance(value, str):
         raise OptionError(f"{key} must be text, not {type(value).__name__}")
+    if key in SPANS:
+        from .timecode import parse_span
+
+        return parse_span(value, fps, key)
     return value
+
+
+def _switch(key: str, value: Any) -> bool:
+    """A yes/no column: a JSON or TOML boolean, or a word.
+
+    >>> _switch("sdh", "No"), _switch("sdh", True), _switch("review", "1")
+    (False, True, True)
+    """
+    if isinstance(value, bool):
+        return value
+    if str(value).strip().lower() in YES + NO:
+        return str(value).strip().lower() in YES
+    raise OptionError(f"{key} {str(value)[:20]!r} is not yes or no (true/false, yes/no, 1/0)")

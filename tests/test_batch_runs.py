@@ -65,6 +65,21 @@ def test_jsonl_and_toml_manifests(tmp_path):
         read_manifest(tmp_path / "bad.jsonl")
 
 
+def test_yes_no_columns_and_an_audio_part_read_as_make_reads_them(tmp_path):
+    programmes(tmp_path, 1)
+    (tmp_path / "show.wav").write_bytes(b"RIFF")  # the manifest only checks that the media is a file
+    row = read_manifest_row(tmp_path, "input,report,sdh,review,media,audio_part\n"
+                                      "show00.txt,false,No,1,show.wav,1:20-1:45\n")
+    assert (row.plan.report, row.options.sdh, row.plan.review) == (False, False, True)  # "false" was a true string
+    assert row.plan.audio_part == (80.0, 105.0)  # was a traceback: the text unpacked as characters
+    (tmp_path / "bad.csv").write_text("input,report,media,audio_part\nshow00.txt,maybe,show.wav,1:00\n"
+                                      "show00.txt,yes,show.wav,2:00-1:00\n")
+    done = batch(tmp_path / "bad.csv")
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert done.stderr.strip().split("\n") == [
+        f"error: {tmp_path / 'bad.csv'}:2: report 'maybe' is not yes or no (true/false, yes/no, 1/0)",
+        f"error: {tmp_path / 'bad.csv'}:3: audio_part '2:00-1:00' ends before it starts"]
+
 def test_a_run_of_forty_goes_to_the_end_and_reports_every_failure(tmp_path):
     names = programmes(tmp_path, 36)
     (tmp_path / "binary.txt").write_bytes(bytes(range(256)) * 4)  # unreadable as a transcript
