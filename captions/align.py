@@ -91,6 +91,10 @@ PART_SHORTEST = 15.0
 PART_EDGE_PAUSE = 1.0
 # Seconds at the edge of a part the user gave that must be quiet (a part may start just before a word).
 EDGE_LISTEN = 0.2
+# The way through a refusal for a user who knows the media is the transcript's reading: en_mfa_cold3
+# (a voice with a cold) at 10 dB SNR fits its transcript no better than other speech fits it.
+TRUST_HINT = ("; if the media is its reading (heavy noise, an unusual voice), --trust-audio aligns it anyway "
+              "and reports the stretches it doubts")
 
 
 @dataclass
@@ -101,10 +105,14 @@ class AlignmentReport:
     doubtful: list[Stretch] = field(default_factory=list)
     part: tuple[float, float] | None = None  # the stretch of the recording a partial transcript covers
     fit: float = 0.0  # median of the sentences' fit to the speech they were put on (_fit_ratios)
+    overruled: str = ""  # why it would have been refused, had the user not said the media is its reading
 
     def notes(self) -> list[str]:
         notes = [f"aligned {self.sentences} sentences to {self.audio_seconds:.1f} s of audio"]
-        if self.match > NO_MATCH and not self.part:
+        if self.overruled:
+            notes.append(f"aligned because --trust-audio says the media is the transcript's reading, though "
+                         f"{self.overruled}: check the low-confidence stretches")
+        elif self.match > NO_MATCH and not self.part:
             notes.append(f"the recording fits the transcript poorly as a whole (match {self.match:.3f}: noise?), "
                          f"but its sentences fit their speech (median {self.fit:.3f})")
         if self.part:
@@ -238,23 +246,26 @@ class SentenceTiming:
 
 
 def align_texts(samples: np.ndarray, texts: list[str], lang: str, progress: Progress | None = None,
-                within: tuple[float, float | None] | None = None) -> tuple[list[SentenceTiming], AlignmentReport]:
+                within: tuple[float, float | None] | None = None,
+                trusted: bool = False) -> tuple[list[SentenceTiming], AlignmentReport]:
     """Real start/end (and word starts) of each text in the recording.
 
     A transcript that does not fit the whole recording is looked for as one stretch of it (a
     programme with more before or after); one that fits nowhere is refused. ``within`` (seconds,
     an open end for the media's end) is the stretch the user says the transcript is read in.
+    ``trusted``: the user says the recording is the transcript's reading, so a poor match (heavy
+    noise, a voice unlike espeak-ng's) is aligned and noted instead of refused.
     """
     if within is not None:
-        return _align_within(samples, texts, lang, progress, within)
-    return _align_recording(samples, texts, lang, progress, vouched=False)
+        return _align_within(samples, texts, lang, progress, within, trusted)
+    return _align_recording(samples, texts, lang, progress, vouched=False, trusted=trusted)
 
 
 def _align_recording(samples: np.ndarray, texts: list[str], lang: str, progress: Progress | None,
-                     vouched: bool) -> tuple[list[SentenceTiming], AlignmentReport]:
+                     vouched: bool, trusted: bool) -> tuple[list[SentenceTiming], AlignmentReport]:
     """:func:`align_texts` in one recording. A ``vouched`` one (the part the user gave) is aligned
     however poorly the whole matches (a short transcript's match says little), and refused when
-    most of its sentences fit no better than other speech."""
+    most of its sentences fit no better than other speech. A ``trusted`` one is never refused."""
     progress = progress or Progress()
     advance = progress.task("speaking sentences", len(texts))
     # The recording is listened to (features, speech, pauses) on the second core while espeak-ng
@@ -271,42 +282,60 @@ def _align_recording(samples: np.ndarray, texts: list[str], lang: str, progress:
         fake_mask[first_frame:end_frame] = 1.0
     fake = np.hstack([_normalise(fake_features), SPEECH_WEIGHT * fake_mask[:, None]])
     match = dtw.match_score(real, fake, int(SEARCH_RADIUS / HOP))
+    overruled: list[str] = []
+
+    def refuse(reason: str, advice: str = "") -> None:
+        if not trusted:
+            raise MediaError(reason + (advice or TRUST_HINT))
+        overruled.append(reason)
+
     try:
-        if match > NO_MATCH:
-            for part in [] if vouched else _spoken_parts(real, fake):
-                with suppress(MediaError):  # mostly doubtful there: the next stretch
-                    return _align_part(recording, fake, texts, frame_bounds, part)
-            if not vouched and match <= GREY_MATCH:
-                timings, report = _align_part(recording, fake, texts, frame_bounds, (0, len(real), match))
-                if report.fit <= CLEAR_FIT:
-                    return timings, report
-            if not vouched:
-                raise MediaError(f"the transcript does not match the audio (match {match:.3f}; a matching "
-                                 f"recording scores under {NO_MATCH}, speech in a wrong order about 1.0)"
-                                 + _hint_for_part(fake, len(real)))
-        timings, report = _align_part(recording, fake, texts, frame_bounds, (0, len(real), match))
-        if vouched and _doubted(timings) > len(timings) / 2:
-            raise MediaError(f"the transcript does not match the audio of the part given (match {match:.3f}; "
-                             f"{_doubted(timings)} of its {len(timings)} sentences fit it no better than other "
-                             "speech): is the part right, and close around the transcript's speech?")
-        if _doubted(timings) > len(timings) / 2:
-            # Most sentences doubtful where the whole recording fits: perhaps they are one part of it.
-            for part in _spoken_parts(real, fake):
-                with suppress(MediaError):
-                    in_part = _align_part(recording, fake, texts, frame_bounds, part)
-                    if _doubted(in_part[0]) < _doubted(timings):
-                        return in_part
-        if report.fit > NO_FIT:
-            raise MediaError(f"the transcript does not match the audio (match {match:.3f}, but its sentences fit "
-                             f"the speech they were put on no better than their own words reversed: median "
-                             f"{report.fit:.3f}, a matching recording's under {NO_FIT})")
+        timings, report = _decide(recording, fake, texts, frame_bounds, match, vouched, refuse)
+        report.overruled = overruled[0] if overruled else ""
         return timings, report
     finally:
         progress.done(advance)
 
 
+def _decide(recording: _Recording, fake: np.ndarray, texts: list[str], frame_bounds: list[tuple[int, int]],
+            match: float, vouched: bool,
+            refuse: Callable[..., None]) -> tuple[list[SentenceTiming], AlignmentReport]:
+    """The alignment to the whole recording or to the stretch of it the transcript is read in;
+    ``refuse(reason, advice)`` where the transcript does not match (it raises unless trusted)."""
+    real = recording.real
+    whole = None
+    if match > NO_MATCH:
+        for part in [] if vouched else _spoken_parts(real, fake):
+            with suppress(MediaError):  # mostly doubtful there: the next stretch
+                return _align_part(recording, fake, texts, frame_bounds, part)
+        if not vouched and match <= GREY_MATCH:
+            whole = _align_part(recording, fake, texts, frame_bounds, (0, len(real), match))
+            if whole[1].fit <= CLEAR_FIT:
+                return whole
+        if not vouched:
+            refuse(f"the transcript does not match the audio (match {match:.3f}; a matching recording scores "
+                   f"under {NO_MATCH}, speech in a wrong order about 1.0)", _hint_for_part(fake, len(real)))
+    timings, report = whole or _align_part(recording, fake, texts, frame_bounds, (0, len(real), match))
+    if vouched and _doubted(timings) > len(timings) / 2:
+        refuse(f"the transcript does not match the audio of the part given (match {match:.3f}; "
+               f"{_doubted(timings)} of its {len(timings)} sentences fit it no better than other speech)",
+               ": is the part right, and close around the transcript's speech?" + TRUST_HINT)
+    elif match <= NO_MATCH and _doubted(timings) > len(timings) / 2:
+        # Most sentences doubtful where the whole recording fits: perhaps they are one part of it.
+        for part in _spoken_parts(real, fake):
+            with suppress(MediaError):
+                in_part = _align_part(recording, fake, texts, frame_bounds, part)
+                if _doubted(in_part[0]) < _doubted(timings):
+                    return in_part
+    if report.fit > NO_FIT:
+        refuse(f"the transcript does not match the audio (match {match:.3f}, but its sentences fit the speech they "
+               f"were put on no better than their own words reversed: median {report.fit:.3f}, a matching "
+               f"recording's under {NO_FIT})")
+    return timings, report
+
+
 def _align_within(samples: np.ndarray, texts: list[str], lang: str, progress: Progress | None,
-                  within: tuple[float, float | None]) -> tuple[list[SentenceTiming], AlignmentReport]:
+                  within: tuple[float, float | None], trusted: bool) -> tuple[list[SentenceTiming], AlignmentReport]:
     """The texts aligned in the stretch of the recording the user gave, in the recording's time:
     a short transcript read in a long recording is found there when no search could find it."""
     first = round(within[0] * SAMPLE_RATE)
@@ -318,7 +347,7 @@ def _align_within(samples: np.ndarray, texts: list[str], lang: str, progress: Pr
     part = samples[first:last]
     if silent(part):
         raise MediaError(f"the media is silent in the part {given}")
-    timings, report = _align_recording(part, texts, lang, progress, vouched=True)
+    timings, report = _align_recording(part, texts, lang, progress, vouched=True, trusted=trusted)
     if not report.part:  # aligned to all of the part given
         _doubt_cut_edges(timings, find_pauses(levels(part, SAMPLE_RATE)), report, len(part) / SAMPLE_RATE,
                          (first > 0, last < len(samples)))
@@ -691,7 +720,8 @@ def _worst_window(relative_costs: np.ndarray) -> tuple[float, int] | None:
 
 
 def align_segments(segments: list[Segment], samples: np.ndarray, lang: str, progress: Progress | None = None,
-                   within: tuple[float, float | None] | None = None) -> tuple[list[Segment], AlignmentReport]:
+                   within: tuple[float, float | None] | None = None,
+                   trusted: bool = False) -> tuple[list[Segment], AlignmentReport]:
     """Segments anchored to the recording (or to the part of it ``within`` gives): sentence and
     word starts tied to real time."""
     texts, owners = [], []
@@ -702,7 +732,7 @@ def align_segments(segments: list[Segment], samples: np.ndarray, lang: str, prog
                 owners.append((index, start + len(segment.text[start:end]) - len(segment.text[start:end].lstrip())))
     if not texts:
         raise InputError("transcript has no speech text to align")
-    timings, report = align_texts(samples, texts, lang, progress, within)
+    timings, report = align_texts(samples, texts, lang, progress, within, trusted)
     anchors: dict[int, list[tuple[int, float]]] = {}
     for text, (index, offset), timing in zip(texts, owners, timings):
         points = anchors.setdefault(index, [])

@@ -48,6 +48,7 @@ class Options:
     cache: bool = True  # reuse earlier translations of unchanged sentences
     audio: str | None = None  # the programme's media: time the cues by forced alignment to it
     audio_part: tuple[float, float | None] | None = None  # seconds of the media the transcript is read in
+    trust_audio: bool = False  # the media is the transcript's reading: align it however poorly it matches
     progress: bool = False  # show progress bars on the terminal for long steps
     max_input_mb: float = 50.0  # larger inputs are refused (a transcript is never this big)
     review: bool = False  # also write NAME.review.html, every language and issue on one page
@@ -95,6 +96,7 @@ class Plan:
     shots: str | None = None
     forced: bool = False
     audio_part: tuple[float, float | None] | None = None  # where in the media the transcript is read
+    trust_audio: bool = False  # a poor match is aligned and noted, not refused
 
     @property
     def source(self) -> Language:
@@ -135,7 +137,7 @@ def make_plan(options: Options) -> Plan:
                       int(options.max_input_mb * 1e6))
     return Plan(reading, tuple(languages), tuple(options.formats), options.report, options.audio, options.device,
                 options.cache, options.progress, options.glossary, options.review, options.shots, options.forced,
-                options.audio_part)
+                options.audio_part, options.trust_audio)
 
 
 def _check_values(options: Options) -> None:
@@ -159,6 +161,9 @@ def _check_values(options: Options) -> None:
     if options.audio_part and not options.audio:
         raise OptionError("--audio-part says where in the programme's media the transcript is read: give the "
                           "media with --audio")
+    if options.trust_audio and not options.audio:
+        raise OptionError("--trust-audio says the programme's media is the transcript's reading: give the media "
+                          "with --audio")
     if options.shots == "media" and not options.audio:
         raise OptionError("--shots media finds the shot changes in the programme's video: give it with --audio")
     if not 1 <= options.max_input_mb <= MAX_INPUT_MB_LIMIT:

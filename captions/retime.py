@@ -48,9 +48,9 @@ def writable_format(source: Path, encoding: str | None) -> str:
 
 def realign_file(source: str | Path, audio: str, out_dir: str | None, lang: str, profile_name: str,
                  fps: str | None, encoding: str | None, progress: bool = False,
-                 audio_part: str | None = None) -> tuple[Path, list[str]]:
+                 audio_part: str | None = None, trust_audio: bool = False) -> tuple[Path, list[str]]:
     """Re-time the cues of a caption file to the audio (or to the part of it ``audio_part``,
-    FROM-TO, gives), text and line breaks kept as they are."""
+    FROM-TO, gives; ``trust_audio``: however poorly it matches), text and line breaks kept as they are."""
     from .align import align_texts
     from .audio import decode
     from .timecode import parse_fps, parse_span
@@ -70,7 +70,7 @@ def realign_file(source: str | Path, audio: str, out_dir: str | None, lang: str,
         raise InputError("no cues to align", str(source))
     with naming_media(audio):
         timings, report = align_texts(decode(audio), [" ".join(cue.lines) for cue in cues], lang,
-                                      Progress(progress, f"{source.name}: "), within)
+                                      Progress(progress, f"{source.name}: "), within, trust_audio)
     needed = [legible_time(cue.text, profile) for cue in cues]
     frames = apply_frame_rules([(t.start, t.end) for t in timings], profile, float(rate), None, needed)
     track = Track(lang, [replace(cue, start=Fraction(start) / rate, end=Fraction(end) / rate)

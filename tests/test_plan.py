@@ -42,6 +42,7 @@ def test_format_limits_narrow_every_language_of_the_plan():
     (Options(audio=__file__, audio_part=(5.0, 3.0)), "--audio-part"),
     (Options(audio=__file__, audio_part=(float("nan"), None)), "--audio-part"),
     (Options(audio_part=(1.0, 3.0)), "give the media with --audio"),
+    (Options(trust_audio=True), "--trust-audio says .* give the media with --audio"),
 ])
 def test_library_callers_get_the_validation_the_cli_gets(tmp_path, options, says):
     source = tmp_path / "news.txt"
