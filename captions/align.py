@@ -150,15 +150,15 @@ def synthetic_features(texts: list[str], lang: str,
             advance(1)
         return features
 
-    # Sentences are spoken one after another, in order (libespeak-ng is serial, and what it says
-    # depends a little on what it said before: a fixed order gives the same voice every run); each
-    # one's features are computed in a worker while the next is spoken. At most a few sentences of
-    # audio wait at any time.
+    # Sentences are spoken one after another, in order, by a library of their own (what it says
+    # depends a little on what it said before: a fixed order from a fresh start gives the same voice
+    # every run, whatever the process aligned before); each one's features are computed in a worker
+    # while the next is spoken. At most a few sentences of audio wait at any time.
     spoken: list[np.ndarray] = []
     pending: deque[Future[np.ndarray]] = deque()
-    with ThreadPoolExecutor(max_workers=1) as pool:
+    with ThreadPoolExecutor(max_workers=1) as pool, speech.session() as say:
         for text in texts:
-            pending.append(pool.submit(features_of, *speech.synthesise(language.speakable(text), voice, speed)))
+            pending.append(pool.submit(features_of, *say(language.speakable(text), voice, speed)))
             if len(pending) > 4:
                 spoken.append(pending.popleft().result())
         spoken += [future.result() for future in pending]

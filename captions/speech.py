@@ -3,16 +3,22 @@
 The library comes from the ``espeakng-loader`` wheel (libespeak-ng 1.52 and its voice data, no
 system package), or else from a system ``libespeak-ng.so.1``. Text is handed to ``espeak_Synth`` as
 data, never on a command line, so a transcript line such as ``-w/etc/passwd`` is only ever spoken.
-libespeak-ng keeps global state: every call goes through one lock.
+libespeak-ng keeps global state: every call to the process's shared library goes through one lock,
+and a :func:`session` has a library of its own.
 """
 
 from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import shutil
+import tempfile
 import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, partial
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -25,6 +31,9 @@ _CHARS_UTF8 = 1
 _RATE = 1  # espeakRATE
 _LOCK = threading.RLock()
 _CALLBACK = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.POINTER(ctypes.c_short), ctypes.c_int, ctypes.c_void_p)
+Speaker = Callable[[str, str, int], tuple[np.ndarray, int]]  # text, voice, speed -> samples, rate
+_LIBC = ctypes.CDLL(None)  # for dlclose, which unloads a session's library
+_LIBC.dlclose.argtypes = [ctypes.c_void_p]
 
 
 class _Voice(ctypes.Structure):
@@ -129,24 +138,73 @@ def _languages(address: int | None) -> list[str]:
 
 
 def synthesise(text: str, voice: str, speed: int) -> tuple[np.ndarray, int]:
-    """int16 samples of ``text`` spoken by ``voice`` at ``speed`` words per minute, and their rate.
+    """int16 samples of ``text`` spoken by ``voice`` at ``speed`` words per minute, and their rate,
+    by the process's shared library (whose voice drifts with what it spoke before: see :func:`session`).
 
     >>> samples, rate = synthesise("-w/tmp/x --stdout", "en", 175)
     >>> rate, len(samples) > rate // 2
     (22050, True)
     """
-    loaded = _loaded()
-    data = text.encode("utf-8", errors="replace") + b"\0"
     with _LOCK:
-        language = ctypes.create_string_buffer(voice.encode())
-        wanted = _Voice(None, ctypes.cast(language, ctypes.c_void_p), None, 0, 0, 0, 0, 0, None)
-        if voice not in voices() or loaded.handle.espeak_SetVoiceByProperties(ctypes.byref(wanted)) != 0:
-            raise EngineError(f"espeak-ng has no voice {voice!r}")
-        loaded.handle.espeak_SetParameter(_RATE, int(speed), 0)
-        loaded.chunks = []
-        status = loaded.handle.espeak_Synth(data, len(data), 0, _POS_CHARACTER, 0, _CHARS_UTF8, None, None)
-        loaded.handle.espeak_Synchronize()
-        chunks, loaded.chunks = loaded.chunks, []
+        return _speak(_loaded(), text, voice, speed)
+
+
+@contextmanager
+def session() -> Iterator[Speaker]:
+    """:func:`synthesise` for one run of sentences, starting from the state a fresh process has.
+
+    libespeak-ng keeps state between utterances in statics that ``espeak_Initialize`` does not
+    reset (its pitch flutter's phase among them), so a sentence spoken again in the same process
+    sounds a little different: an alignment of the voice with a cold moved a boundary 1.19 s
+    with what the process had aligned before, and a batch run's captions depended on the order of
+    its programmes. A session loads a private copy of the library (the loader would share an
+    already loaded file), about 5 ms, and unloads it after. Without a copy (a system library
+    named, not found by path; no room for a temporary file) it is the shared library.
+
+    >>> def spoken():
+    ...     with session() as say:
+    ...         return say("Alright, thanks.", "en", 175)[0]
+    >>> first = spoken(); synthesise("Something else first.", "en", 175)[0].size > 0
+    True
+    >>> np.array_equal(spoken(), first), np.array_equal(synthesise("Alright, thanks.", "en", 175)[0], first)
+    (True, False)
+    """
+    library, data = _locate()
+    private = _private_copy(library, data)
+    if private is None:
+        yield synthesise
+        return
+    try:
+        yield partial(_speak, private)
+    finally:
+        private.handle.espeak_Terminate()
+        _LIBC.dlclose(private.handle._handle)
+
+
+
+def _private_copy(library: str, data: str | None) -> _Loaded | None:
+    if not Path(library).is_file():
+        return None
+    try:
+        with tempfile.TemporaryDirectory(prefix="captions-espeak-") as folder:
+            copy = Path(folder) / Path(library).name
+            shutil.copyfile(library, copy)
+            return _Loaded(str(copy), data)  # mapped: the file may go
+    except OSError:
+        return None
+
+
+def _speak(loaded: _Loaded, text: str, voice: str, speed: int) -> tuple[np.ndarray, int]:
+    data = text.encode("utf-8", errors="replace") + b"\0"
+    language = ctypes.create_string_buffer(voice.encode())
+    wanted = _Voice(None, ctypes.cast(language, ctypes.c_void_p), None, 0, 0, 0, 0, 0, None)
+    if voice not in voices() or loaded.handle.espeak_SetVoiceByProperties(ctypes.byref(wanted)) != 0:
+        raise EngineError(f"espeak-ng has no voice {voice!r}")
+    loaded.handle.espeak_SetParameter(_RATE, int(speed), 0)
+    loaded.chunks = []
+    status = loaded.handle.espeak_Synth(data, len(data), 0, _POS_CHARACTER, 0, _CHARS_UTF8, None, None)
+    loaded.handle.espeak_Synchronize()
+    chunks, loaded.chunks = loaded.chunks, []
     if status != 0:
         raise EngineError(f"espeak-ng could not speak a sentence (status {status})")
     samples = np.concatenate(chunks) if chunks else np.zeros(0, np.int16)

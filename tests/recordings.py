@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from captions.speech import synthesise
+from captions.speech import session
 
 RATE = 16000
 SENTENCES = [
@@ -33,7 +33,9 @@ EXTRA = "And now, a short message about the weather on the coast this weekend."
 
 
 def speak(text: str, voice: str = "en-us", speed: int = 150) -> np.ndarray:
-    spoken, rate = synthesise(text, voice, speed)
+    """A sentence as espeak-ng says it from a fresh start: the same whatever the tests spoke before."""
+    with session() as say:
+        spoken, rate = say(text, voice, speed)
     samples = spoken.astype(np.float64) / 32768
     resampled = np.interp(np.arange(0, len(samples) * RATE / rate) * rate / RATE, np.arange(len(samples)), samples)
     loud = np.flatnonzero(np.abs(resampled) > 10 ** (-50 / 20))

@@ -22,16 +22,16 @@ def ffmpeg(*args):
                    stdin=subprocess.DEVNULL)
 
 VARIANTS = {
-    # name: (recording options, mean limit ms, max limit ms)
+    # name: (recording options, mean and max limit in ms for the sentences not reported doubtful)
     "clean": ({}, 25, 100),
     "noise13": ({"snr_db": 13}, 30, 150),
     "intro": ({"intro": 20.0}, 30, 150),
     "extra": ({"extra_after": 1}, 30, 150),
-    # A sentence never spoken: its neighbours' boundaries move by up to 1.16 s with libespeak-ng
-    # 1.52's voices (1.0 s with Debian's 1.51), 1.55 s in one run of about ten (libespeak-ng's
-    # output varies slightly from process to process); the sentence is reported as low confidence.
-    "missing": ({"missing": 2}, 80, 2000),
+    # A sentence never spoken: the next one's start moves 1.59 s onto its place; both, and the
+    # one before, are reported as low confidence.
+    "missing": ({"missing": 2}, 30, 150),
 }
+DOUBTFUL_LIMIT = 2000  # ms: a sentence reported doubtful may be off, but not lost
 
 
 @pytest.fixture(scope="module")
@@ -49,8 +49,9 @@ def test_boundary_errors_per_variant(folder, name):
     options, mean_limit, max_limit = VARIANTS[name]
     texts, truth = recordings.make(folder / f"{name}.wav", repeats=2, **options)
     timings, report = align_texts(decode(folder / f"{name}.wav"), texts, "en")
-    errors = errors_ms(timings, truth)
-    assert errors.mean() <= mean_limit and errors.max() <= max_limit, (errors.mean(), errors.max())
+    sure = errors_ms(*zip(*[(timing, true) for timing, true in zip(timings, truth) if timing.confident]))
+    assert sure.mean() <= mean_limit and sure.max() <= max_limit, (sure.mean(), sure.max())
+    assert errors_ms(timings, truth).max() <= DOUBTFUL_LIMIT
     if name == "missing":
         assert any("I would like" in s.reason for s in report.doubtful)
     elif name == "extra":
