@@ -258,14 +258,15 @@ def align_texts(samples: np.ndarray, texts: list[str], lang: str, progress: Prog
     """
     if within is not None:
         return _align_within(samples, texts, lang, progress, within, trusted)
-    return _align_recording(samples, texts, lang, progress, vouched=False, trusted=trusted)
+    return _align_recording(samples, texts, lang, progress, None, trusted)
 
 
 def _align_recording(samples: np.ndarray, texts: list[str], lang: str, progress: Progress | None,
-                     vouched: bool, trusted: bool) -> tuple[list[SentenceTiming], AlignmentReport]:
-    """:func:`align_texts` in one recording. A ``vouched`` one (the part the user gave) is aligned
-    however poorly the whole matches (a short transcript's match says little), and refused when
-    most of its sentences fit no better than other speech. A ``trusted`` one is never refused."""
+                     cut: tuple[bool, bool] | None, trusted: bool) -> tuple[list[SentenceTiming], AlignmentReport]:
+    """:func:`align_texts` in one recording. A part the user gave (``cut``: whether it was cut from
+    the media at its start and at its end) is aligned however poorly the whole matches (a short
+    transcript's match says little), and refused when most of its sentences fit no better than
+    other speech. A ``trusted`` one is never refused."""
     progress = progress or Progress()
     advance = progress.task("speaking sentences", len(texts))
     # The recording is listened to (features, speech, pauses) on the second core while espeak-ng
@@ -290,8 +291,10 @@ def _align_recording(samples: np.ndarray, texts: list[str], lang: str, progress:
         overruled.append(reason)
 
     try:
-        timings, report = _decide(recording, fake, texts, frame_bounds, match, vouched, refuse)
+        timings, report = _decide(recording, fake, texts, frame_bounds, match, cut is not None, refuse)
         report.overruled = overruled[0] if overruled else ""
+        if cut is not None and not report.part:  # aligned to all of the part given
+            _doubt_cut_edges(timings, recording.pauses, report, len(real) * HOP, cut)
         return timings, report
     finally:
         progress.done(advance)
@@ -347,10 +350,7 @@ def _align_within(samples: np.ndarray, texts: list[str], lang: str, progress: Pr
     part = samples[first:last]
     if silent(part):
         raise MediaError(f"the media is silent in the part {given}")
-    timings, report = _align_recording(part, texts, lang, progress, vouched=True, trusted=trusted)
-    if not report.part:  # aligned to all of the part given
-        _doubt_cut_edges(timings, find_pauses(levels(part, SAMPLE_RATE)), report, len(part) / SAMPLE_RATE,
-                         (first > 0, last < len(samples)))
+    timings, report = _align_recording(part, texts, lang, progress, (first > 0, last < len(samples)), trusted)
     offset = first / SAMPLE_RATE
     _shift(timings, offset)
     covered = report.part or (0.0, (last - first) / SAMPLE_RATE)
