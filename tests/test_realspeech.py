@@ -29,7 +29,7 @@ def _aligned_with_report(name: str) -> tuple[list[tuple[float, float, bool]], in
 @pytest.mark.parametrize("name", sorted(ITEMS))
 def test_real_speech_is_accepted_and_aligned_on_the_speech(name):
     item = ITEMS[name]
-    spans, doubtful = _in_a_fresh_process(_aligned_with_report, name)
+    spans, doubtful = _aligned_with_report(name)
     errors = np.array([[start - unit["start"], end - unit["end"]]
                        for (start, end, _), unit in zip(spans, item["units"])]) * 1000
     # Measured: 15 ms (sv) and 11 ms (ja) at most, the leading silence (1.2 s, 1.0 s) skipped; 115 ms
@@ -52,22 +52,9 @@ UNSPOKEN = ["And Mr. John Dashwood had then leisure to consider how much there m
             "rather selfish is to be ill-disposed:", "but he was, in general, well respected;"]
 
 
-def _aligned_in_a_fresh_process(name: str, texts: list[str]) -> list[tuple[float, float, bool]]:
-    return _aligned(name, texts)[0]
-
-
 def _aligned(name: str, texts: list[str]) -> tuple[list[tuple[float, float, bool]], tuple[float, float] | None]:
     timings, report = align_texts(decode(DATA / ITEMS[name]["audio"]), texts, ITEMS[name]["lang"])
     return [(timing.start, timing.end, timing.confident) for timing in timings], report.part
-
-
-def _in_a_fresh_process(function, *arguments):
-    """As users run it: libespeak-ng's voice drifts a little with what the process spoke before."""
-    from concurrent.futures import ProcessPoolExecutor
-    from multiprocessing import get_context
-
-    with ProcessPoolExecutor(max_workers=1, mp_context=get_context("spawn")) as pool:
-        return pool.submit(function, *arguments).result()
 
 
 @pytest.mark.parametrize("where", [3, 6, 9])
@@ -79,7 +66,7 @@ def test_lines_the_recording_lacks_leave_no_sentence_misplaced_unreported(where)
     units = ITEMS["en_lj_printing_80s"]["units"]
     texts = [unit["text"] for unit in units[:where]] + UNSPOKEN + [unit["text"] for unit in units[where:]]
     references = units[:where] + [None] * len(UNSPOKEN) + units[where:]
-    spans = _in_a_fresh_process(_aligned_in_a_fresh_process, "en_lj_printing_80s", texts)
+    spans = _aligned("en_lj_printing_80s", texts)[0]
     for (start, end, confident), unit in zip(spans, references):
         if unit is None:
             assert not confident
@@ -95,7 +82,7 @@ def test_a_transcript_of_part_of_the_recording_is_aligned_in_that_part(first, en
     # on with no clear pause past the part, its edge sentences are reported; the others are on
     # their speech.
     units = ITEMS["en_lj_printing_80s"]["units"][first:end]
-    spans, part = _in_a_fresh_process(_aligned, "en_lj_printing_80s", [unit["text"] for unit in units])
+    spans, part = _aligned("en_lj_printing_80s", [unit["text"] for unit in units])
     assert part is not None
     assert part[0] <= units[0]["start"] and units[-1]["end"] <= part[1] + 0.05  # a frame short of the end
     assert part[1] - part[0] < 0.75 * 79.4
@@ -108,7 +95,7 @@ def test_a_transcript_of_part_of_the_recording_is_aligned_in_that_part(first, en
 def test_a_partial_transcript_of_other_speech_is_still_refused():
     # The search for a part gives a wrong transcript more chances; it must not take one.
     with pytest.raises(MediaError, match="does not match"):
-        _in_a_fresh_process(_aligned, "en_lj_printing_80s", UNSPOKEN)
+        _aligned("en_lj_printing_80s", UNSPOKEN)
 
 
 def _aligned_in_noise(name: str, snr_db: float, seed: int = 0) -> list[tuple[float, float, bool]]:
@@ -137,7 +124,7 @@ def test_in_heavy_noise_a_sentence_cut_short_is_reported(snr_db, seed):
     # no sentence covers makes both neighbours doubtful. At 12 dB (the second noise draw) only
     # 0.12 s of it measured as sound, and the sentence, 1.06 s early, went unreported.
     units = ITEMS["sv_nst_sentences"]["units"]
-    spans = _in_a_fresh_process(_aligned_in_noise, "sv_nst_sentences", snr_db, seed)
+    spans = _aligned_in_noise("sv_nst_sentences", snr_db, seed)
     for (start, end, confident), unit in zip(spans, units):
         if confident:
             assert abs(start - unit["start"]) < 1.0 and abs(end - unit["end"]) < 1.0, (unit["text"], start, end)
@@ -168,8 +155,8 @@ def test_a_short_transcript_too_short_to_search_for_is_aligned_in_the_part_given
     # the part the user gives it is aligned on its speech, in the recording's time.
     unit = ITEMS["sv_nst_sentences"]["units"][1]
     with pytest.raises(MediaError, match="--audio-part"):
-        _in_a_fresh_process(_aligned, "sv_nst_sentences", [unit["text"]])
-    spans, part = _in_a_fresh_process(_aligned_within, "sv_nst_sentences", [unit["text"]], "sv", (8.75, 15.43))
+        _aligned("sv_nst_sentences", [unit["text"]])
+    spans, part = _aligned_within("sv_nst_sentences", [unit["text"]], "sv", (8.75, 15.43))
     [(start, end, confident)] = spans
     assert part == (8.75, 15.43) and confident
     assert abs(start - unit["start"]) <= 0.05 and abs(end - unit["end"]) <= 0.05, (start, end)
@@ -180,7 +167,7 @@ def test_a_part_given_that_cuts_through_speech_reports_its_edge_sentence():
     # the transcript's leaves that speech to its first sentence, which therefore is doubtful (it
     # started 1.4 s early); the last sentence, which the recording's end closes, is on its speech.
     units = ITEMS["en_lj_printing_80s"]["units"][10:12]
-    spans, _ = _in_a_fresh_process(_aligned_within, "en_lj_printing_80s", [unit["text"] for unit in units], "en",
+    spans, _ = _aligned_within("en_lj_printing_80s", [unit["text"] for unit in units], "en",
                                    (65.0, None))
     assert not spans[0][2]
     assert spans[1][2] and abs(spans[1][0] - units[1]["start"]) <= 0.05 and abs(spans[1][1] - units[1]["end"]) <= 0.05
@@ -197,7 +184,7 @@ def test_another_transcript_in_a_part_given_is_refused(audio, text, lang, within
     name, first, end = text
     texts = [unit["text"] for unit in ITEMS[name]["units"][first:end]]
     with pytest.raises(MediaError, match="part given"):
-        _in_a_fresh_process(_aligned_within, audio, texts, lang, within)
+        _aligned_within(audio, texts, lang, within)
 
 
 def test_make_and_align_take_the_part_of_the_media(tmp_path):
@@ -241,7 +228,7 @@ def test_a_noisy_recording_that_matches_poorly_as_a_whole_is_kept_by_its_sentenc
     from captions.align import NO_MATCH
 
     units = ITEMS["ja_cv_camp"]["units"]
-    spans, match, notes = _in_a_fresh_process(_aligned_in_noise_with_report, "ja_cv_camp", 12.0, 1)
+    spans, match, notes = _aligned_in_noise_with_report("ja_cv_camp", 12.0, 1)
     assert match > NO_MATCH and any("poorly as a whole" in note for note in notes)
     for (start, end, _), unit in zip(spans, units):  # measured: 112 ms at most (the last end, in the noise)
         assert abs(start - unit["start"]) <= 0.15 and abs(end - unit["end"]) <= 0.15, (unit["text"], start, end)
@@ -255,8 +242,8 @@ def test_a_reading_refused_in_heavy_noise_is_aligned_when_the_user_trusts_it():
     # 0.25 s is on a sentence reported low-confidence.
     units = ITEMS["en_mfa_cold3"]["units"]
     with pytest.raises(MediaError, match="--trust-audio aligns it anyway"):
-        _in_a_fresh_process(_aligned_in_noise_with_report, "en_mfa_cold3", 10.0, 0)
-    spans, _, notes = _in_a_fresh_process(_aligned_in_noise_with_report, "en_mfa_cold3", 10.0, 0, True)
+        _aligned_in_noise_with_report("en_mfa_cold3", 10.0, 0)
+    spans, _, notes = _aligned_in_noise_with_report("en_mfa_cold3", 10.0, 0, True)
     assert any(note.startswith("aligned because --trust-audio says") for note in notes)
     for (start, end, confident), unit in zip(spans, units):
         worst = max(abs(start - unit["start"]), abs(end - unit["end"]))
@@ -327,7 +314,7 @@ def test_a_transcript_in_another_language_is_refused_even_when_the_whole_matches
     # Japanese text (shared/realspeech-dev's ja_intro) on the Spanish reading: the whole matched at
     # 0.94-0.96, under NO_MATCH, and was accepted with every sentence doubtful; its sentences fit
     # the speech they were put on no better than their words reversed, which refuses it.
-    said = _in_a_fresh_process(_aligned_in_another_language, "es_mls_persuasion", JAPANESE_INTRO, "ja")
+    said = _aligned_in_another_language("es_mls_persuasion", JAPANESE_INTRO, "ja")
     assert "no better than their own words reversed" in said, said
 
 
@@ -341,5 +328,5 @@ def test_every_word_starts_inside_its_sentence():
     # The informal English: its last sentence's end moved off the laugh after it, to 23.2 s, while
     # the path had put "thanks." at 23.96 s; `make` places cues by word times, and that cue stayed
     # on screen 1.28 s after the speech.
-    for start, end, words in _in_a_fresh_process(_word_times, "en_mfa_cold3"):
+    for start, end, words in _word_times("en_mfa_cold3"):
         assert all(start <= time <= end for time in words), (start, end, words)
