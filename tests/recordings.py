@@ -95,10 +95,14 @@ def make(path: Path, repeats: int = 1, seed: int = 1, snr_db: float | None = Non
     if snr_db is not None:
         speech_rms = np.sqrt(np.mean(np.concatenate([voices[t] for t in set(voices)]) ** 2))
         signal = signal + pink_noise(len(signal), np.random.default_rng(seed)) * speech_rms / 10 ** (snr_db / 20)
-    signal = np.clip(signal / max(1.0, np.abs(signal).max()), -1, 1)
+    write_wav(path, signal / max(1.0, np.abs(signal).max()))
+    return texts, truth
+
+
+def write_wav(path: Path, signal: np.ndarray) -> None:
+    """16-bit mono WAV at RATE; samples beyond full scale are clipped."""
     with wave.open(str(path), "wb") as writer:
         writer.setnchannels(1)
         writer.setsampwidth(2)
         writer.setframerate(RATE)
-        writer.writeframes((signal * 32767).astype(np.int16).tobytes())
-    return texts, truth
+        writer.writeframes((np.clip(signal, -1, 1) * 32767).astype(np.int16).tobytes())

@@ -254,14 +254,12 @@ def test_a_trusted_alignment_is_never_the_answer_to_an_untrusted_run(tmp_path):
     import os
     import subprocess
     import sys
-    import wave
 
     import srt
+    from recordings import write_wav
 
     media = tmp_path / "cold_10db.wav"
-    with wave.open(str(media), "wb") as out:
-        out.setnchannels(1), out.setsampwidth(2), out.setframerate(16000)
-        out.writeframes((np.clip(_in_noise("en_mfa_cold3", 10.0, 0), -1, 1) * 32767).astype("<i2").tobytes())
+    write_wav(media, _in_noise("en_mfa_cold3", 10.0, 0))
     script = tmp_path / "cold.txt"
     script.write_text("\n".join(unit["text"] for unit in ITEMS["en_mfa_cold3"]["units"]) + "\n")
     env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
