@@ -7,6 +7,7 @@ name starting with ``-`` is never an option) and ffmpeg's stdin is closed.
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -17,6 +18,9 @@ from .errors import EngineError, MediaError
 
 SAMPLE_RATE = 16000
 SILENCE_RMS = 1e-4  # below this the whole file is silence
+
+
+TEXT_INPUT = re.compile(r"Input #0, (tty|txt|srt|webvtt|ass|subviewer|microdvd|sami|lrc)\b")
 
 
 def ffmpeg_binary() -> str:
@@ -51,6 +55,8 @@ def run_ffmpeg(path: str | Path, output: list[str], stream: str) -> tuple[bytes,
     command = [ffmpeg_binary(), "-nostdin", "-hide_banner", "-i", f"file:{path.resolve()}", *output, "-"]
     done = subprocess.run(command, capture_output=True, stdin=subprocess.DEVNULL)
     said = done.stderr.decode(errors="replace")
+    if TEXT_INPUT.search(said):  # ffmpeg "plays" a text file as a picture of its characters
+        raise MediaError("not media: ffmpeg reads this file as text (give the programme's video or audio)", str(path))
     if done.returncode != 0:
         if "does not contain any stream" in said or "matches no streams" in said:
             raise MediaError(f"media has no {stream} stream", str(path))

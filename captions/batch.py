@@ -10,12 +10,13 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from .errors import INTERNAL_EXIT, CaptionsError, InputError, OutputError
 from .folders import ensure_folder
 from .formats import REGISTRY, input_suffixes, writable
 from .languages import codes
+from .naming import job_outputs, refuse_collisions, refuse_overwriting_inputs
 from .pipeline import Result, render_file
 from .plan import Options, Plan, make_plan
 from .sink import write_all
@@ -74,23 +75,75 @@ def expand_inputs(arguments: list[str]) -> list[Path | str]:
 
     An argument that names nothing stays a string, so it is reported as a failed input.
     """
-    found: list[Path | str] = []
+    return [found.source for found in find_inputs(arguments)]
+
+
+class Found(NamedTuple):
+    """An input, and the folder or glob root it was found under (None for a file named)."""
+
+    source: Path | str
+    root: Path | None = None
+    in_folder: bool = False  # found by walking a folder given: its tree is kept under --out by default
+
+
+def find_inputs(arguments: list[str]) -> list[Found]:
+    """Each input with the root of the folder or glob it was found by."""
+    found: list[Found] = []
     for argument in arguments:
         path = Path(argument)
         if path.is_dir():
             inside, unreadable = _walk(path)
-            found.extend(f"{folder}: cannot read this folder: {reason}" for folder, reason in unreadable)
+            found.extend(Found(f"{folder}: cannot read this folder: {reason}") for folder, reason in unreadable)
             if not inside and not unreadable:
-                found.append(f"{argument}: no transcript files ({' '.join(INPUT_SUFFIXES)}) in this folder")
-            found.extend(inside)
+                found.append(Found(f"{argument}: no transcript files ({' '.join(INPUT_SUFFIXES)}) in this folder"))
+            found.extend(Found(file, path, True) for file in inside)
         elif path.exists():
-            found.append(path)
+            found.append(Found(path))
         elif any(char in argument for char in "*?["):
             matches = sorted(Path(p) for p in glob.glob(argument, recursive=True) if Path(p).is_file())
-            found.extend(matches or [argument])
+            found.extend([Found(match, _glob_root(argument)) for match in matches] or [Found(argument)])
         else:
-            found.append(argument)
+            found.append(Found(argument))
     return list(dict.fromkeys(found))
+
+
+def _glob_root(pattern: str) -> Path:
+    """The folder a glob searches from: its parts before the first wildcard.
+
+    >>> _glob_root("scripts/*/news.txt").as_posix(), _glob_root("*.txt").as_posix()
+    ('scripts', '.')
+    """
+    parts = Path(pattern).parts
+    fixed = [part for part in parts[: next(i for i, part in enumerate(parts) if any(c in part for c in "*?["))]]
+    return Path(*fixed) if fixed else Path(".")
+
+
+def output_folders(found: list[Found], out: str | None,
+                   keep_tree: bool | None) -> list[str | None]:
+    """Each input's output folder: beside it without ``--out``; else ``--out`` itself, or, keeping the
+    tree (the default for a folder given), the input's folder mirrored under ``--out``.
+
+    >>> found = [Found(Path("s/ep1/news.txt"), Path("s"), True), Found(Path("s/ep2/news.txt"), Path("s"), True)]
+    >>> output_folders(found, "subs", None)
+    ['subs/ep1', 'subs/ep2']
+    >>> output_folders([Found(Path("a/x.txt")), Found(Path("b/x.txt"))], "o", True)
+    ['o/a', 'o/b']
+    """
+    if out is None:
+        return [None] * len(found)
+    named = [source.parent for source, root, _ in found if isinstance(source, Path) and root is None]
+    common = Path(os.path.commonpath([os.path.abspath(folder) for folder in named])) if named else None
+    folders: list[str | None] = []
+    for source, root, in_folder in found:
+        tree = in_folder if keep_tree is None else keep_tree
+        if not isinstance(source, Path) or not tree:
+            folders.append(out)
+            continue
+        base = root if root is not None else common
+        assert base is not None
+        relative = Path(os.path.relpath(os.path.abspath(source.parent), os.path.abspath(base)))
+        folders.append(str(Path(out) / relative) if relative != Path(".") else out)
+    return folders
 
 
 def _walk(folder: Path) -> tuple[list[Path], list[tuple[str, str]]]:
@@ -147,16 +200,30 @@ def write_outcome(outcome: Outcome, folder: Path) -> Outcome:
     return outcome
 
 
-def run_batch(sources: list[Path | str], out_dir: str | None, plan: Plan | Options, jobs: int = 1,
+def run_batch(sources: list[Path | str], out_dir: str | list[str | None] | None, plan: Plan | Options, jobs: int = 1,
               on_done: Callable[[Outcome], None] | None = None) -> list[Outcome]:
-    """Caption every source, in parallel processes when ``jobs`` > 1; outcomes in input order."""
+    """Caption every source (into one folder, or each into its own), in parallel processes when
+    ``jobs`` > 1; outcomes in input order. Two sources that would write one path are refused first."""
+    folders = out_dir if isinstance(out_dir, list) else [out_dir] * len(sources)
+    plan = plan if isinstance(plan, Plan) else make_plan(plan)
+    refuse_shared_outputs(sources, folders, plan)
     outcomes: dict[int, Outcome] = {}
-    tasks = [(source, out_dir, plan) for source in sources]
+    tasks = [(source, folder, plan) for source, folder in zip(sources, folders)]
     for index, outcome in LocalPool(jobs).run(run_one, tasks):
         outcomes[index] = outcome
         if on_done:
             on_done(outcome)
     return [outcomes[index] for index in range(len(sources))]
+
+
+def refuse_shared_outputs(sources: list[Path | str], folders: list[str | None], plan: Plan) -> None:
+    """An :class:`OptionError` before any work when two inputs would write one output path, or one
+    would write over another's input."""
+    jobs = [(str(source), job_outputs(source, Path(folder) if folder else source.parent, plan))
+            for source, folder in zip(sources, folders) if isinstance(source, Path)]
+    refuse_collisions(jobs, "give the inputs distinct names, or --keep-tree to keep each input's folder under --out")
+    for name, outputs in jobs:
+        refuse_overwriting_inputs(outputs, *(other for other, _ in jobs if other != name))
 
 
 class LocalPool:

@@ -102,9 +102,11 @@ def make(
     sdh: bool = typer.Option(False, "--sdh", help="Keep sound descriptions and lyrics (for the deaf and hard of "
                              "hearing), in the profile's style; or use a -sdh profile."),
     forced: bool = typer.Option(False, "--forced", help="Also write NAME.LANG.forced.EXT: only the lines marked F/."),
+    keep_tree: Optional[bool] = typer.Option(None, "--keep-tree/--flat", help="Mirror each input's folder under --out "
+                                             "(default for a folder given), or write every output into --out itself."),
 ) -> None:
     """Caption transcripts: writes OUT/NAME.LANG.srt (and other formats) and prints a QC summary."""
-    from .batch import expand_inputs, run_batch
+    from .batch import find_inputs, output_folders, run_batch
     from .plan import Options, make_plan
     from .profiles import get_profile, normalise_lang
     from .timecode import parse_fps, parse_span, parse_time
@@ -127,12 +129,15 @@ def make(
         plan = make_plan(options)
     except CaptionsError as err:
         _fail_with(err)
-    sources = expand_inputs(inputs)
+    found = find_inputs(inputs)
+    sources = [item.source for item in found]
     if audio and len(sources) > 1:
         _fail("--audio is the media of one programme: give one transcript with it")
     printer = _Printer(len(sources), quiet, as_json, interactive)
     try:
-        outcomes = run_batch(sources, out, plan, jobs, printer.advance)
+        outcomes = run_batch(sources, output_folders(found, out, keep_tree), plan, jobs, printer.advance)
+    except CaptionsError as err:
+        _fail_with(err)
     finally:
         printer.close()
     failed = [outcome for outcome in outcomes if outcome.failed]
@@ -254,6 +259,9 @@ def batch(
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print the summary and errors only."),
     verbose: bool = typer.Option(False, "--verbose", "-v", help="Also print each programme's seconds per stage and "
                                  "QC counts per language."),
+    allow_outside: list[Path] = typer.Option([], "--allow-outside", metavar="DIR",
+                                             help="A folder outside the manifest's that its rows may read and write "
+                                             "(repeatable); any other row outside is refused."),
 ) -> None:
     """Caption an archive from a manifest; a rerun skips what is done and unchanged, and redoes the rest."""
     from .batch import LocalPool
@@ -261,7 +269,7 @@ def batch(
     from .runs import run_manifest
 
     try:
-        programmes = read_manifest(manifest)
+        programmes = read_manifest(manifest, tuple(allow_outside))
     except ManifestError as err:
         for line in err.lines():
             typer.echo(f"error: {line}", err=True)
@@ -336,15 +344,18 @@ def convert(
     force: bool = typer.Option(False, "--force", help="Write even when a target format's limit is broken."),
 ) -> None:
     """Convert approved captions between formats without re-cutting them: NAME.LANG.SUFFIX per format."""
-    from .convert import convert_file
+    from .convert import conversion_paths, convert_file
+    from .naming import refuse_collisions
     from .profiles import get_profile
     from .timecode import parse_fps
 
+    formats = [name.strip() for name in fmt.split(",") if name.strip()]
     try:
         rate = parse_fps(fps) if fps else get_profile(profile, "en").fps
+        refuse_collisions(((str(source), conversion_paths(source, out, formats, lang).values()) for source in inputs),
+                          "give the inputs distinct names, or convert them into different --out folders")
     except CaptionsError as err:
         _fail_with(err)
-    formats = [name.strip() for name in fmt.split(",") if name.strip()]
     worst = 0
     for source in inputs:
         try:
@@ -489,13 +500,20 @@ def retime(
     encoding: Optional[str] = typer.Option(None, help="Text encoding (default: detect)."),
 ) -> None:
     """Re-time caption files: shift, change the frame rate, sync to points; writes NAME.retimed.EXT."""
+    from .naming import refuse_collisions
     from .qc import summary
-    from .retime import retime_file
+    from .retime import retime_file, retime_target
 
     if not (shift or from_fps or to_fps or sync or start):
         _fail("nothing to do: give --shift, --to-fps, --sync or --start")
     if in_place and out:
         _fail("--in-place writes over each file: it takes no --out")
+    try:
+        refuse_collisions(((str(source), [target]) for source in files
+                           if (target := retime_target(source, out, encoding, in_place)) is not None),
+                          "give the inputs distinct names, or re-time them into different --out folders")
+    except CaptionsError as err:
+        _fail_with(err)
     worst = 0
     for source in files:
         try:

@@ -10,7 +10,7 @@ from .errors import OptionError, OutputError
 from .folders import check_folder, ensure_folder
 from .formats import get, limit_problems, read_track, written_suffix
 from .languages import codes
-from .pipeline import output_path, refuse_overwriting_inputs
+from .naming import output_path, refuse_overwriting_inputs
 from .profiles import normalise_lang
 from .sink import write_atomic
 
@@ -39,6 +39,13 @@ def language_of(source: Path, given: str | None) -> str:
     return "en"
 
 
+def conversion_paths(source: Path, out_dir: str | Path | None, formats: list[str], lang: str | None) -> dict[str, Path]:
+    """The file each target format of one input is written to."""
+    folder = Path(out_dir) if out_dir else source.parent
+    language = language_of(source, lang)
+    return {name: output_path(source, folder, language, written_suffix(get(name).name)) for name in formats}
+
+
 def convert_file(source: str | Path, out_dir: str | Path | None, formats: list[str], lang: str | None, fps: float,
                  encoding: str | None = None, force: bool = False) -> Conversion:
     """Write the cues of one caption file in each format; nothing is written when a limit is broken,
@@ -49,7 +56,7 @@ def convert_file(source: str | Path, out_dir: str | Path | None, formats: list[s
     targets = [get(name) for name in formats]
     folder = Path(out_dir) if out_dir else source.parent
     language = language_of(source, lang)
-    paths = {fmt.name: output_path(source, folder, language, written_suffix(fmt.name)) for fmt in targets}
+    paths = {get(name).name: path for name, path in conversion_paths(source, out_dir, formats, lang).items()}
     refuse_overwriting_inputs(list(paths.values()), source)
     check_folder(folder, OutputError, "output folder")
     track = read_track(source, language, fps, encoding)

@@ -27,6 +27,7 @@ SPANS = ("audio_part",)
 # Yes/no columns: a CSV cell is text, and "false" must not read as a true (non-empty) string.
 SWITCHES = {field.name for field in fields(Options) if field.type == "bool"}
 YES, NO = ("true", "yes", "1", "on"), ("false", "no", "0", "off")
+RENAMED_BACK = {"audio": "media"}
 OPTION_FIELDS = {field.name for field in fields(Options)} - {"progress"}
 KNOWN = {"input", "out", *RENAMED, *OPTION_FIELDS}
 
@@ -53,8 +54,13 @@ class Programme:
     options: Options  # as given, for the state's record of what was asked
 
 
-def read_manifest(path: str | Path) -> list[Programme]:
-    """The programmes of a manifest, every row checked; a :class:`ManifestError` lists all bad rows."""
+def read_manifest(path: str | Path, allow_outside: tuple[str | Path, ...] = ()) -> list[Programme]:
+    """The programmes of a manifest, every row checked; a :class:`ManifestError` lists all bad rows.
+
+    A manifest may come from someone else: every file a row reads or writes must lie in the
+    manifest's folder or in one of ``allow_outside`` (symlinks resolved), and no two rows may write
+    one path (each rerun would redo one and flip the file).
+    """
     path = Path(path)
     try:
         if not path.is_file() or path.stat().st_size > MAX_BYTES:
@@ -66,14 +72,41 @@ def read_manifest(path: str | Path) -> list[Programme]:
     if not rows:
         raise OptionError("the manifest lists no programmes", str(path))
     programmes, problems = [], []
+    roots = (path.parent.resolve(), *(Path(folder).resolve() for folder in allow_outside))
     for line, row in rows:
         try:
-            programmes.append(_programme(line, row, path))
+            programmes.append(_programme(line, row, path, roots))
         except CaptionsError as err:
             problems.append(f"{path}:{line}: {err.message}")
+    problems += _shared_outputs(programmes, path)
     if problems:
         raise ManifestError(problems, str(path))
     return programmes
+
+
+def _shared_outputs(programmes: list[Programme], manifest: Path) -> list[str]:
+    """A line for each output two rows would both write, naming both rows."""
+    from .naming import collisions, job_outputs
+
+    lines = {str(programme.line): programme.line for programme in programmes}
+    found = collisions((str(programme.line), job_outputs(programme.source, programme.out, programme.plan))
+                       for programme in programmes)
+    problems = []
+    for clash in found:
+        first, _, rest = clash.partition(" and ")
+        second, _, what = rest.partition(" would both write ")
+        problems.append(f"{manifest}:{lines[second]}: this row and line {first} would both write {what}: "
+                        "give one of them another out folder")
+    return problems
+
+
+def _inside(path: Path, roots: tuple[Path, ...], what: str, given: str) -> Path:
+    """The path, resolved, when it lies in one of the roots; else an :class:`OptionError`."""
+    resolved = path.resolve()
+    if not any(resolved.is_relative_to(root) for root in roots):
+        raise OptionError(f"{what} {given!r} is outside the manifest's folder ({roots[0]}): "
+                          "give --allow-outside DIR to allow it")
+    return resolved
 
 
 def _rows(text: str, path: Path) -> list[tuple[int, dict[str, Any]]]:
@@ -83,8 +116,10 @@ def _rows(text: str, path: Path) -> list[tuple[int, dict[str, Any]]]:
         reader = csv.DictReader(io.StringIO(text))
         if not reader.fieldnames or "input" not in reader.fieldnames:
             raise OptionError("a CSV manifest needs a header row naming an 'input' column", str(path), 1)
-        return [(reader.line_num, {key: value for key, value in row.items() if value not in (None, "")})
-                for row in reader]
+        columns = len(reader.fieldnames)
+        # DictReader keeps the cells past the header under the key None: the row is told so by _programme.
+        return [(reader.line_num, {"_cells": columns + len(row[None])} if None in row else
+                 {key: value for key, value in row.items() if value not in (None, "")}) for row in reader]
     if suffix in (".jsonl", ".ndjson"):
         rows = []
         for number, line in enumerate(text.split("\n"), start=1):
@@ -109,20 +144,21 @@ def _rows(text: str, path: Path) -> list[tuple[int, dict[str, Any]]]:
     raise OptionError(f"unknown manifest kind {suffix or '(no suffix)'!r}: use .csv, .jsonl or .toml", str(path))
 
 
-def _programme(line: int, row: dict[str, Any], manifest: Path) -> Programme:
+def _programme(line: int, row: dict[str, Any], manifest: Path, roots: tuple[Path, ...]) -> Programme:
     if row.get("_not_object"):
         raise OptionError("the row is not an object of columns")
+    if "_cells" in row:
+        raise OptionError(f"{row['_cells']} cells, more than the header's columns (a comma in a value needs quotes)")
     unknown = sorted(set(row) - KNOWN)
     if unknown:
         raise OptionError(f"unknown column {unknown[0]!r} (known: input, out, media, to, formats, and make's options)")
     if not isinstance(row.get("input"), str) or not row["input"].strip():
         raise OptionError("no input")
     base = manifest.parent
-    source = (base / row["input"]).resolve() if not Path(row["input"]).is_absolute() else Path(row["input"])
+    source = _inside(base / row["input"], roots, "input", row["input"])
     if not source.is_file():
         raise OptionError(f"input {row['input']!r} is not a file")
-    out = Path(row["out"]) if isinstance(row.get("out"), str) else source.parent
-    out = out if out.is_absolute() else (base / out)
+    out = _inside(base / row["out"], roots, "out", row["out"]) if isinstance(row.get("out"), str) else source.parent
     values = {RENAMED.get(key, key): value for key, value in row.items() if key not in ("input", "out")}
     fps = _value("fps", values["fps"]) if "fps" in values else None
     if fps is None:
@@ -136,12 +172,11 @@ def _programme(line: int, row: dict[str, Any], manifest: Path) -> Programme:
         if not isinstance(name, str) or (key == "profile" and not name.endswith(".toml")) or \
                 (key == "shots" and name == "media"):
             continue
-        if not Path(name).is_absolute():
-            given[key] = str(base / name)
+        given[key] = str(_inside(base / name, roots, RENAMED_BACK.get(key, key), name))
     if given.get("audio") and not Path(given["audio"]).is_file():
         raise OptionError(f"media {values['audio']!r} is not a file")
     options = Options(**given)
-    return Programme(line, source, out.resolve(), make_plan(options), options)
+    return Programme(line, source, out, make_plan(options), options)
 
 
 def _value(key: str, value: Any, fps: float = 25.0) -> Any:

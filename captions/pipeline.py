@@ -16,8 +16,9 @@ from . import qc, sdh
 from .errors import CaptionsError, MediaError, OutputError
 from .folders import check_folder, ensure_folder
 from .formats import get as get_format
-from .formats import limit_problems, read_file, written_suffix
+from .formats import limit_problems, read_file
 from .model import NARRATOR, Cue, Delivery, Profile, Segment, Span, Speaker, Stretch, Track, exact_rate, on_frame, seconds
+from .naming import planned_paths, refuse_overwriting_inputs, review_path
 from .plan import Language, Options, Plan, for_translation, make_plan, with_shots
 from .progress import Progress
 from .report import report_text
@@ -140,18 +141,6 @@ def _speakers(segments: list[Segment], coloured: bool) -> dict[str, Speaker]:
     return found
 
 
-def output_path(source: Path, out_dir: Path, lang: str, suffix: str) -> Path:
-    """``OUT/NAME.LANG.SUFFIX``; a language suffix already in the input name is not repeated.
-
-    >>> output_path(Path("in/show.en.srt"), Path("out"), "en", "imsc.ttml").as_posix()
-    'out/show.en.imsc.ttml'
-    """
-    stem = source.stem
-    if stem.lower().endswith(f".{lang.lower()}"):
-        stem = stem[: -len(lang) - 1]
-    return out_dir / f"{stem}.{lang}.{suffix}"
-
-
 class _Stopwatch:
     """Seconds spent in each stage of a job, for the batch run report."""
 
@@ -189,7 +178,7 @@ def caption_file(source: str | Path, out_dir: str | Path, options: Options | Pla
 def render_file(source: str | Path, out_dir: str | Path, plan: Plan) -> Rendered:
     """Every output of one transcript as bytes, by path; nothing is written."""
     source, out_dir = Path(source), Path(out_dir)
-    planned = {language.lang: _planned_paths(source, out_dir, language.lang, plan) for language in plan.languages}
+    planned = {language.lang: planned_paths(source, out_dir, language.lang, plan) for language in plan.languages}
     refuse_overwriting_inputs([path for paths in planned.values() for path in paths.values()],
                               source, plan.audio, plan.glossary)
     check_folder(out_dir, OutputError, "output folder")
@@ -229,7 +218,7 @@ def render_file(source: str | Path, out_dir: str | Path, plan: Plan) -> Rendered
         rendered.result.languages.append(language)
         rendered.tracks.append(made_track)
     if plan.review:
-        rendered.result.review = out_dir / f"{source.name.split('.')[0]}.review.html"
+        rendered.result.review = review_path(source, out_dir)
         rendered.outputs[rendered.result.review] = _review(source, out_dir, plan, rendered.tracks)
     return rendered
 
@@ -250,23 +239,6 @@ def _shot_changes(plan: Plan) -> tuple[float, ...]:
     source = plan.audio if plan.shots == "media" else plan.shots
     assert source is not None
     return tuple(float(cut) for cut in shot_times(source, plan.source.timing.fps))
-
-
-def _planned_paths(source: Path, out_dir: Path, lang: str, plan: Plan) -> dict[str, Path]:
-    paths = {fmt: output_path(source, out_dir, lang, written_suffix(fmt)) for fmt in plan.formats}
-    if plan.report:
-        paths["qc.txt"] = output_path(source, out_dir, lang, "qc.txt")
-    if plan.forced:
-        paths.update({f"forced {fmt}": output_path(source, out_dir, lang, f"forced.{written_suffix(fmt)}")
-                      for fmt in plan.formats})
-    return paths
-
-
-def refuse_overwriting_inputs(outputs: list[Path], *names: str | Path | None) -> None:
-    inputs = {Path(name).resolve() for name in names if name}
-    for path in outputs:
-        if path.resolve() in inputs:
-            raise OutputError("output would overwrite an input; choose another --out folder", str(path))
 
 
 def _aligned(segments: list[Segment], plan: Plan, progress: Progress) -> tuple[list[Segment], list[str], list[Stretch]]:

@@ -11,11 +11,12 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
-from .errors import InputError, OptionError, OutputError
+from .errors import CaptionsError, InputError, OptionError, OutputError
 from .folders import check_folder, ensure_folder
 from .formats import REGISTRY, format_of, read_bytes, read_cues
 from .model import Profile, Track, exact_rate, on_frame
-from .pipeline import naming_media, refuse_overwriting_inputs
+from .naming import backup_path, refuse_overwriting_inputs
+from .pipeline import naming_media
 from .profiles import get_profile, normalise_lang
 from .progress import Progress
 from .sink import write_atomic
@@ -229,6 +230,17 @@ def _frames(count: int) -> str:
     return f"{count:+d} frame{'s' if abs(count) != 1 else ''}"
 
 
+def retime_target(source: Path, out_dir: str | None, encoding: str | None, in_place: bool) -> Path | None:
+    """The file a re-timing of ``source`` writes, or None when the file cannot be re-timed (its
+    own error comes when it is)."""
+    if in_place:
+        return source
+    try:
+        return aligned_path(source, out_dir, writable_format(source, encoding), "retimed")
+    except CaptionsError:
+        return None
+
+
 def retime_file(source: str | Path, out_dir: str | None, lang: str, profile_name: str, fps: str | None,
                 encoding: str | None, in_place: bool = False, **change: Any) -> Retimed:
     """Re-time a caption file of any format the registry reads and writes, in its own format."""
@@ -259,6 +271,6 @@ def retime_file(source: str | Path, out_dir: str | None, lang: str, profile_name
     data = write(retimed)
     ensure_folder(target.parent, OutputError, "output folder")
     if in_place:
-        write_atomic(source.with_name(source.name + ".bak"), read_bytes(source))
+        write_atomic(backup_path(source), read_bytes(source))
     write_atomic(target, data)
     return Retimed(target, len(retimed.cues), moved, qc.check(retimed.cues, rules, float(retiming.fps)))

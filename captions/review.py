@@ -18,9 +18,11 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from .errors import MediaError, OptionError
 from .model import Track
+from .naming import refuse_overwriting_inputs, review_path
 
 PEAKS_PER_SECOND = 10  # waveform resolution: enough to see speech and pauses at any zoom the page offers
 MAX_PEAKS = 60_000  # a longer programme gets coarser peaks, so the page stays small
@@ -83,12 +85,13 @@ def peaks(samples: Any, rate: int) -> dict[str, Any]:
 
 
 def media_href(media: Path, page_folder: Path) -> str:
-    """The media's address relative to the page, so page and media move together.
+    """The media's address relative to the page, so page and media move together; URL-encoded, so
+    a name with ``#``, ``%`` or a space still loads.
 
-    >>> media_href(Path("/a/media/show.mp4"), Path("/a/out"))
-    '../media/show.mp4'
+    >>> media_href(Path("/a/media/show.mp4"), Path("/a/out")), media_href(Path("/a/ep#1 100%.wav"), Path("/a"))
+    ('../media/show.mp4', 'ep%231%20100%25.wav')
     """
-    return Path(os.path.relpath(media.resolve(), page_folder.resolve())).as_posix()
+    return quote(Path(os.path.relpath(media.resolve(), page_folder.resolve())).as_posix())
 
 
 def review_files(paths: list[Path], media: str | None, profile: str, out_dir: Path | None,
@@ -110,8 +113,10 @@ def review_files(paths: list[Path], media: str | None, profile: str, out_dir: Pa
         tracks.append(track)
     title = paths[0].name.split(".")[0]
     folder = out_dir or paths[0].parent
+    page = review_path(paths[0], folder)
+    refuse_overwriting_inputs([page], *paths, media)
     address, waveform = review_media(media, folder)
-    return folder / f"{title}.review.html", review_page(title, profile, tracks, address, waveform)
+    return page, review_page(title, profile, tracks, address, waveform)
 
 
 def review_media(media: str | None, page_folder: Path) -> tuple[str | None, dict[str, Any] | None]:

@@ -55,8 +55,8 @@ def detect(media: str | Path) -> Shots:
 
     raw, said = run_ffmpeg(media, ["-map", "0:v:0", "-an", "-vf", f"scale={WIDTH}:{HEIGHT}:flags=area,format=gray",
                                    "-f", "rawvideo"], "video")
-    if re.search(r"Input #0, (tty|txt|srt|webvtt|ass|image2)\b", said):
-        raise MediaError("not a video: ffmpeg reads this file as text or a still picture", str(media))
+    if re.search(r"Input #0, (image2|png_pipe|jpeg_pipe)\b", said):
+        raise MediaError("not a video: ffmpeg reads this file as a still picture", str(media))
     return Shots(_frame_rate(said, Path(media)), cuts_in(raw))
 
 

@@ -1,0 +1,108 @@
+"""Where every output goes, decided before any work: the ``NAME.LANG.SUFFIX`` names, the folder of
+each input, and the refusal of two jobs that would write one path (the second would silently
+replace the first) or of an output that would replace an input."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .errors import OptionError, OutputError
+
+if TYPE_CHECKING:
+    from .plan import Plan
+
+
+def output_path(source: Path, out_dir: Path, lang: str, suffix: str) -> Path:
+    """``OUT/NAME.LANG.SUFFIX``; a language suffix already in the input name is not repeated.
+
+    >>> output_path(Path("in/show.en.srt"), Path("out"), "en", "imsc.ttml").as_posix()
+    'out/show.en.imsc.ttml'
+    """
+    stem = source.stem
+    if stem.lower().endswith(f".{lang.lower()}"):
+        stem = stem[: -len(lang) - 1]
+    return out_dir / f"{stem}.{lang}.{suffix}"
+
+
+def review_path(source: Path, out_dir: Path) -> Path:
+    """``OUT/NAME.review.html``: one page per programme, its name without suffixes.
+
+    >>> review_path(Path("in/show.en.srt"), Path("out")).as_posix()
+    'out/show.review.html'
+    """
+    return out_dir / f"{source.name.split('.')[0]}.review.html"
+
+
+def planned_paths(source: Path, out_dir: Path, lang: str, plan: Plan) -> dict[str, Path]:
+    """Every file one language of a job writes, by what it is (a format, ``qc.txt``, ``forced FMT``)."""
+    from .formats import written_suffix
+
+    paths = {fmt: output_path(source, out_dir, lang, written_suffix(fmt)) for fmt in plan.formats}
+    if plan.report:
+        paths["qc.txt"] = output_path(source, out_dir, lang, "qc.txt")
+    if plan.forced:
+        paths.update({f"forced {fmt}": output_path(source, out_dir, lang, f"forced.{written_suffix(fmt)}")
+                      for fmt in plan.formats})
+    return paths
+
+
+def job_outputs(source: Path, out_dir: Path, plan: Plan) -> list[Path]:
+    """Every path a ``make`` job of one transcript may write, in every language."""
+    paths = [path for language in plan.languages for path in planned_paths(source, out_dir, language.lang, plan).values()]
+    return paths + ([review_path(source, out_dir)] if plan.review else [])
+
+
+def backup_path(path: Path) -> Path:
+    """``FILE.bak``, or the first of ``FILE.bak1``, ``FILE.bak2``... that does not exist: a backup
+    is never overwritten."""
+    candidate, number = path.with_name(path.name + ".bak"), 0
+    while os.path.lexists(candidate):
+        number += 1
+        candidate = path.with_name(f"{path.name}.bak{number}")
+    return candidate
+
+
+def same_file_key(path: Path) -> str:
+    """A path as the file system will resolve it (symlinks, ``..``), for comparing two outputs."""
+    try:
+        return os.path.normcase(str(path.resolve()))
+    except (OSError, RuntimeError):  # a symlink loop: compare it as written
+        return os.path.normcase(os.path.abspath(path))
+
+
+def collisions(jobs: Iterable[tuple[str, Iterable[Path]]]) -> list[str]:
+    """One line for each output path two jobs would both write, naming both jobs.
+
+    >>> collisions([("a/x.txt", [Path("o/x.en.srt")]), ("b/x.txt", [Path("o/x.en.srt")])])
+    ['a/x.txt and b/x.txt would both write o/x.en.srt']
+    """
+    owner: dict[str, tuple[str, Path]] = {}
+    found: list[str] = []
+    clashing: set[tuple[str, str]] = set()
+    for name, paths in jobs:
+        for path in paths:
+            key = same_file_key(path)
+            first = owner.setdefault(key, (name, path))
+            if first[0] != name and (first[0], name) not in clashing:
+                clashing.add((first[0], name))
+                found.append(f"{first[0]} and {name} would both write {path}")
+    return found
+
+
+def refuse_collisions(jobs: Iterable[tuple[str, Iterable[Path]]], hint: str) -> None:
+    """An :class:`OptionError` naming the first two jobs that share an output (with how many more)."""
+    found = collisions(jobs)
+    if found:
+        more = f" (and {len(found) - 1} more)" if len(found) > 1 else ""
+        raise OptionError(f"{found[0]}{more}: {hint}")
+
+
+def refuse_overwriting_inputs(outputs: list[Path], *names: str | Path | None) -> None:
+    """An output that is one of the job's inputs (after symlinks) is refused before anything is read."""
+    inputs = {same_file_key(Path(name)) for name in names if name}
+    for path in outputs:
+        if same_file_key(path) in inputs:
+            raise OutputError("output would overwrite an input; choose another --out folder", str(path))
