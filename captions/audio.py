@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .errors import EngineError, MediaError
+from .errors import EngineError, MediaError, NoSoundError
 
 SAMPLE_RATE = 16000
 SILENCE_RMS = 1e-4  # below this the whole file is silence
@@ -59,7 +59,7 @@ def run_ffmpeg(path: str | Path, output: list[str], stream: str) -> tuple[bytes,
         raise MediaError("not media: ffmpeg reads this file as text (give the programme's video or audio)", str(path))
     if done.returncode != 0:
         if "does not contain any stream" in said or "matches no streams" in said:
-            raise MediaError(f"media has no {stream} stream", str(path))
+            raise (NoSoundError if stream == "audio" else MediaError)(f"media has no {stream} stream", str(path))
         reason = (said.strip().splitlines() or ["unknown error"])[-1]
         raise MediaError(f"cannot decode media: {reason}", str(path))
     return done.stdout, said
@@ -70,11 +70,11 @@ def decode(path: str | Path) -> np.ndarray:
     raw, _ = run_ffmpeg(path, ["-vn", "-ac", "1", "-ar", str(SAMPLE_RATE), "-f", "f32le"], "audio")
     samples = np.frombuffer(raw, dtype=np.float32)
     if len(samples) < SAMPLE_RATE // 10:
-        raise MediaError("media has no audio (or less than 0.1 s)", str(path))
+        raise NoSoundError("media has no audio (or less than 0.1 s)", str(path))
     if not np.isfinite(samples).all():
         raise MediaError("media holds samples that are not numbers (NaN or infinity)", str(path))
     if silent(samples):
-        raise MediaError("media is silent", str(path))
+        raise NoSoundError("media is silent", str(path))
     return samples
 
 

@@ -70,6 +70,10 @@ class MediaError(CaptionsError):
     exit_code, kind = 5, "media"
 
 
+class NoSoundError(MediaError):
+    """Media that decodes but holds no sound to listen to: no audio stream, or silence."""
+
+
 class OutputError(CaptionsError):
     """An output folder or file that cannot be written (or would overwrite an input)."""
 

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from .errors import MediaError, OptionError
+from .errors import NoSoundError, OptionError
 from .model import Track
 from .naming import refuse_overwriting_inputs, review_path
 
@@ -127,9 +127,7 @@ def review_media(media: str | None, page_folder: Path) -> tuple[str | None, dict
 
     try:
         samples = decode(media)
-    except MediaError:
-        if not Path(media).is_file():
-            raise
+    except NoSoundError:
         return media_href(Path(media), page_folder), None  # pictures without speech: no waveform to draw
     return media_href(Path(media), page_folder), peaks(samples, SAMPLE_RATE)
 

@@ -629,3 +629,157 @@ def test_media_without_an_audio_stream(tmp_path):
     script.write_text("Hello there.\n")
     one_line(run("make", script, "--audio", media, "--out", tmp_path / "out"), MEDIA, media, "no audio stream")
     assert not (tmp_path / "out").exists()
+
+
+# ----------------------------------------------------------------------------- nothing lost: one output, one input
+
+def two_scripts(tmp_path, *names):
+    for name in names:
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(f"{name} headline.\nThe words of {name}.\n")
+
+
+@pytest.mark.parametrize("args", [["scripts/ep1/news.txt", "scripts/ep2/news.txt"],
+                                  ["scripts/ep1/news.txt", "scripts/ep2/news.txt", "-j", "2"],
+                                  ["scripts/*/news.txt"],
+                                  ["show.txt", "show.srt"]])
+def test_make_refuses_two_inputs_writing_one_path_before_any_work(tmp_path, args):
+    two_scripts(tmp_path, "scripts/ep1/news.txt", "scripts/ep2/news.txt", "show.txt")
+    (tmp_path / "show.srt").write_text("1\n00:00:01,000 --> 00:00:02,000\nHello.\n")
+    result = run("make", *args, "--out", "subs", cwd=tmp_path)
+    line = one_line(result, OPTION, "would both write")
+    named = [arg for arg in args if "/" in arg and "*" not in arg] or ["scripts/ep1/news.txt", "scripts/ep2/news.txt"]
+    if "show.txt" in args:
+        named = ["show.txt", "show.srt"]
+    assert all(name in line for name in named), line
+    assert not (tmp_path / "subs").exists()
+
+
+def test_make_keeps_a_folder_inputs_tree_under_out(tmp_path):
+    two_scripts(tmp_path, "scripts/ep1/news.txt", "scripts/ep2/news.txt")
+    result = run("make", "scripts", "--out", "subs", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    one = (tmp_path / "subs/ep1/news.en.srt").read_text()
+    two = (tmp_path / "subs/ep2/news.en.srt").read_text()
+    assert "ep1" in one and "ep2" in two
+    assert one_line(run("make", "scripts", "--out", "flat", "--flat", cwd=tmp_path), OPTION, "would both write")
+
+
+def test_make_keep_tree_gives_distinct_names_to_files_and_globs(tmp_path):
+    two_scripts(tmp_path, "a/news.txt", "b/news.txt")
+    assert run("make", "a/news.txt", "b/news.txt", "--out", "o", "--keep-tree", cwd=tmp_path).returncode == 0
+    assert "a/news" in (tmp_path / "o/a/news.en.srt").read_text()
+    assert run("make", "*/news.txt", "--out", "g", "--keep-tree", cwd=tmp_path).returncode == 0
+    assert "b/news" in (tmp_path / "g/b/news.en.srt").read_text()
+
+
+def test_make_refuses_an_output_that_is_another_inputs_file(tmp_path):
+    two_scripts(tmp_path, "show.txt")
+    (tmp_path / "show.en.srt").write_text("1\n00:00:01,000 --> 00:00:02,000\nApproved.\n")
+    before = snapshot(tmp_path)
+    result = run("make", "show.txt", "show.en.srt", cwd=tmp_path)
+    assert result.returncode in (OPTION, OUTPUT) and "show.en.srt" in result.stderr
+    assert snapshot(tmp_path) == before
+
+
+def test_convert_and_retime_refuse_two_inputs_writing_one_path(tmp_path):
+    for folder in ("a", "b"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "show.srt").write_text(f"1\n00:00:01,000 --> 00:00:02,000\n{folder}.\n")
+    one_line(run("convert", "a/show.srt", "b/show.srt", "-f", "vtt", "--out", "o", cwd=tmp_path), OPTION,
+             "a/show.srt and b/show.srt would both write")
+    one_line(run("retime", "a/show.srt", "b/show.srt", "--shift", "1", "--out", "o", cwd=tmp_path), OPTION,
+             "a/show.srt and b/show.srt would both write")
+    (tmp_path / "a/show.vtt").write_text("WEBVTT\n\n00:01.000 --> 00:02.000\nvtt.\n")
+    one_line(run("convert", "a/show.srt", "a/show.vtt", "-f", "imsc", cwd=tmp_path), OPTION, "would both write")
+    assert not (tmp_path / "o").exists() and not list(tmp_path.glob("a/*.ttml"))
+
+
+def test_retime_in_place_never_overwrites_a_backup(tmp_path):
+    source = tmp_path / "show.srt"
+    source.write_text("1\n00:00:01,000 --> 00:00:02,000\nFirst.\n")
+    (tmp_path / "show.srt.bak").write_text("the editor's own backup\n")
+    assert run("retime", source, "--shift", "1", "--in-place").returncode == 0
+    assert (tmp_path / "show.srt.bak").read_text() == "the editor's own backup\n"
+    assert "First." in (tmp_path / "show.srt.bak1").read_text() and "00:00:02,0" in source.read_text()
+
+
+def test_review_refuses_to_write_over_its_input(tmp_path):
+    page = tmp_path / "show.review.html"
+    page.write_text("<html>the page the editor keeps</html>\n")
+    (tmp_path / "show.srt").write_text("1\n00:00:01,000 --> 00:00:02,000\nHi.\n")
+    before = snapshot(tmp_path)
+    result = run("review", tmp_path / "show.srt", "--media", page)
+    assert result.returncode == OUTPUT and "would overwrite an input" in result.stderr
+    assert snapshot(tmp_path) == before
+
+
+def test_review_media_with_hash_and_percent_is_url_encoded(tmp_path):
+    from recordings import write_wav
+
+    media = tmp_path / "ep#1 100%.wav"
+    write_wav(media, (np.sin(np.arange(16000) / 5) * 0.3).astype(np.float32))
+    (tmp_path / "ep.en.srt").write_text("1\n00:00:00,100 --> 00:00:00,900\nHi.\n")
+    assert run("review", tmp_path / "ep.en.srt", "--media", media).returncode == 0
+    page = (tmp_path / "ep.review.html").read_text()
+    assert 'src="ep%231%20100%25.wav"' in page
+
+
+def test_a_text_file_as_review_media_is_refused(tmp_path):
+    (tmp_path / "ep.en.srt").write_text("1\n00:00:00,100 --> 00:00:00,900\nHi.\n")
+    (tmp_path / "notes.txt").write_text("this is not a video\n" * 20)
+    one_line(run("review", tmp_path / "ep.en.srt", "--media", tmp_path / "notes.txt"), MEDIA, "notes.txt", "text")
+    assert not (tmp_path / "ep.review.html").exists()
+
+
+# ----------------------------------------------------------------------------- manifests
+
+def manifest(tmp_path, text, name="m.csv"):
+    folder = tmp_path / "job"
+    folder.mkdir(exist_ok=True)
+    (folder / "a.txt").write_text("Alpha headline.\nAlpha words.\n")
+    (folder / "b.txt").write_text("Beta headline.\nBeta words.\n")
+    (folder / name).write_text(text)
+    return folder / name
+
+
+def test_manifest_rows_writing_one_path_are_refused_with_both_lines(tmp_path):
+    (tmp_path / "job" / "x").mkdir(parents=True)
+    (tmp_path / "job" / "x" / "a.txt").write_text("Other alpha.\n")
+    path = manifest(tmp_path, "input,out\na.txt,o\nb.txt,o\nx/a.txt,o\n")
+    result = run("batch", path)
+    assert result.returncode == OPTION and "Traceback" not in result.stderr
+    assert "m.csv:4: this row and line 2 would both write" in result.stderr and "o/a.en.srt" in result.stderr
+    assert not (tmp_path / "job" / "o").exists()
+
+
+@pytest.mark.parametrize("row", ["../outside.txt,", "{abs},", "link.txt,", "a.txt,../escape", "a.txt,{absdir}",
+                                 "a.txt,,../outside.mp4"])
+def test_manifest_cannot_reach_outside_its_folder(tmp_path, row):
+    (tmp_path / "outside.txt").write_text("Secret headline.\nSecret words.\n")
+    path = manifest(tmp_path, "input,out,media\n" + row.format(abs=tmp_path / "outside.txt", absdir=tmp_path / "o")
+                    + "\n")
+    (tmp_path / "job" / "link.txt").symlink_to(tmp_path / "outside.txt")
+    (tmp_path / "outside.mp4").write_bytes(b"\0" * 100)
+    before = snapshot(tmp_path)
+    result = run("batch", path)
+    assert result.returncode == OPTION, result.stderr
+    assert "m.csv:2:" in result.stderr and "outside the manifest's folder" in result.stderr
+    assert {p for p in snapshot(tmp_path) if ".captions-state" not in p.name} == set(before)
+
+
+def test_allow_outside_lets_a_manifest_use_an_archive_elsewhere(tmp_path):
+    archive = tmp_path / "archive"
+    archive.mkdir()
+    (archive / "ep.txt").write_text("Archive headline.\nArchive words.\n")
+    path = manifest(tmp_path, f"input,out\n{archive / 'ep.txt'},{archive / 'subs'}\n")
+    assert run("batch", path).returncode == OPTION
+    result = run("batch", path, "--allow-outside", archive)
+    assert result.returncode == 0, result.stderr
+    assert "Archive words" in (archive / "subs" / "ep.en.srt").read_text()
+
+
+def test_csv_row_with_an_extra_cell_is_named(tmp_path):
+    path = manifest(tmp_path, "input,lang\na.txt,en,fr\n")
+    result = run("batch", path)
+    assert result.returncode == OPTION and "m.csv:2: 3 cells" in result.stderr and "None" not in result.stderr
