@@ -215,9 +215,10 @@ def check(
     from .profiles import get_profile, normalise_lang
     from .timecode import parse_fps
 
+    notes: list[str] = []
     try:
         rules = get_profile(profile, lang)
-        cues = read_cues(file, encoding)
+        cues = read_cues(file, encoding, notes)
         rate = parse_fps(fps) if fps else rules.fps
         issues = qc.check(cues, rules, rate)
         if transcript is not None:
@@ -233,8 +234,11 @@ def check(
     errors = [issue for issue in issues if issue.severity == qc.ERROR or strict]
     if as_json:
         typer.echo(json.dumps({"file": str(file), "profile": rules.name, "lang": rules.lang, "cues": len(cues),
-                               "issues": [issue.as_dict() for issue in issues]}, ensure_ascii=False, indent=1))
+                               "notes": notes, "issues": [issue.as_dict() for issue in issues]},
+                              ensure_ascii=False, indent=1))
     else:
+        for note in notes:
+            typer.echo(f"{file}: note: {note}")
         for issue in issues:
             typer.echo(f"{file}: {issue}")
         typer.echo(f"{file}: {len(cues)} cues, {qc.summary(issues)}")
@@ -364,6 +368,8 @@ def convert(
             typer.echo(f"error: {err.located(str(source))}", err=True)
             worst = worst or err.exit_code
             continue
+        for note in result.notes:
+            typer.echo(f"{source}: note: {note}", err=True)
         for problem in result.problems:
             typer.echo(f"{source}: {'warning' if force else 'error'}: {problem}", err=True)
         if result.problems and not force:

@@ -22,6 +22,7 @@ class Conversion:
     source: Path
     outputs: list[Path] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # what the reader could not take as written
 
 
 def language_of(source: Path, given: str | None) -> str:
@@ -60,7 +61,7 @@ def convert_file(source: str | Path, out_dir: str | Path | None, formats: list[s
     refuse_overwriting_inputs(list(paths.values()), source)
     check_folder(folder, OutputError, "output folder")
     track = read_track(source, language, fps, encoding)
-    result = Conversion(source)
+    result = Conversion(source, notes=track.notes)
     for fmt in targets:
         result.problems += [f"cue {number}: {what}" if number else what
                             for number, what in limit_problems(track, fmt.name)]

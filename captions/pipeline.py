@@ -184,8 +184,9 @@ def render_file(source: str | Path, out_dir: str | Path, plan: Plan) -> Rendered
     check_folder(out_dir, OutputError, "output folder")
     reading = plan.reading
     clock = _Stopwatch()
+    read_notes: list[str] = []
     segments = sdh.mark(read_file(source, reading.lang, reading.encoding, reading.headline, reading.input_format,
-                                  reading.max_bytes))
+                                  reading.max_bytes, read_notes))
     clock.lap("read")
     progress = Progress(plan.progress, f"{source.name}: ")
     alignment_notes: list[str] = []
@@ -199,7 +200,7 @@ def render_file(source: str | Path, out_dir: str | Path, plan: Plan) -> Rendered
         clock.lap("shots")
     segments = sdh.render(segments, plan.source.profile)  # once: translations carry the labels as shown
     track = caption_language(segments, plan.source)
-    track.notes[:0] = alignment_notes
+    track.notes[:0] = read_notes + alignment_notes
     rendered = Rendered(Result(str(source), seconds=clock.laps), {}, [])
     made = [_rendered(source.name, track, plan.source.profile, plan, planned[plan.source.lang], doubtful)]
     clock.lap("caption")

@@ -16,7 +16,7 @@ from ..errors import InputError, OptionError
 from ..model import Cue, Profile, Segment, Speaker, Track, exact_rate
 from ..textfile import decode
 from .base import Format, Limits
-from .timed import Entry, entry_cues, entry_segments
+from .timed import Entry, entry_cues, entry_segments, reader_notes
 
 _MODULES = ("script", "srt", "vtt", "json", "ttml", "imsc", "ebutt", "stl", "scc")
 REGISTRY: dict[str, Format] = {}
@@ -138,9 +138,18 @@ MAX_BYTES = 50_000_000  # default limit: a 10-hour transcript is under 2 MB
 
 
 def read_file(path: str | Path, lang: str = "en", encoding: str | None = None, headline: str = "caption",
-              fmt: str | None = None, max_bytes: int = MAX_BYTES) -> list[Segment]:
-    """Segments of a transcript file of any supported format and encoding."""
-    path = Path(path)
+              fmt: str | None = None, max_bytes: int = MAX_BYTES, notes: list[str] | None = None) -> list[Segment]:
+    """Segments of a transcript file of any supported format and encoding; what the reader could
+    not take as written goes into ``notes``."""
+    with reader_notes() as said:
+        segments = _read_file(Path(path), lang, encoding, headline, fmt, max_bytes)
+    if notes is not None:
+        notes += said
+    return segments
+
+
+def _read_file(path: Path, lang: str, encoding: str | None, headline: str, fmt: str | None,
+               max_bytes: int) -> list[Segment]:
     data = read_bytes(path, max_bytes)
     binary = _binary_format(data, path.suffix, fmt)
     if binary:
@@ -193,20 +202,33 @@ def read_bytes(path: Path, max_bytes: int = MAX_BYTES) -> bytes:
     return data
 
 
-def read_cues(path: str | Path, encoding: str | None = None) -> list[Cue]:
-    """The cues of a caption file of any format the registry reads, as they are."""
-    path = Path(path)
+def read_cues(path: str | Path, encoding: str | None = None, notes: list[str] | None = None) -> list[Cue]:
+    """The cues of a caption file of any format the registry reads, as they are; a file that shows
+    no text at all (a header only, control codes only, empty or tag-only cues) is refused. What the
+    reader could not take as written goes into ``notes``."""
+    with reader_notes() as said:
+        cues = _read_cues(Path(path), encoding)
+    if notes is not None:
+        notes += said
+    return cues
+
+
+def _read_cues(path: Path, encoding: str | None) -> list[Cue]:
     data = read_bytes(path)
     binary = _binary_format(data, path.suffix, None)
     if binary:
-        return entry_cues(_entries(binary, data, path))
-    text = decode(data, str(path), encoding)
-    name = detect_format(text, path.suffix)
-    fmt = REGISTRY[name]
-    if not fmt.read_entries:
-        raise InputError(f"not a caption file (a {name} transcript; captions formats: "
-                         f"{', '.join(caption_formats())})", str(path))
-    return entry_cues(fmt.read_entries(text, str(path)))
+        cues = entry_cues(_entries(binary, data, path))
+    else:
+        text = decode(data, str(path), encoding)
+        name = detect_format(text, path.suffix)
+        fmt = REGISTRY[name]
+        if not fmt.read_entries:
+            raise InputError(f"not a caption file (a {name} transcript; captions formats: "
+                             f"{', '.join(caption_formats())})", str(path))
+        cues = entry_cues(fmt.read_entries(text, str(path)))
+    if not any(line.strip() for cue in cues for line in cue.lines):
+        raise InputError("no caption text found: the file shows no text at any time", str(path))
+    return cues
 
 
 def format_of(path: str | Path, encoding: str | None = None) -> str:
@@ -219,9 +241,10 @@ def format_of(path: str | Path, encoding: str | None = None) -> str:
 
 def read_track(path: str | Path, lang: str, fps: float, encoding: str | None = None) -> Track:
     """A caption file as a track of its cues, as they are, at the given frame rate."""
-    cues = read_cues(path, encoding)
+    notes: list[str] = []
+    cues = read_cues(path, encoding, notes)
     speakers = {name: Speaker(name) for cue in cues for name in cue.speakers if name}
-    return Track(lang, cues, speakers, exact_rate(fps))
+    return Track(lang, cues, speakers, exact_rate(fps), notes)
 
 
 __all__ = ["REGISTRY", "Format", "Limits", "detect_format", "format_of", "get", "parse", "read_cues", "read_file",

@@ -25,7 +25,7 @@ from ..errors import InputError
 from ..model import Cue, Span, Track, counted, styled_rows
 from ..timecode import drop_frame_count, drop_frame_label
 from .base import Format, Limits
-from .timed import MAX_SECONDS, Entry
+from .timed import MAX_SECONDS, Entry, note
 
 GSI_SIZE, TTI_SIZE, TEXT_SIZE = 1024, 128, 112
 NEWLINE, UNUSED, START_BOX, DOUBLE_HEIGHT = 0x8A, 0x8F, b"\x0b\x0b", b"\x0d"
@@ -283,22 +283,50 @@ def read(data: bytes, path: str = "") -> list[Entry]:
     if table != "00" and table not in CODE_TABLES:
         raise InputError(f"unknown character code table {table!r} (byte 12)", path)
     teletext = data[11:12] in (b"1", b"2")
-    texts: dict[int, tuple[int, bytes]] = {}
+    blocks = (len(data) - GSI_SIZE) // TTI_SIZE
+    _check_block_count(data[238:243], blocks, path)
+    open_chain: tuple[int, int, bytes, bytes] | None = None  # subtitle number, first offset, text, last block
     entries: list[Entry] = []
+
+    def close(chain: tuple[int, int, bytes, bytes], complete: bool) -> None:
+        number, start_offset, text, last = chain
+        if not complete:
+            note(f"subtitle {number} (byte {start_offset}): its extension blocks end without a last block "
+                 "(EBN FF); read as far as it goes")
+        entry = _entry(last, text, rate, table, teletext, start_offset, path)
+        if entry:
+            entries.append(entry)
+
     for offset in range(GSI_SIZE, len(data), TTI_SIZE):
         block = data[offset: offset + TTI_SIZE]
         number, extension, comment = int.from_bytes(block[1:3], "little"), block[3], block[15]
         if comment or extension == 0xFE:
             continue  # comments and user data are not subtitles
-        start_offset, text = texts.pop(number, (offset, b""))
-        text += block[16:]
-        if extension != 0xFF:
-            texts[number] = (start_offset, text)
-            continue
-        entry = _entry(block, text, rate, table, teletext, start_offset, path)
-        if entry:
-            entries.append(entry)
+        if open_chain and open_chain[0] != number:
+            close(open_chain, False)
+            open_chain = None
+        chain = (number, open_chain[1], open_chain[2] + block[16:], block) if open_chain else \
+            (number, offset, block[16:], block)
+        open_chain = None
+        if extension == 0xFF:
+            close(chain, True)
+        else:
+            open_chain = chain
+    if open_chain:
+        close(open_chain, False)
     return entries
+
+
+def _check_block_count(field: bytes, blocks: int, path: str) -> None:
+    """A note when the GSI block's count of TTI blocks (TNB) is not what the file holds."""
+    try:
+        said = int(field.decode("ascii"))
+    except ValueError:
+        note(f"the GSI block's count of TTI blocks (TNB, byte 238) {field!r} is not a number")
+        return
+    if said != blocks:
+        cut = " (the file looks truncated)" if said > blocks else ""
+        note(f"the GSI block says {said} TTI blocks (TNB, byte 238), the file holds {blocks}{cut}")
 
 
 def _entry(block: bytes, text: bytes, rate: Fraction, table: str, teletext: bool, offset: int,

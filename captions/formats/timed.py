@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from fractions import Fraction
 
@@ -23,6 +26,28 @@ _SPACES = re.compile(r"\s+")
 
 MAX_SECONDS = 100 * 3600  # no programme is longer: later cue times are refused
 JOIN_GAP = 1.0  # seconds: fragments further apart stay separate segments
+
+
+_NOTES: ContextVar[list[str] | None] = ContextVar("reader_notes", default=None)
+
+
+def note(message: str) -> None:
+    """A reader's word on what it read but could not take as written (a damaged block, a count that
+    disagrees): kept for the track's notes, so nothing a reader drops goes unsaid."""
+    notes = _NOTES.get()
+    if notes is not None and message not in notes:
+        notes.append(message)
+
+
+@contextmanager
+def reader_notes() -> Iterator[list[str]]:
+    """The notes every reader called inside the block made."""
+    notes: list[str] = []
+    token = _NOTES.set(notes)
+    try:
+        yield notes
+    finally:
+        _NOTES.reset(token)
 
 
 @dataclass(frozen=True)
