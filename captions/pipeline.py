@@ -7,6 +7,7 @@ written; :func:`caption_file` hands them to the one sink, which writes each file
 from __future__ import annotations
 
 import time
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -79,6 +80,17 @@ def caption_language(segments: list[Segment], language: Language) -> Track:
                  notes, vertical=profile.writing_mode == "vertical", delivery=Delivery.of(profile),
                  shot_changes=tuple(seconds(cut + timing.start) for cut in timing.shots),
                  forced=sdh.forced_cues(cues, segments))
+
+
+def left_out_note(labels: list[str]) -> str:
+    """The note that names every sound label a subtitle track leaves out.
+
+    >>> left_out_note(["[door slams]", "[MUSIC]", "[door slams]"])
+    'left out as sound descriptions (a subtitle profile; --sdh keeps them): 3, [door slams] (2), [MUSIC]'
+    """
+    counts = Counter(labels)
+    named = ", ".join(f"{label} ({count})" if count > 1 else label for label, count in counts.items())
+    return f"left out as sound descriptions (a subtitle profile; --sdh keeps them): {len(labels)}, {named}"
 
 
 def with_ruby(cue: Cue, segments: list[Segment]) -> Cue:
@@ -198,9 +210,10 @@ def render_file(source: str | Path, out_dir: str | Path, plan: Plan) -> Rendered
     if plan.shots:
         plan = with_shots(plan, _shot_changes(plan))
         clock.lap("shots")
-    segments = sdh.render(segments, plan.source.profile)  # once: translations carry the labels as shown
+    left_out: list[str] = []
+    segments = sdh.render(segments, plan.source.profile, left_out)  # once: translations carry the labels as shown
     track = caption_language(segments, plan.source)
-    track.notes[:0] = read_notes + alignment_notes
+    track.notes[:0] = read_notes + alignment_notes + ([left_out_note(left_out)] if left_out else [])
     rendered = Rendered(Result(str(source), seconds=clock.laps), {}, [])
     made = [_rendered(source.name, track, plan.source.profile, plan, planned[plan.source.lang], doubtful)]
     clock.lap("caption")

@@ -5,7 +5,8 @@ Reading marks them once (:func:`mark`); each language's profile then renders the
 SDH profiles keep every label in the guide's style (Netflix: ``[door slams]`` in brackets, lyrics
 between ``♪``; BBC: ``DOOR SLAMS`` in capitals, lyrics between ``#``), subtitle profiles drop every
 label and keep lyrics as plain speech. Inline parentheses are never taken for sound: scripts use
-them for editorial insertions ("deepen it (the alliance) more"); only a whole line in parentheses is.
+them for editorial insertions ("deepen it (the alliance) more"); a whole line in parentheses is
+sound only by its form: upper case (``(APPLAUSE)``) or a sound word (``(laughs)``); else it is words.
 Texts are edited with their time anchors and readings moved along, so timed input keeps its times.
 """
 
@@ -21,19 +22,44 @@ SOUND, LYRICS, FORCED = "sound", "lyrics", "forced"
 _WHOLE = re.compile(r"^\s*(?:\[(?P<bracket>[^\[\]]{1,80})\]|\((?P<paren>[^()]{1,80})\))\s*$")
 _INLINE = re.compile(r"\s*\[(?P<label>[^\[\]\n]{1,60})\]\s*")
 _NOTES = re.compile(r"^\s*[♪♫#]+\s*(?P<text>.*?)\s*[♪♫#]*\s*$")
+# Words that open or close a sound description in parentheses, as guides and recognisers write them.
+SOUND_WORDS = frozenset("""applause laughter laughs laughing laugh chuckles chuckling giggles giggling music cheering
+cheers cheer sighs sighing gasps gasping coughs coughing crying cries sobbing sobs screams screaming shouting yelling
+silence inaudible indistinct crosstalk unintelligible thunder gunshot gunshots gunfire explosion explosions door
+doorbell knock knocking knocks footsteps phone ringing rings ring beep beeping beeps static siren sirens bell bells
+whispers whispering whistle whistling groans groaning grunts panting breathing sniffs sniffling clapping claps
+booing boos murmuring chatter engine horn honking barking barks dog birds wind rain music: singing sings hums
+humming playing plays speaking speaks""".split())
+
+
+def is_sound_label(label: str, bracketed: bool) -> bool:
+    """Whether a whole line's label is a sound description: anything in brackets; in parentheses,
+    upper case or opening or closing on a sound word (else it is speech, an editor's insertion).
+
+    >>> is_sound_label("the alliance", False), is_sound_label("APPLAUSE", False), is_sound_label("door slams", False)
+    (False, True, True)
+    """
+    if bracketed:
+        return True
+    letters = [char for char in label if char.isalpha()]
+    if len(letters) > 1 and label.upper() == label and label.lower() != label:
+        return True
+    words = re.findall(r"[\w:]+", label.lower())
+    return bool(words) and (words[0] in SOUND_WORDS or words[-1] in SOUND_WORDS)
 
 
 def mark(segments: list[Segment]) -> list[Segment]:
     """Whole-segment sound descriptions and lyrics found and marked by kind, their marks taken off.
 
     >>> [(s.kind, s.text) for s in mark([Segment("[MUSIC]"), Segment("♪ Oh my love ♪"), Segment("(the alliance)")])]
-    [('sound', 'MUSIC'), ('lyrics', 'Oh my love'), ('sound', 'the alliance')]
+    [('sound', 'MUSIC'), ('lyrics', 'Oh my love'), ('narration', '(the alliance)')]
     """
     marked = []
     for segment in [part for whole in segments for part in _apart(whole)]:
         if segment.kind in (SOUND, LYRICS):
             marked.append(segment)
-        elif whole := _WHOLE.match(segment.text):
+        elif (whole := _WHOLE.match(segment.text)) and is_sound_label(whole["bracket"] or whole["paren"],
+                                                                       bool(whole["bracket"])):
             label = whole["bracket"] or whole["paren"]
             start = segment.text.index(label)
             marked.append(_edit(replace(segment, kind=SOUND), [(0, start, ""), (start + len(label), len(segment.text), "")]))
@@ -79,8 +105,9 @@ def _apart(segment: Segment) -> list[Segment]:
     return parts
 
 
-def render(segments: list[Segment], profile: Profile) -> list[Segment]:
-    """The segments as the profile shows sound: every label in its style (SDH), or none (subtitles).
+def render(segments: list[Segment], profile: Profile, left_out: list[str] | None = None) -> list[Segment]:
+    """The segments as the profile shows sound: every label in its style (SDH), or none (subtitles);
+    each label a subtitle track drops goes into ``left_out``, so no text disappears unsaid.
 
     >>> from captions.profiles import get_profile
     >>> sdh = get_profile("netflix-sdh", "en")
@@ -94,6 +121,8 @@ def render(segments: list[Segment], profile: Profile) -> list[Segment]:
         if segment.kind == SOUND:
             if profile.sdh:
                 shown.append(_edit(segment, [(0, len(segment.text), label_text(segment.text, profile))]))
+            elif left_out is not None:
+                left_out.append(f"[{segment.text}]")
             continue
         if segment.kind == LYRICS and profile.sdh:
             mark_ = profile.music_mark
@@ -107,6 +136,8 @@ def render(segments: list[Segment], profile: Profile) -> list[Segment]:
                 edits.append((found.start(), found.end(), spaced))
             else:
                 edits.append((found.start(), found.end(), " " if inside else ""))
+                if left_out is not None:
+                    left_out.append(f"[{found['label']}]")
         if edits:
             segment = _edit(segment, edits)
         if segment.text.strip():

@@ -2,7 +2,7 @@
 
 import re
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from captions.model import Segment
@@ -40,6 +40,8 @@ def check_track(track, profile, source_text, speakers_shown):
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(segments_strategy, st.sampled_from(["netflix", "bbc"]))
+@example([("(the alliance)", "Narrator")], "netflix")  # speech in parentheses was dropped as a sound label
+@example([("Japan agreed", "Ann"), ("(the alliance)", "Bob")], "bbc")
 def test_untimed_english(items, profile_name):
     profile = get_profile(profile_name, "en")
     segments = [Segment(text, speaker, paragraph=n) for n, (text, speaker) in enumerate(items)]

@@ -9,7 +9,7 @@ from fractions import Fraction
 
 import srt
 import webvtt
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from captions.errors import CaptionsError
@@ -35,6 +35,67 @@ def tracks(draw):
     speakers = {name: Speaker(name, colour=draw(st.sampled_from(["", "yellow", "cyan"]))) for name in
                 {cue.speakers[0] for cue in cues}}
     return Track("en", cues, speakers, fps=25.0)
+
+
+# Text a reader could take for markup: tags, a cue timing, character references, ASS overrides.
+TRICKY = st.sampled_from(["</i>", "<i>", "-->", "<b>x</b>", "&amp;", "{\\an8}", "<00:00:01.000>", "<font color=red>",
+                          "a --> b", "1", "00:00:01,000 --> 00:00:02,000"])
+tricky_text = st.lists(st.one_of(line_text, TRICKY), min_size=1, max_size=4).map(" ".join).map(str.strip).filter(bool)
+ASCII_TEXT = st.text(string.ascii_letters + string.digits + " .,?!'-", min_size=1, max_size=30).map(str.strip).filter(bool)
+
+
+@st.composite
+def documents(draw, text=tricky_text, least_gap=80):
+    count = draw(st.integers(1, 8))
+    cues, at = [], draw(st.integers(0, 5_000))
+    for _ in range(count):
+        at += draw(st.integers(least_gap, least_gap + 3_000))
+        length = draw(st.integers(400, 6_000))
+        lines = tuple(draw(st.lists(text, min_size=1, max_size=2)))
+        cues.append(Cue(Fraction(at, 1000), Fraction(at + length, 1000), lines, ("",) * len(lines)))
+        at += length
+    return Track("en", cues, {}, fps=25.0)
+
+
+def shown_as(fmt, line):
+    """A line as the format can carry it: SRT has no escapes and shows look-alikes (reported by its check)."""
+    from captions.formats.srt import shown
+
+    return shown(line) if fmt == "srt" else line
+
+
+def same_cues(fmt, track, path):
+    ours = read_cues(path)
+    assert len(ours) == len(track.cues), (fmt, [c.lines for c in ours], [c.lines for c in track.cues])
+    frame = 1 / 25 + 0.0011
+    for cue, mine in zip(track.cues, ours):
+        assert mine.lines == tuple(shown_as(fmt, line) for line in cue.lines), fmt
+        assert abs(mine.start - cue.start) < frame and abs(mine.end - cue.end) < frame, fmt
+
+
+TEXT_FORMATS = ("srt", "vtt", "json", "imsc", "ebu-tt-d")
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(documents())
+@example(Track("en", [Cue(Fraction(1), Fraction(2), ("Hello.",), ("",)), Cue(Fraction(3), Fraction(4), ("</i>",), ("",)),
+                      Cue(Fraction(5), Fraction(6), ("It goes --> there.",), ("",))], {}, fps=25.0))
+def test_every_text_format_reads_back_the_cues_it_wrote(tmp_path, track):
+    for fmt in TEXT_FORMATS:
+        same_cues(fmt, track, written(tmp_path, track, fmt))
+        if fmt == "srt":  # and SRT's look-alikes are reported, never silent
+            assert bool(REGISTRY["srt"].check(track)) == any(shown_as("srt", l) != l for c in track.cues for l in c.lines)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(documents(ASCII_TEXT, least_gap=2_500))  # SCC loads a pop-on caption's bytes before it shows: give it time
+def test_broadcast_formats_read_back_the_cues_they_wrote(tmp_path, track):
+    for fmt in ("stl", "scc"):
+        track.fps = Fraction(25) if fmt == "stl" else Fraction(30000, 1001)
+        lines_fit = all(len(line) <= 32 for cue in track.cues for line in cue.lines)
+        if fmt == "scc" and not lines_fit:
+            continue
+        same_cues(fmt, track, written(tmp_path, track, fmt))
 
 
 def written(tmp_path, track, fmt):

@@ -9,7 +9,7 @@ from fractions import Fraction
 from ..errors import InputError
 from ..model import COLOURS, Cue, Track, counted
 from .base import Format
-from .timed import MAX_SECONDS, Entry, styled_lines
+from .timed import ASS_OVERRIDE, MAX_SECONDS, TAG, Entry, styled_lines
 
 _START = re.compile(r"^\s*\d+\s*\n\s*[\d:,.]+\s*-->", re.S)
 
@@ -87,12 +87,31 @@ def _millis(seconds: Fraction) -> timedelta:
     return timedelta(milliseconds=counted(seconds, 1000))
 
 
+def shown(text: str) -> str:
+    """Caption text as SRT can carry it: SRT has no escapes, so text a reader would take for a tag
+    (``</i>``, ``{\\an8}``, a karaoke time) or a cue's timing (``-->``) is written with look-alike
+    characters, and :func:`check` reports it.
+
+    >>> shown("Press </i> then --> go")
+    'Press ‹/i› then → go'
+    """
+    text = TAG.sub(lambda found: found.group().replace("<", "‹").replace(">", "›"), text)
+    return ASS_OVERRIDE.sub(lambda found: "(" + found.group()[1:-1] + ")", text).replace("-->", "→")
+
+
+def check(track: Track) -> list[tuple[int, str]]:
+    """Cues whose text SRT can only show with look-alike characters."""
+    return [(number, f"srt shows {line!r} as {shown(line)!r} (it would read as a tag or a timing)")
+            for number, cue in enumerate(track.cues, start=1) for line in cue.lines if shown(line) != line]
+
+
 def _line(track: Track, cue: Cue, index: int) -> str:
     parts = []
     for colour, spans in track.colour_runs(cue, index):
-        text = "".join(f"<i>{span.text}</i>" if span.italic else span.text for span in spans)
+        text = "".join(f"<i>{shown(span.text)}</i>" if span.italic else shown(span.text) for span in spans)
         parts.append(f'<font color="{COLOURS[colour]}">{text}</font>' if colour else text)
     return "".join(parts)
 
 
-FORMAT = Format("srt", ("srt",), "SubRip: editors, YouTube, most players", detect, read_entries=read, write=write)
+FORMAT = Format("srt", ("srt",), "SubRip: editors, YouTube, most players", detect, read_entries=read, write=write,
+                check=check)

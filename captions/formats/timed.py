@@ -216,8 +216,9 @@ def _segment(fragments: list[Fragment], joiner: str, paragraph: int) -> Segment:
 
 # Only the tags caption formats define (SRT's i/b/u/font, WebVTT's c/v/lang/ruby/rt and timestamps,
 # ASS overrides): a lone "<" in the text ("a < b") is text, not the start of a tag.
-_TAG = re.compile(r"</?(?:[ibu]|font|c|v|lang|ruby|rt)(?=[\s.>])[^<>]*>|<(?:\d+:)?\d{2}:\d{2}\.\d{3}>|\{\\[^}]*\}",
-                  re.I)
+TAG = re.compile(r"</?(?:[ibu]|font|c|v|lang|ruby|rt)(?=[\s.>])[^<>]*>|<(?:\d+:)?\d{2}:\d{2}\.\d{3}>", re.I)
+# SRT players honour ASS override blocks ({\an8}); in WebVTT and TTML they are text.
+ASS_OVERRIDE = re.compile(r"\{\\[^}]*\}")
 
 
 # The style tags SRT and WebVTT players honour: <i>, and colour as <font color="..."> or <c.name>.
@@ -236,8 +237,7 @@ def plain_lines(text: str, escaped: bool = False) -> list[str]:
 
 
 def _plain(text: str, escaped: bool) -> str:
-    text = _TAG.sub("", text)
-    return (html.unescape(text) if escaped else text).strip()
+    return _plain_inline(text, escaped).strip()
 
 
 def styled_lines(text: str, escaped: bool = False) -> tuple[tuple[str, ...], tuple[tuple[Span, ...], ...]]:
@@ -287,8 +287,10 @@ def _restyled(tag: re.Match[str], italic: bool, colours: list[str]) -> bool:
 
 
 def _plain_inline(text: str, escaped: bool) -> str:
-    text = _TAG.sub("", text)
-    return html.unescape(text) if escaped else text
+    """Text without its tags: a format with character references (``escaped``) has them decoded, one
+    without (SRT) has ASS override blocks taken out too."""
+    text = TAG.sub("", text)
+    return html.unescape(text) if escaped else ASS_OVERRIDE.sub("", text)
 
 
 def cue_fragments(lines: list[str], start: float, end: float, line: int, voice: str | None = None) -> list[Fragment]:
