@@ -196,9 +196,13 @@ def retime_track(track: Track, retiming: Retiming, profile: Profile) -> tuple[Tr
 
     rate = retiming.fps
     mapped = [(retiming.frame(cue.start), retiming.frame(cue.end)) for cue in track.cues]
-    kept = [(cue, (max(start, 0), end)) for cue, (start, end) in zip(track.cues, mapped) if end > 0]
-    notes = [f"cue {number}: ends before the programme's start after re-timing, left out"
-             for number, (_, end) in enumerate(mapped, start=1) if end <= 0]
+    early = next((number for number, (start, _) in enumerate(mapped, start=1) if start < 0), None)
+    if early is not None:
+        at = Fraction(mapped[early - 1][0]) / rate
+        raise OptionError(f"the change would put cue {early} (at {float(track.cues[early - 1].start):.3f} s) at "
+                          f"{float(at):.3f} s, before the programme's start; nothing written")
+    kept = [(cue, span) for cue, span in zip(track.cues, mapped)]
+    notes: list[str] = []
     frames = [span for _, span in kept]
     ruled = frames
     if _shape([(nearest_frame(cue.start * track.fps), nearest_frame(cue.end * track.fps)) for cue, _ in kept]) != \

@@ -11,10 +11,12 @@ import math
 from dataclasses import dataclass
 from fractions import Fraction
 
+from .errors import InputError
 from .model import Cue, Profile, Segment, exact_rate
 from .reading import seconds_to_read
 from .segmenter import CueDraft
 from .shots import cuts_near
+from .timecode import MAX_SECONDS
 from .timemap import TimeMap
 
 
@@ -50,7 +52,8 @@ def time_cues(drafts: list[CueDraft], segments: list[Segment], profile: Profile,
     if not drafts:
         return [], notes
     if all(segments[draft.parts[0][0]].timed for draft in drafts):
-        spans = [_source_span(draft, segments) for draft in drafts]
+        maps: dict[int, TimeMap] = {}  # one per segment: a long timed segment holds thousands of cues
+        spans = [_source_span(draft, segments, maps) for draft in drafts]
     else:
         durations = [reading_time("\n".join(draft.lines), profile) for draft in drafts]
         gaps = _pauses(drafts, segments, profile, options)
@@ -61,6 +64,9 @@ def time_cues(drafts: list[CueDraft], segments: list[Segment], profile: Profile,
             at += gap
             spans.append((at, at + duration))
             at += duration
+        if at + options.start > MAX_SECONDS:
+            raise InputError(f"read at the profile's speed the transcript lasts {at / 3600:.0f} hours, over the "
+                             f"{MAX_SECONDS // 3600} hours a programme may last: split it, or give it times")
     needed = [legible_time("\n".join(draft.lines), profile) for draft in drafts]
     frames = apply_frame_rules(spans, profile, options.fps, options.duration, needed)
     if options.shots:
@@ -76,9 +82,12 @@ def time_cues(drafts: list[CueDraft], segments: list[Segment], profile: Profile,
     return cues, notes
 
 
-def _source_span(draft: CueDraft, segments: list[Segment]) -> tuple[float, float]:
+def _source_span(draft: CueDraft, segments: list[Segment], maps: dict[int, TimeMap]) -> tuple[float, float]:
     first, last = draft.parts[0], draft.parts[-1]
-    return TimeMap(segments[first[0]].anchors).at(first[1]), TimeMap(segments[last[0]].anchors).at(last[2])
+    for index in (first[0], last[0]):
+        if index not in maps:
+            maps[index] = TimeMap(segments[index].anchors)
+    return maps[first[0]].at(first[1]), maps[last[0]].at(last[2])
 
 
 def _pauses(drafts: list[CueDraft], segments: list[Segment], profile: Profile, options: TimingOptions) -> list[float]:

@@ -102,10 +102,10 @@ def test_in_place_keeps_a_backup_and_bad_options_write_nothing(made):
     assert missing.returncode == 3 and "nothing.srt" in missing.stderr
 
 
-def test_cues_shifted_before_the_start_are_left_out_and_said(made):
+def test_a_shift_that_would_put_a_cue_before_the_start_is_refused(made):
     done = cli("retime", "a/show.en.srt", "--shift", "-4s", "--out", "b", cwd=made)
-    assert done.returncode == 0 and "cue 1: ends before the programme's start" in done.stdout
-    assert read_cues(made / "b" / "show.en.retimed.srt")[0].start == 0
+    assert done.returncode == 2 and "cue 1" in done.stderr and "before the programme's start" in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1 and not (made / "b").exists()
 
 
 cue_frames = st.lists(st.tuples(st.integers(0, 40), st.integers(20, 160)), min_size=1, max_size=30)
