@@ -278,6 +278,8 @@ def _align_recording(samples: np.ndarray, texts: list[str], lang: str, progress:
         advance = progress.task(f"matching {len(samples) / SAMPLE_RATE:.0f} s of audio", 1)
         recording = listening.result()
     real = recording.real
+    if not (real[:, -1] > 0).any():  # a tone, a hum or a constant offset: sound, but nothing like speech
+        raise MediaError("no speech found in the media (a tone, hum or noise only)")
     fake_mask = np.zeros(len(fake_features))
     for first_frame, end_frame in frame_bounds:
         fake_mask[first_frame:end_frame] = 1.0

@@ -79,9 +79,12 @@ def decode(path: str | Path) -> np.ndarray:
 
 
 def silent(samples: np.ndarray) -> bool:
-    """Whether the samples (a whole file, or the part of it a user gave) hold no sound at all.
+    """Whether the samples (a whole file, or the part of it a user gave) hold no sound at all: a
+    constant offset (DC) is no sound either.
 
-    >>> silent(np.zeros(1600, np.float32)), silent(np.full(1600, 0.01, np.float32))
-    (True, False)
+    >>> tone = np.sin(np.arange(1600) / 3).astype(np.float32) * 0.01
+    >>> silent(np.zeros(1600, np.float32)), silent(np.full(1600, 0.25, np.float32)), silent(tone)
+    (True, True, False)
     """
-    return float(np.sqrt(np.mean(samples.astype(np.float64) ** 2))) < SILENCE_RMS
+    wide = samples.astype(np.float64)
+    return float(np.sqrt(np.mean((wide - wide.mean()) ** 2))) < SILENCE_RMS

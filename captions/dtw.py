@@ -19,6 +19,8 @@ POOL = 10  # coarse pass: frames averaged into one
 def pool(features: np.ndarray, factor: int = POOL) -> np.ndarray:
     """Average consecutive frames, ``factor`` at a time (the last group may be shorter)."""
     count = -(-len(features) // factor)
+    if not count:
+        return features
     padded = np.concatenate([features, np.repeat(features[-1:], count * factor - len(features), axis=0)])
     pooled: np.ndarray = padded.reshape(count, factor, -1).mean(axis=1)
     return pooled

@@ -109,9 +109,14 @@ class Plan:
 
 def make_plan(options: Options) -> Plan:
     """Reject bad options before any work, and resolve profiles, frame rates and glossary once."""
+    # Names as users type them: -f SRT, --to fr,FR.
+    options = replace(options, formats=tuple(dict.fromkeys(fmt.strip().lower() for fmt in options.formats)))
     _check_values(options)
     source = normalise_lang(options.lang)
-    targets = [normalise_lang(target) for target in options.to]
+    targets = list(dict.fromkeys(normalise_lang(target) for target in options.to))
+    if source in targets:
+        raise OptionError(f"--to {source}: the transcript is in {source} already (translation is into other "
+                          "languages)")
     if options.to or options.device is not None:
         from .translate import configure_from_environment
 

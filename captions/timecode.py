@@ -17,10 +17,15 @@ _SMPTE = re.compile(r"^(\d{1,2}):(\d{2}):(\d{2})([:;])(\d{2})$")
 def parse_fps(value: str | float) -> float:
     """A frame rate by its usual name; 23.976 and friends are exact NTSC rates.
 
-    >>> round(parse_fps("29.97"), 5), parse_fps(25)
-    (29.97003, 25.0)
+    >>> round(parse_fps("29.97"), 5), parse_fps(25), parse_fps("25.0"), round(parse_fps("23.9760"), 3)
+    (29.97003, 25.0, 25.0, 23.976)
     """
-    key = f"{float(value):g}" if not isinstance(value, str) else value.strip()
+    key = value.strip() if isinstance(value, str) else f"{float(value):g}"
+    if key not in FRAME_RATES:  # 25.0, 29.970: the same rates written longer
+        try:
+            key = f"{float(key):g}"
+        except ValueError:
+            pass
     if key in FRAME_RATES:
         return FRAME_RATES[key]
     raise OptionError(f"unsupported frame rate {value!r} (choose from {', '.join(FRAME_RATES)})")

@@ -53,6 +53,7 @@ def input_suffixes() -> set[str]:
 def get(name: str, purpose: str = "write") -> Format:
     """A format by name, able to do ``purpose`` (write | read | cues), or an option error listing the choices."""
     able = {"write": writable, "read": lambda: list(REGISTRY), "cues": caption_formats}[purpose]()
+    name = name.strip().lower() if name.strip().lower() in able else name
     if name not in able:
         raise OptionError(f"unknown {'output' if purpose == 'write' else 'input'} format {name!r} "
                           f"(choose from {', '.join(able)})")

@@ -43,6 +43,7 @@ def detect(head: str) -> bool:
 
 _CLOCK = re.compile(r"^(\d{2,}):(\d{2}):(\d{2})(?:(\.\d+)|:(\d{2,})(?:\.(\d+))?)?$")
 _OFFSET = re.compile(r"^(\d+(?:\.\d+)?)(h|ms|m|s|f|t)$")
+MAX_TIME_CHARS = 40  # "100:00:00:00.000" and "360000000000000t" are far shorter
 
 
 @dataclass(frozen=True)
@@ -60,6 +61,15 @@ class _Clock:
         Fraction(3001, 2000)
         """
         value = text.strip()
+        if len(value) > MAX_TIME_CHARS:  # bounded before any number is made of it
+            raise InputError(f"{where}: time expression of {len(value)} characters (at most {MAX_TIME_CHARS}): "
+                             f"{value[:20]!r}...", path)
+        seconds = self._seconds(value, where, path)
+        if seconds > MAX_SECONDS:
+            raise InputError(f"{where}: time {value!r} is over {MAX_SECONDS // 3600} hours", path)
+        return seconds
+
+    def _seconds(self, value: str, where: str, path: str) -> Fraction:
         if match := _CLOCK.match(value):
             hours, minutes, secs, fraction, frames, sub = match.groups()
             seconds = Fraction(int(hours) * 3600 + int(minutes) * 60 + int(secs))
