@@ -23,6 +23,7 @@ TRUST_AUDIO_HELP = ("The --audio media is the transcript's reading: align it eve
 
 app = typer.Typer(
     add_completion=False,
+    pretty_exceptions_enable=False,
     no_args_is_help=True,
     rich_markup_mode=None,
     help="Turn broadcast transcripts into timed, standards-compliant caption files.",
@@ -601,5 +602,16 @@ def models_remove(source: str, target: str) -> None:
         _fail_with(err)
 
 
+def run() -> None:
+    """The command: a failure no check foresaw is one line and exit 1 (a bug to report), never a traceback."""
+    try:
+        app()
+    except Exception as err:  # every foreseen failure is a CaptionsError, handled where it happens
+        from .errors import INTERNAL_EXIT
+
+        typer.echo(f"error: internal error (please report it): {type(err).__name__}: {str(err)[:300]}", err=True)
+        raise SystemExit(INTERNAL_EXIT) from None
+
+
 if __name__ == "__main__":
-    app()
+    run()

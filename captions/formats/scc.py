@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from fractions import Fraction
 
@@ -306,7 +307,11 @@ def late_cues(track: Track) -> list[tuple[int, str]]:
 
 # ---------------------------------------------------------------------------------------------- reading
 
-_LINE = re.compile(r"^(\d{2}):(\d{2}):(\d{2})([:;.,])(\d{2})\s+((?:[0-9a-fA-F]{4}\s*)+)$")
+# A line's timecode; its words are read one at a time after it (a regex over a whole 10 MB line of
+# words held 900 MB of match state).
+_TIMECODE = re.compile(r"(\d{2}):(\d{2}):(\d{2})([:;.,])(\d{2})\s+")
+_WORD = re.compile(r"\S+")
+_HEX_WORD = re.compile(r"[0-9a-fA-F]{4}")
 
 
 Cell = tuple[str, bool, str] | None  # a character with its italics and colour, or an empty cell
@@ -464,20 +469,31 @@ def _spans(cells: list[Cell]) -> tuple[Span, ...]:
     return tuple(spans)
 
 
+def _lines(text: str) -> Iterator[str]:
+    """The lines of a text one at a time, without a list of copies of them all."""
+    start = 0
+    while start <= len(text):
+        end = text.find("\n", start)
+        end = len(text) if end < 0 else end
+        yield text[start:end]
+        start = end + 1
+
+
 def read(text: str, path: str = "") -> list[Entry]:
     """The captions of an SCC file (pop-on, roll-up or paint-on) as cues."""
-    lines = text.split("\n")
-    if not lines[0].strip().startswith("Scenarist_SCC"):
+    if not text.lstrip("\ufeff").startswith("Scenarist_SCC"):
         raise InputError("not an SCC file: the first line must be 'Scenarist_SCC V1.0'", path, 1)
     decoder = _Decoder()
     last = previous_line = -1
-    for number, line in enumerate(lines[1:], start=2):
-        if not line.strip():
+    for number, line in enumerate(_lines(text), start=1):
+        line = line.strip()
+        if number == 1 or not line:
             continue
-        match = _LINE.match(line.strip())
-        if not match:
-            raise InputError(f"not an SCC line (timecode, tab, hex words): {line.strip()[:40]!r}", path, number)
-        hours, minutes, seconds, separator, frames, words = match.groups()
+        match = _TIMECODE.match(line)
+        words = [found.group() for found in _WORD.finditer(line, match.end())] if match else []
+        if not match or not all(_HEX_WORD.fullmatch(word) for word in words):
+            raise InputError(f"not an SCC line (timecode, tab, hex words): {line[:40]!r}", path, number)
+        hours, minutes, seconds, separator, frames = match.groups()
         if int(minutes) > 59 or int(seconds) > 59 or int(frames) > 29:
             raise InputError(f"timecode {line.split()[0]!r} is not a 29.97 fps timecode", path, number)
         # Drop-frame (;) or non-drop (:) labels of 29.97 frames.
@@ -488,7 +504,7 @@ def read(text: str, path: str = "") -> list[Entry]:
         if frame <= previous_line:  # lines may overlap (words run late); they may not go back
             raise InputError("timecode not after the previous line's (out of order)", path, number)
         previous_line = frame
-        for index, word in enumerate(words.split()):
+        for index, word in enumerate(words):
             pair = int(word, 16)
             high, low = pair >> 8, pair & 0xFF
             # A byte with even parity is damaged: a decoder shows a block for it, or drops the code.
