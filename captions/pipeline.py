@@ -25,7 +25,7 @@ from .progress import Progress
 from .report import report_text
 from .segmenter import segment_cues
 from .sink import write_all
-from .timing import TimingOptions, time_cues
+from .timing import TimingOptions, refuse_overlong, time_cues
 
 __all__ = ["Options", "Plan", "caption", "caption_file", "make_plan", "render_file"]
 
@@ -70,6 +70,7 @@ def caption(segments: list[Segment], profile: Profile, options: Options) -> Trac
 def caption_language(segments: list[Segment], language: Language) -> Track:
     """Segments cut into cues under the language's profile and timed: the core of every job."""
     profile, timing = language.profile, language.timing
+    refuse_overlong(segments, profile, timing)
     drafts = segment_cues(segments, profile, language.speakers)
     cues, notes = time_cues(drafts, segments, profile, timing)
     if any(segment.ruby for segment in segments):

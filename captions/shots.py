@@ -26,6 +26,7 @@ MIN_CHANGE = 0.2  # pixel change (of the grey range) plus histogram change (0-1)
 CONTRAST = 4.0  # a cut changes the picture this many times more than the frames around it
 NEIGHBOURS = 6  # frames on each side that set what an ordinary change is there
 LASTING, LASTING_CHANGE = 5, 0.1  # frames averaged on each side of a cut, and how far apart they must be
+_EDL_NUMBER = re.compile(r"^\s*\d{3,6}\s")  # an event's first field: the line must be a whole event
 _FPS = re.compile(r"Video:.*?(\d+(?:\.\d+)?) fps")
 _EDL_EVENT = re.compile(r"^\s*\d{3,6}\s+\S+\s+\S+\s+\S+\s+(?:\d+\s+)?"
                         r"(\d\d:\d\d:\d\d[:;]\d\d)\s+(\d\d:\d\d:\d\d[:;]\d\d)\s+(\d\d:\d\d:\d\d[:;]\d\d)\s+"
@@ -134,6 +135,9 @@ def read_list(path: str | Path, fps: float) -> Shots:
     for number, line in enumerate(lines, start=1):
         entry = line.split("#", 1)[0].strip()
         event = _EDL_EVENT.match(line) if edl else None
+        if edl and not event and _EDL_NUMBER.match(line):
+            raise InputError(f"a broken EDL event (number, reel, track, transition, then four timecodes): "
+                             f"{line.strip()[:60]!r}", str(path), number)
         if not entry or (edl and not event):
             continue
         try:

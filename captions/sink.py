@@ -23,8 +23,9 @@ def write_atomic(path: Path, content: str | bytes) -> None:
     except UnicodeEncodeError as err:
         raise OutputError(f"text cannot be written as UTF-8 ({err.reason})", str(path)) from None
     mode = _mode_for(path)
+    sweep_stale(path.parent)
     try:
-        descriptor, temporary = tempfile.mkstemp(prefix=".captions-", suffix=".tmp", dir=path.parent)
+        descriptor, temporary = tempfile.mkstemp(prefix=f"{TEMPORARY}{os.getpid()}-", suffix=".tmp", dir=path.parent)
     except OSError as err:
         raise OutputError(f"cannot write to folder: {err.strerror or err}", str(path.parent)) from None
     try:
@@ -37,6 +38,44 @@ def write_atomic(path: Path, content: str | bytes) -> None:
         if isinstance(err, OSError):
             raise OutputError(f"cannot write file: {err.strerror or err}", str(path)) from None
         raise
+
+
+TEMPORARY = ".captions-"  # + the writer's process id: whose it is, so a killed run's leftovers are known
+_SWEPT: set[str] = set()
+
+
+def sweep_stale(folder: Path) -> list[Path]:
+    """Remove the temporary files a killed run (``kill -9``, a power cut) left in ``folder``: ours
+    by name, of a process that no longer runs. Once per folder per process; returns what went."""
+    key = os.path.abspath(folder)
+    if key in _SWEPT:
+        return []
+    _SWEPT.add(key)
+    removed = []
+    try:
+        leftovers = [entry for entry in os.scandir(folder) if entry.name.startswith(TEMPORARY)
+                     and entry.name.endswith(".tmp") and entry.is_file(follow_symlinks=False)]
+    except OSError:
+        return []
+    for entry in leftovers:
+        owner = entry.name[len(TEMPORARY):].split("-", 1)[0]
+        if owner.isdigit() and not _running(int(owner)):
+            try:
+                os.unlink(entry.path)
+                removed.append(Path(entry.path))
+            except OSError:
+                pass
+    return removed
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError):
+        return True
+    return True
 
 
 def _mode_for(path: Path) -> int:

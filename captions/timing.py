@@ -40,6 +40,20 @@ def reading_time(text: str, profile: Profile) -> float:
     return min(max(seconds_to_read(text, profile, "target"), profile.min_duration), profile.max_duration)
 
 
+def refuse_overlong(segments: list[Segment], profile: Profile, options: TimingOptions) -> None:
+    """Untimed input that, read at the profile's speed, would run past the last time a programme
+    may have: refused before it is cut into cues (200,000 lines took a minute to be refused after)."""
+    untimed = [segment for segment in segments if not segment.timed]
+    if untimed:
+        refuse_past_limit(sum(seconds_to_read(segment.text, profile, "target") for segment in untimed) + options.start)
+
+
+def refuse_past_limit(seconds: float) -> None:
+    if seconds > MAX_SECONDS:
+        raise InputError(f"read at the profile's speed the transcript lasts {seconds / 3600:.0f} hours, over the "
+                         f"{MAX_SECONDS // 3600} hours a programme may last: split it, or give it times")
+
+
 def legible_time(text: str, profile: Profile) -> float:
     """The shortest time a cue can stay up without breaking the profile's reading speed or minimum."""
     return min(max(seconds_to_read(text, profile), profile.min_duration), profile.max_duration)
@@ -64,9 +78,7 @@ def time_cues(drafts: list[CueDraft], segments: list[Segment], profile: Profile,
             at += gap
             spans.append((at, at + duration))
             at += duration
-        if at + options.start > MAX_SECONDS:
-            raise InputError(f"read at the profile's speed the transcript lasts {at / 3600:.0f} hours, over the "
-                             f"{MAX_SECONDS // 3600} hours a programme may last: split it, or give it times")
+        refuse_past_limit(at + options.start)
     needed = [legible_time("\n".join(draft.lines), profile) for draft in drafts]
     frames = apply_frame_rules(spans, profile, options.fps, options.duration, needed)
     if options.shots:

@@ -783,3 +783,204 @@ def test_csv_row_with_an_extra_cell_is_named(tmp_path):
     path = manifest(tmp_path, "input,lang\na.txt,en,fr\n")
     result = run("batch", path)
     assert result.returncode == OPTION and "m.csv:2: 3 cells" in result.stderr and "None" not in result.stderr
+
+
+# ----------------------------------------------------------------------------- wrong output with exit 0
+
+def stl_of(tmp_path, text="Hello there.\nThe words go on.\nAnd end.\n"):
+    script = tmp_path / "stl_src.txt"
+    script.write_text(text)
+    assert run("make", script, "-f", "stl", "--out", tmp_path / "made").returncode == 0
+    return (tmp_path / "made" / "stl_src.en.stl").read_bytes()
+
+
+def test_files_with_no_caption_text_are_refused_by_check_and_convert(tmp_path):
+    empty = {
+        "header.scc": b"Scenarist_SCC V1.0\n\n",
+        "controls.scc": b"Scenarist_SCC V1.0\n\n00:00:01:00\t9420 9420 942c 942c 942f 942f\n\n",
+        "gsi.stl": stl_of(tmp_path)[:1024],
+        "empty-body.ttml": b'<?xml version="1.0"?><tt xmlns="http://www.w3.org/ns/ttml"><body/></tt>',
+        "many-empty.ttml": b'<?xml version="1.0"?><tt xmlns="http://www.w3.org/ns/ttml"><body><div>'
+                           + b'<p begin="1s" end="2s"></p>' * 20_000 + b"</div></body></tt>",
+        "tags.srt": b"1\n00:00:01,000 --> 00:00:02,000\n<i></i>\n\n2\n00:00:03,000 --> 00:00:04,000\n<b> </b>\n",
+    }
+    for name, data in empty.items():
+        source = tmp_path / name
+        source.write_bytes(data)
+        one_line(run("check", source), INPUT, source, "no caption text")
+        one_line(run("convert", source, "-f", "srt,vtt", "--out", tmp_path / "conv"), INPUT, source, "no caption text")
+    assert not (tmp_path / "conv").exists()
+
+
+def test_stl_broken_extension_chain_and_false_block_count_are_read_and_noted(tmp_path):
+    data = bytearray(stl_of(tmp_path, "One line here.\nTwo line here.\nThree line here.\nFour line here.\n"))
+    whole = run("check", tmp_path / "made" / "stl_src.en.stl").stdout
+    cues = int(whole.strip().splitlines()[-1].split(": ")[1].split()[0])
+    data[1024 + 128 + 3] = 0x00  # subtitle 2 claims an extension block that never comes
+    data[238:243] = b"99999"  # and the GSI block claims 99,999 TTI blocks
+    source = tmp_path / "broken.stl"
+    source.write_bytes(bytes(data))
+    result = run("check", source)
+    assert f"{cues} cues" in result.stdout, result.stdout
+    assert "subtitle 2" in result.stdout and "without a last block" in result.stdout
+    assert "99999 TTI blocks" in result.stdout and "truncated" in result.stdout
+    converted = run("convert", source, "-f", "srt", "--out", tmp_path / "c")
+    assert converted.returncode == 0 and "99999" in converted.stderr
+    assert "Two line here" in (tmp_path / "c" / "broken.en.srt").read_text()
+
+
+def test_speech_in_parentheses_is_kept_and_dropped_labels_are_named(tmp_path):
+    source = tmp_path / "alliance.txt"
+    source.write_text("Headline.\nThey spoke of it.\n(the alliance)\n[door slams]\n(APPLAUSE)\nThen they left.\n")
+    result = run("make", source, "--out", tmp_path / "o")
+    assert result.returncode == 0, result.stderr
+    text = (tmp_path / "o" / "alliance.en.srt").read_text()
+    assert "(the alliance)" in text and "door" not in text and "APPLAUSE" not in text
+    assert "left out as sound descriptions" in result.stdout
+    assert "[door slams]" in result.stdout and "[APPLAUSE]" in result.stdout
+
+
+def test_untimed_input_past_a_hundred_hours_is_refused_up_front(tmp_path):
+    source = tmp_path / "long.txt"
+    source.write_text("Headline.\n" + "".join(f"Line number {n} of the programme goes on and on.\n"
+                                              for n in range(200_000)))
+    one_line(run("make", source, "--out", tmp_path / "o"), INPUT, source, "100 hours")
+    assert not (tmp_path / "o").exists()
+
+
+def test_retime_before_zero_is_refused_naming_the_first_cue(tmp_path):
+    source = tmp_path / "r.srt"
+    source.write_text("".join(f"{n}\n00:00:{2 * n:02d},000 --> 00:00:{2 * n + 1:02d},000\nCue {n}.\n\n"
+                              for n in range(1, 5)))
+    one_line(run("retime", source, "--start", "-10"), OPTION, "cue 1", "before the programme's start")
+    one_line(run("retime", source, "--shift", "-3600", "--out", tmp_path / "o"), OPTION, "cue 1")
+    one_line(run("retime", source, "--shift", "-3", "--out", tmp_path / "o"), OPTION, "cue 1")
+    assert not (tmp_path / "o").exists() and not (tmp_path / "r.retimed.srt").exists()
+
+
+def test_a_malformed_edl_event_is_reported_by_line(tmp_path):
+    edl = tmp_path / "cuts.edl"
+    edl.write_text("TITLE: x\nFCM: NON-DROP FRAME\n\n"
+                   "001  AX       V     C        00:00:00:00 00:00:05:00 00:00:00:00 00:00:05:00\n"
+                   "002  AX       V     C        00:00:05:00 00:00:0X:00 00:00:05:00\n")
+    source = tmp_path / "s.txt"
+    source.write_text("Hello there.\n")
+    one_line(run("make", source, "--shots", edl, "--out", tmp_path / "o"), INPUT, f"{edl}:5", "EDL event")
+
+
+def test_a_text_file_as_audio_is_refused(tmp_path):
+    source = tmp_path / "s.txt"
+    source.write_text("Hello there.\n")
+    notes = tmp_path / "notes.txt"
+    notes.write_text("not media at all\n" * 10)
+    one_line(run("make", source, "--audio", notes, "--out", tmp_path / "o"), MEDIA, "notes.txt")
+
+
+# ----------------------------------------------------------------------------- internal errors and resources
+
+def test_a_ttml_time_of_5000_digits_is_one_line(tmp_path):
+    source = tmp_path / "digits.ttml"
+    source.write_text('<?xml version="1.0"?><tt xmlns="http://www.w3.org/ns/ttml"><body><div>'
+                      f'<p begin="{"9" * 5000}s" end="2s">Hi</p></div></body></tt>')
+    one_line(run("check", source), INPUT, source, "time expression")
+    one_line(run("make", source, "--out", tmp_path / "o"), INPUT, source, "time expression")
+
+
+@pytest.mark.parametrize("kind", ["loop", "dangling"])
+def test_an_out_that_is_a_broken_link_is_an_output_error(tmp_path, kind):
+    source = tmp_path / "s.txt"
+    source.write_text("Hello there.\n")
+    link = tmp_path / "out"
+    if kind == "loop":
+        (tmp_path / "other").symlink_to(link)
+        link.symlink_to(tmp_path / "other")
+    else:
+        link.symlink_to(tmp_path / "missing" / "folder")
+    line = one_line(run("make", source, "--out", link), OUTPUT, "symbolic link to nothing")
+    assert ("loop" in line) == (kind == "loop") and "File exists" not in line
+
+
+def test_media_of_a_constant_offset_or_a_hum_is_a_media_refusal(tmp_path):
+    from recordings import write_wav
+
+    source = tmp_path / "s.txt"
+    source.write_text("Hello there, this is a programme.\n")
+    for name, signal in (("dc.wav", np.full(16000 * 4, 0.25, np.float32)),
+                         ("hum.wav", (0.1 * np.sin(2 * np.pi * 50 * np.arange(16000 * 4) / 16000)).astype(np.float32))):
+        write_wav(tmp_path / name, signal)
+        one_line(run("make", source, "--audio", tmp_path / name, "--out", tmp_path / "o"), MEDIA, name)
+
+
+def test_a_one_line_scc_is_read_in_bounded_memory(tmp_path):
+    source = tmp_path / "oneline.scc"
+    source.write_text("Scenarist_SCC V1.0\n\n00:00:00:00\t" + " ".join(["c8e5"] * 2_000_000) + "\n")
+    code = ("import resource, sys\nfrom captions.formats import read_cues\n"
+            "try:\n    read_cues(sys.argv[1])\nexcept Exception as err:\n    print(type(err).__name__)\n"
+            "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)")
+    done = subprocess.run([sys.executable, "-c", code, str(source)], capture_output=True, text=True, timeout=300)
+    peak_kb = int(done.stdout.split()[-1])
+    assert done.stdout.split()[0] == "InputError"  # no caption text: c8e5 alone shows nothing
+    assert peak_kb < 400_000, peak_kb  # 938 MB when the whole line was one regular-expression match
+
+
+def test_a_long_timed_segment_builds_its_time_map_once(tmp_path, monkeypatch):
+    from captions import timing
+    from captions.formats import read_file
+    from captions.pipeline import Options, caption
+    from captions.profiles import get_profile
+
+    source = tmp_path / "t.srt"
+    source.write_text("".join(f"{n + 1}\n{n * 2 // 3600:02d}:{n * 2 // 60 % 60:02d}:{n * 2 % 60:02d},000 --> "
+                              f"{n * 2 // 3600:02d}:{n * 2 // 60 % 60:02d}:{n * 2 % 60:02d},900\nWords of cue {n}.\n\n"
+                              for n in range(2_000)))
+    built = []
+    real = timing.TimeMap
+
+    class Counting(real):
+        def __init__(self, anchors):
+            built.append(len(anchors))
+            super().__init__(anchors)
+
+    monkeypatch.setattr(timing, "TimeMap", Counting)
+    segments = read_file(source)
+    track = caption(segments, get_profile("netflix", "en"), Options(fps=25.0))
+    assert len(track.cues) >= 1_000
+    assert len(built) <= len(segments)  # was two per cue: quadratic in a long segment
+
+
+def test_a_killed_runs_temporary_file_is_removed_by_the_next_run(tmp_path):
+    source = tmp_path / "s.txt"
+    source.write_text("Hello there.\n")
+    out = tmp_path / "out"
+    out.mkdir()
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    stale = out / f".captions-{dead.pid}-abc123.tmp"
+    stale.write_bytes(b"")
+    alive = out / f".captions-{os.getpid()}-def456.tmp"  # a live writer's file is left alone
+    alive.write_bytes(b"")
+    assert run("make", source, "--out", out).returncode == 0
+    assert not stale.exists() and alive.exists()
+
+
+# ----------------------------------------------------------------------------- clear errors
+
+def test_options_as_users_type_them(tmp_path):
+    source = tmp_path / "s.txt"
+    source.write_text("Hello there.\n")
+    assert run("make", source, "--fps", "25.0", "-f", "SRT,Vtt", "--out", tmp_path / "o").returncode == 0
+    assert (tmp_path / "o" / "s.en.srt").exists() and (tmp_path / "o" / "s.en.vtt").exists()
+    line = one_line(run("make", source, "--to", "en,EN", "--out", tmp_path / "p"), OPTION, "--to en")
+    assert "already" in line and "models install" not in line
+
+
+def test_an_unforeseen_failure_is_one_line_not_a_traceback(tmp_path):
+    code = ("import sys\nfrom captions import cli\n"
+            "def broken(*a, **k):\n    raise ValueError('boom')\n"
+            "import captions.formats\ncaptions.formats.read_cues = broken\n"
+            "sys.argv = ['captions', 'check', sys.argv[1]]\ncli.run()\n")
+    source = tmp_path / "x.srt"
+    source.write_text("1\n00:00:01,000 --> 00:00:02,000\nHi.\n")
+    done = subprocess.run([sys.executable, "-c", code, str(source)], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert done.stderr.strip().splitlines() == ["error: internal error (please report it): ValueError: boom"]
