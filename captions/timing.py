@@ -204,7 +204,10 @@ def apply_frame_rules(spans: list[tuple[float, float]], profile: Profile, fps: f
         # Lingering or a later start never takes a cue over the maximum on screen; only speech that
         # itself lasts longer (a single long word) may.
         spoken_from = max(start / fps, spans[index][0])
-        speech = math.ceil((spans[index][1] - spoken_from) * fps - 1e-3)  # as the end was rounded
+        spoken = spans[index][1] - spoken_from
+        # In whole frames, as the end was rounded; speech within the maximum never takes the cue
+        # over it (7.0 s of speech at 23.976 is 167.8 frames: 168 would be 7.007 s on screen).
+        speech = math.ceil(spoken * fps - 1e-3) if spoken > profile.max_duration else longest
         result[index][1] = min(end, start + max(longest, speech))
     return [(start, end) for start, end in result]
 

@@ -91,8 +91,9 @@ def test_speech_of_exactly_the_maximum_is_shown_to_its_last_word():
     segment = Segment("the the the the the", kind="caption",
                       anchors=tuple(p for offset, a, b in words for p in ((offset, a), (offset + 3, b))))
     track = caption([segment], EN, Options(speakers="none", fps=fps))
-    assert track.cues[-1].end >= 7.0 - 0.5 / fps
-    assert all(cue.duration <= EN.max_duration + 0.5 / fps for cue in track.cues)
+    # Within a frame of the last word, and never over the maximum: 168 frames would be 7.007 s.
+    assert track.cues[-1].end >= 7.0 - 1 / fps
+    assert all(cue.duration <= EN.max_duration for cue in track.cues)
 
 
 def test_a_cue_squeezed_between_chained_cues_still_gets_the_minimum():
@@ -110,3 +111,15 @@ def test_a_cue_squeezed_between_chained_cues_still_gets_the_minimum():
     assert all(b[0] - a[1] >= 2 for a, b in zip(frames, frames[1:])), frames
     assert frames[1][1] >= 192.836 * fps - 0.5  # never before its last word
     assert not [issue for issue in qc.check(track.cues, profile, fps) if issue.rule == "min-duration"]
+
+
+@pytest.mark.parametrize("rate", ["23.976", "29.97", "59.94", "25"])
+def test_speech_of_exactly_the_maximum_never_takes_a_cue_over_it(rate):
+    """7.0 s of speech at 23.976 is 167.8 frames: rounding up made a 7.007 s cue (issue 26)."""
+    fps = parse_fps(rate)
+    text = '{"segments": [{"start": 1.0, "end": 8.0, "text": "Yes, I do see it now, my friend."}]}'
+    profile = get_profile("netflix", "en")
+    track = caption(parse(text, "json"), profile, Options(fps=fps))
+    assert len(track.cues) == 1
+    assert track.cues[0].duration <= profile.max_duration
+    assert track.cues[0].duration > profile.max_duration - 1.5 / fps  # the last whole frame within it
