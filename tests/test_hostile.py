@@ -905,9 +905,9 @@ def test_media_of_a_constant_offset_or_a_hum_is_a_media_refusal(tmp_path):
 
     source = tmp_path / "s.txt"
     source.write_text("Hello there, this is a programme.\n")
-    for name, signal in (("dc.wav", np.full(16000 * 4, 0.25, np.float32)),
-                         ("hum.wav", (0.1 * np.sin(2 * np.pi * 50 * np.arange(16000 * 4) / 16000)).astype(np.float32))):
-        write_wav(tmp_path / name, signal)
+    for name, sound in (("dc.wav", np.full(16000 * 4, 0.25, np.float32)),
+                        ("hum.wav", (0.1 * np.sin(2 * np.pi * 50 * np.arange(16000 * 4) / 16000)).astype(np.float32))):
+        write_wav(tmp_path / name, sound)
         one_line(run("make", source, "--audio", tmp_path / name, "--out", tmp_path / "o"), MEDIA, name)
 
 

@@ -108,7 +108,7 @@ def test_cuts_from_a_list_or_an_edl(tmp_path):
     assert refused.returncode == 2 and "--audio" in refused.stderr
     (tmp_path / "news.txt").write_bytes((Path(__file__).parent.parent / "samples" / "inputs" / "news.txt").read_bytes())
     text = cli("shots", "news.txt", cwd=tmp_path)  # ffmpeg's tty demuxer would show it as a video of text
-    assert text.returncode == 5 and "not a video" in text.stderr
+    assert text.returncode == 5 and "reads this file as text" in text.stderr
 
 
 @pytest.mark.parametrize("content, said", [
@@ -116,7 +116,8 @@ def test_cuts_from_a_list_or_an_edl(tmp_path):
     (b"100\n-5\n", "shots.txt:2:"),  # a negative frame
     (b"100\n1e999\n", "shots.txt:2:"),  # a number that is no time
     (b"00:00:99:00\n", "shots.txt:1:"),  # a timecode out of range
-    (b"TITLE: X\n001  AX V C 00:00:00:00 00:00:04:00 00:00:00:00 garbage\n", "")])  # an EDL with no event read
+    (b"TITLE: X\n001  AX V C 00:00:00:00 00:00:04:00 00:00:00:00 garbage\n", "shots.txt:2:"),  # a broken EDL event
+    (b"TITLE: X\nFCM: NON-DROP FRAME\n* a comment\n", "")])  # an EDL with no event
 def test_hostile_shot_lists_give_one_line_and_write_nothing(tmp_path, content, said):
     (tmp_path / "shots.txt").write_bytes(content)
     (tmp_path / "x.txt").write_text("Headline\nA sentence.\n")
