@@ -26,6 +26,7 @@ def read(text: str, path: str = "") -> list[Entry]:
     """
     import srt
 
+    text = _TIMING_LINE.sub(_normal_timing, text)
     block_lines = _block_lines(text)
     entries: list[Entry] = []
     try:
@@ -46,6 +47,26 @@ def read(text: str, path: str = "") -> list[Entry]:
         found = "; ".join(unmatched.strip().split("\n")[:2])[:60]
         raise InputError(f"not a valid SRT cue (broken timestamp?): {found!r}", path, line) from None
     return entries
+
+
+_TIMESTAMP = re.compile(r"(\d+:\d{1,2}:\d{1,2})(?:[,.](\d{1,3}))?(?!\d)")
+_TIMING_LINE = re.compile(r"^[ \t]*\d+:\d{1,2}:\d{1,2}(?:[,.]\d{1,3})?[ \t]*-->.*$", re.M)
+
+
+def _normal_timing(line: re.Match[str]) -> str:
+    """A timing line's times as ``HH:MM:SS,mmm``: a fraction of one or two digits is tenths or
+    hundredths (``,5`` and ``,50`` are 500 ms), as ffmpeg and pysubs2 read it; none is ``,000``.
+
+    >>> _TIMING_LINE.sub(_normal_timing, "00:02:04,08 --> 00:02:07,5 X1:40")
+    '00:02:04,080 --> 00:02:07,500 X1:40'
+    """
+    head, arrow, tail = line.group().partition("-->")
+    first = _TIMESTAMP.sub(_padded, head, count=1)
+    return first + arrow + _TIMESTAMP.sub(_padded, tail, count=1)
+
+
+def _padded(time: re.Match[str]) -> str:
+    return f"{time[1]},{(time[2] or '').ljust(3, '0')}"
 
 
 def _exact(time: timedelta) -> Fraction:

@@ -148,7 +148,8 @@ def _clock(root: ET.Element, path: str) -> _Clock:
         return parsed
 
     rate = number("frameRate", "30")
-    multiplier = root.get(f"{{{TTP}}}frameRateMultiplier", "1 1").split()
+    # "1000 1001" as TTML writes it; "1000:1001" as some tools do.
+    multiplier = root.get(f"{{{TTP}}}frameRateMultiplier", "1 1").replace(":", " ").split()
     if len(multiplier) != 2 or not all(part.isdigit() and 0 < int(part) < 10**6 for part in multiplier):
         raise InputError(f"ttp:frameRateMultiplier {' '.join(multiplier)[:20]!r} is not two numbers", path)
     rate *= Fraction(int(multiplier[0]), int(multiplier[1]))

@@ -10,9 +10,9 @@ from fractions import Fraction
 from ..errors import InputError
 from ..model import NARRATOR, Cue, Track, counted
 from .base import Format
-from .timed import MAX_SECONDS, Entry, alignment, styled_lines
+from .timed import MAX_SECONDS, Entry, alignment, note, styled_lines
 
-_TIME = r"(?:(\d{1,9}):)?([0-5]\d):([0-5]\d)\.(\d{3})"
+_TIME = r"(?:(\d{1,9}):)?([0-5]\d):([0-5]\d)(?:[.,](\d{1,3}))?"  # a short or missing fraction, as players allow
 _TIMING = re.compile(rf"^\s*{_TIME}\s+-->\s+{_TIME}(?:\s+.*)?$")
 _VOICE = re.compile(r"<v(?:\.[\w.-]+)?\s+([^>]+)>")
 _TOP = re.compile(r"(?:^|\s)line:0%?(?:\s|,|$)")
@@ -40,8 +40,12 @@ def read(text: str, path: str = "") -> list[Entry]:
             block.append(lines[number])
             number += 1
         number += 1
-        if block and not block[0].startswith(("NOTE", "STYLE", "REGION")):
-            entries.append(_entry(block, block_start + 1, path))
+        if not block or block[0].startswith(("NOTE", "STYLE", "REGION")):
+            continue
+        if not any("-->" in line for line in block[:2]):  # not a cue (WebVTT: such a block is skipped)
+            note(f"line {block_start + 1}: a block with no cue timing, skipped: {block[0].strip()[:40]!r}")
+            continue
+        entries.append(_entry(block, block_start + 1, path))
     return entries
 
 
@@ -64,7 +68,8 @@ def _entry(block: list[str], line: int, path: str) -> Entry:
 
 def _seconds(parts: tuple[str | None, ...]) -> Fraction:
     hours, minutes, seconds, millis = parts
-    return Fraction(((int(hours or 0) * 60 + int(minutes or 0)) * 60 + int(seconds or 0)) * 1000 + int(millis or 0), 1000)
+    return Fraction(((int(hours or 0) * 60 + int(minutes or 0)) * 60 + int(seconds or 0)) * 1000
+                    + int((millis or "").ljust(3, "0")), 1000)
 
 
 def timestamp(seconds: Fraction) -> str:
