@@ -26,7 +26,7 @@ from ..errors import InputError
 from ..model import Cue, Span, Track, counted
 from ..timecode import drop_frame_count, drop_frame_label
 from .base import Format, Limits
-from .timed import MAX_SECONDS, Entry
+from .timed import MAX_SECONDS, Entry, note
 
 RATE = Fraction(30000, 1001)
 COLUMNS, ROWS = 32, 15
@@ -309,6 +309,8 @@ def late_cues(track: Track) -> list[tuple[int, str]]:
 
 # A line's timecode; its words are read one at a time after it (a regex over a whole 10 MB line of
 # words held 900 MB of match state).
+LONGEST_ROW = 4 * COLUMNS  # characters a row keeps past the screen's 32 columns, as other readers do
+LAST_HOLD = 4.0  # seconds a caption never erased before the file's end stays on screen
 _TIMECODE = re.compile(r"(\d{2}):(\d{2}):(\d{2})([:;.,])(\d{2})\s+")
 _WORD = re.compile(r"\S+")
 _HEX_WORD = re.compile(r"[0-9a-fA-F]{4}")
@@ -359,8 +361,13 @@ class _Decoder:
 
     def put(self, frame: int, char: str) -> None:
         cells = self.memory().setdefault(self.row, _blank())
-        cells[min(self.column, COLUMNS - 1)] = (char, self.italic, self.colour)
-        self.column = min(self.column + 1, COLUMNS - 1)
+        # Past the 32nd column a set-top box writes over the last cell; ttconv and pycaption keep
+        # every character, and so do we, up to LONGEST_ROW (a row is never megabytes).
+        if self.column >= len(cells) and len(cells) < LONGEST_ROW:
+            cells.append((char, self.italic, self.colour))
+        else:
+            cells[min(self.column, len(cells) - 1)] = (char, self.italic, self.colour)
+        self.column = min(self.column + 1, LONGEST_ROW)
         if self.mode != "pop" and self.dirty_at is None:
             self.dirty_at = frame
 
@@ -384,8 +391,11 @@ class _Decoder:
 
     def preamble(self, high: int, low: int) -> None:
         row = _ROW_OF[(high, low & 0x60)]
-        if self.mode == "roll":  # roll-up captions keep to their base row
+        if self.mode == "roll":  # roll-up captions keep to their base row; a new one moves the window
             row = max(row, self.rows_up)
+            moved = row - self.row
+            if moved and self.row <= ROWS:
+                self.shown = {old + moved: cells for old, cells in self.shown.items() if 1 <= old + moved <= ROWS}
         self.row, attribute = row, low & 0x1F
         self.colour, self.italic, self.column = "", False, 0
         if attribute >= 0x10:
@@ -416,11 +426,11 @@ class _Decoder:
             if self.dirty_at is None:
                 self.dirty_at = frame
         elif low == 0x21:  # backspace
-            self.column = max(self.column - 1, 0)
-            self.memory().setdefault(self.row, _blank())[self.column] = None
+            self.column = max(min(self.column, len(self.memory().setdefault(self.row, _blank()))) - 1, 0)
+            self.memory()[self.row][self.column] = None
         elif low == 0x24:  # delete to end of row
             cells = self.memory().setdefault(self.row, _blank())
-            cells[self.column:] = [None] * (COLUMNS - self.column)
+            cells[self.column:] = [None] * max(COLUMNS - self.column, 0)
 
     def burst_end(self) -> None:
         """The end of an SCC line: roll-up or paint-on text sent in it is a caption now."""
@@ -485,36 +495,56 @@ def read(text: str, path: str = "") -> list[Entry]:
         raise InputError("not an SCC file: the first line must be 'Scenarist_SCC V1.0'", path, 1)
     decoder = _Decoder()
     last = previous_line = -1
+    wrong, first_wrong = 0, ""
     for number, line in enumerate(_lines(text), start=1):
         line = line.strip()
         if number == 1 or not line:
             continue
         match = _TIMECODE.match(line)
-        words = [found.group() for found in _WORD.finditer(line, match.end())] if match else []
-        if not match or not all(_HEX_WORD.fullmatch(word) for word in words):
+        if not match:
             raise InputError(f"not an SCC line (timecode, tab, hex words): {line[:40]!r}", path, number)
+        stamp = match.group().strip()
         hours, minutes, seconds, separator, frames = match.groups()
-        if int(minutes) > 59 or int(seconds) > 59 or int(frames) > 29:
-            raise InputError(f"timecode {line.split()[0]!r} is not a 29.97 fps timecode", path, number)
+        if int(minutes) > 59 or int(seconds) > 59:
+            raise InputError(f"timecode {stamp!r} is not a 29.97 fps timecode", path, number)
+        if int(frames) > 29:  # ttconv and pycaption count the frames on past the second: so do we
+            note(f"line {number}: timecode {stamp!r} has frame {frames}; read as {frames} frames after its second")
         # Drop-frame (;) or non-drop (:) labels of 29.97 frames.
         frame = drop_frame_count(int(hours), int(minutes), int(seconds), int(frames)) if separator in ";," else \
             ((int(hours) * 60 + int(minutes)) * 60 + int(seconds)) * 30 + int(frames)
         if frame / RATE > MAX_SECONDS:
             raise InputError(f"timecode over {MAX_SECONDS // 3600} hours", path, number)
-        if frame <= previous_line:  # lines may overlap (words run late); they may not go back
-            raise InputError("timecode not after the previous line's (out of order)", path, number)
+        if frame <= previous_line:  # lines may overlap (words run late); one that goes back is read after
+            note(f"line {number}: timecode {stamp!r} is not after the previous line's; read right after it")
+            frame = max(last, previous_line) + 1
         previous_line = frame
-        for index, word in enumerate(words):
+        index, broken, first_broken = 0, 0, ""
+        for found in _WORD.finditer(line, match.end()):  # one word at a time: a line can be megabytes
+            word = found.group()
+            if not _HEX_WORD.fullmatch(word):  # a cut-off or damaged word: decoders skip it, and so do we
+                broken, first_broken = broken + 1, first_broken or word[:12]
+                continue
             pair = int(word, 16)
             high, low = pair >> 8, pair & 0xFF
-            # A byte with even parity is damaged: a decoder shows a block for it, or drops the code.
+            # Decoders read the seven data bits whatever the parity bit says (ttconv, pycaption and
+            # ffmpeg show files written with no parity at all): so do we, and say where it was wrong.
             if parity(high & 0x7F) != high or parity(low & 0x7F) != low:
-                raise InputError(f"word {word} (number {index + 1} on the line) has a byte with the wrong parity: "
-                                 "a damaged file", path, number)
+                wrong += 1
+                if wrong == 1:
+                    first_wrong = f"line {number} ({stamp}), word {word}"
             decoder.word(frame + index, high, low)
             last = frame + index
+            index += 1
+        if broken:
+            what = f"{broken} words that are" if broken > 1 else "a word that is"
+            note(f"line {number} ({stamp}): {what} not four hex digits, skipped: {first_broken!r}")
         decoder.burst_end()
-    decoder.close(last + 1)
+    # CEA-608: a caption stays until erased. One still showing when the file ends has no end: it is
+    # held LAST_HOLD seconds, as pycaption holds it (ttconv leaves it open; its SRT ends it 10 s on).
+    decoder.close(max(last + 1, (decoder.since or 0) + round(LAST_HOLD * RATE)))
+    if wrong:
+        note(f"{wrong} word{'s' if wrong > 1 else ''} with a wrong parity bit, the first at {first_wrong}: "
+             "read by their seven data bits, as decoders do")
     return decoder.entries
 
 
