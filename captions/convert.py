@@ -8,7 +8,7 @@ from pathlib import Path
 
 from .errors import OptionError, OutputError
 from .folders import check_folder, ensure_folder
-from .formats import get, limit_problems, read_track, written_suffix
+from .formats import REGISTRY, format_of, get, limit_problems, read_bytes, read_track, written_suffix
 from .languages import codes
 from .naming import output_path, refuse_overwriting_inputs
 from .profiles import normalise_lang
@@ -47,10 +47,12 @@ def conversion_paths(source: Path, out_dir: str | Path | None, formats: list[str
     return {name: output_path(source, folder, language, written_suffix(get(name).name)) for name in formats}
 
 
-def convert_file(source: str | Path, out_dir: str | Path | None, formats: list[str], lang: str | None, fps: float,
-                 encoding: str | None = None, force: bool = False) -> Conversion:
+def convert_file(source: str | Path, out_dir: str | Path | None, formats: list[str], lang: str | None,
+                 fps: float | None, encoding: str | None = None, force: bool = False,
+                 default_fps: float = 24000 / 1001) -> Conversion:
     """Write the cues of one caption file in each format; nothing is written when a limit is broken,
-    unless ``force``."""
+    unless ``force``. The frame rate: ``fps`` as given, else the one the file's own format fixes
+    (an STL's 25, an SCC's 29.97), else ``default_fps`` (the profile's)."""
     source = Path(source)
     if not formats:
         raise OptionError("no output format given")
@@ -60,6 +62,9 @@ def convert_file(source: str | Path, out_dir: str | Path | None, formats: list[s
     paths = {get(name).name: path for name, path in conversion_paths(source, out_dir, formats, lang).items()}
     refuse_overwriting_inputs(list(paths.values()), source)
     check_folder(folder, OutputError, "output folder")
+    if fps is None:
+        own = REGISTRY[format_of(source, encoding)].frame_rate
+        fps = float(own(read_bytes(source))) if own else default_fps
     track = read_track(source, language, fps, encoding)
     result = Conversion(source, notes=track.notes)
     for fmt in targets:

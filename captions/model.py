@@ -13,7 +13,9 @@ from typing import Any, NamedTuple
 
 NARRATOR = "Narrator"
 # Speaker colours by name, chosen once per track (BBC order); writers turn a name into their own notation.
-COLOURS = {"white": "#FFFFFF", "yellow": "#FFFF00", "cyan": "#00FFFF", "green": "#00FF00"}
+# Every colour a caption format can name (teletext's and CEA-608's eight): a reader never meets one a writer lacks.
+COLOURS = {"white": "#FFFFFF", "yellow": "#FFFF00", "cyan": "#00FFFF", "green": "#00FF00", "red": "#FF0000",
+           "blue": "#0000FF", "magenta": "#FF00FF", "black": "#000000"}
 _NTSC = {23.976: Fraction(24000, 1001), 29.97: Fraction(30000, 1001), 47.952: Fraction(48000, 1001),
          59.94: Fraction(60000, 1001)}
 

@@ -31,7 +31,8 @@ GSI_SIZE, TTI_SIZE, TEXT_SIZE = 1024, 128, 112
 NEWLINE, UNUSED, START_BOX, DOUBLE_HEIGHT = 0x8A, 0x8F, b"\x0b\x0b", b"\x0d"
 ITALIC_ON, ITALIC_OFF = 0x80, 0x81  # open subtitles only
 TELETEXT_COLOURS = {"": 0x07, "white": 0x07, "yellow": 0x03, "cyan": 0x06, "green": 0x02}
-COLOUR_OF_CODE = {0x07: "", 0x03: "yellow", 0x06: "cyan", 0x02: "green", 0x01: "red", 0x04: "blue", 0x05: "magenta"}
+COLOUR_OF_CODE = {0x07: "", 0x03: "yellow", 0x06: "cyan", 0x02: "green", 0x01: "red", 0x04: "blue", 0x05: "magenta",
+                  0x00: "black"}
 ROWS = 23  # teletext rows a subtitle may use (row 0 is the header, row 24 the navigation links)
 
 # EBU Tech 3264 Appendix 3, language codes.
@@ -373,16 +374,17 @@ def _lines(text: bytes, table: str) -> tuple[tuple[str, ...], tuple[tuple[Span, 
     for byte in text:
         if byte == UNUSED:
             break
-        if byte == NEWLINE:
+        if byte == NEWLINE:  # a teletext row starts white (its attributes end with the row before)
             flush()
             rows.append([])
-        elif byte in COLOUR_OF_CODE or byte in (0x80, 0x81) or byte < 0x20 or 0x80 <= byte <= 0x9F:
+            colour = ""
+        elif byte < 0x20 or 0x80 <= byte <= 0x9F:
             flush()
-            if byte in COLOUR_OF_CODE:
-                colour = COLOUR_OF_CODE[byte]
-                if rows[-1]:  # inside a row, the attribute's cell shows as a space
+            if byte < 0x20:  # a teletext spacing attribute (colour, background, box, mosaic) takes a cell: a space
+                colour = COLOUR_OF_CODE.get(byte, colour)
+                if rows[-1]:
                     rows[-1][-1] = replace(rows[-1][-1], text=rows[-1][-1].text + " ")
-            elif byte in (0x80, 0x81):
+            elif byte in (0x80, 0x81):  # Tech 3264's italics on and off take no cell
                 italic = byte == 0x80
         else:
             run += bytes([byte])
@@ -392,5 +394,6 @@ def _lines(text: bytes, table: str) -> tuple[tuple[str, ...], tuple[tuple[Span, 
 
 FORMAT = Format("stl", ("stl",), "EBU STL (Tech 3264), teletext: European broadcast and archive exchange",
                 read_entries=read, write=write, binary=True, detect_bytes=detect,
-                limits=Limits(max_chars_per_line=37, characters=shows, character_set="EBU STL code tables"),
+                limits=Limits(max_chars_per_line=37, characters=shows, character_set="EBU STL code tables",
+                              refuses=("ja", "zh", "zh-Hant", "ko")),
                 frame_rate=lambda data: PAL if data[3:11] == b"STL25.01" else NTSC)
