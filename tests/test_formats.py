@@ -216,7 +216,8 @@ def test_ttml_time_expressions_in_every_form():
      '<tt xmlns="http://www.w3.org/ns/ttml"><body><div><p begin="0s" end="1s">&x;</p></div></body></tt>', "unsafe"),
     ('<tt xmlns="http://www.w3.org/ns/ttml"><body><div><p begin="0s" end="1s">open', "well-formed"),
     ('<tt xmlns="http://www.w3.org/ns/ttml"><body><div><p begin="soon" end="1s">x</p></div></body></tt>', "time"),
-    ('<tt xmlns="http://www.w3.org/ns/ttml"><body><div><p begin="2s" end="1s">x</p></div></body></tt>', "before"),
+    # TTML2 section 12: an element whose interval is empty is never shown; with nothing else, no text.
+    ('<tt xmlns="http://www.w3.org/ns/ttml"><body><div><p begin="2s" end="1s">x</p></div></body></tt>', "no caption text"),
     ('<tt xmlns="http://www.w3.org/ns/ttml"><body><div><p begin="999999h" end="1000000h">x</p></div></body></tt>',
      "hours"),
     ('<tt xmlns="http://www.w3.org/ns/ttml">' + "<span>" * 200_000 + "</span>" * 200_000 + "</tt>", ""),
@@ -284,11 +285,16 @@ def test_entries_keep_per_line_speakers():
     assert entry_cues([entry])[0].speakers == ("Ann", "Bob")
 
 
-def test_bad_ttml_time_in_check_names_the_file(tmp_path):
+def test_a_ttml_paragraph_with_a_begin_and_no_end_lasts_as_its_container_does(tmp_path):
+    # TTML2 section 12: with no end or dur, a paragraph in a par container ends with its container;
+    # the body gives no end either, so it is shown for a while, and the notes say so.
+    from captions.formats import read_track
+
     source = tmp_path / "x.ttml"
-    source.write_text('<tt xmlns="http://www.w3.org/ns/ttml"><body><div><p begin="1s">x</p></div></body></tt>')
-    with pytest.raises(InputError, match="begin but no end"):
-        read_cues(source)
+    source.write_text('<tt xmlns="http://www.w3.org/ns/ttml"><body><div><p begin="1s">x</p>'
+                      '<p begin="2s" end="6s">y</p></div></body></tt>')
+    track = read_track(source, "en", 25)
+    assert [(float(cue.start), float(cue.end), cue.lines) for cue in track.cues] == [(1.0, 6.0, ("x",)), (2.0, 6.0, ("y",))]
 
 
 def test_japanese_ruby_from_the_script_reaches_imsc_and_reads_back(tmp_path):

@@ -112,7 +112,7 @@ def test_vtt_voices_and_broken_timing():
     segments = parse(vtt, "vtt", "a.vtt")
     assert [(s.speaker, s.text) for s in segments] == [("Ann", "Hello & welcome."), ("Narrator", "Back in the studio.")]
     with pytest.raises(CaptionsError) as err:
-        parse(vtt.replace("00:02.100 -->", "00:02 -->"), "vtt", "a.vtt")
+        parse(vtt.replace("00:02.100 -->", "00:0x.100 -->"), "vtt", "a.vtt")
     assert err.value.line == 9
 
 

@@ -10,14 +10,14 @@ from __future__ import annotations
 import math
 import re
 import xml.etree.ElementTree as ET
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from fractions import Fraction
 
 from ..errors import InputError
 from ..model import COLOURS, NARRATOR, Cue, Span, Track, colour_name, styled_rows
 from .base import Format
-from .timed import MAX_SECONDS, Entry, alignment
+from .timed import MAX_SECONDS, Entry, alignment, note
 
 TT = "http://www.w3.org/ns/ttml"
 TTS = "http://www.w3.org/ns/ttml#styling"
@@ -108,10 +108,10 @@ def read(text: str, path: str = "") -> list[Entry]:
     if body is None:
         return entries
     try:
-        for number, (paragraph, offset, region) in enumerate(_paragraphs(body, clock, path), start=1):
-            entry = _entry(paragraph, offset, region, number, clock, styles, regions, agents, path)
-            if entry:
-                entries.append(entry)
+        timed = _paragraphs(body, clock, path)
+        last = max((time for _, begin, end, _ in timed for time in (begin, end) if time is not None), default=None)
+        for number, (paragraph, begin, end, region) in enumerate(timed, start=1):
+            entries += _entries(paragraph, begin, end, last, region, number, clock, styles, regions, agents, path)
     except RecursionError:
         raise InputError("TTML is nested too deeply", path) from None
     entries.sort(key=lambda entry: (entry.start, entry.line))
@@ -218,54 +218,112 @@ def _agents(root: ET.Element) -> dict[str, str]:
     return agents
 
 
-def _paragraphs(body: ET.Element, clock: _Clock, path: str) -> Iterator[tuple[ET.Element, Fraction, str]]:
-    """Every ``<p>`` with the begin time of its containers and the region it inherits."""
-    stack = [(body, Fraction(0), body.get("region", ""))]
+Interval = tuple[Fraction, Fraction | None]  # an element's active time; None: no end (its container's)
+UNTIMED_HOLD = 10.0  # seconds untimed text shows when no element of the document gives an end
+
+
+def active(element: ET.Element, clock: _Clock, within: Interval, start: Fraction, path: str) -> Interval | None:
+    """An element's active interval (TTML2 section 12): its begin counted from ``start`` (its
+    container's begin, or in a ``seq`` container the end of the sibling before), its end from
+    ``end`` (same reference) or ``dur``; without either it lasts as long as its container; clipped
+    to the container. None when it is never active.
+
+    >>> clock = _Clock(Fraction(30), 1, Fraction(1))
+    >>> p = ET.fromstring('<p begin="2s" dur="3s"/>')
+    >>> active(p, clock, (Fraction(1), Fraction(10)), Fraction(1), "")
+    (Fraction(3, 1), Fraction(6, 1))
+    >>> active(p, clock, (Fraction(0), Fraction(2)), Fraction(0), "") is None
+    True
+    """
+    name = f"<{_local(element.tag)}>" + (f" {element.get(f'{{{XML}}}id')}" if element.get(f"{{{XML}}}id") else "")
+    begin, end, duration = element.get("begin"), element.get("end"), element.get("dur")
+    first = start + (clock.seconds(begin, f"{name} begin", path) if begin else 0)
+    last: Fraction | None = None
+    if end is not None:
+        last = start + clock.seconds(end, f"{name} end", path)
+    if duration is not None:
+        lasting = first + clock.seconds(duration, f"{name} dur", path)
+        last = lasting if last is None else min(last, lasting)
+    if last is None:
+        last = within[1]
+    first = max(first, within[0])
+    if within[1] is not None:
+        last = within[1] if last is None else min(last, within[1])
+    if last is not None and last <= first:
+        if end is not None and last == start + clock.seconds(end, f"{name} end", path) and last < first:
+            note(f"{name} ends before it begins: never shown")
+        return None
+    return first, last
+
+
+def _paragraphs(body: ET.Element, clock: _Clock, path: str) -> list[tuple[ET.Element, Fraction, Fraction | None, str]]:
+    """Every ``<p>`` that is ever active, with its active interval and the region it inherits; timing
+    on ``body`` and ``div`` and ``par``/``seq`` containers as TTML2 section 12 has them."""
+    found: list[tuple[ET.Element, Fraction, Fraction | None, str]] = []
+    top = active(body, clock, (Fraction(0), None), Fraction(0), path)
+    stack = [(body, top, body.get("region", ""))] if top else []
     while stack:
-        element, offset, region = stack.pop()
-        begin = element.get("begin")
-        if begin is not None and element.tag != f"{{{TT}}}p":
-            offset += clock.seconds(begin, f"<{_local(element.tag)}> begin", path)
-        region = element.get("region", region)
-        children = [(child, offset, region) for child in element if child.tag in (f"{{{TT}}}div", f"{{{TT}}}p")]
-        stack.extend(reversed(children))
+        element, interval, region = stack.pop()
         if element.tag == f"{{{TT}}}p":
-            yield element, offset, region
+            found.append((element, interval[0], interval[1], region))
+            continue
+        sequential = element.get("timeContainer") == "seq"
+        children = []
+        start = interval[0]
+        for child in element:
+            if child.tag not in (f"{{{TT}}}div", f"{{{TT}}}p"):
+                continue
+            if sequential and child.get("end") is None and child.get("dur") is None:
+                continue  # in a seq container an element with no duration of its own lasts no time
+            child_interval = active(child, clock, interval, start, path)
+            if sequential and child_interval:
+                start = child_interval[1] if child_interval[1] is not None else start
+            if child_interval:
+                children.append((child, child_interval, child.get("region", region)))
+        stack.extend(reversed(children))
+    return found
 
 
 def _local(tag: str) -> str:
     return tag.rsplit("}", 1)[-1]
 
 
-def _entry(paragraph: ET.Element, offset: Fraction, region: str, number: int, clock: _Clock,
-           styles: dict[str, dict[str, str]], regions: dict[str, str], agents: dict[str, str],
-           path: str) -> Entry | None:
+def _entries(paragraph: ET.Element, begin: Fraction, end: Fraction | None, last_time: Fraction | None, region: str,
+             number: int, clock: _Clock, styles: dict[str, dict[str, str]], regions: dict[str, str],
+             agents: dict[str, str], path: str) -> list[Entry]:
+    """A paragraph's cues: one for each stretch of its active time in which the same spans show
+    (spans timed on their own, as cumulative words are, make several). A paragraph with no end
+    shows to its spans' last time, else to the document's ``last_time``, else UNTIMED_HOLD seconds."""
     where = f"<p> number {number}" + (f" ({paragraph.get(f'{{{XML}}}id')})" if paragraph.get(f"{{{XML}}}id") else "")
-    begin, end, duration = paragraph.get("begin"), paragraph.get("end"), paragraph.get("dur")
-    if begin is None and end is None:
-        return None  # untimed text: not a cue
-    start = offset + (clock.seconds(begin, where, path) if begin else 0)
-    if end is not None:
-        finish = offset + clock.seconds(end, where, path)
-    elif duration is not None:
-        finish = start + clock.seconds(duration, where, path)
-    else:
-        raise InputError(f"{where} has a begin but no end or dur", path)
-    if max(start, finish) > MAX_SECONDS:
+    runs: list[list[TimedSpan]] = [[]]
+    open_end = Fraction(MAX_SECONDS) + 1
+    _collect(paragraph, _style_of(paragraph, styles), styles, runs, (begin, end or open_end), clock, path)
+    if end is None:
+        inner = [time for run in runs for _, first, last in run for time in (first, last) if time < open_end]
+        end = max([*inner, *([last_time] if last_time else [])], default=begin)
+        if end <= begin:
+            end = begin + Fraction(UNTIMED_HOLD)
+            note(f"{where} and its containers have no time: shown from {float(begin):g} s for {UNTIMED_HOLD:g} s")
+        runs = [[(span, first, min(last, end)) for span, first, last in run] for run in runs]
+    if end > MAX_SECONDS:
         raise InputError(f"{where}: time over {MAX_SECONDS // 3600} hours", path)
-    if finish < start:
-        raise InputError(f"{where} ends before it begins", path)
-    runs: list[list[Span]] = [[]]
-    _collect(paragraph, _style_of(paragraph, styles), styles, runs)
-    lines, styled = _lines(runs)
-    if not lines:
-        return None
+    times = sorted({begin, end, *(time for run in runs for _, first, last in run for time in (first, last)
+                                  if begin < time < end)})
     agent = paragraph.get(f"{{{TTM}}}agent", "").split()
     voice = agents.get(agent[0], agent[0]) if agent else None
-    plain = all(span.plain for run in styled for span in run)
-    align = _style_of(paragraph, styles).get(f"{{{TTS}}}textAlign", "center")
-    return Entry(start, finish, lines, number, voice, () if plain else styled,
-                 regions.get(paragraph.get("region", region), "bottom"), align=alignment(align))
+    align = alignment(_style_of(paragraph, styles).get(f"{{{TTS}}}textAlign", "center"))
+    where_shown = regions.get(paragraph.get("region", region), "bottom")
+    entries: list[Entry] = []
+    for first, last in zip(times, times[1:]):
+        lines, styled = _lines([[span for span, on, off in run if on <= first and last <= off] for run in runs])
+        if not lines:
+            continue
+        plain = all(span.plain for run in styled for span in run)
+        if entries and entries[-1].end == first and entries[-1].lines == lines:
+            entries[-1] = replace(entries[-1], end=last)
+            continue
+        entries.append(Entry(first, last, lines, number, voice, () if plain else styled, where_shown, align=align))
+    return entries
 
 
 def _italic(style: dict[str, str]) -> bool:
@@ -273,27 +331,34 @@ def _italic(style: dict[str, str]) -> bool:
     return style.get(f"{{{TTS}}}fontStyle") in ("italic", "oblique") or shear not in ("0", "0.0", "")
 
 
+TimedSpan = tuple[Span, Fraction, Fraction]  # a run of text and the time it shows
+
+
 def _collect(element: ET.Element, style: dict[str, str], styles: dict[str, dict[str, str]],
-             runs: list[list[Span]]) -> None:
-    """Text runs of an element in order, ``<br/>`` starting a new line; ruby text is kept apart."""
+             runs: list[list[TimedSpan]], shown: tuple[Fraction, Fraction], clock: _Clock, path: str) -> None:
+    """Text runs of an element in order with the time each shows, ``<br/>`` starting a new line;
+    ruby text is kept apart; a span timed on its own shows only in its own active time."""
     italic = _italic(style)
     colour = colour_name(style.get(f"{{{TTS}}}color", ""))
     colour = "" if colour == "white" else colour
     if element.get(f"{{{TTS}}}ruby") in ("text", "textContainer"):
         if runs[-1]:
-            last = runs[-1][-1]
-            runs[-1][-1] = replace(last, ruby=last.ruby + "".join(element.itertext()).strip())
+            last, first, end = runs[-1][-1]
+            runs[-1][-1] = (replace(last, ruby=last.ruby + "".join(element.itertext()).strip()), first, end)
         return
     if element.text:
-        runs[-1].append(Span(element.text or "", italic, colour=colour))
+        runs[-1].append((Span(element.text or "", italic, colour=colour), *shown))
     for child in element:
         tag = _local(child.tag)
         if tag == "br":
             runs.append([])
         elif tag == "span":
-            _collect(child, {**style, **_style_of(child, styles)}, styles, runs)
+            interval = active(child, clock, shown, shown[0], path)
+            if interval is not None:
+                _collect(child, {**style, **_style_of(child, styles)}, styles, runs,
+                         (interval[0], interval[1] if interval[1] is not None else shown[1]), clock, path)
         if child.tail:
-            runs[-1].append(Span(child.tail, italic, colour=colour))
+            runs[-1].append((Span(child.tail, italic, colour=colour), *shown))
 
 
 _WHITE = re.compile(r"[ \t\r\n]+")
