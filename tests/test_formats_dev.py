@@ -1,0 +1,85 @@
+"""Every real caption file of tests/data/formats-dev (copied from ../shared/formats-dev, sources and
+licences in its SOURCES.md and licences/) read as independent readers show it: ttconv for TTML,
+IMSC, EBU-TT-D, SCC, STL, SRT and WebVTT, pycaption for SCC and DFXP. The text on screen is sampled
+every 0.1 s; ours must agree with at least one reader that reads the file at 95% of the samples or
+better, or the difference is written down below with its reason."""
+
+import logging
+from pathlib import Path
+
+import pytest
+from formats_view import agreement, at, pycaption_timeline, ttconv_timeline, words
+
+from captions.errors import InputError
+from captions.formats import read_cues
+
+DEV = Path(__file__).parent / "data" / "formats-dev"
+KIND = {".ttml": "ttml", ".xml": "ttml", ".dfxp": "ttml", ".scc": "scc", ".stl": "stl", ".srt": "srt", ".vtt": "vtt"}
+FILES = sorted(path for path in DEV.glob("*/*") if path.suffix in KIND)
+AGREE = 0.95
+
+# Where ours differs from every independent reader, and why.
+DIFFERENCES = {
+    # TTML2 section 10.2.36 (tts:ruby): ruby text annotates its base. We keep it as the base's ruby
+    # (IMSC output writes it back as ruby); ttconv's ISD holds it as more text on the line.
+    "imsc/w3c_imsc1_1_ruby_ruby001.ttml": "ruby kept as annotation",
+    "imsc/w3c_imsc1_1_ruby_ruby003.ttml": "ruby kept as annotation",
+    "imsc/w3c_imsc1_1_shear_shear003.ttml": "ruby kept as annotation",
+    # EBU Tech 3264 says nothing of subtitles whose times overlap: we keep each one's own in and out
+    # times (both show while they overlap); ttconv replaces the first with the second.
+    "stl/sandflow_overlapping_tti.stl": "overlapping subtitles kept as written",
+    # Open (issue 28): positioned pop-on rows erased and replaced within one caption, roll-up with a
+    # base row that moves while rows roll, and an RU2 file that pycaption refuses.
+    "scc/pycaption_sample_scc_multiple_positioning.scc": "open: positioned rows replaced within a caption",
+    "scc/pycaption_sample_scc_roll_up_ru2.scc": "open: roll-up timing",
+    "scc/ttconv_reader_L344.scc": "open: roll-up base row moving while rows roll",
+}
+
+
+def readers(path):
+    """The independent readers' timelines of a file (those that read it)."""
+    logging.disable(logging.CRITICAL)  # ttconv logs what it skips; the timeline is what counts here
+    try:
+        found = {}
+        for name, read in (("ttconv", lambda: ttconv_timeline(path, KIND[path.suffix])),
+                           ("pycaption", lambda: pycaption_timeline(path))):
+            if name == "pycaption" and path.suffix not in (".scc", ".dfxp"):
+                continue
+            try:
+                found[name] = read()
+            except Exception:  # a reader that cannot read the file has no say on it
+                continue
+        return found
+    finally:
+        logging.disable(logging.NOTSET)
+
+
+@pytest.mark.parametrize("path", FILES, ids=[f"{path.parent.name}/{path.name}" for path in FILES])
+def test_real_file_reads_as_independent_readers_show_it(path):
+    name = f"{path.parent.name}/{path.name}"
+    theirs = readers(path)
+    try:
+        cues = read_cues(path)
+    except InputError as err:
+        # Refused only when it shows no text: so every independent reader that reads it must agree.
+        assert "no caption text" in str(err), err
+        assert theirs and all(not any(found for _, _, found in timeline) for timeline in theirs.values()), name
+        return
+    assert any(line.strip() for cue in cues for line in cue.lines), name  # never a silent empty reading
+    ours = [(float(cue.start), float(cue.end), words(" ".join(cue.lines))) for cue in cues]
+    if not theirs:  # no independent reader reads it (astisub's deliberately odd files): ours must show text
+        return
+    scores = {reader: agreement(ours, timeline) for reader, timeline in theirs.items()}
+    if name in DIFFERENCES:
+        assert max(scores.values()) < AGREE, f"{name} agrees now ({scores}): take it out of DIFFERENCES"
+        return
+    assert max(scores.values()) >= AGREE, (name, scores)
+
+
+def test_the_words_ttconv_shows_of_a_cumulative_stl_set_are_ours_at_every_step():
+    # EBU Tech 3264 cumulative sets: each subtitle adds a row to the ones before, and all stay.
+    path = DEV / "stl" / "sandflow_cumulative_set.stl"
+    ours = [(float(cue.start), float(cue.end), words(" ".join(cue.lines))) for cue in read_cues(path)]
+    theirs = readers(path)["ttconv"]
+    for begin, _, _ in theirs:
+        assert at(ours, begin + 0.01) == at(theirs, begin + 0.01)
