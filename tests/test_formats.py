@@ -14,7 +14,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from ttconv_view import paragraphs, read_quietly
 
-from captions.errors import InputError
 from captions.formats import REGISTRY, Format, Limits, read_cues, read_track, register
 from captions.formats.timed import Entry, entry_cues
 from captions.formats.ttml import read as read_ttml

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from ttconv_view import texts
 
 from captions.audio import ffmpeg_binary
-from captions.formats import REGISTRY, limit_problems, read_cues
+from captions.formats import REGISTRY, limit_problems
 from captions.formats.scc import RATE, parity, schedule
 from captions.model import Cue, Span, Speaker, Track
 
