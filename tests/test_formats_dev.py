@@ -83,3 +83,38 @@ def test_the_words_ttconv_shows_of_a_cumulative_stl_set_are_ours_at_every_step()
     theirs = readers(path)["ttconv"]
     for begin, _, _ in theirs:
         assert at(ours, begin + 0.01) == at(theirs, begin + 0.01)
+
+
+@pytest.mark.parametrize("name, first, count", [
+    ("ssa/astisub_example-in.ssa", ("(deep rumbling)",), 6),
+    ("unsupported/pycaption_sample_microdvd.sub", ("( clock ticking )",), None),
+])
+def test_the_formats_editors_bring_are_read_through_pysubs2(name, first, count):
+    # ASS/SSA and MicroDVD: ffmpeg reads the same first line; MicroDVD without a header is at 23.976.
+    from captions.formats import read_track
+
+    track = read_track(DEV / name, "en", 25)
+    assert track.cues[0].lines == first
+    assert count is None or len(track.cues) == count
+    if name.endswith(".sub"):
+        assert abs(float(track.cues[0].start) - 230 * 1001 / 24000) < 0.002
+        assert any("frame rate header" in note for note in track.notes)
+
+
+@pytest.mark.parametrize("fmt, text, says", [
+    ("ass", "[Script Info]\nScriptType: v4.00+\n\n[Events]\n"
+            "Format: Layer, Start, End, Style, Name, MarginL, MarginR, MarginV, Effect, Text\n"
+            "Dialogue: 0,0:00:01.00,0:00:02.50,Default,Ann,0,0,0,,{\\i1}Off screen{\\i0} and {\\an8}on top\\Nsecond\n",
+     ("Off screen and on top", "second")),
+    ("sami", "<SAMI><BODY><SYNC Start=1000><P Class=ENCC>Hello there.<SYNC Start=2500><P Class=ENCC>&nbsp;"
+             "</BODY></SAMI>", ("Hello there.",)),
+])
+def test_ass_and_sami_map_to_the_model(tmp_path, fmt, text, says):
+    from captions.formats import read_track
+
+    path = tmp_path / f"x.{'smi' if fmt == 'sami' else fmt}"
+    path.write_text(text)
+    track = read_track(path, "en", 25)
+    assert track.cues[0].lines == says and float(track.cues[0].start) == 1.0
+    if fmt == "ass":
+        assert track.cues[0].region == "top" and track.cues[0].spans(0)[0].italic

@@ -58,10 +58,12 @@ def documents(draw, text=tricky_text, least_gap=80):
 
 
 def shown_as(fmt, line):
-    """A line as the format can carry it: SRT has no escapes and shows look-alikes (reported by its check)."""
+    """A line as the format can carry it: SRT has no escapes and shows look-alikes (reported by its
+    check); ASS and MicroDVD take braces and backslashes for override tags, written as look-alikes."""
+    from captions.formats.pysubs import plain
     from captions.formats.srt import shown
 
-    return shown(line) if fmt == "srt" else line
+    return shown(line) if fmt == "srt" else plain(line, fmt) if fmt in ("ass", "microdvd") else line
 
 
 def same_cues(fmt, track, path):
@@ -73,7 +75,7 @@ def same_cues(fmt, track, path):
         assert abs(mine.start - cue.start) < frame and abs(mine.end - cue.end) < frame, fmt
 
 
-TEXT_FORMATS = ("srt", "vtt", "json", "imsc", "ebu-tt-d")
+TEXT_FORMATS = ("srt", "vtt", "json", "imsc", "ebu-tt-d", "ass", "microdvd")
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

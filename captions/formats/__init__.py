@@ -18,7 +18,7 @@ from ..textfile import decode
 from .base import Format, Limits
 from .timed import Entry, entry_cues, entry_segments, reader_notes
 
-_MODULES = ("script", "srt", "vtt", "json", "ttml", "imsc", "ebutt", "stl", "scc")
+_MODULES = ("script", "srt", "vtt", "json", "ttml", "imsc", "ebutt", "stl", "scc", "ass", "sami", "microdvd")
 REGISTRY: dict[str, Format] = {}
 
 
@@ -79,6 +79,16 @@ def detect_format(text: str, suffix: str = "") -> str:
         if fmt.detect(head) and not (name == "json" and suffix == "txt"):
             return name
     return "script"
+
+
+def looks_like(text: str, named: str) -> str | None:
+    """The format a file's content is in when it is not the one its suffix named, if any.
+
+    >>> looks_like("[Script Info]\\nTitle: x", "srt"), looks_like("WEBVTT\\n", "vtt")
+    ('ass', None)
+    """
+    head = text.lstrip("\ufeff \n\t")
+    return next((name for name, fmt in REGISTRY.items() if name != named and fmt.detect(head)), None)
 
 
 def with_limits(profile: Profile, names: tuple[str, ...] | list[str]) -> Profile:
@@ -224,9 +234,16 @@ def _read_cues(path: Path, encoding: str | None) -> list[Cue]:
         name = detect_format(text, path.suffix)
         fmt = REGISTRY[name]
         if not fmt.read_entries:
-            raise InputError(f"not a caption file (a {name} transcript; captions formats: "
-                             f"{', '.join(caption_formats())})", str(path))
-        cues = entry_cues(fmt.read_entries(text, str(path)))
+            raise InputError(f"not a caption file captions reads (it looks like {REGISTRY[name].title.split(':')[0]}; "
+                             f"caption formats: {', '.join(caption_formats())})", str(path))
+        try:
+            cues = entry_cues(fmt.read_entries(text, str(path)))
+        except InputError as err:
+            looks = looks_like(text, name)
+            if looks:  # the suffix said one format, the content is another's
+                other = REGISTRY[looks]
+                err.message += f" (this looks like {other.title.split(':')[0]}: rename it .{other.suffixes[0]})"
+            raise
     if not any(line.strip() for cue in cues for line in cue.lines):
         raise InputError("no caption text found: the file shows no text at any time", str(path))
     return cues

@@ -24,7 +24,12 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def detect(head: str) -> bool:
-    return head.startswith(("{", "[{", "[\n", "[ "))
+    """A JSON object or array (not MicroDVD's ``{1}{25}``, which starts with a brace too).
+
+    >>> detect('{"segments": []}'), detect("[{}]"), detect("{1}{25}Hi")
+    (True, True, False)
+    """
+    return head.startswith(("{", "[{", "[\n", "[ ")) and not re.match(r"\{\d+\}\{", head)
 
 
 def _load(text: str, path: str) -> Any:
