@@ -122,7 +122,7 @@ def ttconv_paragraphs(data: bytes):
     return paragraphs(imsc_reader.to_model(ET.ElementTree(ET.fromstring(data))))
 
 
-@pytest.mark.parametrize("name", ["imsc", "ebu-tt-d"])
+@pytest.mark.parametrize("name", ["imsc", "ebu-tt-d", "dfxp"])
 @settings(max_examples=30, deadline=None)
 @given(track=tracks())
 def test_ttconv_reads_our_ttml_as_we_wrote_it(name, track):
@@ -347,3 +347,21 @@ def test_dfxp_with_the_draft_namespace_is_read(tmp_path):
     cue = read_cues(source)[0]
     assert (cue.start, cue.end, cue.lines) == (Fraction(3, 2), Fraction(3), ("Old news", "still read"))
     assert [span.italic for span in cue.spans(0)] == [False, True]
+
+
+@settings(max_examples=20, deadline=None)
+@given(track=tracks())
+def test_pycaption_reads_our_dfxp_as_we_wrote_it(track):
+    # pycaption, the DFXP reader platforms' pipelines use: same cues, texts and times to the millisecond.
+    import warnings
+
+    import pycaption
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # pycaption's BeautifulSoup use warns about itself
+        captions = pycaption.DFXPReader().read(REGISTRY["dfxp"].write(track).decode("utf-8"))
+    found = captions.get_captions(captions.get_languages()[0])
+    assert len(found) == len(track.cues)
+    for cue, caption in zip(track.cues, found):
+        assert abs(caption.start / 1e6 - float(cue.start)) < 0.0011 and abs(caption.end / 1e6 - float(cue.end)) < 0.0011
+        assert caption.get_text().split() == " ".join(cue.lines).split()

@@ -453,4 +453,4 @@ def _indent(element: ET.Element, newline: str) -> None:
     element[-1].tail = newline
 
 
-FORMAT = Format("ttml", ("ttml", "dfxp", "xml"), "TTML1 / DFXP (read; write IMSC or EBU-TT-D)", detect, read_entries=read)
+FORMAT = Format("ttml", ("ttml", "xml"), "TTML (read; write DFXP, IMSC or EBU-TT-D)", detect, read_entries=read)
