@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from captions.errors import CaptionsError
-from captions.formats import REGISTRY, parse, read_cues
+from captions.formats import REGISTRY, parse, read_cues, read_track
 from captions.model import Cue, Speaker, Track
 
 ALPHABET = string.ascii_letters + string.digits + " .,;:!?'\"&<>()-–—¿¡éàüßøñ日本語「」、。♪#%/\\"
@@ -85,6 +85,12 @@ TEXT_FORMATS = ("srt", "vtt", "json", "imsc", "ebu-tt-d", "dfxp", "ass", "microd
 def test_every_text_format_reads_back_the_cues_it_wrote(tmp_path, track):
     for fmt in TEXT_FORMATS:
         same_cues(fmt, track, written(tmp_path, track, fmt))
+        # and through SRT: the file read back, written as SRT, read again
+        again = read_track(tmp_path / f"t.{fmt}", "en", 25)
+        through = tmp_path / f"through-{fmt}.srt"
+        through.write_bytes(REGISTRY["srt"].write(again))
+        assert [cue.lines for cue in read_cues(through)] == [tuple(shown_as("srt", shown_as(fmt, line))
+                                                                   for line in cue.lines) for cue in track.cues], fmt
         if fmt == "srt":  # and SRT's look-alikes are reported, never silent
             assert bool(REGISTRY["srt"].check(track)) == any(shown_as("srt", l) != l for c in track.cues for l in c.lines)
 
