@@ -73,7 +73,7 @@ def make(
     lang: str = typer.Option("en", "--lang", "-l", help="Language of the transcript (en, ja, fr, ...)."),
     profile: str = typer.Option("netflix", "--profile", "-p", help="Profile name (see `captions profiles`) or TOML file."),
     fmt: str = typer.Option("srt", "--format", "-f", help="Output formats, comma separated: srt, vtt, json, imsc, "
-                            "ebu-tt-d, dfxp, stl, scc, ass, microdvd (see `captions formats`)."),
+                            "ebu-tt-d, dfxp, stl, scc, ass, microdvd, sbv (see `captions formats`)."),
     fps: Optional[str] = typer.Option(None, help="Frame rate: 23.976, 24, 25, 29.97, 30, 50, 59.94, 60 "
                                       "(default: profile's)."),
     start: str = typer.Option("0", help="Time of the first frame: seconds or SMPTE timecode, e.g. 10:00:00:00."),
@@ -82,7 +82,7 @@ def make(
     headline: str = typer.Option("caption", help="The script's headline: caption or skip."),
     encoding: Optional[str] = typer.Option(None, help="Text encoding of the inputs (default: detect UTF-8/16, Shift-JIS)."),
     input_format: Optional[str] = typer.Option(None, "--input-format", help="script, srt, vtt, json, ttml, dfxp, stl, "
-                                               "scc, ass, sami or microdvd (default: detect)."),
+                                               "scc, ass, sami, microdvd or sbv (default: detect)."),
     speaker_pause: float = typer.Option(0.5, help="Extra seconds of silence at a speaker change (untimed input, 0-10)."),
     paragraph_pause: float = typer.Option(0.25, help="Extra seconds between paragraphs (untimed input, 0-10)."),
     report: bool = typer.Option(False, "--report", help="Write the full QC report as NAME.LANG.qc.txt."),

@@ -75,7 +75,7 @@ def same_cues(fmt, track, path):
         assert abs(mine.start - cue.start) < frame and abs(mine.end - cue.end) < frame, fmt
 
 
-TEXT_FORMATS = ("srt", "vtt", "json", "imsc", "ebu-tt-d", "dfxp", "ass", "microdvd")
+TEXT_FORMATS = ("srt", "vtt", "json", "imsc", "ebu-tt-d", "dfxp", "ass", "microdvd", "sbv")
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

@@ -18,7 +18,7 @@ from ..textfile import decode
 from .base import Format, Limits
 from .timed import Entry, entry_cues, entry_segments, reader_notes
 
-_MODULES = ("script", "srt", "vtt", "json", "ttml", "dfxp", "imsc", "ebutt", "stl", "scc", "ass", "sami", "microdvd")
+_MODULES = ("script", "srt", "vtt", "json", "ttml", "dfxp", "imsc", "ebutt", "stl", "scc", "ass", "sami", "microdvd", "sbv")
 REGISTRY: dict[str, Format] = {}
 
 
