@@ -11,7 +11,7 @@ import xml.etree.ElementTree as ET
 from ..model import Track
 from .base import Format
 from .ebutt import clock
-from .ttml import TT, TTP, TTS, XML, detect, paragraphs, q, read, run_styles, serialise, style_element
+from .ttml import TT, TTP, XML, bottom_and_top, detect, paragraphs, q, read, run_styles, serialise, style_element
 
 
 def write(track: Track) -> bytes:
@@ -27,10 +27,7 @@ def write(track: Track) -> bytes:
     style_element(styling, "base", {"fontFamily": "proportionalSansSerif", "fontSize": "100%", "textAlign": "center",
                                     "color": "#FFFFFF", "backgroundColor": "transparent"})
     run_styles(styling, track, {"fontStyle": "italic"})
-    layout = ET.SubElement(head, q(TT, "layout"))
-    for place, align in (("bottom", "after"), ("top", "before")):
-        ET.SubElement(layout, q(TT, "region"), {q(XML, "id"): place, q(TTS, "origin"): "10% 10%",
-                                               q(TTS, "extent"): "80% 80%", q(TTS, "displayAlign"): align})
+    bottom_and_top(head)
     div = ET.SubElement(ET.SubElement(root, q(TT, "body"), {"style": "base"}), q(TT, "div"))
     paragraphs(div, track, clock, japanese=False)
     return serialise(root)

@@ -14,7 +14,21 @@ from fractions import Fraction
 
 from ..model import Track, counted
 from .base import Format
-from .ttml import EBUTTM, EBUTTS, TT, TTP, TTS, XML, detect, paragraphs, q, read, run_styles, serialise, style_element
+from .ttml import (
+    EBUTTM,
+    EBUTTS,
+    TT,
+    TTP,
+    XML,
+    bottom_and_top,
+    detect,
+    paragraphs,
+    q,
+    read,
+    run_styles,
+    serialise,
+    style_element,
+)
 
 CONFORMS_TO = "urn:ebu:tt:distribution:2014-01"  # Tech 3380 v1.0, the schema's version
 
@@ -51,10 +65,7 @@ def write(track: Track) -> bytes:
     styling[-1].set(q(EBUTTS, "linePadding"), "0.5c")
     style_element(styling, "text", {"backgroundColor": "#000000"})
     run_styles(styling, track, {"fontStyle": "italic"})
-    layout = ET.SubElement(head, q(TT, "layout"))
-    for place, align in (("bottom", "after"), ("top", "before")):
-        ET.SubElement(layout, q(TT, "region"), {q(XML, "id"): place, q(TTS, "origin"): "10% 10%",
-                                               q(TTS, "extent"): "80% 80%", q(TTS, "displayAlign"): align})
+    bottom_and_top(head)
     div = ET.SubElement(ET.SubElement(root, q(TT, "body"), {"style": "base"}), q(TT, "div"))
     paragraphs(div, track, clock, japanese=False, span_style="text")
     return serialise(root)

@@ -385,6 +385,14 @@ def q(namespace: str, name: str) -> str:
     return f"{{{namespace}}}{name}"
 
 
+def bottom_and_top(head: ET.Element) -> None:
+    """A ``<layout>`` of two regions inside the 80% safe area: ``bottom`` (text at its foot) and ``top``."""
+    layout = ET.SubElement(head, q(TT, "layout"))
+    for place, align in (("bottom", "after"), ("top", "before")):
+        ET.SubElement(layout, q(TT, "region"), {q(XML, "id"): place, q(TTS, "origin"): "10% 10%",
+                                               q(TTS, "extent"): "80% 80%", q(TTS, "displayAlign"): align})
+
+
 def style_element(parent: ET.Element, key: str, attributes: dict[str, str]) -> None:
     ET.SubElement(parent, q(TT, "style"), {q(XML, "id"): key, **{q(TTS, name): value for name, value in attributes.items()}})
 
