@@ -17,7 +17,7 @@ from .folders import ensure_folder
 from .formats import REGISTRY, input_suffixes, writable
 from .languages import codes
 from .naming import job_outputs, refuse_collisions, refuse_overwriting_inputs
-from .pipeline import Result, render_file
+from .pipeline import Result, file_plan, render_file
 from .plan import Options, Plan, make_plan
 from .sink import write_all
 
@@ -219,7 +219,7 @@ def run_batch(sources: list[Path | str], out_dir: str | list[str | None] | None,
 def refuse_shared_outputs(sources: list[Path | str], folders: list[str | None], plan: Plan) -> None:
     """An :class:`OptionError` before any work when two inputs would write one output path, or one
     would write over another's input."""
-    jobs = [(str(source), job_outputs(source, Path(folder) if folder else source.parent, plan))
+    jobs = [(str(source), job_outputs(source, Path(folder) if folder else source.parent, file_plan(source, plan)))
             for source, folder in zip(sources, folders) if isinstance(source, Path)]
     refuse_collisions(jobs, "give the inputs distinct names, or --keep-tree to keep each input's folder under --out")
     for name, outputs in jobs:

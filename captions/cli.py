@@ -70,7 +70,8 @@ def _fail_with(err: CaptionsError, path: str | None = None) -> NoReturn:
 def make(
     inputs: list[str] = typer.Argument(..., help="Transcript files, folders or glob patterns."),
     out: Optional[str] = typer.Option(None, "--out", "-o", help="Output folder (default: next to each input)."),
-    lang: str = typer.Option("en", "--lang", "-l", help="Language of the transcript (en, ja, fr, ...)."),
+    lang: Optional[str] = typer.Option(None, "--lang", "-l", help="Language of the transcript (en, ja, fr, ...); "
+                                       "default: from NAME.LANG.EXT, else its script (Japanese, Chinese, Korean), else en."),
     profile: str = typer.Option("netflix", "--profile", "-p", help="Profile name (see `captions profiles`) or TOML file."),
     fmt: str = typer.Option("srt", "--format", "-f", help="Output formats, comma separated: srt, vtt, json, imsc, "
                             "ebu-tt-d, dfxp, stl, scc, ass, microdvd, sbv (see `captions formats`)."),
@@ -115,10 +116,11 @@ def make(
 
     interactive = sys.stderr.isatty() and not quiet and not as_json
     try:
-        profile_rules = get_profile(profile, normalise_lang(lang))
+        profile_rules = get_profile(profile, normalise_lang(lang or "en"))
         frame_rate = parse_fps(fps) if fps else profile_rules.fps
         options = Options(
-            lang=lang, profile=profile, formats=tuple(f.strip() for f in fmt.split(",") if f.strip()),
+            lang=lang or "en", find_lang=lang is None, profile=profile,
+            formats=tuple(f.strip() for f in fmt.split(",") if f.strip()),
             speakers=speakers, headline=headline, fps=frame_rate, start=parse_time(start, frame_rate, "--start"),
             duration=parse_time(duration, frame_rate, "--duration") if duration else None, speaker_pause=speaker_pause,
             paragraph_pause=paragraph_pause, encoding=encoding, input_format=input_format, report=report,
@@ -466,7 +468,8 @@ def align(
     audio_part: Optional[str] = typer.Option(None, "--audio-part", help=AUDIO_PART_HELP),
     trust_audio: bool = typer.Option(False, "--trust-audio", help=TRUST_AUDIO_HELP),
     out: Optional[str] = typer.Option(None, "--out", "-o", help="Output folder (default: next to the input)."),
-    lang: str = typer.Option("en", "--lang", "-l", help="Language of the captions."),
+    lang: Optional[str] = typer.Option(None, "--lang", "-l", help="Language of the captions (default: from "
+                                       "NAME.LANG.EXT, else their script, else en)."),
     profile: str = typer.Option("netflix", "--profile", "-p", help="Profile whose timing rules apply."),
     fps: Optional[str] = typer.Option(None, help="Frame rate (default: the profile's)."),
     encoding: Optional[str] = typer.Option(None, help="Text encoding (default: detect)."),

@@ -9,7 +9,7 @@ from pathlib import Path
 from .errors import OptionError, OutputError
 from .folders import check_folder, ensure_folder
 from .formats import REGISTRY, format_of, get, limit_problems, read_bytes, read_track, written_suffix
-from .languages import codes
+from .languages import language_in_name
 from .naming import output_path, refuse_overwriting_inputs
 from .profiles import normalise_lang
 from .sink import write_atomic
@@ -31,13 +31,7 @@ def language_of(source: Path, given: str | None) -> str:
     >>> language_of(Path("show.ja.srt"), None), language_of(Path("show.srt"), None), language_of(Path("x.fr.srt"), "de")
     ('ja', 'en', 'de')
     """
-    if given:
-        return normalise_lang(given)
-    parts = source.name.split(".")
-    for part in reversed(parts[1:-1]):
-        if part in codes():
-            return normalise_lang(part)
-    return "en"
+    return normalise_lang(given) if given else language_in_name(source.name) or "en"
 
 
 def conversion_paths(source: Path, out_dir: str | Path | None, formats: list[str], lang: str | None) -> dict[str, Path]:

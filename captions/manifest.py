@@ -28,7 +28,7 @@ SPANS = ("audio_part",)
 SWITCHES = {field.name for field in fields(Options) if field.type == "bool"}
 YES, NO = ("true", "yes", "1", "on"), ("false", "no", "0", "off")
 RENAMED_BACK = {"audio": "media"}
-OPTION_FIELDS = {field.name for field in fields(Options)} - {"progress"}
+OPTION_FIELDS = {field.name for field in fields(Options)} - {"progress", "find_lang"}
 KNOWN = {"input", "out", *RENAMED, *OPTION_FIELDS}
 
 
@@ -175,7 +175,7 @@ def _programme(line: int, row: dict[str, Any], manifest: Path, roots: tuple[Path
         given[key] = str(_inside(base / name, roots, RENAMED_BACK.get(key, key), name))
     if given.get("audio") and not Path(given["audio"]).is_file():
         raise OptionError(f"media {values['audio']!r} is not a file")
-    options = Options(**given)
+    options = Options(**given, find_lang="lang" not in given)  # a row's language is found when it names none
     return Programme(line, source, out, make_plan(options), options)
 
 

@@ -20,7 +20,7 @@ from .formats import get as get_format
 from .formats import limit_problems, read_file
 from .model import NARRATOR, Cue, Delivery, Profile, Segment, Span, Speaker, Stretch, Track, exact_rate, on_frame, seconds
 from .naming import planned_paths, refuse_overwriting_inputs, review_path
-from .plan import Language, Options, Plan, for_translation, make_plan, with_shots
+from .plan import Language, Options, Plan, for_file, for_translation, make_plan, with_shots
 from .progress import Progress
 from .report import report_text
 from .segmenter import segment_cues
@@ -191,15 +191,18 @@ def caption_file(source: str | Path, out_dir: str | Path, options: Options | Pla
 def render_file(source: str | Path, out_dir: str | Path, plan: Plan) -> Rendered:
     """Every output of one transcript as bytes, by path; nothing is written."""
     source, out_dir = Path(source), Path(out_dir)
+    clock = _Stopwatch()
+    read_notes: list[str] = []
+    segments = _read(source, plan, read_notes)
+    found, how = for_file(plan, source.name, " ".join(segment.text for segment in segments[:500]))
+    if found is not plan:  # another language than planned: read again by its rules
+        plan, read_notes = found, []
+        segments = _read(source, plan, read_notes)
+    read_notes[:0] = [how] if how else []
     planned = {language.lang: planned_paths(source, out_dir, language.lang, plan) for language in plan.languages}
     refuse_overwriting_inputs([path for paths in planned.values() for path in paths.values()],
                               source, plan.audio, plan.glossary)
     check_folder(out_dir, OutputError, "output folder")
-    reading = plan.reading
-    clock = _Stopwatch()
-    read_notes: list[str] = []
-    segments = sdh.mark(read_file(source, reading.lang, reading.encoding, reading.headline, reading.input_format,
-                                  reading.max_bytes, read_notes))
     clock.lap("read")
     progress = Progress(plan.progress, f"{source.name}: ")
     alignment_notes: list[str] = []
@@ -236,6 +239,28 @@ def render_file(source: str | Path, out_dir: str | Path, plan: Plan) -> Rendered
         rendered.result.review = review_path(source, out_dir)
         rendered.outputs[rendered.result.review] = _review(source, out_dir, plan, rendered.tracks)
     return rendered
+
+
+def _read(source: Path, plan: Plan, notes: list[str]) -> list[Segment]:
+    reading = plan.reading
+    return sdh.mark(read_file(source, reading.lang, reading.encoding, reading.headline, reading.input_format,
+                              reading.max_bytes, notes))
+
+
+def file_plan(source: Path, plan: Plan) -> Plan:
+    """The plan a file will have once its language is found, judged from its name and the start of
+    its text, without reading it whole (to name its outputs before any work); the plan itself when
+    that cannot be told."""
+    if plan.options is None or not plan.options.find_lang:
+        return plan
+    from .formats import read_bytes
+    from .textfile import decode
+
+    try:
+        head = decode(read_bytes(source)[:65536], str(source), plan.reading.encoding)
+    except CaptionsError:
+        head = ""
+    return for_file(plan, source.name, head)[0]
 
 
 def _review(source: Path, out_dir: Path, plan: Plan, tracks: list[Track]) -> bytes:

@@ -55,6 +55,7 @@ class Options:
     shots: str | None = None  # "media": shot changes found in the --audio video; or a list/EDL file of them
     sdh: bool = False  # keep sound descriptions and lyrics, in the profile's style (as its -sdh variant)
     forced: bool = False  # also write NAME.LANG.forced.EXT: only the cues the transcript marks forced (F/)
+    find_lang: bool = False  # ``lang`` was not given: each file's own language is found (its name, its script)
 
 
 @dataclass(frozen=True)
@@ -97,6 +98,7 @@ class Plan:
     forced: bool = False
     audio_part: tuple[float, float | None] | None = None  # where in the media the transcript is read
     trust_audio: bool = False  # a poor match is aligned and noted, not refused
+    options: Options | None = None  # as told: a file whose own language is found is planned again from them
 
     @property
     def source(self) -> Language:
@@ -142,7 +144,35 @@ def make_plan(options: Options) -> Plan:
                       int(options.max_input_mb * 1e6))
     return Plan(reading, tuple(languages), tuple(options.formats), options.report, options.audio, options.device,
                 options.cache, options.progress, options.glossary, options.review, options.shots, options.forced,
-                options.audio_part, options.trust_audio)
+                options.audio_part, options.trust_audio, options)
+
+
+def for_file(plan: Plan, name: str, head: str) -> tuple[Plan, str]:
+    """The plan for one file, and a note on how its language was found: when no language was given,
+    its ``NAME.LANG.EXT`` name, else its script (kana, hangul, Chinese characters) in ``head``
+    (the text it shows), else the language planned. A language given that the text's script
+    clearly contradicts (English asked of Japanese text, Japanese of text with no Japanese in it)
+    is an option error, never captioned.
+    """
+    from .languages import language_by_script, language_in_name
+
+    options, lang = plan.options, plan.source.lang
+    script = language_by_script(head)
+    if options is None or not options.find_lang:
+        family, cjk = lang.split("-")[0], ("ja", "zh", "ko")
+        lettered = any(char.isalpha() for char in head[:20000])
+        if (script and script != family and not (script == "zh" and family == "ja")) or (family in cjk and lettered
+                                                                                          and script is None):
+            said = {"ja": "is written in Japanese", "ko": "is written in Korean", "zh": "is written in Chinese"}.get(
+                script or "", "has no Chinese, Japanese or Korean in it")
+            raise OptionError(f"--lang {lang}, but the text {said}: give --lang {script or 'en'} (or the language it is in)")
+        return plan, ""
+    named = language_in_name(name)
+    found, how = (named, "its file name") if named else (script, "its script") if script else (lang, "")
+    found = normalise_lang(found)
+    if found == lang:
+        return plan, f"language {found}, found from {how}" if how else ""
+    return make_plan(replace(options, lang=found)), f"language {found}, found from {how} (--lang sets it)"
 
 
 def _check_values(options: Options) -> None:

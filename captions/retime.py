@@ -47,21 +47,18 @@ def writable_format(source: Path, encoding: str | None) -> str:
     raise InputError(f"captions cannot write {fmt} files: convert it first (captions convert -f srt)", str(source))
 
 
-def realign_file(source: str | Path, audio: str, out_dir: str | None, lang: str, profile_name: str,
+def realign_file(source: str | Path, audio: str, out_dir: str | None, lang: str | None, profile_name: str,
                  fps: str | None, encoding: str | None, progress: bool = False,
                  audio_part: str | None = None, trust_audio: bool = False) -> tuple[Path, list[str]]:
     """Re-time the cues of a caption file to the audio (or to the part of it ``audio_part``,
     FROM-TO, gives; ``trust_audio``: however poorly it matches), text and line breaks kept as they are."""
     from .align import align_texts
     from .audio import decode
+    from .languages import language_by_script, language_in_name
     from .timecode import parse_fps, parse_span
     from .timing import apply_frame_rules, legible_time
 
     source = Path(source)
-    lang = normalise_lang(lang)
-    profile = get_profile(profile_name, lang)
-    rate = exact_rate(parse_fps(fps) if fps else profile.fps)
-    within = parse_span(audio_part, float(rate), "--audio-part") if audio_part else None
     fmt = writable_format(source, encoding)
     target = aligned_path(source, out_dir, fmt)
     refuse_overwriting_inputs([target], source, audio)
@@ -69,6 +66,12 @@ def realign_file(source: str | Path, audio: str, out_dir: str | None, lang: str,
     cues = read_cues(source, encoding)
     if not cues:
         raise InputError("no cues to align", str(source))
+    # Not given: the file's NAME.LANG.EXT, else its script, else English.
+    lang = normalise_lang(lang or language_in_name(source.name)
+                          or language_by_script(" ".join(" ".join(cue.lines) for cue in cues[:300])) or "en")
+    profile = get_profile(profile_name, lang)
+    rate = exact_rate(parse_fps(fps) if fps else profile.fps)
+    within = parse_span(audio_part, float(rate), "--audio-part") if audio_part else None
     with naming_media(audio):
         timings, report = align_texts(decode(audio), [" ".join(cue.lines) for cue in cues], lang,
                                       Progress(progress, f"{source.name}: "), within, trust_audio)
