@@ -239,3 +239,47 @@ def test_a_profile_default_beats_the_base_language_rules(tmp_path):
     for lang in ("ja", "es", "sv", "en"):
         assert get_profile(str(profile), lang).max_cps == 1000.0
     assert get_profile(str(profile), "ja").max_lines == 1 and get_profile(str(profile), "ja").max_chars_per_line == 13
+
+
+SCRIPTS = {
+    "ja": "日本の岸田首相は十日、ワシントンでバイデン大統領と会談しました。両首脳は日米同盟の一層の強化で一致しました。\n",
+    "zh": "中国国务院总理今天在北京会见了来访的客人。双方就进一步加强合作交换了意见。\n",
+    "ko": "한국 대통령은 오늘 서울에서 미국 대통령과 정상회담을 가졌습니다. 두 정상은 동맹 강화에 합의했습니다.\n",
+}
+
+
+@pytest.mark.parametrize("lang", sorted(SCRIPTS))
+def test_a_script_with_no_lang_is_captioned_in_its_own_language(tmp_path, lang):
+    # The user forgot --lang: the script (kana, hangul, Chinese characters) decides, with that language's rules.
+    from captions.formats import read_cues
+    from captions.profiles import get_profile
+    from captions.text import display_width
+
+    source = tmp_path / "news.txt"
+    source.write_text(SCRIPTS[lang], encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "captions.cli", "make", str(source), "--out", str(tmp_path / "o")],
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert f"language {lang}, found from its script" in done.stdout
+    written = tmp_path / "o" / f"news.{lang}.srt"
+    assert written.exists() and not (tmp_path / "o" / "news.en.srt").exists()
+    rules = get_profile("netflix", lang)
+    for cue in read_cues(written):
+        assert all(display_width(line, rules.width_mode) <= rules.max_chars_per_line for line in cue.lines)
+
+
+def test_the_language_in_a_file_name_is_taken_and_a_contradicting_lang_refused(tmp_path):
+    source = tmp_path / "show.ja.txt"
+    source.write_text(SCRIPTS["ja"], encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "captions.cli", "make", str(source), "--out", str(tmp_path / "o")],
+                          capture_output=True, text=True)
+    assert done.returncode == 0 and (tmp_path / "o" / "show.ja.srt").exists(), done.stderr
+    refused = subprocess.run([sys.executable, "-m", "captions.cli", "make", str(source), "--lang", "en",
+                              "--out", str(tmp_path / "p")], capture_output=True, text=True)
+    assert refused.returncode == 2 and "written in Japanese" in refused.stderr and "--lang ja" in refused.stderr
+    assert len(refused.stderr.strip().splitlines()) == 1 and not (tmp_path / "p").exists()
+    english = tmp_path / "english.txt"
+    english.write_text("The leaders met in Washington today.\n")
+    refused = subprocess.run([sys.executable, "-m", "captions.cli", "make", str(english), "--lang", "ja",
+                              "--out", str(tmp_path / "q")], capture_output=True, text=True)
+    assert refused.returncode == 2 and "no Chinese, Japanese or Korean" in refused.stderr
