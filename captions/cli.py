@@ -60,7 +60,7 @@ def _fail_with(err: CaptionsError, path: str | None = None) -> NoReturn:
 
 @app.command(
     epilog="Examples:\n\n"
-    "  captions make seeds/news.txt --out out\n\n"
+    "  captions make samples/inputs/news.txt --out out\n\n"
     "  captions make 'scripts/*.txt' --out subs --format srt,vtt,json --report\n\n"
     "  captions make news.txt --fps 25 --start 10:00:00:00 --duration 2:35\n\n"
     "  captions make ja_news.txt --lang ja --encoding cp932\n\n"

@@ -112,8 +112,8 @@ def _inside(path: Path, roots: tuple[Path, ...], what: str, given: str) -> Path:
 def _rows(text: str, path: Path) -> list[tuple[int, dict[str, Any]]]:
     """(line, values) of every row, by the manifest's kind (its suffix)."""
     suffix = path.suffix.lower()
-    if suffix == ".csv":
-        reader = csv.DictReader(io.StringIO(text))
+    if suffix in (".csv", ".tsv"):
+        reader = csv.DictReader(io.StringIO(text), delimiter=_delimiter(text))
         if not reader.fieldnames or "input" not in reader.fieldnames:
             raise OptionError("a CSV manifest needs a header row naming an 'input' column", str(path), 1)
         columns = len(reader.fieldnames)
@@ -141,7 +141,19 @@ def _rows(text: str, path: Path) -> list[tuple[int, dict[str, Any]]]:
         starts = [number for number, line in enumerate(text.split("\n"), start=1) if line.strip() == "[[programme]]"]
         return [(starts[index] if index < len(starts) else 0, table if isinstance(table, dict) else {})
                 for index, table in enumerate(tables)]
-    raise OptionError(f"unknown manifest kind {suffix or '(no suffix)'!r}: use .csv, .jsonl or .toml", str(path))
+    raise OptionError(f"unknown manifest kind {suffix or '(no suffix)'!r}: use .csv (or .tsv), .jsonl or .toml",
+                      str(path))
+
+
+def _delimiter(text: str) -> str:
+    """The cell separator of a CSV manifest, from its header: a comma, else a tab or a semicolon
+    (spreadsheets export either under a .csv name).
+
+    >>> _delimiter("input,lang\\n"), _delimiter("input\\tlang\\n"), _delimiter("input;lang\\n")
+    (',', '\\t', ';')
+    """
+    header = text.lstrip("\ufeff").split("\n", 1)[0]
+    return max((",", "\t", ";"), key=lambda separator: (header.count(separator), separator == ","))
 
 
 def _programme(line: int, row: dict[str, Any], manifest: Path, roots: tuple[Path, ...]) -> Programme:

@@ -985,3 +985,10 @@ def test_an_unforeseen_failure_is_one_line_not_a_traceback(tmp_path):
     done = subprocess.run([sys.executable, "-c", code, str(source)], capture_output=True, text=True, timeout=60)
     assert done.returncode == 1 and "Traceback" not in done.stderr
     assert done.stderr.strip().splitlines() == ["error: internal error (please report it): ValueError: boom"]
+
+
+def test_a_tab_separated_csv_manifest_is_read(tmp_path):
+    path = manifest(tmp_path, "input\tout\na.txt\tsubs\n")
+    done = run("batch", path)
+    assert done.returncode == 0, done.stderr
+    assert "Alpha words" in (tmp_path / "job" / "subs" / "a.en.srt").read_text()
