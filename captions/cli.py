@@ -68,14 +68,14 @@ def _fail_with(err: CaptionsError, path: str | None = None) -> NoReturn:
     "5 media unreadable or not this transcript's, 6 output not writable, 1 internal error.",
 )
 def make(
-    inputs: list[str] = typer.Argument(..., help="Transcript files, folders or glob patterns."),
+    inputs: list[str] = typer.Argument(..., metavar="INPUT", help="Transcript files, folders or glob patterns."),
     out: Optional[str] = typer.Option(None, "--out", "-o", help="Output folder (default: next to each input)."),
     lang: Optional[str] = typer.Option(None, "--lang", "-l", help="Language of the transcript (en, ja, fr, ...); "
                                        "default: from NAME.LANG.EXT, else its script (Japanese, Chinese, Korean), else en."),
     profile: str = typer.Option("netflix", "--profile", "-p", help="Profile name (see `captions profiles`) or TOML file."),
     fmt: str = typer.Option("srt", "--format", "-f", help="Output formats, comma separated: srt, vtt, json, imsc, "
                             "ebu-tt-d, dfxp, stl, scc, ass, microdvd, sbv (see `captions formats`)."),
-    fps: Optional[str] = typer.Option(None, help="Frame rate: 23.976, 24, 25, 29.97, 30, 50, 59.94, 60 "
+    fps: Optional[str] = typer.Option(None, metavar="FPS", help="Frame rate: 23.976, 24, 25, 29.97, 30, 50, 59.94, 60 "
                                       "(default: profile's)."),
     start: str = typer.Option("0", help="Time of the first frame: seconds or SMPTE timecode, e.g. 10:00:00:00."),
     duration: Optional[str] = typer.Option(None, help="Fit untimed input to this programme length, e.g. 2:35."),
@@ -88,7 +88,8 @@ def make(
     paragraph_pause: float = typer.Option(0.25, help="Extra seconds between paragraphs (untimed input, 0-10)."),
     report: bool = typer.Option(False, "--report", help="Write the full QC report as NAME.LANG.qc.txt."),
     jobs: int = typer.Option(1, "--jobs", "-j", min=1, max=1024, help="Files captioned in parallel processes."),
-    to: Optional[str] = typer.Option(None, "--to", help="Also translate into these languages, comma separated (offline)."),
+    to: Optional[str] = typer.Option(None, "--to", metavar="LANGS",
+                                     help="Also translate into these languages, comma separated (offline)."),
     device: Optional[str] = typer.Option(None, help="Translation device: cpu, cuda or auto (default: cpu)."),
     glossary: Optional[str] = typer.Option(None, help="Glossary for translation: TSV (lang, source, target) or TOML."),
     no_cache: bool = typer.Option(False, "--no-cache", help="Translate every sentence again, ignoring the cache."),
@@ -450,12 +451,14 @@ def profiles() -> None:
     """List the built-in profiles and their rules per language."""
     from .profiles import listing
 
-    header = (f"{'#':>2}  {'profile':<13}{'lang':<8}{'chars':>6}{'lines':>6}{'speed':>10}{'min s':>7}{'max s':>6}"
+    rules = listing()
+    wide = max(len(rule.name) for rule in rules) + 2  # a name never runs into the language beside it
+    header = (f"{'#':>2}  {'profile':<{wide}}{'lang':<8}{'chars':>6}{'lines':>6}{'speed':>10}{'min s':>7}{'max s':>6}"
               f"{'gap':>5}{'fps':>8}")
     typer.echo(header)
-    for number, rule in enumerate(listing(), start=1):
+    for number, rule in enumerate(rules, start=1):
         speed = f"{rule.max_wpm:g} wpm" if rule.max_wpm else f"{rule.max_cps:g} cps"
-        typer.echo(f"{number:>2}  {rule.name:<13}{rule.lang:<8}{rule.max_chars_per_line:>6g}{rule.max_lines:>6}"
+        typer.echo(f"{number:>2}  {rule.name:<{wide}}{rule.lang:<8}{rule.max_chars_per_line:>6g}{rule.max_lines:>6}"
                    f"{speed:>10}{rule.min_duration:>7.2f}{rule.max_duration:>6g}{rule.min_gap_frames:>4}f"
                    f"{rule.fps:>8.3f}")
     typer.echo("\nA profile applies the rules of the track's language (--lang); 'other' covers every other language.")
