@@ -12,6 +12,7 @@ offline); ``argostranslate.translate`` would load spacy/stanza/torch and reach f
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -103,7 +104,10 @@ def translate_sentences(sentences: list[str], package: Any, options: EngineOptio
             results += translator.translate_batch(
                 batch[chunk], target_prefix=prefix and prefix[chunk], beam_size=options.beam_size,
                 max_batch_size=BATCH_SIZE, batch_type="examples", max_decoding_length=options.max_length,
-                min_decoding_length=options.min_length)
+                min_decoding_length=options.min_length,
+                # A piece the model does not know is the source piece it attends to most (as
+                # argostranslate does), never sentencepiece's "⁇" on screen.
+                replace_unknowns=True)
             if advance:
                 advance(len(batch[chunk]))
     except (RuntimeError, ValueError) as err:
@@ -113,8 +117,18 @@ def translate_sentences(sentences: list[str], package: Any, options: EngineOptio
         tokens = result.hypotheses[0]
         if package.target_prefix and tokens[:1] == [package.target_prefix]:
             tokens = tokens[1:]
-        translated.append(tokenizer.decode(tokens).strip())
+        translated.append(without_unknowns(tokenizer.decode(tokens)))
     return translated
+
+
+def without_unknowns(text: str) -> str:
+    """Decoded text with no "⁇" (sentencepiece's mark for an unknown piece) left for a viewer to see.
+
+    >>> without_unknowns("⁇ don ⁇ t know. ")
+    "don't know."
+    """
+    text = re.sub(r"(?<=[A-Za-z]) ?⁇ ?(?=(?:s|t|d|ll|re|ve|m)\b)", "'", text)  # a missing apostrophe: "don ⁇ t"
+    return re.sub(r"\s*⁇\s*", " ", text).strip()
 
 
 def sentence_times(segments: list[Segment], cues: list[Cue], lang: str) -> list[list[tuple[str, float, float]]]:
