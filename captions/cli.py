@@ -297,17 +297,21 @@ def batch(
         counts[entry.status] += 1
         if advance:
             advance(1)
-            advance.describe(f"programmes: {counts['done']} done, {counts['skipped']} unchanged, "
+            advance.describe(f"programmes: {counts['done']} done, {counts['skipped']} skipped, "
                              f"{counts['failed'] + counts['failed-before']} failed")
         error = entry.error.removeprefix(f"{entry.source}: ")  # named once, at the line's start
         line = (f"error: {entry.source} (manifest line {entry.line}): {error}" if entry.error
                 else f"{entry.status}: {entry.source}")
+        made = [language for language in entry.languages if "cues" in language]
+        if made and not verbose:  # one line a programme: its languages, cues and QC counts
+            line += " (" + "; ".join(f"{language['lang']} {language['cues']} cues, QC "
+                                      f"{sum(language.get('qc', {}).values()) or 'clean'}" for language in made) + ")"
         if verbose and entry.stages:
             line += "\n  stages: " + ", ".join(f"{stage} {seconds:.2f} s" for stage, seconds in entry.stages.items())
             line += "".join(f"\n  {language['lang']}: {language.get('cues', 0)} cues, QC "
                             + (", ".join(f"{count} {rule}" for rule, count in sorted(language.get("qc", {}).items()))
                                or "clean")
-                            for language in entry.languages if "cues" in language)
+                            for language in made)
         if bar.enabled:
             bar.print(line)
         elif entry.error or not quiet:
@@ -335,6 +339,9 @@ def batch(
         if hasattr(executor, "close"):
             executor.close()
     typer.echo(report.summary())
+    worst = report.worst()
+    if worst and not quiet:
+        typer.echo("most QC issues: " + ", ".join(f"{source} ({count})" for source, count in worst))
     raise typer.Exit(1 if report.failed else 0)
 
 

@@ -57,6 +57,12 @@ class Report:
     def as_dict(self) -> dict[str, Any]:
         return {"totals": self.totals(), "models": self.models, "programmes": [e.as_dict() for e in self.entries]}
 
+    def worst(self, most: int = 3) -> list[tuple[str, int]]:
+        """The programmes with the most QC issues, most first (those with any)."""
+        counts = [(entry.source, sum(sum(language.get("qc", {}).values()) for language in entry.languages))
+                  for entry in self.entries]
+        return sorted([(source, count) for source, count in counts if count], key=lambda pair: -pair[1])[:most]
+
     def summary(self) -> str:
         totals = self.totals()
         parts = [f"{totals.get(name, 0)} {name}" for name in ("done", "skipped", "failed", "failed-before")

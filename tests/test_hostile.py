@@ -992,3 +992,14 @@ def test_a_tab_separated_csv_manifest_is_read(tmp_path):
     done = run("batch", path)
     assert done.returncode == 0, done.stderr
     assert "Alpha words" in (tmp_path / "job" / "subs" / "a.en.srt").read_text()
+
+
+def test_batch_says_each_programmes_qc_in_one_line_and_the_worst_at_the_end(tmp_path):
+    path = manifest(tmp_path, "input,out\na.txt,o\nb.txt,o\n")
+    (tmp_path / "job" / "b.txt").write_text("Beta headline.\n" + "A very long sentence goes on " * 30 + "and ends.\n")
+    done = run("batch", path)
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert any(line.startswith("done: ") and "a.txt (en " in line and "cues, QC" in line for line in lines), lines
+    with_issues = [line for line in lines if line.startswith("done: ") and "QC clean" not in line]
+    assert lines[-1].startswith("most QC issues: ") == bool(with_issues), lines
