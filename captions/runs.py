@@ -108,8 +108,7 @@ def run_manifest(programmes: list[Programme], state_path: Path, executor: Any = 
             if langs:
                 due.append((index, programme, keys, langs))
                 continue
-            entries[index] = RunEntry(programme.line, str(programme.source),
-                                      "failed-before" if "failed" in statuses.values() else "skipped")
+            entries[index] = _carried(state, programme, statuses)
             if on_done:
                 on_done(entries[index])
         tasks = [(programme.source, str(programme.out), narrowed(programme.plan, langs), langs)
@@ -128,6 +127,24 @@ def run_manifest(programmes: list[Programme], state_path: Path, executor: Any = 
     return report
 
 
+def _carried(state: State, programme: Programme, statuses: dict[str, str]) -> RunEntry:
+    """The report's line of a programme skipped this run: its outputs, QC and error as the run that
+    made them recorded them (a rerun's report is as full as the first's)."""
+    failed = "failed" in statuses.values()
+    entry = RunEntry(programme.line, str(programme.source), "failed-before" if failed else "skipped")
+    before = state.previous(programme.source, programme.out)
+    for lang in statuses:
+        record = before.get(lang, {})
+        if record.get("status") == "failed":
+            entry.languages.append({"lang": lang, "error": record.get("error", "")})
+            entry.error = entry.error or record.get("error", "")
+            entry.exit_code = entry.exit_code or int(record.get("exit_code", 1))
+        elif record:
+            entry.languages.append({"lang": lang, "cues": record.get("cues", 0), "outputs": record.get("outputs", []),
+                                    "qc": record.get("qc", {})})
+    return entry
+
+
 def _record(state: State, programme: Programme, keys: dict[str, str], langs: tuple[str, ...], outcome: Outcome,
             seconds: float) -> RunEntry:
     """The programme's outputs written, its languages into the state, and its line of the report."""
@@ -137,20 +154,22 @@ def _record(state: State, programme: Programme, keys: dict[str, str], langs: tup
                      outcome.error or "", outcome.exit_code)
     if outcome.error or not outcome.result:
         for lang in langs:
-            state.record(programme.source, programme.out, lang, keys[lang], "failed", outcome.error or "", {}, seconds)
+            state.record(programme.source, programme.out, lang, keys[lang], "failed", outcome.error or "", {}, seconds,
+                         {"exit_code": outcome.exit_code})
         return entry
     entry.stages = dict(outcome.result.seconds)
     failed = {error.message.rsplit("[", 1)[-1].rstrip("]"): str(error) for error in outcome.result.errors}
     review = outcome.result.review  # the programme's page: recorded with its source language, so it is checked too
     for language in outcome.result.languages:
         paths = [*language.outputs, *([review] if review and language.lang == programme.plan.source.lang else [])]
+        qc = dict(Counter(issue.rule for issue in language.issues))
         state.record(programme.source, programme.out, language.lang, keys[language.lang], "done", "",
-                     {str(path): hashes[str(path)] for path in paths}, seconds)
+                     {str(path): hashes[str(path)] for path in paths}, seconds, {"cues": language.cues, "qc": qc})
         entry.languages.append({"lang": language.lang, "cues": language.cues,
-                                "outputs": [str(path) for path in language.outputs],
-                                "qc": dict(Counter(issue.rule for issue in language.issues))})
+                                "outputs": [str(path) for path in language.outputs], "qc": qc})
     for lang, error in failed.items():
-        state.record(programme.source, programme.out, lang, keys[lang], "failed", error, {}, seconds)
+        code = next((err.exit_code for err in outcome.result.errors if str(err) == error), 1)
+        state.record(programme.source, programme.out, lang, keys[lang], "failed", error, {}, seconds, {"exit_code": code})
         entry.languages.append({"lang": lang, "error": error})
     if failed:
         entry.error = "; ".join(failed.values())

@@ -21,7 +21,7 @@ from .errors import OutputError
 SCHEMA = """CREATE TABLE IF NOT EXISTS languages (
     source TEXT NOT NULL, out TEXT NOT NULL, lang TEXT NOT NULL, key TEXT NOT NULL, status TEXT NOT NULL,
     error TEXT NOT NULL DEFAULT '', outputs TEXT NOT NULL DEFAULT '{}', seconds REAL NOT NULL DEFAULT 0,
-    finished REAL NOT NULL, PRIMARY KEY (source, out, lang))"""
+    finished REAL NOT NULL, detail TEXT NOT NULL DEFAULT '{}', PRIMARY KEY (source, out, lang))"""
 SAMPLE = 1 << 20  # bytes of a media file's start and end that stand for its content in the key
 
 
@@ -92,6 +92,9 @@ class State:
             path.parent.mkdir(parents=True, exist_ok=True)
             self.db = sqlite3.connect(path)
             self.db.execute(SCHEMA)
+            columns = {row[1] for row in self.db.execute("PRAGMA table_info(languages)")}
+            if "detail" not in columns:  # a state written before run reports carried details forward
+                self.db.execute("ALTER TABLE languages ADD COLUMN detail TEXT NOT NULL DEFAULT '{}'")
             self.db.commit()
         except (OSError, sqlite3.Error) as err:
             raise OutputError(f"cannot open the batch state: {err}", str(path)) from None
@@ -117,7 +120,18 @@ class State:
         return found
 
     def record(self, source: Path, out: Path, lang: str, key: str, status: str, error: str,
-               hashes: dict[str, str], seconds: float) -> None:
-        self.db.execute("INSERT OR REPLACE INTO languages VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                        (str(source), str(out), lang, key, status, error, json.dumps(hashes), seconds, time.time()))
+               hashes: dict[str, str], seconds: float, detail: dict[str, Any] | None = None) -> None:
+        """A language's outcome; ``detail`` (cues, QC counts, exit code) is what a later run's report
+        says of it when it is skipped."""
+        self.db.execute("INSERT OR REPLACE INTO languages (source, out, lang, key, status, error, outputs, seconds, "
+                        "finished, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        (str(source), str(out), lang, key, status, error, json.dumps(hashes), seconds, time.time(),
+                         json.dumps(detail or {})))
         self.db.commit()
+
+    def previous(self, source: Path, out: Path) -> dict[str, dict[str, Any]]:
+        """Per language, what the last run that made it recorded: status, error, outputs and details."""
+        return {lang: {"status": status, "error": error, "outputs": list(json.loads(outputs)), **json.loads(detail)}
+                for lang, status, error, outputs, detail in self.db.execute(
+                    "SELECT lang, status, error, outputs, detail FROM languages WHERE source = ? AND out = ?",
+                    (str(source), str(out)))}

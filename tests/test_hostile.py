@@ -1003,3 +1003,17 @@ def test_batch_says_each_programmes_qc_in_one_line_and_the_worst_at_the_end(tmp_
     assert any(line.startswith("done: ") and "a.txt (en " in line and "cues, QC" in line for line in lines), lines
     with_issues = [line for line in lines if line.startswith("done: ") and "QC clean" not in line]
     assert lines[-1].startswith("most QC issues: ") == bool(with_issues), lines
+
+
+def test_a_rerun_report_carries_outputs_qc_and_errors_forward(tmp_path):
+    path = manifest(tmp_path, "input,out\na.txt,o\nbroken.srt,o\n")
+    (tmp_path / "job" / "broken.srt").write_text("1\n00:00:02,000 --> 00:00:01,000\nBackwards.\n")
+    first = run("batch", path)
+    assert first.returncode == 1
+    report = json.loads((tmp_path / "job" / "run-report.json").read_text())["programmes"]
+    second = run("batch", path)
+    again = json.loads((tmp_path / "job" / "run-report.json").read_text())["programmes"]
+    assert [entry["status"] for entry in again] == ["skipped", "failed-before"], second.stdout
+    assert again[0]["languages"][0]["outputs"] == report[0]["languages"][0]["outputs"]
+    assert again[0]["languages"][0]["qc"] == report[0]["languages"][0]["qc"] and again[0]["languages"][0]["cues"]
+    assert again[1]["error"] == report[1]["error"] != "" and again[1]["exit_code"] == report[1]["exit_code"] == INPUT
