@@ -68,6 +68,15 @@ def looks(track, cue, line, italics=True):
             for colour, spans in track.colour_runs(cue, line) for span in spans for char in span.text]
 
 
+def carried(name, line):
+    """A line as a format with no escapes carries it: SRT's look-alikes for tags, ASS's and
+    MicroDVD's for braces (each reported by the format's check, never silent)."""
+    from captions.formats.pysubs import plain
+    from captions.formats.srt import shown
+
+    return shown(line) if name == "srt" else plain(line, name) if name in ("ass", "microdvd") else line
+
+
 def written(tmp_path, track, name):
     path = tmp_path / f"t.{REGISTRY[name].suffixes[0]}"
     path.write_bytes(REGISTRY[name].write(track))
@@ -90,7 +99,7 @@ def test_every_format_round_trips_to_the_frame(tmp_path, name, data):
     # timecodes count 25 or 30 frames a second: at other rates, within the nearer of the two.
     slack = 0 if name != "stl" or track.fps == 25 else 1
     for cue, mine in zip(track.cues, back):
-        assert mine.lines == cue.lines
+        assert mine.lines == tuple(carried(name, line) for line in cue.lines)
         assert abs(round(mine.start * track.fps) - round(cue.start * track.fps)) <= slack
         assert abs(round(mine.end * track.fps) - round(cue.end * track.fps)) <= slack
         if name in SPEAKERS_KEPT:

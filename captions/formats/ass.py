@@ -14,4 +14,5 @@ def detect(head: str) -> bool:
 
 
 FORMAT = Format("ass", ("ass", "ssa"), "ASS/SSA (Advanced SubStation Alpha): Aegisub, fansub and editing tools",
-                detect, read_entries=partial(pysubs.read, fmt="ass"), write=partial(pysubs.write, fmt="ass"))
+                detect, read_entries=partial(pysubs.read, fmt="ass"), write=partial(pysubs.write, fmt="ass"),
+                check=partial(pysubs.check, fmt="ass"))

@@ -6,6 +6,7 @@ says so); written with the header."""
 from __future__ import annotations
 
 import re
+from functools import partial
 
 from ..model import Track
 from . import pysubs
@@ -34,4 +35,4 @@ def write(track: Track) -> bytes:
 
 
 FORMAT = Format("microdvd", ("sub",), "MicroDVD (frame-based): older players and fansub archives", detect,
-                read_entries=read, write=write)
+                read_entries=read, write=write, check=partial(pysubs.check, fmt="microdvd"))

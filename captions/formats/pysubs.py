@@ -99,7 +99,7 @@ def _rgb(value: str) -> str:
 
 
 def plain(text: str, fmt: str) -> str:
-    """Text as these formats can carry it: braces and backslashes start override tags, and
+    r"""Text as these formats can carry it: braces and backslashes start override tags, and
     MicroDVD's ``|`` breaks the line, so they are written as look-alikes.
 
     >>> plain("a {b} c\\d | e", "microdvd")
@@ -107,6 +107,12 @@ def plain(text: str, fmt: str) -> str:
     """
     text = text.replace("{", "(").replace("}", ")").replace("\\", "/")
     return text.replace("|", "¦") if fmt == "microdvd" else text
+
+
+def check(track: Track, fmt: str = "ass") -> list[tuple[int, str]]:
+    """Cues whose text the format can only show with look-alikes."""
+    return [(number, f"{fmt} shows {line!r} as {plain(line, fmt)!r} (braces and backslashes are its tags)")
+            for number, cue in enumerate(track.cues, start=1) for line in cue.lines if plain(line, fmt) != line]
 
 
 def _ass_colour(colour: Any) -> str:
