@@ -138,7 +138,7 @@ class Stretch:
         return f"{self.times}: {self.reason}"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Span:
     """A run of a line's text in one style; ``ruby`` is a reading shown beside it (Japanese furigana);
     ``colour`` a name of :data:`COLOURS`, or "" for the speaker's colour."""
@@ -176,7 +176,7 @@ def styled_rows(rows: list[list[Span]]) -> tuple[tuple[str, ...], tuple[tuple[Sp
     return tuple("".join(span.text for span in runs) for runs in trimmed), tuple(trimmed)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Cue:
     """One caption on screen: its lines, line by line who speaks them, where it sits and its styled runs.
 

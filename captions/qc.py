@@ -20,7 +20,7 @@ from .timemap import TimeMap
 ERROR, WARNING = "error", "warning"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Issue:
     """One broken rule: where (1-based cue number), what was measured and what the limit is."""
 

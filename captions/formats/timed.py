@@ -50,7 +50,7 @@ def reader_notes() -> Iterator[list[str]]:
         _NOTES.reset(token)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Entry:
     """A cue of a caption file as written: exact times, its visible lines, and the line it starts on.
 

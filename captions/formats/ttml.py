@@ -10,9 +10,10 @@ from __future__ import annotations
 import math
 import re
 import xml.etree.ElementTree as ET
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from fractions import Fraction
+from typing import Any
 
 from ..errors import InputError
 from ..model import COLOURS, NARRATOR, Cue, Span, Track, colour_name, styled_rows
@@ -96,37 +97,100 @@ def read(text: str, path: str = "") -> list[Entry]:
     >>> [(e.start, e.end, e.lines, [[s.italic for s in line] for line in e.styled]) for e in read(doc)]
     [(Fraction(3, 2), Fraction(3, 1), ('Hello,', 'you'), [[False], [True]])]
     """
-    root = _parse(text, path)
-    if root.tag != f"{{{TT}}}tt":
-        raise InputError("not a TTML document (the root element is not tt:tt)", path)
-    clock = _clock(root, path)
-    styles = _styles(root)
-    regions = _regions(root, styles)
-    agents = _agents(root)
-    body = root.find(f"{{{TT}}}body")
     entries: list[Entry] = []
-    if body is None:
-        return entries
+    context: dict[str, Any] = {}
+    stack: list[_Frame] = []
+    untimed: list[tuple[ET.Element, _Frame, int]] = []  # shown to the document's last time, known at its end
+    last: Fraction | None = None
+    number = 0
     try:
-        timed = _paragraphs(body, clock, path)
-        last = max((time for _, begin, end, _ in timed for time in (begin, end) if time is not None), default=None)
-        for number, (paragraph, begin, end, region) in enumerate(timed, start=1):
-            entries += _entries(paragraph, begin, end, last, region, number, clock, styles, regions, agents, path)
+        for event, element in _events(text, path):
+            if event == "start":
+                if not context:  # the root
+                    if element.tag != f"{{{TT}}}tt":
+                        raise InputError("not a TTML document (the root element is not tt:tt)", path)
+                    context.update(root=element, clock=_clock(element, path))
+                elif element.tag in (f"{{{TT}}}body", f"{{{TT}}}div", f"{{{TT}}}p") and \
+                        (stack or element.tag == f"{{{TT}}}body"):
+                    if "styles" not in context:  # no head, or the body before it
+                        _read_head(context)
+                    stack.append(_frame(element, stack[-1] if stack else None, context["clock"], path))
+                continue
+            if element.tag == f"{{{TT}}}head" and "styles" not in context:
+                _read_head(context)
+            if not stack or stack[-1].element is not element:
+                continue
+            frame = stack.pop()
+            if element.tag == f"{{{TT}}}p" and frame.interval is not None:
+                number += 1
+                begin, end = frame.interval
+                last = max(time for time in (last, begin, end) if time is not None)
+                if end is None:
+                    untimed.append((element, frame, number))
+                    continue
+                entries += _entries(element, begin, end, None, frame.region, number, context["clock"],
+                                    context["styles"], context["regions"], context["agents"], path)
+            if stack:  # done with: its memory goes (a file of a million paragraphs is never held whole)
+                stack[-1].element.remove(element)
+        for element, frame, at in untimed:
+            entries += _entries(element, frame.interval[0], None, last, frame.region, at,  # type: ignore[index]
+                                context["clock"], context["styles"], context["regions"], context["agents"], path)
     except RecursionError:
         raise InputError("TTML is nested too deeply", path) from None
+    if not context:
+        raise InputError("not a TTML document (no root element)", path)
     entries.sort(key=lambda entry: (entry.start, entry.line))
     return entries
 
 
-def _parse(text: str, path: str) -> ET.Element:
+def _read_head(context: dict[str, Any]) -> None:
+    """Styles, regions and agents from the document's head, read once it has been parsed."""
+    root = context["root"]
+    context["styles"] = _styles(root)
+    context["regions"] = _regions(root, context["styles"])
+    context["agents"] = _agents(root)
+
+
+@dataclass
+class _Frame:
+    """A ``body``, ``div`` or ``p`` being read: its active interval (None: never shown), the region it
+    inherits, where its next child's time counts from, and whether it is a ``seq`` container."""
+
+    element: ET.Element
+    interval: Interval | None
+    region: str
+    start: Fraction
+    sequential: bool
+
+
+def _frame(element: ET.Element, parent: _Frame | None, clock: _Clock, path: str) -> _Frame:
+    """An element's frame, its interval per TTML2 section 12 inside its parent's: in a ``seq``
+    container it counts from the end of the sibling before, and without a duration of its own it
+    lasts no time there."""
+    region = element.get("region", parent.region if parent else "")
+    sequential = element.get("timeContainer") == "seq"
+    if parent is None:
+        interval = active(element, clock, (Fraction(0), None), Fraction(0), path)
+    elif parent.interval is None or (parent.sequential and element.get("end") is None and element.get("dur") is None):
+        interval = None
+    else:
+        interval = active(element, clock, parent.interval, parent.start, path)
+        if parent.sequential and interval and interval[1] is not None:
+            parent.start = interval[1]
+    return _Frame(element, interval, region, interval[0] if interval else Fraction(0), sequential)
+
+
+def _events(text: str, path: str) -> Iterator[tuple[str, ET.Element]]:
+    """The document's start and end events, parsed as they come (DTDs and entities refused)."""
+    import io
+
     from defusedxml import DefusedXmlException
-    from defusedxml.ElementTree import fromstring
+    from defusedxml.ElementTree import iterparse
 
     text = re.sub(r"^\s*<\?xml[^>]*\?>", "", text.lstrip("\ufeff"))  # already decoded: drop the declared encoding
     text = _DFXP.sub(TT, text)  # DFXP drafts' namespaces are TTML's (with #styling, #parameter, #metadata)
     try:
-        root: ET.Element = fromstring(text, forbid_dtd=True)
-        return root
+        yield from iterparse(io.BytesIO(text.encode("utf-8")), events=("start", "end"), forbid_dtd=True)
     except DefusedXmlException as err:
         raise InputError(f"unsafe XML refused ({type(err).__name__}: DTDs and entities are not allowed)", path) from None
     except ET.ParseError as err:
@@ -254,34 +318,6 @@ def active(element: ET.Element, clock: _Clock, within: Interval, start: Fraction
             note(f"{name} ends before it begins: never shown")
         return None
     return first, last
-
-
-def _paragraphs(body: ET.Element, clock: _Clock, path: str) -> list[tuple[ET.Element, Fraction, Fraction | None, str]]:
-    """Every ``<p>`` that is ever active, with its active interval and the region it inherits; timing
-    on ``body`` and ``div`` and ``par``/``seq`` containers as TTML2 section 12 has them."""
-    found: list[tuple[ET.Element, Fraction, Fraction | None, str]] = []
-    top = active(body, clock, (Fraction(0), None), Fraction(0), path)
-    stack = [(body, top, body.get("region", ""))] if top else []
-    while stack:
-        element, interval, region = stack.pop()
-        if element.tag == f"{{{TT}}}p":
-            found.append((element, interval[0], interval[1], region))
-            continue
-        sequential = element.get("timeContainer") == "seq"
-        children = []
-        start = interval[0]
-        for child in element:
-            if child.tag not in (f"{{{TT}}}div", f"{{{TT}}}p"):
-                continue
-            if sequential and child.get("end") is None and child.get("dur") is None:
-                continue  # in a seq container an element with no duration of its own lasts no time
-            child_interval = active(child, clock, interval, start, path)
-            if sequential and child_interval:
-                start = child_interval[1] if child_interval[1] is not None else start
-            if child_interval:
-                children.append((child, child_interval, child.get("region", region)))
-        stack.extend(reversed(children))
-    return found
 
 
 def _local(tag: str) -> str:
