@@ -591,7 +591,8 @@ def models_list(
 
 @models_app.command("install", epilog="Examples:\n\n  captions models install en ja\n\n"
                     "  captions models install translate-en_ja-1_1.argosmodel")
-def models_install(args: list[str] = typer.Argument(..., help="FROM TO (download) or .argosmodel files (offline).")) -> None:
+def models_install(args: list[str] = typer.Argument(..., help="FROM TO (download), or .argosmodel files or folders "
+                                                   "of them (offline).")) -> None:
     """Install a model from the online index (FROM TO) or from .argosmodel files."""
     from .models import install_file, install_pair
 
@@ -599,10 +600,22 @@ def models_install(args: list[str] = typer.Argument(..., help="FROM TO (download
         if len(args) == 2 and not any(arg.endswith(".argosmodel") or Path(arg).exists() for arg in args):
             typer.echo(f"installed {install_pair(*args)}")
             return
-        for arg in args:
-            typer.echo(f"installed {install_file(arg)}")
+        files = [found for arg in args for found in
+                 (sorted(Path(arg).glob("*.argosmodel")) if Path(arg).is_dir() else [Path(arg)])]
+        if not files:
+            _fail(f"no .argosmodel files in {', '.join(args)}")
+        for file in files:  # a folder carried over from a connected machine: every package in it
+            typer.echo(f"installed {install_file(file)}")
     except CaptionsError as err:
         _fail_with(err)
+
+
+@models_app.command("path")
+def models_path() -> None:
+    """Print the folder translation models are installed in (ARGOS_PACKAGES_DIR moves it)."""
+    from .models import packages_dir
+
+    typer.echo(packages_dir())
 
 
 @models_app.command("remove")

@@ -58,8 +58,9 @@ def find_route(source: str, target: str, packages: list[Any] | None = None) -> l
         second = [p for p in packages if p.from_code == pivot and p.to_code == target]
         if first and second:
             return [first[0], second[0]]
-    raise ModelError(f"no {source}->{target} translation model installed "
-                        f"(install one with: captions models install {source} {target})")
+    raise ModelError(f"no {source}->{target} translation model installed: offline, install its package file "
+                     f"(captions models install translate-{source}_{target}-*.argosmodel, or a folder of them); "
+                     f"online, captions models install {source} {target} (README: Models)")
 
 
 def _translator(model_path: str, options: EngineOptions) -> Any:

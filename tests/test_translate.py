@@ -67,6 +67,8 @@ def test_missing_model_names_the_install_command_and_spares_other_languages(env,
     result = make(env, source, "--out", tmp_path, "--to", "de,ja")
     assert result.returncode == 4  # ModelError
     assert "no en->de translation model installed" in result.stderr and "captions models install en de" in result.stderr
+    assert "translate-en_de-*.argosmodel" in result.stderr  # the offline way too, in the same line
+    assert len(result.stderr.strip().splitlines()) == 1
     assert not (tmp_path / "animals.de.srt").exists()
     assert (tmp_path / "animals.ja.srt").exists() and (tmp_path / "animals.en.srt").exists()
 
@@ -153,3 +155,16 @@ def test_translated_tracks_keep_the_alignment_warnings(env, tmp_path):
     japanese = (tmp_path / "news.ja.qc.txt").read_text()
     assert "timing uncertain" in english and "nobody ever" in english
     assert "timing uncertain" in japanese  # the translation shows the same doubtful stretch
+
+
+def test_models_install_a_folder_carried_over_and_path(env, tmp_path):
+    private = {**env, "ARGOS_PACKAGES_DIR": str(tmp_path / "packages")}
+    build_packages(tmp_path / "carried", ("en-ja", "ja-fr"))
+    done = cli(private, "models", "install", tmp_path / "carried")
+    assert done.returncode == 0 and done.stdout.count("installed") == 2, done.stderr
+    assert {"en->ja", "ja->fr"} <= set(cli(private, "models", "list").stdout.split())
+    assert cli(private, "models", "path").stdout.strip() == str(tmp_path / "packages")
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    refused = cli(private, "models", "install", empty)
+    assert refused.returncode == 2 and "no .argosmodel files" in refused.stderr
