@@ -242,8 +242,12 @@ class LocalPool:
         with ProcessPoolExecutor(max_workers=workers, initializer=_start_worker,
                                  initargs=(os.getpid(), core_share(workers))) as pool:
             futures = {pool.submit(function, *arguments): index for index, arguments in enumerate(tasks)}
-            for future in as_completed(futures):
-                yield futures[future], future.result()
+            try:
+                for future in as_completed(futures):
+                    yield futures[future], future.result()
+            except BaseException:  # Ctrl-C (or the caller stopping): no task starts after it
+                pool.shutdown(wait=False, cancel_futures=True)
+                raise
 
 
 def core_share(workers: int, cores: int | None = None) -> int:

@@ -338,6 +338,12 @@ def batch(
         stop()
         if hasattr(executor, "close"):
             executor.close()
+    if report.interrupted:
+        done = sum(entry.status != "not-run" for entry in report.entries)
+        typer.echo(f"interrupted: {done} done, {len(report.entries) - done} left; run the same command to resume "
+                   f"(run report: {(state or manifest.parent / '.captions-state.sqlite').parent / 'run-report.json'})",
+                   err=True)
+        raise typer.Exit(130)
     typer.echo(report.summary())
     worst = report.worst()
     if worst and not quiet:

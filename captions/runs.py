@@ -24,7 +24,7 @@ class RunEntry:
 
     line: int
     source: str
-    status: str  # done | skipped | failed | failed-before
+    status: str  # done | skipped | failed | failed-before | not-run (an interrupted run's rest)
     seconds: float = 0.0
     error: str = ""
     exit_code: int = 0
@@ -42,6 +42,7 @@ class Report:
     entries: list[RunEntry] = field(default_factory=list)
     seconds: float = 0.0
     models: dict[str, str] = field(default_factory=dict)
+    interrupted: bool = False  # stopped by Ctrl-C: the programmes not run are "not-run"
 
     @property
     def failed(self) -> list[RunEntry]:
@@ -55,7 +56,8 @@ class Report:
                 "programmes_per_hour": round(made / self.seconds * 3600, 1) if self.seconds and made else 0.0}
 
     def as_dict(self) -> dict[str, Any]:
-        return {"totals": self.totals(), "models": self.models, "programmes": [e.as_dict() for e in self.entries]}
+        return {"totals": self.totals(), "interrupted": self.interrupted, "models": self.models,
+                "programmes": [e.as_dict() for e in self.entries]}
 
     def worst(self, most: int = 3) -> list[tuple[str, int]]:
         """The programmes with the most QC issues, most first (those with any)."""
@@ -65,7 +67,7 @@ class Report:
 
     def summary(self) -> str:
         totals = self.totals()
-        parts = [f"{totals.get(name, 0)} {name}" for name in ("done", "skipped", "failed", "failed-before")
+        parts = [f"{totals.get(name, 0)} {name}" for name in ("done", "skipped", "failed", "failed-before", "not-run")
                  if totals.get(name)]
         return f"{totals['programmes']} programmes: {', '.join(parts) or 'nothing to do'} in {totals['seconds']:g} s"
 
@@ -118,12 +120,16 @@ def run_manifest(programmes: list[Programme], state_path: Path, executor: Any = 
             entries[index] = _record(state, programme, keys, langs, outcome, seconds)
             if on_done:
                 on_done(entries[index])
+    except KeyboardInterrupt:  # Ctrl-C: what is done is recorded; the rest is left for the rerun
+        report.interrupted = True
     finally:
         state.close()
-    report.entries = [entries[index] for index in sorted(entries)]
-    report.seconds = time.perf_counter() - started
-    write_atomic(state_path.parent / "run-report.json",
-                 (json.dumps(report.as_dict(), ensure_ascii=False, indent=1) + "\n").encode("utf-8"))
+        left = [RunEntry(programme.line, str(programme.source), "not-run") for index, programme in enumerate(programmes)
+                if index not in entries]
+        report.entries = sorted([*entries.values(), *left], key=lambda entry: entry.line)
+        report.seconds = time.perf_counter() - started
+        write_atomic(state_path.parent / "run-report.json",
+                     (json.dumps(report.as_dict(), ensure_ascii=False, indent=1) + "\n").encode("utf-8"))
     return report
 
 

@@ -1017,3 +1017,26 @@ def test_a_rerun_report_carries_outputs_qc_and_errors_forward(tmp_path):
     assert again[0]["languages"][0]["outputs"] == report[0]["languages"][0]["outputs"]
     assert again[0]["languages"][0]["qc"] == report[0]["languages"][0]["qc"] and again[0]["languages"][0]["cues"]
     assert again[1]["error"] == report[1]["error"] != "" and again[1]["exit_code"] == report[1]["exit_code"] == INPUT
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_ctrl_c_says_what_is_done_writes_the_report_and_ends_the_workers(tmp_path, jobs):
+    folder = tmp_path / "job"
+    folder.mkdir()
+    rows = []
+    for number in range(60):
+        (folder / f"p{number:02d}.txt").write_text(f"Headline {number}.\n" + "Words go on and on here. " * 40 + "\n")
+        rows.append(f"p{number:02d}.txt")
+    (folder / "m.csv").write_text("input\n" + "\n".join(rows) + "\n")
+    process = subprocess.Popen([sys.executable, "-m", "captions.cli", "batch", str(folder / "m.csv"), "-j", jobs],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, stdin=subprocess.DEVNULL)
+    first = process.stdout.readline()  # the first programme is done: interrupt the rest
+    assert first.startswith("done: "), first
+    process.send_signal(signal.SIGINT)
+    out, err = process.communicate(timeout=120)
+    assert process.returncode == 130, (out, err)
+    assert "Traceback" not in err and "interrupted: " in err and "left; run the same command to resume" in err
+    report = json.loads((folder / "run-report.json").read_text())
+    assert report["interrupted"] and any(entry["status"] == "not-run" for entry in report["programmes"])
+    resumed = run("batch", folder / "m.csv")  # the rerun finishes the rest, redoing nothing done
+    assert resumed.returncode == 0 and "not-run" not in (folder / "run-report.json").read_text()
