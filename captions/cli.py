@@ -119,6 +119,15 @@ def make(
     try:
         profile_rules = get_profile(profile, normalise_lang(lang or "en"))
         frame_rate = parse_fps(fps) if fps else profile_rules.fps
+        if audio and not fps:  # a video's own frame rate is the captions' (cues land on its frames)
+            from .shots import video_rate
+
+            own = video_rate(audio)
+            if own is not None and abs(float(own) - frame_rate) > 1e-3:
+                if not quiet and not as_json:
+                    typer.echo(f"note: {audio} is video at {float(own):.3f} fps: captions timed at its rate, "
+                               f"not the profile's {frame_rate:.3f} (--fps sets it)", err=True)
+                frame_rate = float(own)
         options = Options(
             lang=lang or "en", find_lang=lang is None, profile=profile,
             formats=tuple(f.strip() for f in fmt.split(",") if f.strip()),

@@ -61,6 +61,24 @@ def detect(media: str | Path) -> Shots:
     return Shots(_frame_rate(said, Path(media)), cuts_in(raw))
 
 
+def video_rate(media: str | Path) -> Fraction | None:
+    """The frame rate of a media file's video, or None when it has no video (audio only, or not
+    media at all: the decoder says so later, in its own words)."""
+    import subprocess
+
+    from .audio import ffmpeg_binary
+
+    path = Path(media)
+    if not path.is_file():
+        return None
+    done = subprocess.run([ffmpeg_binary(), "-nostdin", "-hide_banner", "-i", f"file:{path.resolve()}"],
+                          capture_output=True, stdin=subprocess.DEVNULL, timeout=60)
+    said = done.stderr.decode(errors="replace")
+    if not _FPS.search(said) or re.search(r"Video: (png|mjpeg|bmp|gif)\b.*attached pic", said):
+        return None
+    return _frame_rate(said, path)
+
+
 def _frame_rate(said: str, path: Path) -> Fraction:
     from .timecode import FRAME_RATES
 

@@ -127,3 +127,17 @@ def test_hostile_shot_lists_give_one_line_and_write_nothing(tmp_path, content, s
         assert not (tmp_path / "out").exists()
     else:  # nothing in it is a cut: captions as without cuts
         assert done.returncode == 0 and (tmp_path / "out" / "x.en.srt").is_file()
+
+
+def test_a_videos_own_frame_rate_is_the_captions_when_none_is_given(programme):
+    # 25 fps video under the Netflix profile (23.976): the cues land on the video's frames, and a note says so.
+    from captions.shots import video_rate
+
+    folder, _ = programme
+    assert video_rate(folder / "news.webm") == 25 and video_rate(folder / "speech.wav") is None
+    done = cli("make", "news.txt", "--audio", "news.webm", "--shots", "media", "--out", "own", cwd=folder)
+    assert done.returncode == 0, done.stderr
+    assert "video at 25.000 fps: captions timed at its rate" in done.stderr
+    for cue in srt.parse((folder / "own" / "news.en.srt").read_text()):
+        for time in (cue.start, cue.end):
+            assert abs(time.total_seconds() * 25 - round(time.total_seconds() * 25)) < 0.03  # on a 25 fps frame
