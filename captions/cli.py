@@ -126,7 +126,7 @@ def make(
             if own is not None and abs(float(own) - frame_rate) > 1e-3:
                 if not quiet and not as_json:
                     typer.echo(f"note: {audio} is video at {float(own):.3f} fps: captions timed at its rate, "
-                               f"not the profile's {frame_rate:.3f} (--fps sets it)", err=True)
+                               f"not the profile's {frame_rate:.3f} (--fps sets it)")  # stdout: errors alone on stderr
                 frame_rate = float(own)
         options = Options(
             lang=lang or "en", find_lang=lang is None, profile=profile,

@@ -137,7 +137,7 @@ def test_a_videos_own_frame_rate_is_the_captions_when_none_is_given(programme):
     assert video_rate(folder / "news.webm") == 25 and video_rate(folder / "speech.wav") is None
     done = cli("make", "news.txt", "--audio", "news.webm", "--shots", "media", "--out", "own", cwd=folder)
     assert done.returncode == 0, done.stderr
-    assert "video at 25.000 fps: captions timed at its rate" in done.stderr
+    assert "video at 25.000 fps: captions timed at its rate" in done.stdout
     for cue in srt.parse((folder / "own" / "news.en.srt").read_text()):
         for time in (cue.start, cue.end):
             assert abs(time.total_seconds() * 25 - round(time.total_seconds() * 25)) < 0.03  # on a 25 fps frame
