@@ -1040,3 +1040,17 @@ def test_ctrl_c_says_what_is_done_writes_the_report_and_ends_the_workers(tmp_pat
     assert report["interrupted"] and any(entry["status"] == "not-run" for entry in report["programmes"])
     resumed = run("batch", folder / "m.csv")  # the rerun finishes the rest, redoing nothing done
     assert resumed.returncode == 0 and "not-run" not in (folder / "run-report.json").read_text()
+
+
+@pytest.mark.parametrize("name, data, said", [
+    ("notes.txt", b"PK\x03\x04\x14\x00\x06\x00word/document.xml", "a Word document (.docx): save it as plain text"),
+    ("show.txt", b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj", "a PDF document"),  # was read as Shift-JIS and captioned
+    ("still.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "a picture (PNG)"),
+    ("song.mp3", b"ID3\x03\x00\x00\x00\x00\x00\x00", "give it as --audio"),
+    ("take.txt", b"RIFF\x24\x00\x00\x00WAVEfmt ", "give it as --audio"),
+])
+def test_a_file_that_is_not_text_is_named_for_what_it_is(tmp_path, name, data, said):
+    source = tmp_path / name
+    source.write_bytes(data)
+    one_line(run("make", source, "--out", tmp_path / "o"), INPUT, source, said)
+    assert not (tmp_path / "o").exists()
