@@ -9,7 +9,7 @@ import csv
 import io
 import json
 import tomllib
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 
@@ -187,8 +187,16 @@ def _programme(line: int, row: dict[str, Any], manifest: Path, roots: tuple[Path
         given[key] = str(_inside(base / name, roots, RENAMED_BACK.get(key, key), name))
     if given.get("audio") and not Path(given["audio"]).is_file():
         raise OptionError(f"media {values['audio']!r} is not a file")
-    options = Options(**given, find_lang="lang" not in given)  # a row's language is found when it names none
-    return Programme(line, source, out, make_plan(options), options)
+    options = Options(**given)
+    plan = make_plan(options)
+    if "lang" not in given:  # a row that names no language: the file's own (its name, its script), fixed now
+        from .pipeline import file_plan
+
+        found = file_plan(source, make_plan(replace(options, find_lang=True))).source.lang
+        if found != plan.source.lang:
+            options = replace(options, lang=found)
+            plan = make_plan(options)
+    return Programme(line, source, out, plan, options)
 
 
 def _value(key: str, value: Any, fps: float = 25.0) -> Any:

@@ -1054,3 +1054,13 @@ def test_a_file_that_is_not_text_is_named_for_what_it_is(tmp_path, name, data, s
     source.write_bytes(data)
     one_line(run("make", source, "--out", tmp_path / "o"), INPUT, source, said)
     assert not (tmp_path / "o").exists()
+
+
+def test_a_manifest_row_without_lang_is_captioned_in_its_own_language_and_skipped_when_unchanged(tmp_path):
+    path = manifest(tmp_path, "input\na.txt\nnhk.txt\n")
+    (tmp_path / "job" / "nhk.txt").write_text("日本の首相は十日、ワシントンで大統領と会談しました。\n", encoding="utf-8")
+    first = run("batch", path)
+    assert first.returncode == 0, first.stderr
+    assert (tmp_path / "job" / "nhk.ja.srt").exists() and (tmp_path / "job" / "a.en.srt").exists()
+    again = run("batch", path)
+    assert again.returncode == 0 and again.stdout.count("skipped: ") == 2, again.stdout
