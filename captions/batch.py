@@ -21,6 +21,7 @@ from .pipeline import Result, file_plan, render_file
 from .plan import Options, Plan, make_plan
 from .sink import write_all
 
+RUN_REPORT = "run-report.json"  # what a batch writes beside its state: never an input of a folder
 MAX_JOBS = 64  # worker processes, whatever --jobs says (never more than there are files)
 INPUT_SUFFIXES = tuple(sorted(f".{suffix}" for suffix in input_suffixes()))
 # What captions writes (NAME.LANG.SUFFIX, and the QC report): never taken as an input of a folder.
@@ -157,7 +158,9 @@ def _walk(folder: Path) -> tuple[list[Path], list[tuple[str, str]]]:
 
 
 def _is_input(path: Path) -> bool:
-    return path.suffix.lower() in INPUT_SUFFIXES and not _OUTPUT_NAME.search(path.name) and not path.name.startswith(".")
+    """A transcript of a folder: not a file captions wrote there (outputs, a batch's run report)."""
+    return path.suffix.lower() in INPUT_SUFFIXES and not _OUTPUT_NAME.search(path.name) and \
+        not path.name.startswith(".") and path.name != RUN_REPORT
 
 
 def run_one(source: Path | str, out_dir: str | None, plan: Plan | Options) -> Outcome:

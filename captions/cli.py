@@ -265,7 +265,9 @@ def check(
                      "Exit codes: 0 every programme done (or unchanged since it was), 1 some failed (the run\n"
                      "report says how), 2 a bad manifest (every bad row is listed before any work).")
 def batch(
-    manifest: Path = typer.Argument(..., help="The programmes: a CSV, JSON Lines or TOML manifest."),
+    manifest: Path = typer.Argument(..., metavar="MANIFEST|FOLDER|GLOB",
+                                    help="The programmes: a CSV, JSON Lines or TOML manifest; or a folder or glob "
+                                    "of transcripts, one programme each, with the options below."),
     state: Optional[Path] = typer.Option(None, "--state", help="State database (default: .captions-state.sqlite "
                                          "beside the manifest); run-report.json goes beside it."),
     jobs: int = typer.Option(1, "--jobs", "-j", min=1, max=1024, help="Programmes captioned in parallel processes."),
@@ -280,14 +282,35 @@ def batch(
     allow_outside: list[Path] = typer.Option([], "--allow-outside", metavar="DIR",
                                              help="A folder outside the manifest's that its rows may read and write "
                                              "(repeatable); any other row outside is refused."),
+    out: Optional[str] = typer.Option(None, "--out", "-o", help="For a folder or glob: the output folder (a folder's "
+                                      "tree kept under it; default: beside each transcript)."),
+    lang: Optional[str] = typer.Option(None, "--lang", "-l", help="For a folder or glob: the transcripts' language "
+                                       "(default: each file's own)."),
+    to: Optional[str] = typer.Option(None, "--to", metavar="LANGS", help="For a folder or glob: translate into these."),
+    fmt: str = typer.Option("srt", "--format", "-f", help="For a folder or glob: output formats, comma separated."),
+    profile: str = typer.Option("netflix", "--profile", "-p", help="For a folder or glob: the profile."),
 ) -> None:
-    """Caption an archive from a manifest; a rerun skips what is done and unchanged, and redoes the rest."""
+    """Caption an archive from a manifest (or a folder or glob of transcripts); a rerun skips what is
+    done and unchanged, and redoes the rest."""
     from .batch import LocalPool
-    from .manifest import ManifestError, read_manifest
+    from .manifest import ManifestError, implicit_manifest, read_manifest
+    from .plan import Options
     from .runs import run_manifest
 
+    implicit = not manifest.is_file() and (manifest.is_dir() or any(char in str(manifest) for char in "*?["))
     try:
-        programmes = read_manifest(manifest, tuple(allow_outside))
+        if implicit:
+            options = Options(lang=lang or "en", find_lang=lang is None, profile=profile,
+                              formats=tuple(name.strip() for name in fmt.split(",") if name.strip()),
+                              to=tuple(name.strip() for name in (to or "").split(",") if name.strip()))
+            programmes = implicit_manifest(str(manifest), options, out)
+            if state is None:  # the state and the run report go in the folder (or the glob's root)
+                from .batch import find_inputs
+
+                root = find_inputs([str(manifest)])[0].root
+                state = (root or manifest.parent) / ".captions-state.sqlite"
+        else:
+            programmes = read_manifest(manifest, tuple(allow_outside))
     except ManifestError as err:
         for line in err.lines():
             typer.echo(f"error: {line}", err=True)

@@ -84,6 +84,31 @@ def read_manifest(path: str | Path, allow_outside: tuple[str | Path, ...] = ()) 
     return programmes
 
 
+def implicit_manifest(argument: str, options: Options, out: str | None) -> list[Programme]:
+    """A folder or glob as a manifest: one programme per transcript found, with the options given on
+    the command line; a folder's tree kept under ``out``. Checked as a manifest is (shared outputs
+    refused); a row's language is each file's own unless ``options`` fixes one."""
+    from .batch import find_inputs, output_folders
+    from .pipeline import file_plan
+
+    found = find_inputs([argument])
+    missing = [item.source for item in found if isinstance(item.source, str)]
+    if missing:
+        raise OptionError(str(missing[0]))
+    plan = make_plan(options)
+    programmes = []
+    for line, (item, folder) in enumerate(zip(found, output_folders(found, out, None)), start=1):
+        source = Path(item.source).resolve()
+        own = file_plan(source, plan) if options.find_lang else plan
+        fixed = replace(options, lang=own.source.lang, find_lang=False)
+        programmes.append(Programme(line, source, Path(folder).resolve() if folder else source.parent,
+                                    make_plan(fixed) if own is not plan else plan, fixed))
+    problems = _shared_outputs(programmes, Path(argument))
+    if problems:
+        raise ManifestError(problems, argument)
+    return programmes
+
+
 def _shared_outputs(programmes: list[Programme], manifest: Path) -> list[str]:
     """A line for each output two rows would both write, naming both rows."""
     from .naming import collisions, job_outputs

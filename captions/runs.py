@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .batch import LocalPool, Outcome, render_one, write_outcome
+from .batch import RUN_REPORT, LocalPool, Outcome, render_one, write_outcome
 from .manifest import Programme
 from .plan import narrowed
 from .sink import write_atomic
@@ -128,7 +128,7 @@ def run_manifest(programmes: list[Programme], state_path: Path, executor: Any = 
                 if index not in entries]
         report.entries = sorted([*entries.values(), *left], key=lambda entry: entry.line)
         report.seconds = time.perf_counter() - started
-        write_atomic(state_path.parent / "run-report.json",
+        write_atomic(state_path.parent / RUN_REPORT,
                      (json.dumps(report.as_dict(), ensure_ascii=False, indent=1) + "\n").encode("utf-8"))
     return report
 

@@ -1064,3 +1064,15 @@ def test_a_manifest_row_without_lang_is_captioned_in_its_own_language_and_skippe
     assert (tmp_path / "job" / "nhk.ja.srt").exists() and (tmp_path / "job" / "a.en.srt").exists()
     again = run("batch", path)
     assert again.returncode == 0 and again.stdout.count("skipped: ") == 2, again.stdout
+
+
+def test_batch_of_a_folder_or_a_glob_is_a_manifest_of_its_transcripts(tmp_path):
+    two_scripts(tmp_path, "shows/ep1/news.txt", "shows/ep2/news.txt")
+    done = run("batch", "shows", "--out", "subs", "-f", "srt,vtt", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "subs/ep1/news.en.vtt").exists() and (tmp_path / "subs/ep2/news.en.srt").exists()
+    assert json.loads((tmp_path / "shows" / "run-report.json").read_text())["totals"]["done"] == 2
+    again = run("batch", "shows", "--out", "subs", "-f", "srt,vtt", cwd=tmp_path)  # its own report is no input
+    assert again.returncode == 0 and again.stdout.count("skipped: ") == 2, again.stdout + again.stderr
+    flat = run("batch", "shows/*/news.txt", "--out", "flat", cwd=tmp_path)
+    assert flat.returncode == OPTION and "would both write" in flat.stderr  # one name, one folder: refused
