@@ -62,8 +62,10 @@ def test_undecodable_text_names_the_line():
 
 
 def test_binary_and_empty_files_are_refused():
-    with pytest.raises(CaptionsError, match="binary"):
+    with pytest.raises(CaptionsError, match="a picture"):  # named for what it is
         decode(b"\x89PNG\r\n\x1a\n\x00\x00\x00IHDR", "x.png")
+    with pytest.raises(CaptionsError, match="binary"):
+        decode(b"\x00\x01\x02 some bytes \x03", "x.bin")
     with pytest.raises(CaptionsError, match="empty"):
         decode(b"  \n\n", "x.txt")
 
