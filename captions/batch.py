@@ -222,7 +222,8 @@ def run_batch(sources: list[Path | str], out_dir: str | list[str | None] | None,
 def refuse_shared_outputs(sources: list[Path | str], folders: list[str | None], plan: Plan) -> None:
     """An :class:`OptionError` before any work when two inputs would write one output path, or one
     would write over another's input."""
-    jobs = [(str(source), job_outputs(source, Path(folder) if folder else source.parent, file_plan(source, plan)))
+    made: dict[str, Plan] = {}
+    jobs = [(str(source), job_outputs(source, Path(folder) if folder else source.parent, file_plan(source, plan, made)))
             for source, folder in zip(sources, folders) if isinstance(source, Path)]
     refuse_collisions(jobs, "give the inputs distinct names, or --keep-tree to keep each input's folder under --out")
     for name, outputs in jobs:

@@ -96,13 +96,13 @@ def implicit_manifest(argument: str, options: Options, out: str | None) -> list[
     if missing:
         raise OptionError(str(missing[0]))
     plan = make_plan(options)
+    made: dict[str, Plan] = {}
     programmes = []
     for line, (item, folder) in enumerate(zip(found, output_folders(found, out, None)), start=1):
         source = Path(item.source).resolve()
-        own = file_plan(source, plan) if options.find_lang else plan
-        fixed = replace(options, lang=own.source.lang, find_lang=False)
-        programmes.append(Programme(line, source, Path(folder).resolve() if folder else source.parent,
-                                    make_plan(fixed) if own is not plan else plan, fixed))
+        own = file_plan(source, plan, made)
+        programmes.append(Programme(line, source, Path(folder).resolve() if folder else source.parent, own,
+                                    replace(options, lang=own.source.lang, find_lang=False)))
     problems = _shared_outputs(programmes, Path(argument))
     if problems:
         raise ManifestError(problems, argument)
@@ -212,16 +212,12 @@ def _programme(line: int, row: dict[str, Any], manifest: Path, roots: tuple[Path
         given[key] = str(_inside(base / name, roots, RENAMED_BACK.get(key, key), name))
     if given.get("audio") and not Path(given["audio"]).is_file():
         raise OptionError(f"media {values['audio']!r} is not a file")
-    options = Options(**given)
-    plan = make_plan(options)
     if "lang" not in given:  # a row that names no language: the file's own (its name, its script), fixed now
-        from .pipeline import file_plan
+        from .pipeline import file_language
 
-        found = file_plan(source, make_plan(replace(options, find_lang=True))).source.lang
-        if found != plan.source.lang:
-            options = replace(options, lang=found)
-            plan = make_plan(options)
-    return Programme(line, source, out, plan, options)
+        given["lang"] = file_language(source, given.get("encoding")) or "en"
+    options = Options(**given)
+    return Programme(line, source, out, make_plan(options), options)
 
 
 def _value(key: str, value: Any, fps: float = 25.0) -> Any:

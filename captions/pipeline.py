@@ -21,6 +21,7 @@ from .formats import limit_problems, read_file
 from .model import NARRATOR, Cue, Delivery, Profile, Segment, Span, Speaker, Stretch, Track, exact_rate, on_frame, seconds
 from .naming import planned_paths, refuse_overwriting_inputs, review_path
 from .plan import Language, Options, Plan, for_file, for_translation, make_plan, with_shots
+from .profiles import normalise_lang
 from .progress import Progress
 from .report import report_text
 from .segmenter import segment_cues
@@ -247,20 +248,32 @@ def _read(source: Path, plan: Plan, notes: list[str]) -> list[Segment]:
                               reading.max_bytes, notes))
 
 
-def file_plan(source: Path, plan: Plan) -> Plan:
-    """The plan a file will have once its language is found, judged from its name and the start of
-    its text, without reading it whole (to name its outputs before any work); the plan itself when
-    that cannot be told."""
-    if plan.options is None or not plan.options.find_lang:
-        return plan
-    from .formats import read_bytes
+def file_language(source: Path, encoding: str | None = None) -> str | None:
+    """A file's own language from its name or the script of its first 64 KB (to name its outputs
+    before any work, without reading it whole); None when neither tells."""
+    from .formats import read_head
+    from .languages import own_language
     from .textfile import decode
 
     try:
-        head = decode(read_bytes(source)[:65536], str(source), plan.reading.encoding)
+        head = decode(read_head(source), str(source), encoding)
     except CaptionsError:
         head = ""
-    return for_file(plan, source.name, head)[0]
+    found = own_language(source.name, head)
+    return normalise_lang(found) if found else None
+
+
+def file_plan(source: Path, plan: Plan, made: dict[str, Plan]) -> Plan:
+    """The plan a file will have once its language is found (``plan`` itself when the language was
+    given or cannot be told); ``made`` keeps one plan per language, so a glossary is loaded once."""
+    if plan.options is None or not plan.options.find_lang:
+        return plan
+    lang = file_language(source, plan.reading.encoding) or plan.source.lang
+    if lang == plan.source.lang:
+        return plan
+    if lang not in made:
+        made[lang] = make_plan(replace(plan.options, lang=lang))
+    return made[lang]
 
 
 def _review(source: Path, out_dir: Path, plan: Plan, tracks: list[Track]) -> bytes:

@@ -154,7 +154,7 @@ def for_file(plan: Plan, name: str, head: str) -> tuple[Plan, str]:
     clearly contradicts (English asked of Japanese text, Japanese of text with no Japanese in it)
     is an option error, never captioned.
     """
-    from .languages import language_by_script, language_in_name
+    from .languages import language_by_script, language_in_name, own_language
 
     options, lang = plan.options, plan.source.lang
     script = language_by_script(head)
@@ -167,9 +167,8 @@ def for_file(plan: Plan, name: str, head: str) -> tuple[Plan, str]:
                 script or "", "has no Chinese, Japanese or Korean in it")
             raise OptionError(f"--lang {lang}, but the text {said}: give --lang {script or 'en'} (or the language it is in)")
         return plan, ""
-    named = language_in_name(name)
-    found, how = (named, "its file name") if named else (script, "its script") if script else (lang, "")
-    found = normalise_lang(found)
+    found = normalise_lang(own_language(name, head) or lang)
+    how = "its file name" if language_in_name(name) else "its script" if script else ""
     if found == lang:
         return plan, f"language {found}, found from {how}" if how else ""
     return make_plan(replace(options, lang=found)), f"language {found}, found from {how} (--lang sets it)"

@@ -213,6 +213,17 @@ def read_bytes(path: Path, max_bytes: int = MAX_BYTES) -> bytes:
     return data
 
 
+def read_head(path: Path, size: int = 65536) -> bytes:
+    """The first ``size`` bytes of a regular file (empty for anything else, or one that cannot be read)."""
+    try:
+        if not stat.S_ISREG(path.stat().st_mode):
+            return b""
+        with path.open("rb") as handle:
+            return handle.read(size)
+    except OSError:
+        return b""
+
+
 def read_cues(path: str | Path, encoding: str | None = None, notes: list[str] | None = None) -> list[Cue]:
     """The cues of a caption file of any format the registry reads, as they are; a file that shows
     no text at all (a header only, control codes only, empty or tag-only cues) is refused. What the

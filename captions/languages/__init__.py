@@ -86,3 +86,12 @@ def language_by_script(text: str) -> str | None:
     if han >= letters / 10:
         return "zh"
     return None
+
+
+def own_language(name: str, text: str) -> str | None:
+    """A transcript's own language: its ``NAME.LANG.EXT`` name, else its script; None when neither tells.
+
+    >>> own_language("show.ko.txt", "日本語"), own_language("show.txt", "日本の首相"), own_language("a.txt", "Hi")
+    ('ko', 'ja', None)
+    """
+    return language_in_name(name) or language_by_script(text)
