@@ -28,11 +28,12 @@ DIFFERENCES = {
     # EBU Tech 3264 says nothing of subtitles whose times overlap: we keep each one's own in and out
     # times (both show while they overlap); ttconv replaces the first with the second.
     "stl/sandflow_overlapping_tti.stl": "overlapping subtitles kept as written",
-    # Open (issue 28): positioned pop-on rows erased and replaced within one caption, roll-up with a
-    # base row that moves while rows roll, and an RU2 file that pycaption refuses.
-    "scc/pycaption_sample_scc_multiple_positioning.scc": "open: positioned rows replaced within a caption",
-    "scc/pycaption_sample_scc_roll_up_ru2.scc": "open: roll-up timing",
-    "scc/ttconv_reader_L344.scc": "open: roll-up base row moving while rows roll",
+    # Two of pycaption's SCC samples that no independent reader reads as a decoder shows them. ttconv
+    # reads no line of either (it wants a tab after the time code; these have spaces). pycaption refuses
+    # the roll-up sample (frames 30 and 40), which we count on as ttconv does elsewhere; in the other it
+    # keeps every row sent in roll-up mode, where CEA-608 (annex B.8.1) keeps only the window's (RU2: two).
+    "scc/pycaption_sample_scc_multiple_positioning.scc": "pycaption keeps rows past the roll-up window",
+    "scc/pycaption_sample_scc_roll_up_ru2.scc": "no independent reader reads it",
 }
 
 

@@ -127,6 +127,24 @@ def test_files_with_wrong_parity_bits_are_read_as_decoders_read_them(name, line)
     assert any("wrong parity bit" in note and f"line {line} " in note for note in track.notes), track.notes
 
 
+def test_a_roll_up_command_in_roll_up_keeps_the_window_where_a_preamble_moved_it(tmp_path):
+    # CEA-608 annex B.8.1: RU2 again while rolling up changes only the depth. A caption moved up to
+    # row 8 by a preamble rolls on there, and the next preamble moves both rows down to 14 and 15.
+    lines = [("00:00:01;00", "Lorem ipsum", "9470"), ("00:00:03;00", "consectetur", "9673"),
+             ("00:00:05;00", "Pellentesque", "9470")]
+    def text_words(text):
+        data = text.encode("ascii") + (b"\x80" if len(text) % 2 else b"")
+        return " ".join(f"{parity(data[i]):02x}{parity(data[i + 1]):02x}" for i in range(0, len(data), 2))
+    source = tmp_path / "roll.scc"
+    source.write_text("Scenarist_SCC V1.0\n\n" + "".join(
+        f"{time}\t9425 9425 94ad 94ad {pac} {pac} {text_words(text)}\n\n" for time, text, pac in lines))
+    from captions.formats import read_cues
+
+    cues = read_cues(source)
+    assert [cue.lines for cue in cues] == [("Lorem ipsum",), ("Lorem ipsum", "consectetur"),
+                                           ("consectetur", "Pellentesque")]
+
+
 @pytest.mark.parametrize("content, says", [
     ("WEBVTT\n", "not an SCC file"),
     ("Scenarist_SCC V1.0\n\nhello\t9420 9420\n", "not an SCC line"),

@@ -407,8 +407,10 @@ class _Decoder:
     def command(self, frame: int, low: int) -> None:
         if low == 0x20:
             self.mode = "pop"
-        elif low in (0x25, 0x26, 0x27):
-            self.mode, self.rows_up, self.row, self.column = "roll", low - 0x23, ROWS, 0
+        elif low in (0x25, 0x26, 0x27):  # roll-up: again in roll-up, only the depth changes (608 B.8.1)
+            if self.mode != "roll":
+                self.row = ROWS
+            self.mode, self.rows_up, self.column = "roll", low - 0x23, 0
         elif low == 0x29:
             self.mode = "paint"
         elif low == 0x2C:  # erase displayed memory
