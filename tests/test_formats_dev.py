@@ -77,13 +77,25 @@ def test_real_file_reads_as_independent_readers_show_it(path):
     assert max(scores.values()) >= AGREE, (name, scores)
 
 
-def test_the_words_ttconv_shows_of_a_cumulative_stl_set_are_ours_at_every_step():
-    # EBU Tech 3264 cumulative sets: each subtitle adds a row to the ones before, and all stay.
+def test_a_cumulative_stl_set_is_read_step_by_step_and_written_back_as_a_set(tmp_path):
+    # EBU Tech 3264 cumulative sets: each subtitle adds a row to the ones before, and all stay. We read
+    # each step as one cue with every row so far (SRT shows no overlapping cues), and STL writes the
+    # steps back as a set (CS 01, 02..., 03) that ttconv shows as it showed the source.
+    from captions.formats import REGISTRY, read_track
+
     path = DEV / "stl" / "sandflow_cumulative_set.stl"
-    ours = [(float(cue.start), float(cue.end), words(" ".join(cue.lines))) for cue in read_cues(path)]
+    cues = read_cues(path)
+    assert [cue.lines for cue in cues[1:]] == [("1",), ("1", "2"), ("1", "2", "3"), ("1", "2", "3", "4")]
+    assert all(before.end <= after.start for before, after in zip(cues, cues[1:]))
+    again = tmp_path / "again.stl"
+    again.write_bytes(REGISTRY["stl"].write(read_track(path, "en", 25)))
+    blocks = again.read_bytes()[1024:]
+    assert [blocks[at + 4] for at in range(0, len(blocks), 128)] == [0, 1, 2, 2, 3]
     theirs = readers(path)["ttconv"]
-    for begin, _, _ in theirs:
-        assert at(ours, begin + 0.01) == at(theirs, begin + 0.01)
+    for timeline in (theirs, readers(again)["ttconv"],
+                     [(float(cue.start), float(cue.end), words(" ".join(cue.lines))) for cue in read_cues(again)]):
+        for begin, _, _ in theirs:
+            assert at(timeline, begin + 0.01) == at(theirs, begin + 0.01)
 
 
 @pytest.mark.parametrize("name, first, count", [

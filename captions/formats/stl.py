@@ -18,6 +18,7 @@ import datetime as dt
 import math
 import os
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import replace
 from fractions import Fraction
 
@@ -191,21 +192,55 @@ def write(track: Track) -> bytes:
     delivery = track.delivery
     teletext, double = delivery.stl_mode == "teletext", delivery.double_height and delivery.stl_mode == "teletext"
     newline = bytes([NEWLINE]) * (2 if double else 1)  # a double-height row takes two
-    blocks = []
-    for number, cue in enumerate(track.cues, start=1):
-        rows = [(_row(track, cue, index, table, double) if teletext else _open_row(cue, index, table))
-                for index in range(len(cue.lines))]
-        text = newline.join(rows)
-        pieces = [text[at: at + TEXT_SIZE] for at in range(0, max(len(text), 1), TEXT_SIZE)]
-        height = len(rows) * (2 if double else 1)
-        position = 1 if cue.region == "top" else ROWS - height + (0 if double else 1)
-        justification = {"start": 1, "center": 2, "end": 3}[cue.align]
-        for extension, piece in enumerate(pieces):
-            last = extension == len(pieces) - 1
-            blocks.append(bytes([0]) + (number % 65536).to_bytes(2, "little") + bytes([0xFF if last else extension, 0])
-                          + _timecode(cue.start, rate) + _timecode(cue.end, rate)
-                          + bytes([position, justification, 0]) + piece + bytes([UNUSED]) * (TEXT_SIZE - len(piece)))
+    blocks, number = [], 0
+    for steps in cumulative_sets(track.cues):
+        whole = steps[-1]  # the set's last step shows every row of it
+        step_height = 2 if double else 1
+        top = 1 if whole.region == "top" else ROWS - len(whole.lines) * step_height + (0 if double else 1)
+        justification = {"start": 1, "center": 2, "end": 3}[whole.align]
+        shown = 0
+        for member, step in enumerate(steps):
+            number += 1
+            rows = [(_row(track, whole, index, table, double) if teletext else _open_row(whole, index, table))
+                    for index in range(shown, len(step.lines))]
+            text = newline.join(rows)
+            pieces = [text[at: at + TEXT_SIZE] for at in range(0, max(len(text), 1), TEXT_SIZE)]
+            flag = 0 if len(steps) == 1 else 1 if member == 0 else 3 if step is whole else 2
+            head = (_timecode(step.start, rate) + _timecode(whole.end, rate)
+                    + bytes([top + shown * step_height, justification, 0]))
+            for extension, piece in enumerate(pieces):
+                last = extension == len(pieces) - 1
+                blocks.append(bytes([0]) + (number % 65536).to_bytes(2, "little")
+                              + bytes([0xFF if last else extension, flag]) + head
+                              + piece + bytes([UNUSED]) * (TEXT_SIZE - len(piece)))
+            shown = len(step.lines)
     return _gsi(track, rate, table, len(blocks)) + b"".join(blocks)
+
+
+def cumulative_sets(cues: list[Cue]) -> Iterator[list[Cue]]:
+    """Cues grouped as EBU Tech 3264 cumulative sets: a cue that starts as the one before ends, in
+    its place, showing its rows and then more, adds those rows to it; every other cue is a set of one.
+
+    >>> cue = lambda start, end, *lines: Cue(Fraction(start), Fraction(end), lines, ("",) * len(lines))
+    >>> [len(steps) for steps in cumulative_sets([cue(0, 1, "a"), cue(1, 2, "a", "b"), cue(3, 4, "c")])]
+    [2, 1]
+    """
+    steps: list[Cue] = []
+    for cue in cues:
+        if steps and _adds_rows(steps[-1], cue):
+            steps.append(cue)
+            continue
+        if steps:
+            yield steps
+        steps = [cue]
+    if steps:
+        yield steps
+
+
+def _adds_rows(before: Cue, cue: Cue) -> bool:
+    return (cue.start == before.end and len(cue.lines) > len(before.lines) and cue.region == before.region
+            and cue.align == before.align and cue.lines[:len(before.lines)] == before.lines
+            and all(cue.spans(index) == before.spans(index) for index in range(len(before.lines))))
 
 
 def _row(track: Track, cue: Cue, index: int, table: str, double: bool = False) -> bytes:
@@ -287,7 +322,7 @@ def read(data: bytes, path: str = "") -> list[Entry]:
     blocks = (len(data) - GSI_SIZE) // TTI_SIZE
     _check_block_count(data[238:243], blocks, path)
     open_chain: tuple[int, int, bytes, bytes] | None = None  # subtitle number, first offset, text, last block
-    entries: list[Entry] = []
+    entries: list[tuple[Entry, int]] = []  # with each one's cumulative status (CS)
 
     def close(chain: tuple[int, int, bytes, bytes], complete: bool) -> None:
         number, start_offset, text, last = chain
@@ -296,7 +331,7 @@ def read(data: bytes, path: str = "") -> list[Entry]:
                  "(EBN FF); read as far as it goes")
         entry = _entry(last, text, rate, table, teletext, start_offset, path)
         if entry:
-            entries.append(entry)
+            entries.append((entry, last[4]))
 
     for offset in range(GSI_SIZE, len(data), TTI_SIZE):
         block = data[offset: offset + TTI_SIZE]
@@ -315,7 +350,40 @@ def read(data: bytes, path: str = "") -> list[Entry]:
             open_chain = chain
     if open_chain:
         close(open_chain, False)
-    return entries
+    return _stepwise(entries)
+
+
+def _stepwise(subtitles: list[tuple[Entry, int]]) -> list[Entry]:
+    """Cumulative sets (CS 01 first, 02 between, 03 last) as a viewer sees them: each subtitle adds
+    its rows to those shown, all staying to the set's end; so each step is one entry with every row
+    so far, until the next step. Other subtitles (CS 00) are as they are."""
+    out: list[Entry] = []
+    members: list[Entry] = []
+    for entry, status in subtitles:
+        if status in (2, 3) and members:
+            members.append(entry)
+        else:
+            out += _steps(members)
+            members = [entry] if status == 1 else []
+            if status != 1:
+                out.append(entry)
+        if status == 3:
+            out += _steps(members)
+            members = []
+    return out + _steps(members)
+
+
+def _steps(members: list[Entry]) -> list[Entry]:
+    steps = []
+    for index, entry in enumerate(members):
+        end = members[index + 1].start if index + 1 < len(members) else entry.end
+        so_far = members[: index + 1]
+        styled = () if not any(member.styled for member in so_far) else tuple(
+            row for member in so_far for row in member.styled or tuple((Span(line),) for line in member.lines))
+        if end > entry.start:
+            steps.append(replace(entry, end=end, lines=tuple(line for member in so_far for line in member.lines),
+                                 styled=styled, region=members[0].region))
+    return steps
 
 
 def _check_block_count(field: bytes, blocks: int, path: str) -> None:
