@@ -104,6 +104,9 @@ def test_broadcast_formats_read_back_the_cues_they_wrote(tmp_path, track):
         if fmt == "scc" and not lines_fit:
             continue
         same_cues(fmt, track, written(tmp_path, track, fmt))
+        through = tmp_path / f"through-{fmt}.srt"  # and through SRT: the file read back, written as SRT, read again
+        through.write_bytes(REGISTRY["srt"].write(read_track(tmp_path / f"t.{fmt}", "en", track.fps)))
+        same_cues("srt", track, through)
 
 
 def written(tmp_path, track, fmt):
