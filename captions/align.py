@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 
 from . import dtw, speech
-from .audio import SAMPLE_RATE, silent
+from .audio import SAMPLE_RATE, as_float, silent
 from .errors import EngineError, InputError, MediaError
 from .languages import pack
 from .model import Segment, Stretch
@@ -206,7 +206,7 @@ def mfcc(samples: np.ndarray, rate: int, ceps: int = 13) -> np.ndarray:
     for first in range(0, frames, 4096):
         starts = np.round(np.arange(first, min(frames, first + 4096)) * hop).astype(np.int64)
         low, high = max(int(starts[0]) - 1, 0), int(starts[-1]) + window
-        block = np.asarray(samples[low:high], np.float64)
+        block = as_float(samples[low:high])
         block = block + 1e-5 * rng.standard_normal(len(block))  # dither: no log(0)
         emphasised = np.append(block[0], block[1:] - 0.97 * block[:-1])  # pre-emphasis
         chunk = emphasised[starts[:, None] - low + np.arange(window)] * hamming
@@ -222,7 +222,7 @@ def speech_mask(samples: np.ndarray, rate: int, frames: int) -> np.ndarray:
     energy = np.empty(count)
     for first in range(0, count, 65536):
         last = min(count, first + 65536)
-        block = np.asarray(samples[first * hop : last * hop], np.float64).reshape(last - first, hop)
+        block = as_float(samples[first * hop : last * hop]).reshape(last - first, hop)
         energy[first:last] = 10 * np.log10((block**2).mean(1) + 1e-12)
     floor, top = np.percentile(energy, 10), np.percentile(energy, 95)
     mask = (energy > floor + 0.35 * (top - floor)).astype(np.float64)

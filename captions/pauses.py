@@ -14,6 +14,8 @@ import bisect
 
 import numpy as np
 
+from .audio import as_float
+
 HOP, WINDOW = 0.010, 0.025
 QUIET, EDGE = 0.45, 0.3
 SHORTEST_PAUSE = 0.03  # seconds of quiet that count as a pause between sentences
@@ -36,7 +38,7 @@ def levels(samples: np.ndarray, rate: int) -> np.ndarray:
     energy = np.empty((3, count))
     for first in range(0, count, 8192):
         last = min(count, first + 8192)
-        block = np.asarray(samples[first * hop : (last - 1) * hop + window], np.float64)
+        block = as_float(samples[first * hop : (last - 1) * hop + window])
         index = np.arange(window)[None, :] + hop * np.arange(last - first)[:, None]
         power = np.abs(np.fft.rfft(block[index] * hann, size, axis=1)) ** 2
         for band, chosen in enumerate(bands):

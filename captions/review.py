@@ -79,7 +79,8 @@ def peaks(samples: Any, rate: int) -> dict[str, Any]:
     count = len(samples) // per_step
     if not count:
         return {"step": per_step / rate, "values": []}
-    loudest = np.abs(samples[: count * per_step]).reshape(count, per_step).max(axis=1)
+    steps = samples[: count * per_step].reshape(count, per_step)  # decoded 16-bit: no float copy of it all
+    loudest = np.maximum(steps.max(axis=1).astype(np.float64), -steps.min(axis=1).astype(np.float64))
     scale = float(loudest.max()) or 1.0
     return {"step": per_step / rate, "values": [round(100 * float(value) / scale) for value in loudest]}
 
