@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from captions.align import align_texts
-from captions.audio import SAMPLE_RATE, decode
+from captions.audio import SAMPLE_RATE, as_float, decode
 
 HERE = Path(__file__).resolve().parent
 
@@ -58,7 +58,7 @@ def pocketsphinx_spans(samples: np.ndarray, units: list[str], lang: str) -> list
                 owners.append(index)
     decoder.set_align_text(" ".join(words))
     decoder.start_utt()
-    decoder.process_raw((np.clip(samples, -1, 1) * 32767).astype("<i2").tobytes(), full_utt=True)
+    decoder.process_raw((np.clip(as_float(samples), -1, 1) * 32767).astype("<i2").tobytes(), full_utt=True)
     decoder.end_utt()
     found = [segment for segment in decoder.seg() or [] if not segment.word.startswith(("<", "["))]
     if len(found) != len(words):
