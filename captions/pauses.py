@@ -33,16 +33,17 @@ def levels(samples: np.ndarray, rate: int) -> np.ndarray:
     count = max(1, 1 + (len(samples) - window) // hop)
     size = 1 << (window - 1).bit_length()
     freqs = np.fft.rfftfreq(size, 1 / rate)
-    bands = [(freqs >= 80) & (freqs <= 4000), (freqs >= 2000) & (freqs <= 8000), (freqs >= 80) & (freqs <= 1000)]
+    bands = np.stack([(freqs >= 80) & (freqs <= 4000), (freqs >= 2000) & (freqs <= 8000),
+                      (freqs >= 80) & (freqs <= 1000)], axis=1).astype(np.float64)  # bins summed by one product
     hann = np.hanning(window)
-    energy = np.empty((3, count))
+    energy = np.empty((count, 3))
     for first in range(0, count, 8192):
         last = min(count, first + 8192)
         block = as_float(samples[first * hop : (last - 1) * hop + window])
         index = np.arange(window)[None, :] + hop * np.arange(last - first)[:, None]
         power = np.abs(np.fft.rfft(block[index] * hann, size, axis=1)) ** 2
-        for band, chosen in enumerate(bands):
-            energy[band, first:last] = 10 * np.log10(power[:, chosen].sum(1) + 1e-12)
+        energy[first:last] = 10 * np.log10(power @ bands + 1e-12)
+    energy = energy.T
     floor = np.percentile(energy, 5, axis=1)[:, None]
     top = np.percentile(energy, 95, axis=1)[:, None]
     scaled = (energy - floor) / np.maximum(top - floor, 1e-6)
