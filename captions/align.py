@@ -235,8 +235,8 @@ def speech_mask(samples: np.ndarray, rate: int, frames: int) -> np.ndarray:
     hop = int(HOP * rate)
     count = min(frames, len(samples) // hop)
     energy = np.empty(count)
-    for first in range(0, count, 65536):
-        last = min(count, first + 65536)
+    for first in range(0, count, MFCC_BLOCK):  # 10 MB of samples at a time, not a quarter of the peak
+        last = min(count, first + MFCC_BLOCK)
         block = as_float(samples[first * hop : last * hop]).reshape(last - first, hop)
         energy[first:last] = 10 * np.log10((block**2).mean(1) + 1e-12)
     floor, top = np.percentile(energy, 10), np.percentile(energy, 95)

@@ -37,8 +37,8 @@ def levels(samples: np.ndarray, rate: int) -> np.ndarray:
                       (freqs >= 80) & (freqs <= 1000)], axis=1).astype(np.float64)  # bins summed by one product
     hann = np.hanning(window)
     energy = np.empty((count, 3))
-    for first in range(0, count, 8192):
-        last = min(count, first + 8192)
+    for first in range(0, count, 4096):  # blocks under glibc's 32 MB mmap threshold are reused, not faulted in anew
+        last = min(count, first + 4096)
         block = as_float(samples[first * hop : (last - 1) * hop + window])
         index = np.arange(window)[None, :] + hop * np.arange(last - first)[:, None]
         power = np.abs(np.fft.rfft(block[index] * hann, size, axis=1)) ** 2
