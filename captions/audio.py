@@ -87,11 +87,11 @@ def run_ffmpeg(path: str | Path, output: list[str], stream: str,
 
 
 class _Samples:
-    """Float pieces from ffmpeg kept as 16-bit samples (3 hours in 350 MB), with the sums that
-    tell silence, so the whole is never held as floats."""
+    """Float pieces from ffmpeg, checked and kept as they come (as 16-bit samples when compact:
+    3 hours in 350 MB), with the sums that tell silence, so no second copy of the whole is made."""
 
-    def __init__(self, path: str | Path) -> None:
-        self.path, self.pcm, self.rest = str(path), bytearray(), b""
+    def __init__(self, path: str | Path, compact: bool) -> None:
+        self.path, self.compact, self.pcm, self.rest = str(path), compact, bytearray(), b""
         self.count, self.total, self.squares = 0, 0.0, 0.0
 
     def take(self, piece: bytes) -> None:
@@ -104,23 +104,26 @@ class _Samples:
         self.count += len(floats)
         self.total += float(floats.sum())
         self.squares += float((floats**2).sum())
-        self.pcm += np.round(np.clip(floats, -1.0, 32767 / 32768) * 32768).astype("<i2").tobytes()
+        if self.compact:
+            self.pcm += np.round(np.clip(floats, -1.0, 32767 / 32768) * 32768).astype("<i2").tobytes()
+        else:
+            self.pcm += data[:whole]
 
     def silent(self) -> bool:
         mean = self.total / max(self.count, 1)
         return self.squares / max(self.count, 1) - mean**2 < SILENCE_RMS**2
 
 
-def decode(path: str | Path) -> np.ndarray:
-    """Samples of the media's first audio stream at 16 kHz mono, as 16-bit integers (see
-    :func:`as_float`): decoded as floats, checked and stored piece by piece."""
-    samples = _Samples(path)
+def decode(path: str | Path, compact: bool = False) -> np.ndarray:
+    """Samples of the media's first audio stream at 16 kHz mono, as float32, or ``compact`` as
+    16-bit integers (half the memory: the aligner's blocks go through :func:`as_float`)."""
+    samples = _Samples(path, compact)
     run_ffmpeg(path, ["-vn", "-ac", "1", "-ar", str(SAMPLE_RATE), "-f", "f32le"], "audio", samples.take)
     if samples.count < SAMPLE_RATE // 10:
         raise NoSoundError("media has no audio (or less than 0.1 s)", str(path))
     if samples.silent():
         raise NoSoundError("media is silent", str(path))
-    return np.frombuffer(samples.pcm, "<i2")
+    return np.frombuffer(samples.pcm, "<i2" if compact else "<f4")
 
 
 def as_float(block: np.ndarray) -> np.ndarray:

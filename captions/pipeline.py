@@ -312,7 +312,7 @@ def _aligned(segments: list[Segment], plan: Plan, progress: Progress) -> tuple[l
         found = load_alignment(cache, key) if cache else None
         if found is None:
             with naming_media(audio):
-                aligned, report = align_segments(segments, decode(audio), lang, progress, plan.audio_part,
+                aligned, report = align_segments(segments, decode(audio, compact=True), lang, progress, plan.audio_part,
                                                  plan.trust_audio)
             found = (aligned, report.notes(), list(report.doubtful))
             if cache:

@@ -73,7 +73,7 @@ def realign_file(source: str | Path, audio: str, out_dir: str | None, lang: str 
     rate = exact_rate(parse_fps(fps) if fps else profile.fps)
     within = parse_span(audio_part, float(rate), "--audio-part") if audio_part else None
     with naming_media(audio):
-        timings, report = align_texts(decode(audio), [" ".join(cue.lines) for cue in cues], lang,
+        timings, report = align_texts(decode(audio, compact=True), [" ".join(cue.lines) for cue in cues], lang,
                                       Progress(progress, f"{source.name}: "), within, trust_audio)
     needed = [legible_time(cue.text, profile) for cue in cues]
     frames = apply_frame_rules([(t.start, t.end) for t in timings], profile, float(rate), None, needed)

@@ -127,7 +127,7 @@ def review_media(media: str | None, page_folder: Path) -> tuple[str | None, dict
     from .audio import SAMPLE_RATE, decode
 
     try:
-        samples = decode(media)
+        samples = decode(media, compact=True)
     except NoSoundError:
         return media_href(Path(media), page_folder), None  # pictures without speech: no waveform to draw
     return media_href(Path(media), page_folder), peaks(samples, SAMPLE_RATE)

@@ -328,3 +328,29 @@ def test_every_word_starts_inside_its_sentence():
     # on screen 1.28 s after the speech.
     for start, end, words in _word_times("en_mfa_cold3"):
         assert all(start <= time <= end for time in words), (start, end, words)
+
+
+@pytest.mark.parametrize("name", ["en_mfa_cold3", "ja_cv_camp"])
+def test_a_recording_read_twice_is_aligned_in_order_not_refused(name):
+    # Recurring material (a clip played twice, its transcript twice) is aligned in order: the
+    # match's nulls are reversed speech, which a repeat cannot match (rotated speech could: the
+    # cold voice read twice scored 0.979 so, over NO_MATCH).
+    samples = decode(DATA / ITEMS[name]["audio"])
+    units = ITEMS[name]["units"]
+    timings, report = align_texts(np.concatenate([samples, samples]), [unit["text"] for unit in units] * 2,
+                                  ITEMS[name]["lang"])
+    length = len(samples) / 16000
+    assert not report.overruled
+    for copy in range(2):
+        for timing, unit in zip(timings[copy * len(units):], units):
+            if timing.confident:
+                assert abs(timing.start - copy * length - unit["start"]) < 1.0, (copy, unit["text"])
+
+
+def test_compact_decoding_keeps_the_samples_to_16_bits():
+    from captions.audio import as_float
+
+    path = DATA / ITEMS["ja_cv_camp"]["audio"]
+    full, compact = decode(path), decode(path, compact=True)
+    assert compact.dtype == np.int16 and full.dtype == np.float32 and len(full) == len(compact)
+    assert np.abs(as_float(compact) - full).max() <= 1 / 32768
