@@ -9,6 +9,8 @@ words the transcript lacks, lines never spoken) are reported with their times, n
 
 from __future__ import annotations
 
+import ctypes
+import math
 from collections import deque
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -77,7 +79,8 @@ GREY_MATCH, CLEAR_FIT = 0.99, 0.935
 # 25-110 s of a 222 s reading, and a 25 s reading after it, 0.926-0.946; transcripts of other
 # speech at their best stretch 0.955-0.988. More than half its sentences doubtful refuses it too.
 PARTIAL_MATCH = 0.95
-PART_POOL = 25  # frames pooled for the search of the stretch (0.5 s)
+PART_POOL = 25  # frames pooled for the search of the stretch (0.5 s), or more where that would take
+PART_CELLS = 40e6  # more cells than this (a 3-hour programme: 374 million)
 PART_WINDOWS = (0.8, 1.1, 1.5)  # lengths of the windows searched, as the transcript's speech read slower
 PART_TRIES = 3  # stretches aligned at most, best match first, until one is not mostly doubtful
 # Seconds added to each side of a stretch found (a fifth of the stretch was measured worse: the
@@ -292,6 +295,7 @@ def _align_recording(samples: np.ndarray, texts: list[str], lang: str, progress:
         progress.done(advance)
         advance = progress.task(f"matching {len(samples) / SAMPLE_RATE:.0f} s of audio", 1)
         recording = listening.result()
+    _release_freed_memory()
     real = recording.real
     if not (real[:, -1] > 0).any():  # a tone, a hum or a constant offset: sound, but nothing like speech
         raise MediaError("no speech found in the media (a tone, hum or noise only)")
@@ -315,6 +319,13 @@ def _align_recording(samples: np.ndarray, texts: list[str], lang: str, progress:
         return timings, report
     finally:
         progress.done(advance)
+
+
+def _release_freed_memory() -> None:
+    """Freed heap pages given back to the system: glibc keeps what listening and speaking freed
+    (150 MB for three hours) unless asked. Elsewhere (no ``malloc_trim``) nothing to do."""
+    with suppress(OSError, AttributeError):
+        ctypes.CDLL(None).malloc_trim(0)
 
 
 def _decide(recording: _Recording, fake: np.ndarray, texts: list[str], frame_bounds: list[tuple[int, int]],
@@ -560,13 +571,15 @@ def _part_by_path(real: np.ndarray, fake: np.ndarray) -> list[tuple[int, int]]:
     """Open-ended DTW over the whole recording (no band: the part may be anywhere), on frames pooled
     to half a second; leaving out a frame costs what the best 30% of frames cost to match, so
     speech that is not the transcript's is left out rather than stretched over."""
-    X, Y = dtw.pool(real, PART_POOL), dtw.pool(fake, PART_POOL)
+    # Pooled more coarsely past an hour or so: the unbanded search holds a byte per cell.
+    factor = max(PART_POOL, math.ceil(PART_POOL * math.sqrt(len(real) * len(fake) / PART_POOL**2 / PART_CELLS)))
+    X, Y = dtw.pool(real, factor), dtw.pool(fake, factor)
     if len(X) < 8 or len(Y) < 4:
         return []
     lo, hi = dtw.full_band(len(X), len(Y))
     costs = dtw.dtw(X, Y, lo, hi)[2]
     rows = dtw.dtw(X, Y, lo, hi, float(np.percentile(costs, 30)))[0]
-    return [(int(rows[0]) * PART_POOL, (int(rows[-1]) + 1) * PART_POOL)]
+    return [(int(rows[0]) * factor, (int(rows[-1]) + 1) * factor)]
 
 
 def _parts_by_window(frames: int, spoken: int) -> list[tuple[int, int]]:
