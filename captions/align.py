@@ -16,23 +16,21 @@ from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import suppress
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
-from typing import Any
+from pathlib import Path
 
 import numpy as np
 
 from . import dtw, speech
-from .audio import SAMPLE_RATE, as_float, silent
+from .audio import SAMPLE_RATE
 from .errors import EngineError, InputError, MediaError
 from .languages import pack
+from .listening import HOP, WINDOW, Listening, listen, mfcc
 from .model import Segment, Stretch
 from .pauses import find_pauses, levels, quiet_share, snap
 from .progress import Progress
 from .text import word_tokens
 from .timemap import monotonic_anchors
 
-HOP = 0.02  # seconds per feature frame
-WINDOW = 0.025
 GAP = 0.2  # seconds of silence between synthetic sentences
 SEARCH_RADIUS = 60.0  # seconds the coarse pass may stray from the straight line
 SPEECH_WEIGHT = 2.0  # weight of the speech/pause channel against the 12 MFCCs
@@ -176,75 +174,11 @@ def synthetic_features(texts: list[str], lang: str,
 
 # --------------------------------------------------------------------------- features
 
-@lru_cache(maxsize=8)
-def _mel_filters(rate: int, size: int, count: int = 40, low: float = 60.0, high: float = 7600.0) -> np.ndarray:
-    """The mel filter bank, made once per sample rate (every sentence's features use it)."""
-
-    def mel(hertz: Any) -> Any:
-        return 2595 * np.log10(1 + hertz / 700.0)
-
-    points = 700 * (10 ** (np.linspace(mel(low), mel(high), count + 2) / 2595.0) - 1)
-    freqs = np.fft.rfftfreq(size, 1.0 / rate)
-    bank = np.zeros((count, len(freqs)))
-    for k in range(count):
-        left, centre, right = points[k : k + 3]
-        bank[k] = np.clip(np.minimum((freqs - left) / (centre - left), (right - freqs) / (right - centre)), 0, None)
-    bank.flags.writeable = False  # shared between calls
-    return bank
-
-
-MFCC_BLOCK = 4096  # frames computed at a time
-
-
-@lru_cache(maxsize=1)
-def _dither_noise() -> np.ndarray:
-    """Faint noise for every block of samples, drawn once (drawing it per block was a fifth of the time)."""
-    noise = 1e-5 * np.random.default_rng(0).standard_normal(MFCC_BLOCK * round(HOP * 48000) + round(WINDOW * 48000) + 2)
-    noise.flags.writeable = False
-    return noise
-
-
-def _dither(count: int) -> np.ndarray:
-    noise = _dither_noise()
-    return noise[:count] if count <= len(noise) else np.resize(noise, count)
-
-
-def mfcc(samples: np.ndarray, rate: int, ceps: int = 13) -> np.ndarray:
-    """MFCCs at HOP spacing in numpy, a block of frames at a time so memory stays near the input's."""
-    window = round(WINDOW * rate)
-    size = 1 << (window - 1).bit_length()
-    hop = HOP * rate
-    frames = 1 + max(0, int((len(samples) - window) // hop))
-    bank = _mel_filters(rate, size).T
-    k = np.arange(bank.shape[1])
-    dct = np.cos(np.pi / bank.shape[1] * (k + 0.5)[None, :] * np.arange(ceps)[:, None]) * np.sqrt(2.0 / bank.shape[1])
-    dct[0] /= np.sqrt(2)
-    hamming = np.hamming(window)
-    out = np.empty((frames, ceps))
-    for first in range(0, frames, MFCC_BLOCK):
-        starts = np.round(np.arange(first, min(frames, first + MFCC_BLOCK)) * hop).astype(np.int64)
-        low, high = max(int(starts[0]) - 1, 0), int(starts[-1]) + window
-        block = as_float(samples[low:high])
-        block = block + _dither(len(block))  # no log(0); never added to the caller's samples
-        emphasised = np.append(block[0], block[1:] - 0.97 * block[:-1])  # pre-emphasis
-        chunk = emphasised[starts[:, None] - low + np.arange(window)] * hamming
-        power = np.abs(np.fft.rfft(chunk, size)) ** 2
-        out[first : first + len(starts)] = np.log(power @ bank + 1e-10) @ dct.T
-    return out
-
-
-def speech_mask(samples: np.ndarray, rate: int, frames: int) -> np.ndarray:
-    """1 where there is speech-level energy, 0 in pauses, at feature spacing."""
-    hop = int(HOP * rate)
-    count = min(frames, len(samples) // hop)
-    energy = np.empty(count)
-    for first in range(0, count, MFCC_BLOCK):  # 10 MB of samples at a time, not a quarter of the peak
-        last = min(count, first + MFCC_BLOCK)
-        block = as_float(samples[first * hop : last * hop]).reshape(last - first, hop)
-        energy[first:last] = 10 * np.log10((block**2).mean(1) + 1e-12)
+def speech_mask(energy: np.ndarray) -> np.ndarray:
+    """1 where a frame has speech-level energy (dB), 0 in pauses."""
     floor, top = np.percentile(energy, 10), np.percentile(energy, 95)
-    mask = (energy > floor + 0.35 * (top - floor)).astype(np.float64)
-    return np.pad(mask, (0, frames - count))
+    mask: np.ndarray = (energy > floor + 0.35 * (top - floor)).astype(np.float64)
+    return mask
 
 
 def _normalise(features: np.ndarray) -> np.ndarray:
@@ -263,38 +197,90 @@ class SentenceTiming:
     confident: bool = True
 
 
-def align_texts(samples: np.ndarray, texts: list[str], lang: str, progress: Progress | None = None,
+Sound = np.ndarray | str | Path  # samples at SAMPLE_RATE, or a media file, streamed
+
+
+@dataclass
+class _Heard:
+    listening: Listening  # the recording's measures, or those of the part the user gave
+    offset: float = 0.0  # seconds into the media the part starts
+    cut: tuple[bool, bool] | None = None  # a part given: whether it was cut from the media at its start, end
+    seconds: float = 0.0  # the whole media's
+    given: tuple[float, float] = (0.0, 0.0)  # the part's start and end, as given (the measures start on a frame)
+
+
+def align_texts(source: Sound, texts: list[str], lang: str, progress: Progress | None = None,
                 within: tuple[float, float | None] | None = None,
                 trusted: bool = False) -> tuple[list[SentenceTiming], AlignmentReport]:
-    """Real start/end (and word starts) of each text in the recording.
+    """Real start/end (and word starts) of each text in the recording: samples, or a media file
+    heard as ffmpeg decodes it (never held whole).
 
     A transcript that does not fit the whole recording is looked for as one stretch of it (a
     programme with more before or after); one that fits nowhere is refused. ``within`` (seconds,
-    an open end for the media's end) is the stretch the user says the transcript is read in.
+    an open end for the media's end) is the stretch the user says the transcript is read in: a
+    short transcript read in a long recording is found there when no search could find it.
     ``trusted``: the user says the recording is the transcript's reading, so a poor match (heavy
     noise, a voice unlike espeak-ng's) is aligned and noted instead of refused.
     """
-    if within is not None:
-        return _align_within(samples, texts, lang, progress, within, trusted)
-    return _align_recording(samples, texts, lang, progress, None, trusted)
+
+    def hear() -> _Heard:
+        whole = listen(source)
+        return _Heard(whole, seconds=whole.seconds) if within is None else _part_heard(whole, within)
+
+    timings, report = _align_recording(hear, texts, lang, progress, trusted)
+    return timings, report
 
 
-def _align_recording(samples: np.ndarray, texts: list[str], lang: str, progress: Progress | None,
-                     cut: tuple[bool, bool] | None, trusted: bool) -> tuple[list[SentenceTiming], AlignmentReport]:
-    """:func:`align_texts` in one recording. A part the user gave (``cut``: whether it was cut from
-    the media at its start and at its end) is aligned however poorly the whole matches (a short
-    transcript's match says little), and refused when most of its sentences fit no better than
-    other speech. A ``trusted`` one is never refused."""
+def _part_heard(whole: Listening, within: tuple[float, float | None]) -> _Heard:
+    """The part of the recording the user gave, refused when it is under a second or silent."""
+    start, end = within[0], whole.seconds if within[1] is None else min(within[1], whole.seconds)
+    given = Stretch(within[0], within[1] if within[1] is not None else whole.seconds, "").times
+    if end - start < 1.0:
+        raise MediaError(f"the part {given} has less than a second of the media's {whole.seconds:.1f} s of audio")
+    part = whole.part(start, end)
+    if part.silent():
+        raise MediaError(f"the media is silent in the part {given}")
+    first = int(start / HOP + 1e-9) * HOP  # the part's measures start on a frame
+    return _Heard(part, first, (first > 0, end < whole.seconds - HOP), whole.seconds, (start, end))
+
+
+def _align_recording(hear: Callable[[], _Heard], texts: list[str], lang: str, progress: Progress | None,
+                     trusted: bool) -> tuple[list[SentenceTiming], AlignmentReport]:
+    """:func:`align_texts` in what ``hear`` gives. A part the user gave is aligned however poorly
+    the whole matches (a short transcript's match says little), and refused when most of its
+    sentences fit no better than other speech. A ``trusted`` one is never refused."""
     progress = progress or Progress()
-    advance = progress.task("speaking sentences", len(texts))
-    # The recording is listened to (features, speech, pauses) on the second core while espeak-ng
-    # speaks the transcript on the first: a third of an hour's alignment.
+    speaking = progress.task("speaking sentences", len(texts))
+    # The recording is heard (decoded, measured: features, speech, pauses) on the second core while
+    # espeak-ng speaks the transcript on the first. Media that cannot be heard stops the speaking.
     with ThreadPoolExecutor(max_workers=1) as listener:
-        listening = listener.submit(_listen, samples)
+        listening = listener.submit(lambda: _listen(hear()))
+
+        def advance(count: int) -> None:
+            if listening.done() and listening.exception():
+                listening.result()
+            speaking(count)
+
         fake_features, frame_bounds = synthetic_features(texts, lang, advance)
-        progress.done(advance)
-        advance = progress.task(f"matching {len(samples) / SAMPLE_RATE:.0f} s of audio", 1)
-        recording = listening.result()
+        progress.done(speaking)
+        matching = progress.task("matching the audio", 1)
+        recording, heard = listening.result()
+    try:
+        timings, report = _align_heard(recording, heard, fake_features, frame_bounds, texts, trusted)
+    finally:
+        progress.done(matching)
+    if heard.cut is not None:
+        _shift(timings, heard.offset)
+        report.part = (report.part[0] + heard.offset, report.part[1] + heard.offset) if report.part else heard.given
+        report.doubtful = [stretch.shifted(heard.offset) for stretch in report.doubtful]
+        report.audio_seconds = heard.seconds
+    return timings, report
+
+
+def _align_heard(recording: _Recording, heard: _Heard, fake_features: np.ndarray,
+                 frame_bounds: list[tuple[int, int]], texts: list[str],
+                 trusted: bool) -> tuple[list[SentenceTiming], AlignmentReport]:
+    """The texts aligned to a recording (or a part) heard, in its own time."""
     _release_freed_memory()
     real = recording.real
     if not (real[:, -1] > 0).any():  # a tone, a hum or a constant offset: sound, but nothing like speech
@@ -311,14 +297,11 @@ def _align_recording(samples: np.ndarray, texts: list[str], lang: str, progress:
             raise MediaError(reason + (advice or TRUST_HINT))
         overruled.append(reason)
 
-    try:
-        timings, report = _decide(recording, fake, texts, frame_bounds, match, cut is not None, refuse)
-        report.overruled = overruled[0] if overruled else ""
-        if cut is not None and not report.part:  # aligned to all of the part given
-            _doubt_cut_edges(timings, recording.pauses, report, len(real) * HOP, cut)
-        return timings, report
-    finally:
-        progress.done(advance)
+    timings, report = _decide(recording, fake, texts, frame_bounds, match, heard.cut is not None, refuse)
+    report.overruled = overruled[0] if overruled else ""
+    if heard.cut is not None and not report.part:  # aligned to all of the part given
+        _doubt_cut_edges(timings, recording.pauses, report, len(real) * HOP, heard.cut)
+    return timings, report
 
 
 def _release_freed_memory() -> None:
@@ -365,29 +348,6 @@ def _decide(recording: _Recording, fake: np.ndarray, texts: list[str], frame_bou
     return timings, report
 
 
-def _align_within(samples: np.ndarray, texts: list[str], lang: str, progress: Progress | None,
-                  within: tuple[float, float | None], trusted: bool) -> tuple[list[SentenceTiming], AlignmentReport]:
-    """The texts aligned in the stretch of the recording the user gave, in the recording's time:
-    a short transcript read in a long recording is found there when no search could find it."""
-    first = round(within[0] * SAMPLE_RATE)
-    last = len(samples) if within[1] is None else min(round(within[1] * SAMPLE_RATE), len(samples))
-    given = Stretch(within[0], within[1] if within[1] is not None else len(samples) / SAMPLE_RATE, "").times
-    if last - first < SAMPLE_RATE:
-        raise MediaError(f"the part {given} has less than a second of the media's "
-                         f"{len(samples) / SAMPLE_RATE:.1f} s of audio")
-    part = samples[first:last]
-    if silent(part):
-        raise MediaError(f"the media is silent in the part {given}")
-    timings, report = _align_recording(part, texts, lang, progress, (first > 0, last < len(samples)), trusted)
-    offset = first / SAMPLE_RATE
-    _shift(timings, offset)
-    covered = report.part or (0.0, (last - first) / SAMPLE_RATE)
-    report.part = (covered[0] + offset, covered[1] + offset)
-    report.doubtful = [stretch.shifted(offset) for stretch in report.doubtful]
-    report.audio_seconds = len(samples) / SAMPLE_RATE
-    return timings, report
-
-
 def _doubt_cut_edges(timings: list[SentenceTiming], found: list[tuple[float, float]], report: AlignmentReport,
                      duration: float, inside: tuple[bool, bool]) -> None:
     """The first (last) sentence of a part the user gave is doubtful when there is sound between
@@ -412,19 +372,18 @@ def _hint_for_part(fake: np.ndarray, frames: int) -> str:
 
 @dataclass
 class _Recording:
-    samples: np.ndarray
+    listening: Listening
     real: np.ndarray  # its features, with the speech channel last
     mask: np.ndarray  # its speech frames
     pauses: list[tuple[float, float]]  # its pauses, in seconds
 
 
-def _listen(samples: np.ndarray) -> _Recording:
+def _listen(heard: _Heard) -> tuple[_Recording, _Heard]:
     """What the aligner needs of a recording: its features, speech frames and pauses."""
-    real = _normalise(mfcc(samples, SAMPLE_RATE))
-    mask = speech_mask(samples, SAMPLE_RATE, len(real))
-    heard = samples[: len(real) * round(HOP * SAMPLE_RATE)]  # as a part of all its frames is cut
-    return _Recording(samples, np.hstack([real, SPEECH_WEIGHT * mask[:, None]]), mask,
-                      find_pauses(levels(heard, SAMPLE_RATE)))
+    listening = heard.listening
+    mask = speech_mask(listening.energy())
+    return _Recording(listening, np.hstack([_normalise(listening.mfcc), SPEECH_WEIGHT * mask[:, None]]), mask,
+                      find_pauses(levels(listening.bands))), heard
 
 
 def _doubted(timings: list[SentenceTiming]) -> int:
@@ -436,17 +395,16 @@ def _align_part(recording: _Recording, fake: np.ndarray, texts: list[str], frame
     """The texts aligned to frames ``begin``-``finish`` of the recording (all of it, or the part a
     partial transcript covers), in the recording's time."""
     begin, finish, match = part
-    report = AlignmentReport(len(texts), len(recording.samples) / SAMPLE_RATE, match)
-    hop = round(HOP * SAMPLE_RATE)
-    samples, real, mask = (recording.samples[begin * hop : finish * hop], recording.real[begin:finish],
-                           recording.mask[begin:finish])
+    report = AlignmentReport(len(texts), recording.listening.seconds, match)
+    real, mask = recording.real[begin:finish], recording.mask[begin:finish]
     if begin > 0 or finish < len(recording.real):
         report.part = (begin * HOP, finish * HOP)
     bounds = [(start * HOP, end * HOP) for start, end in frame_bounds]
     timings, worst = _timings_on_path(texts, bounds, *dtw.align_features(real, fake, int(SEARCH_RADIUS / HOP)),
                                       dtw.unrelated_cost(real, fake))
-    found = find_pauses(levels(samples, SAMPLE_RATE)) if report.part else recording.pauses
-    edges = snap([(t.start, t.end) for t in timings], found, SNAP_REACH, len(samples) / SAMPLE_RATE)
+    found = find_pauses(levels(recording.listening.part(begin * HOP, finish * HOP).bands)) if report.part \
+        else recording.pauses
+    edges = snap([(t.start, t.end) for t in timings], found, SNAP_REACH, (finish - begin) * HOP)
     for timing, (start, end) in zip(timings, edges):
         timing.start, timing.end = start, end
     for index, timing in enumerate(timings):
@@ -749,7 +707,7 @@ def _worst_window(relative_costs: np.ndarray) -> tuple[float, int] | None:
     return float(sums.max()), int(sums.argmax())
 
 
-def align_segments(segments: list[Segment], samples: np.ndarray, lang: str, progress: Progress | None = None,
+def align_segments(segments: list[Segment], source: Sound, lang: str, progress: Progress | None = None,
                    within: tuple[float, float | None] | None = None,
                    trusted: bool = False) -> tuple[list[Segment], AlignmentReport]:
     """Segments anchored to the recording (or to the part of it ``within`` gives): sentence and
@@ -762,7 +720,7 @@ def align_segments(segments: list[Segment], samples: np.ndarray, lang: str, prog
                 owners.append((index, start + len(segment.text[start:end]) - len(segment.text[start:end].lstrip())))
     if not texts:
         raise InputError("transcript has no speech text to align")
-    timings, report = align_texts(samples, texts, lang, progress, within, trusted)
+    timings, report = align_texts(source, texts, lang, progress, within, trusted)
     anchors: dict[int, list[tuple[int, float]]] = {}
     for text, (index, offset), timing in zip(texts, owners, timings):
         points = anchors.setdefault(index, [])

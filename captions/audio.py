@@ -21,7 +21,6 @@ from .errors import EngineError, MediaError, NoSoundError
 SAMPLE_RATE = 16000
 SILENCE_RMS = 1e-4  # below this the whole file is silence
 PIECE = 1 << 20  # bytes read from ffmpeg at a time
-BLOCK = 1 << 20  # samples summed at a time
 
 
 TEXT_INPUT = re.compile(r"Input #0, (tty|txt|srt|webvtt|ass|subviewer|microdvd|sami|lrc)\b")
@@ -86,44 +85,53 @@ def run_ffmpeg(path: str | Path, output: list[str], stream: str,
     return bytes(kept), said
 
 
-class _Samples:
-    """Float pieces from ffmpeg, checked and kept as they come (as 16-bit samples when compact:
-    3 hours in 350 MB), with the sums that tell silence, so no second copy of the whole is made."""
+def stream(path: str | Path, take: Callable[[np.ndarray], None]) -> int:
+    """The media's first audio stream at 16 kHz mono, handed to ``take`` in float32 pieces as
+    ffmpeg decodes it (samples that are not numbers refused), and how many samples there were."""
+    rest, count = b"", 0
 
-    def __init__(self, path: str | Path, compact: bool) -> None:
-        self.path, self.compact, self.pcm, self.rest = str(path), compact, bytearray(), b""
-        self.count, self.total, self.squares = 0, 0.0, 0.0
-
-    def take(self, piece: bytes) -> None:
-        data = self.rest + piece
+    def piece(data: bytes) -> None:
+        nonlocal rest, count
+        data = rest + data
         whole = len(data) // 4 * 4
-        self.rest = data[whole:]
-        floats = np.frombuffer(data[:whole], np.float32).astype(np.float64)
-        if not np.isfinite(floats).all():
-            raise MediaError("media holds samples that are not numbers (NaN or infinity)", self.path)
-        self.count += len(floats)
-        self.total += float(floats.sum())
-        self.squares += float((floats**2).sum())
-        if self.compact:
-            self.pcm += np.round(np.clip(floats, -1.0, 32767 / 32768) * 32768).astype("<i2").tobytes()
-        else:
-            self.pcm += data[:whole]
+        rest = data[whole:]
+        samples = np.frombuffer(data[:whole], np.float32)
+        if not np.isfinite(samples).all():
+            raise MediaError("media holds samples that are not numbers (NaN or infinity)", str(path))
+        count += len(samples)
+        take(samples)
 
-    def silent(self) -> bool:
-        mean = self.total / max(self.count, 1)
-        return self.squares / max(self.count, 1) - mean**2 < SILENCE_RMS**2
+    run_ffmpeg(path, ["-vn", "-ac", "1", "-ar", str(SAMPLE_RATE), "-f", "f32le"], "audio", piece)
+    if count < SAMPLE_RATE // 10:
+        raise NoSoundError("media has no audio (or less than 0.1 s)", str(path))
+    return count
+
+
+def no_sound(count: int, total: float, squares: float) -> bool:
+    """Whether samples of these sums hold no sound at all: a constant offset (DC) is none either.
+
+    >>> no_sound(1600, 0.0, 0.0), no_sound(1600, 400.0, 100.0), no_sound(1600, 0.0, 0.08)
+    (True, True, False)
+    """
+    mean = total / max(count, 1)
+    return squares / max(count, 1) - mean**2 < SILENCE_RMS**2
 
 
 def decode(path: str | Path, compact: bool = False) -> np.ndarray:
     """Samples of the media's first audio stream at 16 kHz mono, as float32, or ``compact`` as
-    16-bit integers (half the memory: the aligner's blocks go through :func:`as_float`)."""
-    samples = _Samples(path, compact)
-    run_ffmpeg(path, ["-vn", "-ac", "1", "-ar", str(SAMPLE_RATE), "-f", "f32le"], "audio", samples.take)
-    if samples.count < SAMPLE_RATE // 10:
-        raise NoSoundError("media has no audio (or less than 0.1 s)", str(path))
-    if samples.silent():
+    16-bit integers (half the memory), kept as they come: no second copy of the whole."""
+    kept, sums = bytearray(), np.zeros(2)
+
+    def keep(samples: np.ndarray) -> None:
+        wide = samples.astype(np.float64)
+        sums[:] += (wide.sum(), (wide**2).sum())
+        kept.extend(np.round(np.clip(wide, -1.0, 32767 / 32768) * 32768).astype("<i2").tobytes() if compact
+                    else samples.tobytes())
+
+    count = stream(path, keep)
+    if no_sound(count, *sums):
         raise NoSoundError("media is silent", str(path))
-    return np.frombuffer(samples.pcm, "<i2" if compact else "<f4")
+    return np.frombuffer(kept, "<i2" if compact else "<f4")
 
 
 def as_float(block: np.ndarray) -> np.ndarray:
@@ -135,19 +143,3 @@ def as_float(block: np.ndarray) -> np.ndarray:
     if block.dtype == np.int16:
         return block.astype(np.float64) / 32768
     return np.asarray(block, np.float64)
-
-
-def silent(samples: np.ndarray) -> bool:
-    """Whether the samples (the part of a file a user gave) hold no sound at all: a constant offset
-    (DC) is no sound either. Summed a block at a time: no float copy of the whole.
-
-    >>> tone = np.sin(np.arange(1600) / 3).astype(np.float32) * 0.01
-    >>> silent(np.zeros(1600, np.float32)), silent(np.full(1600, 0.25, np.float32)), silent(tone)
-    (True, True, False)
-    """
-    total = squares = 0.0
-    for first in range(0, len(samples), BLOCK):
-        block = as_float(samples[first : first + BLOCK])
-        total, squares = total + float(block.sum()), squares + float((block**2).sum())
-    mean = total / max(len(samples), 1)
-    return squares / max(len(samples), 1) - mean**2 < SILENCE_RMS**2

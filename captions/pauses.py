@@ -11,6 +11,7 @@ weak tail or onset stays with the word.
 from __future__ import annotations
 
 import bisect
+from collections.abc import Callable
 
 import numpy as np
 
@@ -26,24 +27,27 @@ DEEP = 0.08  # a snap shortens a sentence only where DTW put the boundary this f
 CLICK = 0.03  # louder bursts shorter than this inside a pause (clicks, lip noise) do not split it
 
 
-def levels(samples: np.ndarray, rate: int) -> np.ndarray:
-    """The scaled level (0 quiet .. 1 loud speech) of every HOP frame, as rows: the louder of the
-    two bands, and the voicing band (80-1000 Hz) alone."""
-    hop, window = int(HOP * rate), int(WINDOW * rate)
-    count = max(1, 1 + (len(samples) - window) // hop)
+def band_energies(rate: int) -> Callable[[np.ndarray, np.ndarray], np.ndarray]:
+    """The energy (dB) of a block of WINDOW frames in the three bands the levels use: 80-4000 Hz,
+    2-8 kHz and the voicing band, 80-1000 Hz."""
+    window = int(WINDOW * rate)
     size = 1 << (window - 1).bit_length()
     freqs = np.fft.rfftfreq(size, 1 / rate)
     bands = np.stack([(freqs >= 80) & (freqs <= 4000), (freqs >= 2000) & (freqs <= 8000),
                       (freqs >= 80) & (freqs <= 1000)], axis=1).astype(np.float64)  # bins summed by one product
     hann = np.hanning(window)
-    energy = np.empty((count, 3))
-    for first in range(0, count, 4096):  # blocks under glibc's 32 MB mmap threshold are reused, not faulted in anew
-        last = min(count, first + 4096)
-        block = as_float(samples[first * hop : (last - 1) * hop + window])
-        index = np.arange(window)[None, :] + hop * np.arange(last - first)[:, None]
-        power = np.abs(np.fft.rfft(block[index] * hann, size, axis=1)) ** 2
-        energy[first:last] = 10 * np.log10(power @ bands + 1e-12)
-    energy = energy.T
+
+    def measure(samples: np.ndarray, starts: np.ndarray) -> np.ndarray:
+        power = np.abs(np.fft.rfft(as_float(samples)[starts[:, None] + np.arange(window)] * hann, size, axis=1)) ** 2
+        energy: np.ndarray = 10 * np.log10(power @ bands + 1e-12)
+        return energy
+
+    return measure
+
+
+def levels(energy: np.ndarray) -> np.ndarray:
+    """The scaled level (0 quiet .. 1 loud speech) of every HOP frame from its band energies, as
+    rows: the louder of the two bands, and the voicing band alone."""
     floor = np.percentile(energy, 5, axis=1)[:, None]
     top = np.percentile(energy, 95, axis=1)[:, None]
     scaled = (energy - floor) / np.maximum(top - floor, 1e-6)

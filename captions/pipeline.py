@@ -298,7 +298,6 @@ def _aligned(segments: list[Segment], plan: Plan, progress: Progress) -> tuple[l
     """Segments timed by the audio, the alignment's notes, and its low-confidence stretches; kept
     in the cache beside translations, so a rerun that only re-translates does not re-align."""
     from .align import align_segments
-    from .audio import decode
     from .cache import aligned_key, load_alignment, open_cache, store_alignment
 
     # Only a regular file has an identity to key on: a pipe or device goes straight to the decoder,
@@ -312,7 +311,7 @@ def _aligned(segments: list[Segment], plan: Plan, progress: Progress) -> tuple[l
         found = load_alignment(cache, key) if cache else None
         if found is None:
             with naming_media(audio):
-                aligned, report = align_segments(segments, decode(audio, compact=True), lang, progress, plan.audio_part,
+                aligned, report = align_segments(segments, Path(audio), lang, progress, plan.audio_part,
                                                  plan.trust_audio)
             found = (aligned, report.notes(), list(report.doubtful))
             if cache:

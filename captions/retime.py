@@ -53,7 +53,6 @@ def realign_file(source: str | Path, audio: str, out_dir: str | None, lang: str 
     """Re-time the cues of a caption file to the audio (or to the part of it ``audio_part``,
     FROM-TO, gives; ``trust_audio``: however poorly it matches), text and line breaks kept as they are."""
     from .align import align_texts
-    from .audio import decode
     from .languages import language_by_script, language_in_name
     from .timecode import parse_fps, parse_span
     from .timing import apply_frame_rules, legible_time
@@ -73,7 +72,7 @@ def realign_file(source: str | Path, audio: str, out_dir: str | None, lang: str 
     rate = exact_rate(parse_fps(fps) if fps else profile.fps)
     within = parse_span(audio_part, float(rate), "--audio-part") if audio_part else None
     with naming_media(audio):
-        timings, report = align_texts(decode(audio, compact=True), [" ".join(cue.lines) for cue in cues], lang,
+        timings, report = align_texts(Path(audio), [" ".join(cue.lines) for cue in cues], lang,
                                       Progress(progress, f"{source.name}: "), within, trust_audio)
     needed = [legible_time(cue.text, profile) for cue in cues]
     frames = apply_frame_rules([(t.start, t.end) for t in timings], profile, float(rate), None, needed)
