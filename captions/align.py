@@ -108,6 +108,14 @@ class AlignmentReport:
     fit: float = 0.0  # median of the sentences' fit to the speech they were put on (_fit_ratios)
     overruled: str = ""  # why it would have been refused, had the user not said the media is its reading
 
+    def in_doubt(self) -> str:
+        """Why the alignment is neither clearly the transcript's reading nor clearly not ("" when it is)."""
+        if self.overruled:
+            return self.overruled
+        if self.match > NO_MATCH and not self.part:
+            return f"the recording fits the transcript poorly as a whole (match {self.match:.3f}: noise? an unusual voice?)"
+        return ""
+
     def notes(self) -> list[str]:
         notes = [f"aligned {self.sentences} sentences to {self.audio_seconds:.1f} s of audio"]
         if self.overruled:
@@ -210,8 +218,8 @@ class _Heard:
 
 
 def align_texts(source: Sound, texts: list[str], lang: str, progress: Progress | None = None,
-                within: tuple[float, float | None] | None = None,
-                trusted: bool = False) -> tuple[list[SentenceTiming], AlignmentReport]:
+                within: tuple[float, float | None] | None = None, trusted: bool = False,
+                strict: bool = False) -> tuple[list[SentenceTiming], AlignmentReport]:
     """Real start/end (and word starts) of each text in the recording: samples, or a media file
     heard as ffmpeg decodes it (never held whole).
 
@@ -220,7 +228,8 @@ def align_texts(source: Sound, texts: list[str], lang: str, progress: Progress |
     an open end for the media's end) is the stretch the user says the transcript is read in: a
     short transcript read in a long recording is found there when no search could find it.
     ``trusted``: the user says the recording is the transcript's reading, so a poor match (heavy
-    noise, a voice unlike espeak-ng's) is aligned and noted instead of refused.
+    noise, a voice unlike espeak-ng's) is aligned and noted instead of refused. ``strict``: an
+    alignment in doubt (:meth:`AlignmentReport.in_doubt`) is refused instead.
     """
 
     def hear() -> _Heard:
@@ -228,6 +237,10 @@ def align_texts(source: Sound, texts: list[str], lang: str, progress: Progress |
         return _Heard(whole, seconds=whole.seconds) if within is None else _part_heard(whole, within)
 
     timings, report = _align_recording(hear, texts, lang, progress, trusted)
+    doubt = report.in_doubt() if strict else ""
+    if doubt:
+        raise MediaError(f"{doubt}: --strict-audio refuses an alignment in doubt (without it, the media is aligned "
+                         "and its doubtful sentences are QC errors)")
     return timings, report
 
 
@@ -708,8 +721,8 @@ def _worst_window(relative_costs: np.ndarray) -> tuple[float, int] | None:
 
 
 def align_segments(segments: list[Segment], source: Sound, lang: str, progress: Progress | None = None,
-                   within: tuple[float, float | None] | None = None,
-                   trusted: bool = False) -> tuple[list[Segment], AlignmentReport]:
+                   within: tuple[float, float | None] | None = None, trusted: bool = False,
+                   strict: bool = False) -> tuple[list[Segment], AlignmentReport]:
     """Segments anchored to the recording (or to the part of it ``within`` gives): sentence and
     word starts tied to real time."""
     texts, owners = [], []
@@ -720,7 +733,7 @@ def align_segments(segments: list[Segment], source: Sound, lang: str, progress: 
                 owners.append((index, start + len(segment.text[start:end]) - len(segment.text[start:end].lstrip())))
     if not texts:
         raise InputError("transcript has no speech text to align")
-    timings, report = align_texts(source, texts, lang, progress, within, trusted)
+    timings, report = align_texts(source, texts, lang, progress, within, trusted, strict)
     anchors: dict[int, list[tuple[int, float]]] = {}
     for text, (index, offset), timing in zip(texts, owners, timings):
         points = anchors.setdefault(index, [])

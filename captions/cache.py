@@ -97,16 +97,16 @@ def safe_get(cache: TranslationCache, keys: list[str]) -> tuple[dict[str, str], 
 
 
 def aligned_key(segments: list[Any], media: str, lang: str, part: tuple[float, float | None] | None = None,
-                trusted: bool = False) -> str:
+                trusted: bool = False, strict: bool = False) -> str:
     """What an alignment is made from: the segments, the media (by its identity), the part of it
-    given and whether it was trusted (a refusal overruled once must not answer a later run that did
-    not overrule it), the language and the aligner's own code (so a changed aligner never answers
-    from an older one's results)."""
+    given, whether it was trusted or strict (a refusal overruled once must not answer a later run
+    that did not overrule it, nor an alignment in doubt a strict one), the language and the
+    aligner's own code (so a changed aligner never answers from an older one's results)."""
     from .state import media_identity
 
     texts = json.dumps([[segment.text, segment.speaker, segment.anchors] for segment in segments])
     return "align\x00" + hashlib.sha256(
-        f"{_aligner_code()}\x00{lang}\x00{media_identity(Path(media))}\x00{part}\x00{trusted}\x00{texts}".encode()).hexdigest()
+        f"{_aligner_code()}\x00{lang}\x00{media_identity(Path(media))}\x00{part}\x00{trusted}\x00{strict}\x00{texts}".encode()).hexdigest()
 
 
 def _aligner_code() -> str:

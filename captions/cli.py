@@ -18,6 +18,8 @@ if TYPE_CHECKING:
 
 AUDIO_PART_HELP = ("Where in the --audio media the transcript is read, FROM-TO (e.g. 12:30-14:05; FROM- to the "
                    "end): the rest gets no captions.")
+STRICT_AUDIO_HELP = ("Refuse (exit 5) media that fits the transcript only in doubt (noise, an unusual voice), "
+                     "instead of aligning it with its doubtful sentences as QC errors: for unattended batches.")
 TRUST_AUDIO_HELP = ("The --audio media is the transcript's reading: align it even where it matches poorly (heavy "
                     "noise, an unusual voice) instead of refusing it; the stretches it doubts are still reported.")
 
@@ -96,6 +98,7 @@ def make(
     audio: Optional[str] = typer.Option(None, "--audio", help="The programme's media (mp4, mov, wav): time cues to speech."),
     audio_part: Optional[str] = typer.Option(None, "--audio-part", help=AUDIO_PART_HELP),
     trust_audio: bool = typer.Option(False, "--trust-audio", help=TRUST_AUDIO_HELP),
+    strict_audio: bool = typer.Option(False, "--strict-audio", help=STRICT_AUDIO_HELP),
     max_input_mb: float = typer.Option(50.0, "--max-input-mb", help="Refuse transcripts larger than this (MB)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print errors only."),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON summary per file on stdout (no other output there)."),
@@ -137,7 +140,7 @@ def make(
             to=tuple(t.strip() for t in (to or "").split(",") if t.strip()), device=device,
             glossary=glossary, cache=not no_cache, audio=audio, max_input_mb=max_input_mb,
             audio_part=parse_span(audio_part, frame_rate, "--audio-part") if audio_part else None,
-            trust_audio=trust_audio,
+            trust_audio=trust_audio, strict_audio=strict_audio,
             progress=interactive and jobs == 1, review=review, shots=shots, sdh=sdh, forced=forced,
         )
         plan = make_plan(options)
@@ -515,6 +518,7 @@ def align(
     audio: str = typer.Option(..., "--audio", help="The programme's media file."),
     audio_part: Optional[str] = typer.Option(None, "--audio-part", help=AUDIO_PART_HELP),
     trust_audio: bool = typer.Option(False, "--trust-audio", help=TRUST_AUDIO_HELP),
+    strict_audio: bool = typer.Option(False, "--strict-audio", help=STRICT_AUDIO_HELP),
     out: Optional[str] = typer.Option(None, "--out", "-o", help="Output folder (default: next to the input)."),
     lang: Optional[str] = typer.Option(None, "--lang", "-l", help="Language of the captions (default: from "
                                        "NAME.LANG.EXT, else their script, else en)."),
@@ -528,7 +532,7 @@ def align(
     try:
         path, notes = realign_file(captions_file, audio, out, lang, profile, fps, encoding,
                                    progress=sys.stderr.isatty(), audio_part=audio_part,
-                                   trust_audio=trust_audio)
+                                   trust_audio=trust_audio, strict_audio=strict_audio)
     except CaptionsError as err:
         _fail_with(err, str(captions_file))
     finally:

@@ -306,13 +306,13 @@ def _aligned(segments: list[Segment], plan: Plan, progress: Progress) -> tuple[l
     assert audio is not None
     everything, segments = segments, sdh.spoken(segments)  # sound descriptions are not in the speech
     cache, _ = open_cache() if plan.cache and Path(audio).is_file() else (None, [])
-    key = aligned_key(segments, audio, lang, plan.audio_part, plan.trust_audio) if cache else ""
+    key = aligned_key(segments, audio, lang, plan.audio_part, plan.trust_audio, plan.strict_audio) if cache else ""
     try:
         found = load_alignment(cache, key) if cache else None
         if found is None:
             with naming_media(audio):
                 aligned, report = align_segments(segments, Path(audio), lang, progress, plan.audio_part,
-                                                 plan.trust_audio)
+                                                 plan.trust_audio, plan.strict_audio)
             found = (aligned, report.notes(), list(report.doubtful))
             if cache:
                 store_alignment(cache, key, *found)

@@ -49,6 +49,7 @@ class Options:
     audio: str | None = None  # the programme's media: time the cues by forced alignment to it
     audio_part: tuple[float, float | None] | None = None  # seconds of the media the transcript is read in
     trust_audio: bool = False  # the media is the transcript's reading: align it however poorly it matches
+    strict_audio: bool = False  # refuse an alignment in doubt (noise, an unusual voice) instead of marking it
     progress: bool = False  # show progress bars on the terminal for long steps
     max_input_mb: float = 50.0  # larger inputs are refused (a transcript is never this big)
     review: bool = False  # also write NAME.review.html, every language and issue on one page
@@ -98,6 +99,7 @@ class Plan:
     forced: bool = False
     audio_part: tuple[float, float | None] | None = None  # where in the media the transcript is read
     trust_audio: bool = False  # a poor match is aligned and noted, not refused
+    strict_audio: bool = False  # an alignment in doubt is refused, not aligned with QC errors
     options: Options | None = None  # as told: a file whose own language is found is planned again from them
 
     @property
@@ -144,7 +146,7 @@ def make_plan(options: Options) -> Plan:
                       int(options.max_input_mb * 1e6))
     return Plan(reading, tuple(languages), tuple(options.formats), options.report, options.audio, options.device,
                 options.cache, options.progress, options.glossary, options.review, options.shots, options.forced,
-                options.audio_part, options.trust_audio, options)
+                options.audio_part, options.trust_audio, options.strict_audio, options)
 
 
 def for_file(plan: Plan, name: str, head: str) -> tuple[Plan, str]:
@@ -195,6 +197,9 @@ def _check_values(options: Options) -> None:
     if options.audio_part and not options.audio:
         raise OptionError("--audio-part says where in the programme's media the transcript is read: give the "
                           "media with --audio")
+    if options.strict_audio and (options.trust_audio or not options.audio):
+        raise OptionError("--strict-audio refuses media that fits the transcript only in doubt: give the media with "
+                          "--audio, and not --trust-audio, which aligns it anyway")
     if options.trust_audio and not options.audio:
         raise OptionError("--trust-audio says the programme's media is the transcript's reading: give the media "
                           "with --audio")

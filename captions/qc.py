@@ -138,13 +138,14 @@ def _gap_issues(number: int, previous: Cue, cue: Cue, profile: Profile, fps: flo
 
 
 def alignment_issues(cues: list[Cue], stretches: list[Stretch]) -> list[Issue]:
-    """A warning on every cue that overlaps a stretch the aligner was unsure of."""
+    """An error on every cue that overlaps a stretch the aligner was unsure of: a cue that may be
+    off by seconds is not deliverable until someone has looked."""
     issues = []
     for number, cue in enumerate(cues, start=1):
         for stretch in stretches:
             if cue.start < stretch.end and stretch.start < cue.end:
                 where = f"{stretch.start:.2f}-{stretch.end:.2f}"
-                issues.append(Issue(number, "alignment", where, "", WARNING,
+                issues.append(Issue(number, "alignment", where, "", ERROR,
                                     f"timing uncertain {where} s: {stretch.reason}"))
     return issues
 

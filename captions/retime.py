@@ -49,10 +49,17 @@ def writable_format(source: Path, encoding: str | None) -> str:
 
 def realign_file(source: str | Path, audio: str, out_dir: str | None, lang: str | None, profile_name: str,
                  fps: str | None, encoding: str | None, progress: bool = False,
-                 audio_part: str | None = None, trust_audio: bool = False) -> tuple[Path, list[str]]:
+                 audio_part: str | None = None, trust_audio: bool = False,
+                 strict_audio: bool = False) -> tuple[Path, list[str]]:
     """Re-time the cues of a caption file to the audio (or to the part of it ``audio_part``,
-    FROM-TO, gives; ``trust_audio``: however poorly it matches), text and line breaks kept as they are."""
+    FROM-TO, gives; ``trust_audio``: however poorly it matches; ``strict_audio``: refused if in doubt),
+    text and line breaks kept as they are."""
     from .align import align_texts
+    from .errors import OptionError
+
+    if strict_audio and trust_audio:
+        raise OptionError("--strict-audio refuses media that fits the transcript only in doubt; --trust-audio aligns "
+                          "it anyway: give one of them")
     from .languages import language_by_script, language_in_name
     from .timecode import parse_fps, parse_span
     from .timing import apply_frame_rules, legible_time
@@ -73,7 +80,7 @@ def realign_file(source: str | Path, audio: str, out_dir: str | None, lang: str 
     within = parse_span(audio_part, float(rate), "--audio-part") if audio_part else None
     with naming_media(audio):
         timings, report = align_texts(Path(audio), [" ".join(cue.lines) for cue in cues], lang,
-                                      Progress(progress, f"{source.name}: "), within, trust_audio)
+                                      Progress(progress, f"{source.name}: "), within, trust_audio, strict_audio)
     needed = [legible_time(cue.text, profile) for cue in cues]
     frames = apply_frame_rules([(t.start, t.end) for t in timings], profile, float(rate), None, needed)
     track = Track(lang, [replace(cue, start=Fraction(start) / rate, end=Fraction(end) / rate)

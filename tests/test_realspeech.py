@@ -354,3 +354,31 @@ def test_compact_decoding_keeps_the_samples_to_16_bits():
     full, compact = decode(path), decode(path, compact=True)
     assert compact.dtype == np.int16 and full.dtype == np.float32 and len(full) == len(compact)
     assert np.abs(as_float(compact) - full).max() <= 1 / 32768
+
+
+def test_strict_audio_refuses_an_alignment_in_doubt_and_not_a_clear_one():
+    # The Japanese phrase under pink noise at 12 dB (second draw) fits poorly as a whole and is kept
+    # by its sentences: in doubt, so --strict-audio refuses it, naming itself. Clean, it is clear.
+    from captions.errors import MediaError
+
+    name = "ja_cv_camp"
+    texts = [unit["text"] for unit in ITEMS[name]["units"]]
+    with pytest.raises(MediaError, match="--strict-audio refuses an alignment in doubt"):
+        align_texts(_in_noise(name, 12.0, 1), texts, "ja", strict=True)
+    timings, report = align_texts(decode(DATA / ITEMS[name]["audio"]), texts, "ja", strict=True)
+    assert len(timings) == len(texts) and not report.in_doubt()
+
+
+def test_strict_and_trusted_audio_together_are_one_line_exit_2(tmp_path):
+    import subprocess
+    import sys
+
+    script = tmp_path / "camp.txt"
+    script.write_text("\n".join(unit["text"] for unit in ITEMS["ja_cv_camp"]["units"]) + "\n", encoding="utf-8")
+    for command in (["make", script, "--lang", "ja"], ["align", tmp_path / "camp.ja.srt"]):
+        (tmp_path / "camp.ja.srt").write_text("1\n00:00:01,000 --> 00:00:03,000\nキャンプ\n", encoding="utf-8")
+        done = subprocess.run([sys.executable, "-m", "captions.cli", *map(str, command), "--audio",
+                               str(DATA / ITEMS["ja_cv_camp"]["audio"]), "--strict-audio", "--trust-audio", "--out",
+                               str(tmp_path / "out")], capture_output=True, text=True)
+        assert done.returncode == 2 and len(done.stderr.splitlines()) == 1 and "--strict-audio" in done.stderr
+        assert not (tmp_path / "out").exists()
