@@ -26,7 +26,8 @@ from .errors import EngineError, InputError, MediaError
 from .languages import pack
 from .listening import HOP, WINDOW, Listening, listen, mfcc
 from .model import Segment, Stretch
-from .pauses import find_pauses, levels, quiet_share, snap
+from .pauses import HOP as LEVEL_HOP
+from .pauses import find_pauses, levels, quiet_share, snap, tonal
 from .progress import Progress
 from .text import word_tokens
 from .timemap import monotonic_anchors
@@ -182,10 +183,10 @@ def synthetic_features(texts: list[str], lang: str,
 
 # --------------------------------------------------------------------------- features
 
-def speech_mask(energy: np.ndarray) -> np.ndarray:
-    """1 where a frame has speech-level energy (dB), 0 in pauses."""
+def speech_mask(energy: np.ndarray, dull: np.ndarray) -> np.ndarray:
+    """1 where a frame has speech-level energy (dB) and is not tonal (``dull``: a music bed), 0 elsewhere."""
     floor, top = np.percentile(energy, 10), np.percentile(energy, 95)
-    mask: np.ndarray = (energy > floor + 0.35 * (top - floor)).astype(np.float64)
+    mask: np.ndarray = ((energy > floor + 0.35 * (top - floor)) & ~dull).astype(np.float64)
     return mask
 
 
@@ -394,7 +395,8 @@ class _Recording:
 def _listen(heard: _Heard) -> tuple[_Recording, _Heard]:
     """What the aligner needs of a recording: its features, speech frames and pauses."""
     listening = heard.listening
-    mask = speech_mask(listening.energy())
+    dull = tonal(listening.bands)[:: round(HOP / LEVEL_HOP)][: len(listening.mfcc)]  # to feature frames
+    mask = speech_mask(listening.energy(), np.pad(dull, (0, len(listening.mfcc) - len(dull))))
     return _Recording(listening, np.hstack([_normalise(listening.mfcc), SPEECH_WEIGHT * mask[:, None]]), mask,
                       find_pauses(levels(listening.bands))), heard
 

