@@ -1,7 +1,8 @@
 """Benchmark: whole programmes. An hour and three hours of real recordings joined as a broadcast
 programme joins them, aligned by captions, one cue per sentence; aeneas side by side on the hour.
 
-Run: python bench/programme.py [--minutes 60,180] [--work ../programmes] [--aeneas PYTHON]
+Run: python bench/programme.py [--minutes 60,180] [--languages sv:10,es:10,ja:10] [--work ../programmes]
+     [--aeneas PYTHON]
 
 Each programme is built once by ``shared/realspeech-dev/programme.py`` (each segment its own gain
 and noise bed, room tone or a music bed between segments, recordings recurring) into ``--work``,
@@ -37,12 +38,12 @@ COLUMNS = ("median_ms", "within_100ms", "unflagged_over_1s", "flagged_stretches"
            "peak_mb")
 
 
-def built(minutes: int, work: Path) -> Path:
-    """The programme of this length, built once."""
-    folder = work / f"programme-{minutes}"
+def built(minutes: int, work: Path, lang: str = "en") -> Path:
+    """The programme of this length and language, built once."""
+    folder = work / (f"programme-{minutes}" if lang == "en" else f"programme-{lang}-{minutes}")
     if not (folder / "manifest.json").exists():
         subprocess.run([sys.executable, str(DEV / "programme.py"), str(DEV), str(folder), "--minutes", str(minutes),
-                        "--lang", "en"], check=True)
+                        "--lang", lang], check=True)
     return folder
 
 
@@ -99,6 +100,8 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--minutes", default="60,180")
     parser.add_argument("--work", default=str(HERE.parent.parent / "programmes"))
+    parser.add_argument("--languages", default="sv:10,es:10,ja:10",
+                        help="shorter programmes of the other languages' recordings, LANG:MINUTES, each aligned in its own")
     parser.add_argument("--aeneas", help="the Python of a venv with aeneas-ng, to run it on the first programme")
     options = parser.parse_args()
     work = Path(options.work)
@@ -109,6 +112,9 @@ def main() -> None:
         rows.append((f"{minutes} min / captions", mine))
         if options.aeneas and index == 0:
             rows.append((f"{minutes} min / aeneas", aeneas_scored(options.aeneas, programme, work, mine["floor_cpu_s"])))
+    for wanted in filter(None, options.languages.split(",")):
+        lang, minutes = wanted.split(":")
+        rows.append((f"{minutes} min {lang} / captions", captions_scored(built(int(minutes), work, lang), work)))
     print(f"{'programme / aligner':<24}" + "".join(f"{column:>19}" for column in COLUMNS))
     for name, result in rows:
         print(f"{name:<24}" + "".join(f"{result.get(column, ''):>19}" for column in COLUMNS))

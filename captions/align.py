@@ -27,7 +27,7 @@ from .languages import pack
 from .listening import HOP, WINDOW, Listening, listen, mfcc
 from .model import Segment, Stretch
 from .pauses import HOP as LEVEL_HOP
-from .pauses import find_pauses, levels, quiet_share, snap, tonal
+from .pauses import find_pauses, levels, own_scale, quiet_share, recording_pieces, snap, tonal
 from .progress import Progress
 from .text import word_tokens
 from .timemap import monotonic_anchors
@@ -183,10 +183,17 @@ def synthetic_features(texts: list[str], lang: str,
 
 # --------------------------------------------------------------------------- features
 
-def speech_mask(energy: np.ndarray, dull: np.ndarray) -> np.ndarray:
-    """1 where a frame has speech-level energy (dB) and is not tonal (``dull``: a music bed), 0 elsewhere."""
-    floor, top = np.percentile(energy, 10), np.percentile(energy, 95)
-    mask: np.ndarray = ((energy > floor + 0.35 * (top - floor)) & ~dull).astype(np.float64)
+def speech_mask(energy: np.ndarray, dull: np.ndarray, pieces: list[tuple[int, int]]) -> np.ndarray:
+    """1 where a frame has speech-level energy (dB) for its recording (``pieces``, frame ranges of
+    a programme's recordings) and is not tonal (``dull``: a music bed), 0 elsewhere."""
+    quietest, loudest = np.percentile(energy, 10), np.percentile(energy, 95)
+    loud = energy > quietest + 0.35 * (loudest - quietest)
+    for first, last in pieces:  # a recording with a noise bed of its own, judged by its own levels
+        part = energy[first:last]
+        floor, top = np.percentile(part, 10), np.percentile(part, 95)
+        if own_scale(floor, top, quietest):
+            loud[first:last] = part > floor + 0.35 * (top - floor)
+    mask: np.ndarray = (loud & ~dull).astype(np.float64)
     return mask
 
 
@@ -396,7 +403,9 @@ def _listen(heard: _Heard) -> tuple[_Recording, _Heard]:
     """What the aligner needs of a recording: its features, speech frames and pauses."""
     listening = heard.listening
     dull = tonal(listening.bands)[:: round(HOP / LEVEL_HOP)][: len(listening.mfcc)]  # to feature frames
-    mask = speech_mask(listening.energy(), np.pad(dull, (0, len(listening.mfcc) - len(dull))))
+    ratio = round(HOP / LEVEL_HOP)
+    pieces = [(first // ratio, min(last // ratio, len(listening.mfcc))) for first, last in recording_pieces(listening.bands)]
+    mask = speech_mask(listening.energy(), np.pad(dull, (0, len(listening.mfcc) - len(dull))), pieces)
     return _Recording(listening, np.hstack([_normalise(listening.mfcc), SPEECH_WEIGHT * mask[:, None]]), mask,
                       find_pauses(levels(listening.bands))), heard
 

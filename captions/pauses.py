@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
@@ -67,12 +68,59 @@ def tonal(energy: np.ndarray) -> np.ndarray:
     return dull
 
 
-def levels(energy: np.ndarray) -> np.ndarray:
-    """The scaled level (0 quiet .. 1 loud speech) of every HOP frame from its band energies, as
-    rows: the louder of the two bands, and the voicing band alone. Tonal sound is quiet."""
+# A programme joins recordings, each with its own level and noise bed, between room tone or music
+# quieter than any of them. Scaled between the whole programme's quiet (the room tone) and loud, a
+# recording's own pauses, filled by its noise bed, were not quiet: a 10-minute programme of one
+# Spanish reading found none of them and had 48% of its boundaries within 100 ms. So each stretch
+# between LONG_QUIET seconds of quiet or tonal sound (the joins) whose quiet is OWN_BED dB over the
+# whole's, and which spans OWN_RANGE dB (pauses of its own, not one sentence alone), is scaled on
+# its own: that programme 99.6%, an hour of English recordings 77% -> 80%, single clips unchanged.
+LONG_QUIET, SHORTEST_PIECE = 1.0, 2.0  # seconds
+OWN_RANGE, OWN_BED = 15.0, 10.0  # dB
+
+
+def _scaled(energy: np.ndarray) -> np.ndarray:
     floor = np.percentile(energy, 5, axis=1)[:, None]
     top = np.percentile(energy, 95, axis=1)[:, None]
-    scaled = (energy - floor) / np.maximum(top - floor, 1e-6)
+    scaled: np.ndarray = (energy - floor) / np.maximum(top - floor, 1e-6)
+    return scaled
+
+
+def recording_pieces(energy: np.ndarray) -> list[tuple[int, int]]:
+    """HOP frame ranges between the long quiet or tonal stretches (room tone, music beds) that part
+    one recording of a programme from the next.
+
+    >>> bed = np.r_[np.full(300, 40.0), np.full(150, 0.0), np.full(300, 40.0)]
+    >>> recording_pieces(np.vstack([bed, bed - 10, bed]))
+    [(0, 300), (450, 750)]
+    """
+    dull = tonal(energy)
+    quiet = (_scaled(energy)[:2].max(0) < QUIET) | dull
+    edges = [0]
+    for start, end in _runs(quiet):
+        if (end - start) * HOP >= LONG_QUIET:
+            edges += [start, end]
+    edges.append(energy.shape[1])
+    return [(first, last) for first, last in zip(edges[::2], edges[1::2]) if (last - first) * HOP >= SHORTEST_PIECE]
+
+
+def own_scale(floor: Any, top: Any, quietest: Any) -> Any:
+    """Whether a recording (its quiet ``floor`` and loud ``top``) is scaled on its own: it has a
+    noise bed over the whole programme's ``quietest``, and pauses of its own."""
+    return (floor - quietest >= OWN_BED) & (top - floor >= OWN_RANGE)
+
+
+def levels(energy: np.ndarray) -> np.ndarray:
+    """The scaled level (0 quiet .. 1 loud speech) of every HOP frame from its band energies, as
+    rows: the louder of the two bands, and the voicing band alone. Each recording of a programme
+    (:func:`recording_pieces`) is scaled between its own quiet and loud. Tonal sound is quiet."""
+    scaled = _scaled(energy)
+    quietest = np.percentile(energy, 5, axis=1)
+    for first, last in recording_pieces(energy):
+        part = energy[:, first:last]
+        floor, top = np.percentile(part, 5, axis=1), np.percentile(part, 95, axis=1)
+        own = own_scale(floor, top, quietest)
+        scaled[own, first:last] = (part[own] - floor[own, None]) / (top - floor)[own, None]
     scaled[:, tonal(energy)] = 0.0
     return np.vstack([scaled[:2].max(0), scaled[2]])
 
