@@ -26,9 +26,6 @@ import numpy as np
 from .errors import EngineError
 
 _AUDIO_OUTPUT_SYNCHRONOUS = 2
-# Milliseconds of sound per callback: the default 60 took 47,000 Python callbacks an hour of speech,
-# each waiting for the interpreter lock while the recording is heard beside it.
-BUFFER_MS = 2000
 _POS_CHARACTER = 1
 _CHARS_UTF8 = 1
 _RATE = 1  # espeakRATE
@@ -69,7 +66,7 @@ class _Loaded:
         self.handle.espeak_ListVoices.argtypes = [ctypes.c_void_p]
         self.handle.espeak_Info.restype = ctypes.c_char_p
         self.handle.espeak_Info.argtypes = [ctypes.c_void_p]
-        self.rate = self.handle.espeak_Initialize(_AUDIO_OUTPUT_SYNCHRONOUS, BUFFER_MS, data.encode() if data else None, 0)
+        self.rate = self.handle.espeak_Initialize(_AUDIO_OUTPUT_SYNCHRONOUS, 0, data.encode() if data else None, 0)
         if self.rate <= 0:
             raise EngineError(f"libespeak-ng could not start (no voice data in {data or 'its default folder'})")
         self.chunks: list[np.ndarray] = []
