@@ -23,6 +23,7 @@ from urllib.parse import quote
 from .errors import NoSoundError, OptionError
 from .model import Track
 from .naming import refuse_overwriting_inputs, review_path
+from .timecode import frame_timecode
 
 PEAKS_PER_SECOND = 10  # waveform resolution: enough to see speech and pauses at any zoom the page offers
 MAX_PEAKS = 60_000  # a longer programme gets coarser peaks, so the page stays small
@@ -184,7 +185,7 @@ def _header(title: str, profile: str, tracks: list[Track]) -> str:
 
 
 def _player(media: str | None, tracks: list[Track]) -> str:
-    timeline = ('<div class="timeline"><canvas id="overview" height="120" aria-label="Timeline of the whole '
+    timeline = ('<div class="timeline" id="timeline"><canvas id="overview" height="120" aria-label="Timeline of the whole '
                 'programme: speech, cues per language, issues; click to seek" role="img"></canvas>'
                 '<canvas id="detail" height="120" aria-label="The 30 seconds around the play position" '
                 'role="img"></canvas>' + _legend(tracks) + '</div>')
@@ -206,7 +207,7 @@ def _legend(tracks: list[Track]) -> str:
     return (f'<p class="legend">Timeline, top to bottom: speech, then {lanes}<span class="swatch error"></span>error '
             '<span class="swatch warning"></span>warning <span class="swatch doubtful"></span>timing uncertain '
             '<span class="swatch cut"></span>shot change '
-            '(click to seek; keys: j next cue, k previous, n next issue, N previous issue)</p>')
+            '(click to seek; keys: j next cue, k previous, n next issue, N previous issue, t timeline)</p>')
 
 
 def _controls(tracks: list[Track]) -> str:
@@ -220,6 +221,8 @@ def _controls(tracks: list[Track]) -> str:
             '<button type="button" id="previous-cue" title="Previous cue (k)">Previous cue</button>'
             '<button type="button" id="next-cue" title="Next cue (j)">Next cue</button>'
             '<button type="button" id="next-issue" title="Next issue (n)">Next issue</button>'
+            '<button type="button" id="toggle-timeline" aria-controls="timeline" aria-expanded="true" '
+            'title="Hide or show the timeline (t)">Hide timeline</button>'
             '<span id="shown" role="status"></span></section>')
 
 
@@ -241,15 +244,26 @@ def _table(tracks: list[Track], rows: list[Row]) -> str:
             found = issues.get((lang, index), [])
             listed = f'<ul class="issues">{"".join(found)}</ul>' if found else ""
             text = "<br>".join(html.escape(line) for line in cue.lines)
+            fps = float(tracks[lang].fps)
             cells[lang].append(f'<div class="cue" data-lang="{lang}" data-index="{index}" data-start="{float(cue.start)}">'
                                f'<button type="button" class="seek" aria-label="Play from {_clock(float(cue.start))}">'
-                               f'{_clock(float(cue.start))}</button><p lang="{html.escape(tracks[lang].lang)}">{text}'
-                               f'</p>{listed}</div>')
+                               f'{_timecode(float(cue.start), fps)}</button> <span class="span">to '
+                               f'{_timecode(float(cue.end), fps)}, {_timecode(float(cue.end - cue.start), fps)}</span>'
+                               f'<p lang="{html.escape(tracks[lang].lang)}">{text}</p>{listed}</div>')
         tds = "".join(f"<td>{''.join(cell)}</td>" for cell in cells)
         body.append(f'<tr id="row-{number}" data-start="{row.start}" data-end="{row.end}">'
                     f'<th scope="row">{_clock(row.start)}</th>{tds}</tr>')
     return (f'<table id="cues"><caption>Cues by time, a column per language</caption><thead><tr>'
             f'<th scope="col">Time</th>{heads}</tr></thead><tbody>{"".join(body)}</tbody></table>')
+
+
+def _timecode(seconds: float, fps: float) -> str:
+    """A time as the programme's editors read it: hours, minutes, seconds and frames at its rate.
+
+    >>> _timecode(3725.5, 25), _timecode(1.5, 24000 / 1001)
+    ('01:02:05:12', '00:00:01:12')
+    """
+    return frame_timecode(round(seconds * fps), fps)
 
 
 def _clock(seconds: float) -> str:

@@ -285,3 +285,38 @@ def test_a_real_recording_plays_under_its_captions(browser, tmp_path):
     assert abs(len(browser.execute_script("return captionsReview.data.waveform.values")) - duration * 10) <= 2
     first = float(browser.find_element(By.CSS_SELECTOR, "#cues .cue").get_attribute("data-start"))
     assert abs(first - item["units"][0]["start"]) < 0.25  # on the speech, not at 0
+
+
+def test_n_visits_every_cue_with_an_issue_and_cues_show_their_timecodes(browser, programme):
+    # Issue 31, item 16: a row holding two short Japanese-like cues under one long one visited both;
+    # each cue shows its start, end and duration as timecode at the track's rate; the timeline folds.
+    folder, _ = programme
+    (folder / "rows").mkdir(exist_ok=True)
+    (folder / "rows" / "two.en.srt").write_text("1\n00:00:00,500 --> 00:00:06,000\nOne long English cue.\n\n")
+    (folder / "rows" / "two.fr.srt").write_text("1\n00:00:01,000 --> 00:00:01,200\nUn.\n\n"
+                                               "2\n00:00:03,000 --> 00:00:03,200\nDeux.\n\n")
+    done = cli("review", "rows/two.en.srt", "rows/two.fr.srt", "--media", "news.webm", "--fps", "25", "--out", "rows",
+               cwd=folder)
+    assert done.returncode == 0, done.stderr
+    open_page(browser, folder / "rows" / "two.review.html")
+    rows = browser.execute_script("return document.querySelectorAll('#cues tbody tr').length")
+    body = browser.find_element(By.TAG_NAME, "body")
+    now = "return document.getElementById('player').currentTime"
+    visited = []
+    for _ in range(3):
+        body.send_keys("n")
+        visited.append(round(browser.execute_script(now), 3))
+    assert visited[:2] == [1.0, 3.0], (visited, rows)
+    body.send_keys("N")
+    assert browser.execute_script(now) == pytest.approx(1.0)
+    spans = browser.execute_script("return Array.from(document.querySelectorAll('#cues .cue')).map("
+                                   "(cue) => cue.querySelector('.seek').textContent + ' ' + cue.querySelector('.span').textContent)")
+    assert "00:00:03:00 to 00:00:03:05, 00:00:00:05" in spans
+    sticky = "return document.querySelector('.player').getBoundingClientRect().height"
+    before = browser.execute_script(sticky)
+    body.send_keys("t")
+    assert browser.execute_script(sticky) < before - 100
+    assert browser.find_element(By.ID, "toggle-timeline").get_attribute("aria-expanded") == "false"
+    body.send_keys("t")
+    assert browser.execute_script(sticky) == pytest.approx(before, abs=2)
+    assert errors_said(browser) == []

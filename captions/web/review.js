@@ -118,13 +118,16 @@
       : cueStarts.filter((start) => start < time - SLACK).pop();
     if (target !== undefined) { seek(target); focusRow(rowAt(target)); }
   }
+  // Every cue with a shown issue, in time order: a row can hold several cues of one language (a
+  // Japanese track cut finer than the English), and each of them is visited.
   function nextIssue(direction) {
-    const from = rowAt(now());
-    const order = direction > 0 ? rows.map((_, index) => index).filter((index) => index > from)
-      : rows.map((_, index) => index).filter((index) => index < from).reverse();
-    const found = order.find((index) => !rows[index].hidden &&
-      Array.from(rows[index].querySelectorAll(".issue")).some((issue) => !issue.hidden));
-    if (found !== undefined) { seek(rowStarts[found]); focusRow(found); }
+    const time = now();
+    const starts = Array.from(document.querySelectorAll("#cues .cue"))
+      .filter((cue) => !cue.closest("tr").hidden && Array.from(cue.querySelectorAll(".issue")).some((issue) => !issue.hidden))
+      .map((cue) => Number(cue.dataset.start)).sort((a, b) => a - b);
+    const target = direction > 0 ? starts.find((start) => start > time + SLACK)
+      : starts.filter((start) => start < time - SLACK).pop();
+    if (target !== undefined) { seek(target); focusRow(rowAt(target)); }
   }
   function focusRow(index) {
     const button = index >= 0 ? rows[index].querySelector(".seek") : null;
@@ -133,9 +136,21 @@
   document.getElementById("next-cue").addEventListener("click", () => step(1));
   document.getElementById("previous-cue").addEventListener("click", () => step(-1));
   document.getElementById("next-issue").addEventListener("click", () => nextIssue(1));
+  // The timeline folds away, leaving the sticky player its picture and the table more room.
+  const timelineBox = document.getElementById("timeline");
+  const toggle = document.getElementById("toggle-timeline");
+  function showTimeline(shown) {
+    timelineBox.hidden = !shown;
+    toggle.setAttribute("aria-expanded", String(shown));
+    toggle.textContent = shown ? "Hide timeline" : "Show timeline";
+    placeHeader();
+    if (shown) { queueDraw(); }
+  }
+  toggle.addEventListener("click", () => showTimeline(timelineBox.hidden));
   document.addEventListener("keydown", (event) => {
     if (event.ctrlKey || event.altKey || event.metaKey || event.target.closest("select, input, textarea")) { return; }
-    const actions = { j: () => step(1), k: () => step(-1), n: () => nextIssue(1), N: () => nextIssue(-1) };
+    const actions = { j: () => step(1), k: () => step(-1), n: () => nextIssue(1), N: () => nextIssue(-1),
+      t: () => showTimeline(timelineBox.hidden) };
     if (actions[event.key]) { event.preventDefault(); actions[event.key](); }
   });
 
