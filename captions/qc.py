@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from dataclasses import asdict, dataclass
@@ -16,6 +17,7 @@ from .reading import speeds
 from .shots import cuts_near
 from .text import display_width
 from .timemap import TimeMap
+from .timing import in_time_on_cut, legible_time, out_time_for_cut
 
 ERROR, WARNING = "error", "warning"
 
@@ -156,7 +158,9 @@ _NOT_TEXT = re.compile(r"[\W_]+")
 def shot_issues(cues: list[Cue], cuts: tuple[Fraction, ...], fps: Fraction, profile: Profile) -> list[Issue]:
     """A warning on every in-time near a shot change but not on it, and every out-time near one but
     not ``shot_gap_frames`` before it (a cue hanging over a cut by a few frames, or ending just short),
-    unless the next cue follows at the minimum gap and so sets that out-time.
+    where the timing rule (:func:`~captions.timing.in_time_on_cut`, :func:`~captions.timing.out_time_for_cut`)
+    would move it: never for a cue it left where it is (too short to read on the cut, say), nor an
+    out-time the next cue sets by following at the minimum gap.
 
     >>> from captions.profiles import get_profile
     >>> cues = [Cue(Fraction(0), Fraction(103, 25), ("a",), ("",)), Cue(Fraction(110, 25), Fraction(6), ("b",), ("",))]
@@ -166,20 +170,23 @@ def shot_issues(cues: list[Cue], cuts: tuple[Fraction, ...], fps: Fraction, prof
     window, gap = profile.shot_window_frames, profile.shot_gap_frames
     cut_set = {round(cut * fps) for cut in cuts}
     frames = sorted(cut_set)
+    spans = [[round(cue.start * fps), round(cue.end * fps)] for cue in cues]
+    needed = [math.ceil(legible_time(cue.text, profile) * fps) for cue in cues]
+    longest = math.floor(profile.max_duration * fps + 1e-9)
     issues = []
-    for number, cue in enumerate(cues, start=1):
-        start, end = round(cue.start * fps), round(cue.end * fps)
+    for number, (start, end) in enumerate(spans, start=1):
         near_in = cuts_near(frames, start, window)
-        if near_in and start not in cut_set:
-            cut = min(near_in, key=lambda frame: abs(start - frame))
+        cut = min(near_in, key=lambda frame: abs(start - frame)) if near_in else None
+        if cut is not None and start not in cut_set and in_time_on_cut(spans, number - 1, cut, needed, profile, longest):
             issues.append(Issue(number, "shot-change", f"in {start - cut:+d}", 0, WARNING,
                                 f"in-time {abs(start - cut)} frames {'after' if start > cut else 'before'} a shot "
                                 f"change at {float(cut / fps):.2f} s: put it on the cut"))
         near_out = [cut for cut in cuts_near(frames, end, window) if cut > end - window]
         following = round(cues[number].start * fps) if number < len(cues) else None
         chained = following is not None and following - end <= profile.min_gap_frames  # the next cue sets this end
-        if near_out and not chained and end + gap not in cut_set:
-            cut = min(near_out, key=lambda frame: abs(end - frame))
+        cut = min(near_out, key=lambda frame: abs(end - frame)) if near_out else None
+        if cut is not None and not chained and end + gap not in cut_set and \
+                out_time_for_cut(spans, number - 1, cut, needed, profile, longest) not in (None, end):
             what = (f"hangs over a shot change by {end - cut} frames" if end >= cut
                     else f"ends {cut - end} frames before a shot change")
             issues.append(Issue(number, "shot-change", f"out {end - cut}", -gap, WARNING,

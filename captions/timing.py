@@ -256,31 +256,59 @@ def snap_to_shots(frames: list[tuple[int, int]], cuts: list[int], profile: Profi
     longest = math.floor(profile.max_duration * fps + 1e-9)
     spans = [list(span) for span in frames]
     for index, span in enumerate(spans):  # in-times first: an out-time then fits the next cue's new start
-        start, end = span
-        cut = _nearest(cuts, start, window)
-        if cut is None or cut == start or (cut > start and end - cut < needed[index]) or end - cut > longest:
+        cut = _nearest(cuts, span[0], window)
+        if cut is None or not in_time_on_cut(spans, index, cut, needed, profile, longest):
             continue
-        if index:
-            before = spans[index - 1]
-            room = cut - min_gap - before[1]
-            # Earlier onto the cut: the cue before must end in time, by its own out-time rule if need be.
-            if room < 0 and not (cut - before_cut - before[0] >= needed[index - 1] and before[1] - cut < window):
-                continue
-            if room < 0:
-                before[1] = cut - before_cut
+        if index and cut - min_gap < spans[index - 1][1]:
+            spans[index - 1][1] = cut - before_cut  # the cue before ends by its own out-time rule
         span[0] = cut
     for index, span in enumerate(spans):
-        start, end = span
-        latest = spans[index + 1][0] - min_gap if index + 1 < len(spans) else end + window
-        cut = _nearest(cuts, end, window, above=start + 1)
-        if cut is None:
-            continue
-        for candidate in (cut - before_cut, cut + window):
-            if candidate - start >= min(needed[index], end - start) and candidate <= max(latest, end) \
-                    and candidate - start <= longest:
-                span[1] = candidate
-                break
+        cut = _nearest(cuts, span[1], window, above=span[0] + 1)
+        moved = None if cut is None else out_time_for_cut(spans, index, cut, needed, profile, longest)
+        if moved is not None:
+            span[1] = moved
     return [(start, end) for start, end in spans]
+
+
+def out_time_for_cut(spans: list[list[int]], index: int, cut: int, needed: list[int], profile: Profile,
+                     longest: int) -> int | None:
+    """Where a cue's out-time (frames) near a cut goes, or None where it stays: ``shot_gap_frames``
+    before the cut, else at least the window past it, if the cue can still be read, keeps its gap
+    to the next one and is not too long: the one rule timing applies and QC checks.
+
+    >>> from captions.profiles import get_profile
+    >>> netflix = get_profile("netflix", "en")
+    >>> out_time_for_cut([[0, 103]], 0, 100, [20], netflix, 175), out_time_for_cut([[90, 103]], 0, 100, [20], netflix, 175)
+    (98, 112)
+    """
+    start, end = spans[index]
+    latest = spans[index + 1][0] - profile.min_gap_frames if index + 1 < len(spans) else end + profile.shot_window_frames
+    for candidate in (cut - profile.shot_gap_frames, cut + profile.shot_window_frames):
+        if candidate - start >= min(needed[index], end - start) and candidate <= max(latest, end) \
+                and candidate - start <= longest:
+            return candidate
+    return None
+
+
+def in_time_on_cut(spans: list[list[int]], index: int, cut: int, needed: list[int], profile: Profile,
+                   longest: int) -> bool:
+    """Whether a cue's in-time (frames) goes onto a cut near it: the one rule timing applies and QC
+    checks. Not when the cue would then be too short to read or too long to show, nor when moving
+    earlier would run into the cue before and that cue cannot end ``shot_gap_frames`` before the cut.
+
+    >>> from captions.profiles import get_profile
+    >>> netflix = get_profile("netflix", "en")
+    >>> in_time_on_cut([[10, 40]], 0, 11, [20], netflix, 175), in_time_on_cut([[10, 40]], 0, 25, [20], netflix, 175)
+    (True, False)
+    """
+    start, end = spans[index]
+    if cut == start or (cut > start and end - cut < needed[index]) or end - cut > longest:
+        return False
+    if not index or cut - profile.min_gap_frames >= spans[index - 1][1]:
+        return True
+    before_start, before_end = spans[index - 1]
+    return (cut - profile.shot_gap_frames - before_start >= needed[index - 1]
+            and before_end - cut < profile.shot_window_frames)
 
 
 def _nearest(cuts: list[int], frame: int, window: int, above: int = 0) -> int | None:

@@ -2,6 +2,7 @@
 read from lists and EDLs, and cue times that obey the 12-frame rules after timing."""
 
 import json
+import math
 import subprocess
 import sys
 from pathlib import Path
@@ -141,3 +142,23 @@ def test_a_videos_own_frame_rate_is_the_captions_when_none_is_given(programme):
     for cue in srt.parse((folder / "own" / "news.en.srt").read_text()):
         for time in (cue.start, cue.end):
             assert abs(time.total_seconds() * 25 - round(time.total_seconds() * 25)) < 0.03  # on a 25 fps frame
+
+
+def test_the_shot_change_rule_of_timing_is_the_one_qc_checks():
+    # Issue 31, item 15: an in-time a frame before a cut that timing leaves there (on the cut the cue
+    # could not be read) was then told by QC to "put it on the cut". One rule now decides both.
+    from fractions import Fraction as F
+
+    from captions.model import Cue
+    from captions.profiles import get_profile
+    from captions.qc import shot_issues
+    from captions.timing import legible_time, snap_to_shots
+
+    netflix = get_profile("netflix", "en")
+    for frames, moved in (((99, 110), False), ((99, 140), True)):
+        cue = Cue(F(frames[0], 25), F(frames[1], 25), ("A cue to read.",), ("",))
+        needed = math.ceil(legible_time(cue.text, netflix) * 25)
+        [timed] = snap_to_shots([frames], [100], netflix, 25.0, [needed])
+        assert (timed[0] == 100) == moved
+        warned = [issue for issue in shot_issues([cue], (F(4),), F(25), netflix) if issue.value.startswith("in")]
+        assert bool(warned) == moved  # QC asks for the move exactly where timing makes it
