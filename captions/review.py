@@ -260,7 +260,7 @@ def _table(tracks: list[Track], rows: list[Row]) -> str:
 def _timecode(seconds: float, fps: float) -> str:
     """A time as the programme's editors read it: hours, minutes, seconds and frames at its rate.
 
-    >>> _timecode(3725.5, 25), _timecode(1.5, 24000 / 1001)
+    >>> _timecode(3725.48, 25), _timecode(1.5, 24000 / 1001)
     ('01:02:05:12', '00:00:01:12')
     """
     return frame_timecode(round(seconds * fps), fps)
