@@ -23,6 +23,27 @@ STRICT_AUDIO_HELP = ("Refuse (exit 5) media that fits the transcript only in dou
 TRUST_AUDIO_HELP = ("The --audio media is the transcript's reading: align it even where it matches poorly (heavy "
                     "noise, an unusual voice) instead of refusing it; the stretches it doubts are still reported.")
 
+def _value_names() -> None:
+    """Help names a value, never a Python type: Typer 0.29 shows `INPUT <list[str]>` and `--out <str>`;
+    an argument now shows its name (`INPUT...`), an option the name of its value (`--out OUT`)."""
+    from typer.core import TyperArgument, TyperOption
+
+    def option_value(self: TyperOption, ctx: object) -> str:
+        if self.metavar is not None:
+            return self.metavar
+        name = max(self.opts, key=len).lstrip("-").replace("-", "_").upper()
+        return name + ("..." if self.nargs != 1 else "")
+
+    def argument_name(self: TyperArgument) -> str:
+        return (self.metavar or self.name or "").upper() + ("..." if self.nargs != 1 else "")
+
+    TyperArgument.display_type_rich = lambda self, ctx: ""  # type: ignore[method-assign]
+    TyperArgument._rich_display_name = argument_name  # type: ignore[method-assign]
+    TyperOption.display_type_rich = option_value  # type: ignore[method-assign]
+
+
+_value_names()
+
 app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -212,7 +233,8 @@ class _Printer:
 @app.command(epilog="Examples:\n\n  captions check show.ja.srt --profile netflix --lang ja --json\n\n"
                      "  captions check call.en.srt --transcript call.whisperx.json")
 def check(
-    file: Path = typer.Argument(..., help="Caption file to lint (SRT, WebVTT, TTML/IMSC/EBU-TT-D, cue JSON)."),
+    file: Path = typer.Argument(..., metavar="FILE",
+                                help="Caption file to lint (SRT, WebVTT, TTML/IMSC/EBU-TT-D, cue JSON)."),
     profile: str = typer.Option("netflix", "--profile", "-p", help="Profile name or TOML file."),
     lang: str = typer.Option("en", "--lang", "-l", help="Language of the captions."),
     fps: Optional[str] = typer.Option(None, help="Frame rate for gap rules (default: the profile's)."),
@@ -391,7 +413,8 @@ def batch(
                      "Exit codes: 0 written, 1 a target format's limit is broken (nothing written unless --force),\n"
                      "2 bad option, 3 bad input file, 6 output not writable.")
 def convert(
-    inputs: list[Path] = typer.Argument(..., help="Caption files (SRT, WebVTT, TTML/IMSC/EBU-TT-D, STL, SCC, cue JSON)."),
+    inputs: list[Path] = typer.Argument(..., metavar="FILE",
+                                        help="Caption files (SRT, WebVTT, TTML/IMSC/EBU-TT-D, STL, SCC, cue JSON)."),
     fmt: str = typer.Option(..., "--format", "-f", help="Target formats, comma separated (see `captions formats`)."),
     out: Optional[str] = typer.Option(None, "--out", "-o", help="Output folder (default: next to each input)."),
     lang: Optional[str] = typer.Option(None, "--lang", "-l", help="Language (default: from NAME.LANG.EXT, else en)."),
@@ -436,7 +459,8 @@ def convert(
 @app.command(epilog="Examples:\n\n  captions review out/news.en.srt out/news.ja.srt --media news.mp4\n\n"
                      "  captions make news.txt --audio news.mp4 --to ja --review")
 def review(
-    files: list[Path] = typer.Argument(..., help="Caption files of one programme, one per language, named NAME.LANG.EXT "
+    files: list[Path] = typer.Argument(..., metavar="FILE",
+                                       help="Caption files of one programme, one per language, named NAME.LANG.EXT "
                                        "(a name without a language is English)."),
     media: Optional[str] = typer.Option(None, "--media", help="The programme's video or audio (linked, not embedded)."),
     out: Optional[Path] = typer.Option(None, "--out", "-o", help="Output folder (default: the first file's)."),
@@ -462,7 +486,7 @@ def review(
 
 @app.command(epilog="Examples:\n\n  captions shots show.mp4\n\n  captions shots show.mp4 --json > cuts.json")
 def shots(
-    media: Path = typer.Argument(..., help="The programme's video."),
+    media: Path = typer.Argument(..., metavar="MEDIA", help="The programme's video."),
     as_json: bool = typer.Option(False, "--json", help="Print the cuts as JSON."),
 ) -> None:
     """List the shot changes found in a video: frame, time and timecode of each cut."""
@@ -514,7 +538,8 @@ def profiles() -> None:
 
 @app.command(epilog="Example:\n\n  captions align show.en.srt --audio show.mp4 --profile netflix")
 def align(
-    captions_file: Path = typer.Argument(..., help="Caption file whose cues to re-time (any format `check` reads)."),
+    captions_file: Path = typer.Argument(..., metavar="FILE",
+                                         help="Caption file whose cues to re-time (any format `check` reads)."),
     audio: str = typer.Option(..., "--audio", help="The programme's media file."),
     audio_part: Optional[str] = typer.Option(None, "--audio-part", help=AUDIO_PART_HELP),
     trust_audio: bool = typer.Option(False, "--trust-audio", help=TRUST_AUDIO_HELP),
@@ -549,7 +574,7 @@ def align(
                      "  captions retime show.en.vtt --sync 0:00:10=0:00:11.2 --sync 0:58:00=0:58:04\n\n"
                      "  captions retime show.en.scc --start 01:00:00;00 --in-place")
 def retime(
-    files: list[Path] = typer.Argument(..., help="Caption files (any format captions reads and writes)."),
+    files: list[Path] = typer.Argument(..., metavar="FILE", help="Caption files (any format captions reads and writes)."),
     shift: Optional[str] = typer.Option(None, "--shift", help="Move every cue: -2.5s, +90, or a timecode -00:00:01:12."),
     from_fps: Optional[str] = typer.Option(None, "--from-fps", help="With --to-fps: the rate the frames were made at."),
     to_fps: Optional[str] = typer.Option(None, "--to-fps", help="Alone: re-label to this rate (times kept); with "
@@ -633,7 +658,8 @@ def models_list(
 
 @models_app.command("install", epilog="Examples:\n\n  captions models install en ja\n\n"
                     "  captions models install translate-en_ja-1_1.argosmodel")
-def models_install(args: list[str] = typer.Argument(..., help="FROM TO (download), or .argosmodel files or folders "
+def models_install(args: list[str] = typer.Argument(..., metavar="ARG",
+                                                    help="FROM TO (download), or .argosmodel files or folders "
                                                    "of them (offline).")) -> None:
     """Install a model from the online index (FROM TO) or from .argosmodel files."""
     from .models import install_file, install_pair

@@ -283,3 +283,18 @@ def test_the_language_in_a_file_name_is_taken_and_a_contradicting_lang_refused(t
     refused = subprocess.run([sys.executable, "-m", "captions.cli", "make", str(english), "--lang", "ja",
                               "--out", str(tmp_path / "q")], capture_output=True, text=True)
     assert refused.returncode == 2 and "no Chinese, Japanese or Korean" in refused.stderr
+
+
+def test_help_names_values_never_python_types():
+    # Issue 31, item 6: `INPUT <list[str]>` and `--out <str>` read as Python; help names values.
+    import re
+
+    for command in (["make"], ["check"], ["convert"], ["retime"], ["align"], ["review"], ["batch"], ["shots"],
+                    ["models", "install"]):
+        done = subprocess.run([sys.executable, "-m", "captions.cli", *command, "--help"], capture_output=True, text=True,
+                              env={**os.environ, "COLUMNS": "120"})
+        assert done.returncode == 0, done.stderr
+        assert not re.search(r"<(str|int|float|path|Path|list\[)", done.stdout), (command, done.stdout)
+    made = subprocess.run([sys.executable, "-m", "captions.cli", "make", "--help"], capture_output=True, text=True,
+                          env={**os.environ, "COLUMNS": "120"}).stdout
+    assert "INPUT..." in made and "--out OUT" in made and "--fps FPS" in made
