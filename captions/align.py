@@ -27,7 +27,7 @@ from .languages import pack
 from .listening import HOP, WINDOW, Listening, listen, mfcc
 from .model import Segment, Stretch
 from .pauses import HOP as LEVEL_HOP
-from .pauses import find_pauses, levels, own_scale, quiet_share, recording_pieces, snap, tonal
+from .pauses import find_pauses, heard_levels, levels, own_scale, quiet_share, snap
 from .progress import Progress
 from .text import word_tokens
 from .timemap import monotonic_anchors
@@ -402,12 +402,13 @@ class _Recording:
 def _listen(heard: _Heard) -> tuple[_Recording, _Heard]:
     """What the aligner needs of a recording: its features, speech frames and pauses."""
     listening = heard.listening
-    dull = tonal(listening.bands)[:: round(HOP / LEVEL_HOP)][: len(listening.mfcc)]  # to feature frames
-    ratio = round(HOP / LEVEL_HOP)
-    pieces = [(first // ratio, min(last // ratio, len(listening.mfcc))) for first, last in recording_pieces(listening.bands)]
-    mask = speech_mask(listening.energy(), np.pad(dull, (0, len(listening.mfcc) - len(dull))), pieces)
+    scaled, dull, pieces = heard_levels(listening.bands)
+    ratio, frames = round(HOP / LEVEL_HOP), len(listening.mfcc)  # pause-level frames to feature frames
+    steady = dull[::ratio][:frames]
+    mask = speech_mask(listening.energy(), np.pad(steady, (0, frames - len(steady))),
+                       [(first // ratio, min(last // ratio, frames)) for first, last in pieces])
     return _Recording(listening, np.hstack([_normalise(listening.mfcc), SPEECH_WEIGHT * mask[:, None]]), mask,
-                      find_pauses(levels(listening.bands))), heard
+                      find_pauses(scaled)), heard
 
 
 def _doubted(timings: list[SentenceTiming]) -> int:

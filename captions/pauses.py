@@ -86,21 +86,21 @@ def _scaled(energy: np.ndarray) -> np.ndarray:
     return scaled
 
 
-def recording_pieces(energy: np.ndarray) -> list[tuple[int, int]]:
-    """HOP frame ranges between the long quiet or tonal stretches (room tone, music beds) that part
-    one recording of a programme from the next.
+def recording_pieces(scaled: np.ndarray, dull: np.ndarray) -> list[tuple[int, int]]:
+    """HOP frame ranges between the long quiet (``scaled`` levels) or tonal (``dull``) stretches,
+    room tone and music beds, that part one recording of a programme from the next.
 
     >>> bed = np.r_[np.full(300, 40.0), np.full(150, 0.0), np.full(300, 40.0)]
-    >>> recording_pieces(np.vstack([bed, bed - 10, bed]))
+    >>> energy = np.vstack([bed, bed - 10, bed])
+    >>> recording_pieces(_scaled(energy), tonal(energy))
     [(0, 300), (450, 750)]
     """
-    dull = tonal(energy)
-    quiet = (_scaled(energy)[:2].max(0) < QUIET) | dull
+    quiet = (scaled[:2].max(0) < QUIET) | dull
     edges = [0]
     for start, end in _runs(quiet):
         if (end - start) * HOP >= LONG_QUIET:
             edges += [start, end]
-    edges.append(energy.shape[1])
+    edges.append(scaled.shape[1])
     return [(first, last) for first, last in zip(edges[::2], edges[1::2]) if (last - first) * HOP >= SHORTEST_PIECE]
 
 
@@ -112,17 +112,24 @@ def own_scale(floor: Any, top: Any, quietest: Any) -> Any:
 
 def levels(energy: np.ndarray) -> np.ndarray:
     """The scaled level (0 quiet .. 1 loud speech) of every HOP frame from its band energies, as
-    rows: the louder of the two bands, and the voicing band alone. Each recording of a programme
-    (:func:`recording_pieces`) is scaled between its own quiet and loud. Tonal sound is quiet."""
-    scaled = _scaled(energy)
+    rows: the louder of the two bands, and the voicing band alone."""
+    return heard_levels(energy)[0]
+
+
+def heard_levels(energy: np.ndarray) -> tuple[np.ndarray, np.ndarray, list[tuple[int, int]]]:
+    """:func:`levels`, with the tonal frames and the recordings' pieces it found on the way (the
+    aligner's speech channel uses both). Each recording of a programme is scaled between its own
+    quiet and loud; tonal sound is quiet."""
+    scaled, dull = _scaled(energy), tonal(energy)
+    pieces = recording_pieces(scaled, dull)
     quietest = np.percentile(energy, 5, axis=1)
-    for first, last in recording_pieces(energy):
+    for first, last in pieces:
         part = energy[:, first:last]
         floor, top = np.percentile(part, 5, axis=1), np.percentile(part, 95, axis=1)
         own = own_scale(floor, top, quietest)
         scaled[own, first:last] = (part[own] - floor[own, None]) / (top - floor)[own, None]
-    scaled[:, tonal(energy)] = 0.0
-    return np.vstack([scaled[:2].max(0), scaled[2]])
+    scaled[:, dull] = 0.0
+    return np.vstack([scaled[:2].max(0), scaled[2]]), dull, pieces
 
 
 def find_pauses(bands: np.ndarray) -> list[tuple[float, float]]:

@@ -167,6 +167,8 @@ def shot_issues(cues: list[Cue], cuts: tuple[Fraction, ...], fps: Fraction, prof
     >>> [(i.cue, i.value) for i in shot_issues(cues, (Fraction(4),), Fraction(25), get_profile("netflix", "en"))]
     [(1, 'out 3'), (2, 'in +10')]
     """
+    if not cuts:
+        return []  # no reading times to work out for a programme without shot changes
     window, gap = profile.shot_window_frames, profile.shot_gap_frames
     cut_set = {round(cut * fps) for cut in cuts}
     frames = sorted(cut_set)
