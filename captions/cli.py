@@ -631,7 +631,7 @@ def doctor() -> None:
     raise typer.Exit(4 if problems else 0)
 
 
-models_app = typer.Typer(help="Translation models (Argos Translate packages): list, install, remove.",
+models_app = typer.Typer(help="Translation models (Argos Translate packages): list, install, download, remove.",
                          no_args_is_help=True, rich_markup_mode=None)
 app.add_typer(models_app, name="models")
 
@@ -675,6 +675,21 @@ def models_install(args: list[str] = typer.Argument(..., metavar="ARG",
             _fail(f"no .argosmodel files in {', '.join(args)}")
         for file in files:  # a folder carried over from a connected machine: every package in it
             typer.echo(f"installed {install_file(file)}")
+    except CaptionsError as err:
+        _fail_with(err)
+
+
+@models_app.command("download", epilog="Example, on a connected machine:\n\n"
+                    "  captions models download en ja --to carried/\n\n"
+                    "then, on the machine without the internet: captions models install carried/")
+def models_download(source: str = typer.Argument(..., metavar="FROM"), target: str = typer.Argument(..., metavar="TO"),
+                    to: Path = typer.Option(Path("."), "--to", metavar="DIR",
+                                            help="The folder to download into (default: here).")) -> None:
+    """Download a model's .argosmodel file from the online index, to carry to a machine without the internet."""
+    from .models import download_pair
+
+    try:
+        typer.echo(f"downloaded {download_pair(source, target, to)}")
     except CaptionsError as err:
         _fail_with(err)
 

@@ -89,18 +89,41 @@ def available_packages() -> list[Any]:
 
 def install_pair(source: str, target: str) -> Path:
     """Download the index's package for a language pair and install it (needs the network)."""
+    with tempfile.TemporaryDirectory() as folder:
+        return install_file(download_pair(source, target, folder))
+
+
+def download_pair(source: str, target: str, folder: str | Path) -> Path:
+    """Download the index's package for a language pair into ``folder`` without installing it, for a
+    machine without the internet: the file is checked as an install would check it, and lands whole
+    (written beside, then renamed) as ``translate-FROM_TO-VERSION.argosmodel``.
+    """
     from argostranslate import networking
 
     matches = [p for p in available_packages() if p.from_code == source and p.to_code == target]
     if not matches:
         raise ModelError(f"the Argos index has no {source}->{target} package")
-    data = networking.get_from(matches[0].links)
+    package = max(matches, key=lambda p: _version_key(p.package_version))
+    data = networking.get_from(package.links)
     if data is None:
-        raise ModelError(f"download of the {source}->{target} package failed")
-    with tempfile.NamedTemporaryFile(suffix=".argosmodel") as handle:
-        handle.write(data)
-        handle.flush()
-        return install_file(handle.name)
+        raise ModelError(f"download of the {source}->{target} package failed ({', '.join(package.links)})")
+    version = re.sub(r"[^0-9A-Za-z]+", "_", str(package.package_version)) or "0"
+    name = f"translate-{re.sub(r'[^0-9A-Za-z-]', '', source)}_{re.sub(r'[^0-9A-Za-z-]', '', target)}-{version}.argosmodel"
+    destination = ensure_folder(Path(folder), ModelError, "download folder") / name
+    partial = destination.with_name(f".{name}.captions-downloading")
+    try:
+        partial.write_bytes(data)
+        try:
+            with zipfile.ZipFile(partial) as archive:
+                _checked_archive(archive, destination)
+        except (zipfile.BadZipFile, ValueError) as err:
+            raise ModelError(f"the download is not an Argos package (not a zip file: {err})", str(destination)) from None
+        os.replace(partial, destination)
+    except OSError as err:
+        raise ModelError(f"cannot write the package: {err.strerror or err}", str(destination)) from None
+    finally:
+        partial.unlink(missing_ok=True)
+    return destination
 
 
 def remove_pair(source: str, target: str) -> list[Path]:

@@ -59,8 +59,9 @@ def find_route(source: str, target: str, packages: list[Any] | None = None) -> l
         if first and second:
             return [first[0], second[0]]
     raise ModelError(f"no {source}->{target} translation model installed: offline, install its package file "
-                     f"(captions models install translate-{source}_{target}-*.argosmodel, or a folder of them); "
-                     f"online, captions models install {source} {target} (README: Models)")
+                     f"(captions models install translate-{source}_{target}-*.argosmodel, or a folder of them, fetched on a "
+                     f"connected machine with captions models download {source} {target}); online, captions models "
+                     f"install {source} {target} (README: Models)")
 
 
 def _translator(model_path: str, options: EngineOptions) -> Any:

@@ -39,3 +39,40 @@ def test_the_readme_lists_every_format_and_frame_rate():
                REGISTRY[name].read_transcript), inputs
     rates = row_of("--fps")
     assert all(rate in rates for rate in FRAME_RATES), rates
+
+
+def _commands():
+    """(words, click command) of every command and sub-command: ("make",), ("models", "install")..."""
+    def walk(command, words):
+        yield words, command
+        if hasattr(command, "commands"):
+            for name, sub in command.commands.items():
+                yield from walk(sub, (*words, name))
+
+    return list(walk(typer.main.get_command(app), ()))
+
+
+def _options(command):
+    return {opt for param in command.params for opt in [*param.opts, *param.secondary_opts]
+            if opt.startswith("--") and opt != "--help"}
+
+
+def test_every_option_of_every_command_is_in_the_readme():
+    missing = {" ".join(words): sorted(opt for opt in _options(command) if not re.search(rf"{opt}(?![a-z-])", README))
+               for words, command in _commands()}
+    assert not any(missing.values()), missing
+
+
+def test_the_readme_gives_no_command_an_option_it_lacks():
+    """Every ``captions CMD ... --option`` the README shows, in a code block or inline, is one CMD has."""
+    shown = re.findall(r"captions ([a-z]+(?: [a-z]+)?)([^`\n#]*)", README)
+    commands = {" ".join(words): _options(command) for words, command in _commands()}
+    checked = 0
+    for words, rest in shown:
+        name = words if words in commands else words.split()[0]
+        if name not in commands:
+            continue
+        wrong = [opt for opt in re.findall(r"(?<![\w-])--[a-z][a-z-]*", rest) if opt not in commands[name]]
+        assert not wrong, f"captions {words}{rest}: {wrong}"
+        checked += 1
+    assert checked >= 40

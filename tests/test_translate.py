@@ -4,10 +4,11 @@ import os
 import subprocess
 import sys
 import zipfile
+from pathlib import Path
 
 import pytest
 import srt
-from tiny_argos import build_packages
+from tiny_argos import build_packages, serve_index
 
 SCRIPT = """animals today
 the big cat eats the fish today. a dog sees the bird.
@@ -68,6 +69,7 @@ def test_missing_model_names_the_install_command_and_spares_other_languages(env,
     assert result.returncode == 4  # ModelError
     assert "no en->de translation model installed" in result.stderr and "captions models install en de" in result.stderr
     assert "translate-en_de-*.argosmodel" in result.stderr  # the offline way too, in the same line
+    assert "captions models download en de" in result.stderr  # and where the file comes from
     assert len(result.stderr.strip().splitlines()) == 1
     assert not (tmp_path / "animals.de.srt").exists()
     assert (tmp_path / "animals.ja.srt").exists() and (tmp_path / "animals.en.srt").exists()
@@ -168,3 +170,31 @@ def test_models_install_a_folder_carried_over_and_path(env, tmp_path):
     empty.mkdir()
     refused = cli(private, "models", "install", empty)
     assert refused.returncode == 2 and "no .argosmodel files" in refused.stderr
+
+
+
+def test_models_download_fetches_a_file_to_carry_and_installs_nothing(env, tmp_path):
+    import json
+
+    served = tmp_path / "served"
+    package = Path(build_packages(served, ("en-ja",))[0])
+    (served / "broken.argosmodel").write_bytes(b"<html>not found</html>")
+    url = serve_index(served)
+    entries = [{"from_code": "en", "to_code": "ja", "package_version": "1.1", "links": [url + package.name]},
+               {"from_code": "en", "to_code": "ko", "package_version": "1.0", "links": [url + "broken.argosmodel"]}]
+    (served / "index.json").write_text(json.dumps(entries))
+    connected = {**env, "ARGOS_PACKAGE_INDEX": url, "ARGOS_PACKAGES_DIR": str(tmp_path / "connected")}
+    done = cli(connected, "models", "download", "en", "ja", "--to", tmp_path / "carried")
+    assert done.returncode == 0, done.stderr
+    carried = tmp_path / "carried" / "translate-en_ja-1_1.argosmodel"
+    assert carried.read_bytes() == package.read_bytes() and "no models installed" in cli(connected, "models", "list").stdout
+    offline = {**env, "ARGOS_PACKAGE_INDEX": "http://127.0.0.1:9/", "ARGOS_PACKAGES_DIR": str(tmp_path / "offline")}
+    assert cli(offline, "models", "install", tmp_path / "carried").returncode == 0
+    assert "en->ja" in cli(offline, "models", "list").stdout
+    broken = cli(connected, "models", "download", "en", "ko", "--to", tmp_path / "carried")
+    assert broken.returncode == 4 and "not an Argos package" in broken.stderr, broken.stderr
+    assert sorted(path.name for path in (tmp_path / "carried").iterdir()) == [carried.name]
+    missing = cli(connected, "models", "download", "en", "xx", "--to", tmp_path / "carried")
+    assert missing.returncode == 4 and "has no en->xx package" in missing.stderr
+    unreachable = cli(offline, "models", "download", "en", "ja")
+    assert unreachable.returncode == 4 and "cannot reach the Argos package index" in unreachable.stderr

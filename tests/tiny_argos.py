@@ -220,3 +220,20 @@ def build_packages(out_dir, pairs=("en-ja",)):
             words = []  # a pure copy model for any other pair
         paths.append(build_package(out_dir, src, tgt, sp_bytes, words))
     return paths
+
+
+def serve_index(folder):
+    """Serve ``folder`` on this machine, as argostranslate's package index is served on the internet
+    (``index.json`` and the files it links); returns its address, for ``ARGOS_PACKAGE_INDEX``."""
+    import functools
+    import http.server
+    import threading
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    handler = functools.partial(Quiet, directory=str(folder))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return f"http://127.0.0.1:{server.server_address[1]}/"
