@@ -343,8 +343,8 @@ def _translated(name: str, segments: list[Segment], track: Track, target: Langua
     engine = configure_from_environment(plan.device)
     cache, cache_notes = open_cache() if plan.cache else (None, [])
     try:
-        translated, notes = translate_segments(segments, track.cues, track.lang, target.lang, engine,
-                                               dict(target.terms), cache, progress)
+        translated, notes, left = translate_segments(segments, track.cues, track.lang, target.lang, engine,
+                                                     dict(target.terms), cache, progress)
     finally:
         if cache:
             cache.close()
@@ -354,17 +354,19 @@ def _translated(name: str, segments: list[Segment], track: Track, target: Langua
     target_track = caption_language(translated, for_translation(target, end))
     target_track.notes[:0] = cache_notes + notes
     # The translation shows the same speech at the same times: the aligner's doubts hold for it too.
-    return _rendered(name, target_track, target.profile, plan, paths, doubtful)
+    return _rendered(name, target_track, target.profile, plan, paths, doubtful, qc.untranslated_issues(
+        target_track.cues, [(sentence.start, sentence.end, sentence.pieces) for sentence in left]))
 
 
 def _rendered(name: str, track: Track, profile: Profile, plan: Plan, paths: dict[str, Path],
-              doubtful: list[Stretch]) -> tuple[LanguageResult, dict[Path, bytes], Track]:
+              doubtful: list[Stretch], found: list[qc.Issue] | None = None,
+              ) -> tuple[LanguageResult, dict[Path, bytes], Track]:
     """A language's QC result and the bytes of each of its outputs, not yet written."""
     track.title = name.split(".")[0]  # the programme, as its file is named
     track.doubtful = doubtful
     track.origin = on_frame(plan.source.timing.start, track.fps)
     track.issues = qc.check(track.cues, profile, float(track.fps)) + qc.alignment_issues(track.cues, doubtful) + \
-        qc.shot_issues(track.cues, track.shot_changes, track.fps, profile)
+        qc.shot_issues(track.cues, track.shot_changes, track.fps, profile) + (found or [])
     # What an output format cannot carry (a character outside its set, say) is reported, never lost silently.
     track.issues += [qc.Issue(number, "format", fmt, "", qc.WARNING, what) for fmt in plan.formats
                      for number, what in limit_problems(track, fmt)]

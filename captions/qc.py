@@ -152,6 +152,28 @@ def alignment_issues(cues: list[Cue], stretches: list[Stretch]) -> list[Issue]:
     return issues
 
 
+def untranslated_issues(cues: list[Cue], sentences: list[tuple[float, float, tuple[str, ...]]]) -> list[Issue]:
+    """A warning on the first cue of each translated sentence in which the model did not know some
+    pieces (copied from the source, or dropped): someone who reads the language should look.
+
+    >>> from fractions import Fraction as F
+    >>> cue = Cue(F(1), F(3), ["don’t eat €5."], [""])
+    >>> [str(issue) for issue in untranslated_issues([cue], [(0.9, 3.0, ("’", "€"))])]
+    ["cue 1: warning: 2 pieces the model did not know, copied from the source: '’', '€'"]
+    """
+    issues = []
+    for start, end, pieces in sentences:
+        number = next((number for number, cue in enumerate(cues, start=1) if float(cue.end) > start and
+                       float(cue.start) < end), None)
+        if number is not None:
+            copied = [piece for piece in pieces if piece != "⁇"]
+            said = [f"{len(copied)} pieces the model did not know, copied from the source: "
+                    f"{', '.join(map(repr, copied))}"] if copied else []
+            said += [f"{len(pieces) - len(copied)} unknown pieces dropped"] if len(copied) < len(pieces) else []
+            issues.append(Issue(number, "untranslated", len(pieces), 0, WARNING, "; ".join(said)))
+    return issues
+
+
 _NOT_TEXT = re.compile(r"[\W_]+")
 
 

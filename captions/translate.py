@@ -31,6 +31,18 @@ from .timemap import TimeMap, monotonic_anchors
 PIVOTS = ("en",)  # tried first when no direct package exists, as argostranslate does
 BATCH_SIZE = 32
 STREAM_CHUNK = 8 * BATCH_SIZE  # sentences handed to CTranslate2 at a time, so progress can be shown
+# Around a piece the model did not know and copied from the source: kept through the cache, counted
+# and taken out when the sentence is put back together (private-use characters no text carries).
+COPIED = ("\ue000", "\ue001")
+
+
+@dataclass(frozen=True)
+class Untranslated:
+    """A translated sentence (its time span) in which the model did not know some pieces."""
+
+    start: float
+    end: float
+    pieces: tuple[str, ...]  # copied from the source as they were; "⁇" where one was dropped
 
 
 @dataclass(frozen=True)
@@ -106,21 +118,47 @@ def translate_sentences(sentences: list[str], package: Any, options: EngineOptio
             results += translator.translate_batch(
                 batch[chunk], target_prefix=prefix and prefix[chunk], beam_size=options.beam_size,
                 max_batch_size=BATCH_SIZE, batch_type="examples", max_decoding_length=options.max_length,
-                min_decoding_length=options.min_length,
-                # A piece the model does not know is the source piece it attends to most (as
-                # argostranslate does), never sentencepiece's "⁇" on screen.
-                replace_unknowns=True)
+                min_decoding_length=options.min_length, return_attention=True)
             if advance:
                 advance(len(batch[chunk]))
     except (RuntimeError, ValueError) as err:
         raise ModelError(f"translation with {package.package_path.name} failed: {err}") from None
     translated = []
-    for result in results:
-        tokens = result.hypotheses[0]
+    for source, result in zip(batch, results):
+        tokens = _with_copies(result.hypotheses[0], source, result.attention[0])
         if package.target_prefix and tokens[:1] == [package.target_prefix]:
             tokens = tokens[1:]
-        translated.append(without_unknowns(tokenizer.decode(tokens)))
+        translated.append(tokenizer.decode(tokens))
     return translated
+
+
+def _with_copies(tokens: list[str], source: list[str], attention: list[list[float]]) -> list[str]:
+    """Each piece the model does not know (``<unk>``) replaced by the source piece it attends to most,
+    as argostranslate does, and marked as copied so that QC can count it: never "⁇" on screen.
+
+    >>> _with_copies(["a", "<unk>", "c"], ["x", "€", "z"], [[1, 0, 0], [0.1, 0.8, 0.1], [0, 0, 1]])
+    ['a', '\ue000', '€', '\ue001', 'c']
+    """
+    pieces = []
+    for index, token in enumerate(tokens):
+        if token == "<unk>" and source and index < len(attention):
+            weights = attention[index][: len(source)]
+            pieces += [COPIED[0], source[max(range(len(weights)), key=weights.__getitem__)], COPIED[1]]
+        else:
+            pieces.append(token)
+    return pieces
+
+
+def untranslated(text: str) -> tuple[str, list[str]]:
+    """A translated sentence as a viewer sees it, and the pieces the model did not know: copied from
+    the source (marked by :func:`_with_copies`), or dropped where only sentencepiece's "⁇" was left.
+
+    >>> untranslated("don\ue000’\ue001t eat \ue000€\ue0015 ⁇ .")
+    ('don’t eat €5 .', ['’', '€', '⁇'])
+    """
+    marked = re.compile(f"{COPIED[0]}\\s*(.*?)\\s*{COPIED[1]}")
+    copied = marked.findall(text) + ["⁇"] * text.count("⁇")
+    return re.sub(" {2,}", " ", without_unknowns(marked.sub(r"\1", text))), copied
 
 
 def without_unknowns(text: str) -> str:
@@ -179,8 +217,9 @@ def translate_cached(texts: list[str], package: Any, options: EngineOptions, cac
 def translate_segments(segments: list[Segment], cues: list[Cue], source: str, target: str,
                        options: EngineOptions | None = None, terms: dict[str, str] | None = None,
                        cache: TranslationCache | None = None,
-                       progress: Progress | None = None) -> tuple[list[Segment], list[str]]:
-    """Timed target-language segments and notes (pivot used, cache hits, glossary terms lost)."""
+                       progress: Progress | None = None) -> tuple[list[Segment], list[str], list[Untranslated]]:
+    """Timed target-language segments; notes (pivot used, cache hits, glossary terms lost); and where
+    the model left pieces untranslated."""
     options, progress = options or EngineOptions(), progress or Progress()
     installed = installed_packages()
     route = find_route(source, target, installed)
@@ -189,7 +228,8 @@ def translate_segments(segments: list[Segment], cues: list[Cue], source: str, ta
     labels = {label: label for segment in segments for label in labels_in(segment.text)}
     matcher = TermMatcher({**labels, **(terms or {})})
     protected = [matcher.protect(sentence) for per_segment in spans for sentence, _, _ in per_segment]
-    texts = [text for text, _ in protected]
+    texts = [re.sub(f"[{''.join(COPIED)}]", "", text) for text, _ in protected]
+    copied: list[list[str]] = [[] for _ in texts]
     notes: list[str] = []
     for package in route:
         versions = [str(p.package_version) for p in installed
@@ -203,6 +243,9 @@ def translate_segments(segments: list[Segment], cues: list[Cue], source: str, ta
         texts, hits, cache_notes = translate_cached(texts, package, options, cache, advance)
         progress.done(advance)
         notes += cache_notes
+        for index, (text, pieces) in enumerate(map(untranslated, texts)):
+            texts[index] = text
+            copied[index] += pieces
     if len(route) > 1:
         notes.append(f"{source}->{target} translated through {route[0].to_code} (no direct model installed)")
     if cache is not None and texts:
@@ -213,11 +256,13 @@ def translate_segments(segments: list[Segment], cues: list[Cue], source: str, ta
         notes += [f"glossary term {term!r} was dropped by the model in: {text!r}" for term in lost]
         restored.append(text)
     joiner = "" if target.split("-")[0] in ("ja", "zh") else " "
-    translated, cursor = [], 0
+    translated, cursor, left = [], 0, []
     for segment, per_segment in zip(segments, spans):
         text, points = "", []
         for _, start, end in per_segment:
             sentence = restored[cursor]
+            if copied[cursor]:
+                left.append(Untranslated(start, end, tuple(copied[cursor])))
             cursor += 1
             if not sentence:
                 continue
@@ -228,7 +273,7 @@ def translate_segments(segments: list[Segment], cues: list[Cue], source: str, ta
             translated.append(Segment(text, matcher.terms.get(segment.speaker, segment.speaker),
                                       matcher.terms.get(segment.title, segment.title), segment.kind, segment.line,
                                       segment.paragraph, monotonic_anchors(points), offscreen=segment.offscreen))
-    return translated, notes
+    return translated, notes, left
 
 
 DEVICES = ("cpu", "cuda", "auto")

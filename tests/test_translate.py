@@ -198,3 +198,19 @@ def test_models_download_fetches_a_file_to_carry_and_installs_nothing(env, tmp_p
     assert missing.returncode == 4 and "has no en->xx package" in missing.stderr
     unreachable = cli(offline, "models", "download", "en", "ja")
     assert unreachable.returncode == 4 and "cannot reach the Argos package index" in unreachable.stderr
+
+
+def test_pieces_the_model_does_not_know_are_copied_never_shown_as_unknowns_and_counted_in_qc(env, tmp_path):
+    import json
+
+    source = tmp_path / "prices.txt"
+    source.write_text("animals today\nthe cat don’t eat the fish for €5 today.\nthe dog sees the bird.\n")
+    done = make(env, source, "--out", tmp_path, "--to", "ja", "--json")
+    assert done.returncode == 0, done.stderr
+    shown = srt.parse((tmp_path / "prices.ja.srt").read_text(encoding="utf-8"))
+    text = " ".join(cue.content for cue in shown)
+    assert "⁇" not in text and "€" in text and "’" in text  # the model knows neither: copied as argostranslate does
+    issues = [issue for line in done.stdout.splitlines() for language in json.loads(line)["languages"]
+              if language["lang"] == "ja" for issue in language["issues"]]
+    untranslated = [issue for issue in issues if issue["rule"] == "untranslated"]
+    assert len(untranslated) == 1 and "'’', '€'" in untranslated[0]["message"], untranslated
