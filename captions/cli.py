@@ -321,7 +321,7 @@ def batch(
     from .batch import LocalPool
     from .manifest import ManifestError, implicit_manifest, read_manifest
     from .plan import Options
-    from .runs import run_manifest
+    from .runs import run_manifest, work
 
     implicit = not manifest.is_file() and (manifest.is_dir() or any(char in str(manifest) for char in "*?["))
     try:
@@ -347,16 +347,22 @@ def batch(
     from .progress import Progress, stop
 
     bar = Progress(sys.stderr.isatty() and not quiet)  # plain lines when not on a terminal
-    advance = bar.task("programmes", len(programmes)) if bar.enabled else None
+    weights = {(programme.line, str(programme.source)): work(programme) for programme in programmes} if bar.enabled else {}
+    advance = bar.task(f"programmes: 0 of {len(programmes)}", sum(weights.values()), weighted=True) if bar.enabled else None
 
     counts: Counter[str] = Counter()
 
     def said(entry: Any) -> None:
         counts[entry.status] += 1
         if advance:
-            advance(1)
+            weight = weights.get((entry.line, entry.source), 0)
+            # Work not done now leaves the bar's total, so that it never speeds the ETA up.
+            if entry.status in ("skipped", "failed-before"):
+                advance.drop(weight)
+            else:
+                advance(weight)
             advance.describe(f"programmes: {counts['done']} done, {counts['skipped']} skipped, "
-                             f"{counts['failed'] + counts['failed-before']} failed")
+                             f"{counts['failed'] + counts['failed-before']} failed, of {len(programmes)}")
         error = entry.error.removeprefix(f"{entry.source}: ")  # named once, at the line's start
         line = (f"error: {entry.source} (manifest line {entry.line}): {error}" if entry.error
                 else f"{entry.status}: {entry.source}")

@@ -17,8 +17,14 @@ def _shared_display() -> Any:
     if _display is None:
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-        _display = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                            TimeRemainingColumn(), transient=True)
+        class Count(MofNCompleteColumn):
+            """Steps done of all; none for a weighted bar (a batch's programmes by length), whose label counts."""
+
+            def render(self, task: Any) -> Any:
+                return TextColumn("").render(task) if task.fields.get("weighted") else super().render(task)
+
+        _display = Progress(TextColumn("{task.description}"), BarColumn(), Count(), TimeRemainingColumn(),
+                            transient=True)
         _display.start()
     return _display
 
@@ -37,9 +43,15 @@ class Task:
     def __init__(self, display: Any = None, task_id: Any = None):
         self.display, self.task_id = display, task_id
 
-    def __call__(self, steps: int = 1) -> None:
+    def __call__(self, steps: float = 1) -> None:
         if self.display is not None:
             self.display.advance(self.task_id, steps)
+
+    def drop(self, steps: float) -> None:
+        """Take steps out of the bar's total: work that turned out not to be needed."""
+        if self.display is not None:
+            task = next(task for task in self.display.tasks if task.id == self.task_id)
+            self.display.update(self.task_id, total=max(task.completed, (task.total or 0) - steps))
 
     def describe(self, label: str) -> None:
         """A new label for the bar (a running count, say)."""
@@ -53,12 +65,13 @@ class Progress:
     def __init__(self, enabled: bool = False, prefix: str = ""):
         self.enabled, self.prefix = enabled, prefix
 
-    def task(self, label: str, total: int | None) -> Task:
-        """Start a bar; returns the task to advance. Close it with :meth:`done`."""
+    def task(self, label: str, total: float | None, weighted: bool = False) -> Task:
+        """Start a bar; returns the task to advance. Close it with :meth:`done`. A ``weighted`` bar
+        advances by each step's share of the work, so that its ETA holds when steps differ in size."""
         if not self.enabled:
             return Task()
         display = _shared_display()
-        return Task(display, display.add_task(f"{self.prefix}{label}", total=total))
+        return Task(display, display.add_task(f"{self.prefix}{label}", total=total, weighted=weighted))
 
     def done(self, task: Task) -> None:
         if task.display is not None:

@@ -72,6 +72,23 @@ class Report:
         return f"{totals['programmes']} programmes: {', '.join(parts) or 'nothing to do'} in {totals['seconds']:g} s"
 
 
+# What a programme costs beside captioning its text, per hour of it: aligning it to its media about 20
+# times as much (bench/programme.py: an hour aligned in 20 s, its text captioned in 1 s), and each
+# translation about 15 times (bench/translate.py: 40 sentences/s, some 600 sentences an hour).
+ALIGNING_WORK, TRANSLATING_WORK = 20, 15
+
+
+def work(programme: Programme) -> float:
+    """A programme's share of a batch's work, for an ETA that holds while a long one aligns: its length,
+    read off its transcript's size (known without opening the media), times what is done to it."""
+    try:
+        size = programme.source.stat().st_size
+    except OSError:
+        size = 0
+    plan = programme.plan
+    return max(size, 1000) * (1 + ALIGNING_WORK * bool(plan.audio) + TRANSLATING_WORK * len(plan.targets))
+
+
 def installed_models() -> dict[str, str]:
     """Installed translation packages and their versions, part of every programme's key."""
     try:

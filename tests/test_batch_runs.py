@@ -222,3 +222,27 @@ def test_verbose_lines_give_each_programmes_stages_and_qc(tmp_path):
     assert done.stdout.count("  en: ") == 2 and "cues, QC" in done.stdout
     quiet = batch(tmp_path / "m.csv", "--force")
     assert "stages:" not in quiet.stdout and quiet.stdout.count("done: ") == 2
+
+
+def test_the_batch_bar_is_weighted_by_each_programmes_length_and_work(tmp_path):
+    """A 16-minute programme aligned to its media weighs far more than a short text-only one, so the
+    ETA does not say a second while it aligns; a skipped programme leaves the total, never speeds it."""
+    from captions.progress import Progress, stop
+    from captions.runs import work
+
+    (tmp_path / "long.txt").write_text(SCRIPT * 60)
+    (tmp_path / "short.txt").write_text(SCRIPT)
+    (tmp_path / "other.txt").write_text(SCRIPT)
+    (tmp_path / "long.wav").write_bytes(b"")
+    (tmp_path / "m.csv").write_text("input,media,to\nlong.txt,long.wav,\nshort.txt,,\nother.txt,,fr\n")
+    long, short, translated = read_manifest(tmp_path / "m.csv", ())
+    assert work(long) > 100 * work(short) and work(translated) > 10 * work(short)
+    bar = Progress(enabled=True)
+    task = bar.task("programmes", work(long) + work(short), weighted=True)
+    try:
+        task.drop(work(short))
+        task(work(long) / 2)
+        shown = next(found for found in task.display.tasks if found.id == task.task_id)
+        assert shown.total == work(long) and shown.percentage == 50
+    finally:
+        stop()
