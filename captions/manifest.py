@@ -212,12 +212,16 @@ def _programme(line: int, row: dict[str, Any], manifest: Path, roots: tuple[Path
         given[key] = str(_inside(base / name, roots, RENAMED_BACK.get(key, key), name))
     if given.get("audio") and not Path(given["audio"]).is_file():
         raise OptionError(f"media {values['audio']!r} is not a file")
-    if "lang" not in given:  # a row that names no language: the file's own (its name, its script), fixed now
+    options = Options(**given)
+    plan = make_plan(options)
+    if "lang" not in given:  # a row that names no language: the file's own (its name, its text), fixed now
         from .pipeline import file_language
 
-        given["lang"] = file_language(source, given.get("encoding")) or "en"
-    options = Options(**given)
-    return Programme(line, source, out, make_plan(options), options)
+        found = file_language(source, plan)
+        if found and found != options.lang:
+            options = replace(options, lang=found)
+            plan = make_plan(options)
+    return Programme(line, source, out, plan, options)
 
 
 def _value(key: str, value: Any, fps: float = 25.0) -> Any:

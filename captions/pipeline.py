@@ -195,7 +195,7 @@ def render_file(source: str | Path, out_dir: str | Path, plan: Plan) -> Rendered
     clock = _Stopwatch()
     read_notes: list[str] = []
     segments = _read(source, plan, read_notes)
-    found, how = for_file(plan, source.name, " ".join(segment.text for segment in segments[:500]))
+    found, how = for_file(plan, source.name, _shown(segments))
     if found is not plan:  # another language than planned: read again by its rules
         plan, read_notes = found, []
         segments = _read(source, plan, read_notes)
@@ -248,19 +248,23 @@ def _read(source: Path, plan: Plan, notes: list[str]) -> list[Segment]:
                               reading.max_bytes, notes))
 
 
-def file_language(source: Path, encoding: str | None = None) -> str | None:
-    """A file's own language from its name or the script of its first 64 KB (to name its outputs
-    before any work, without reading it whole); None when neither tells."""
-    from .formats import read_head
+def file_language(source: Path, plan: Plan) -> str | None:
+    """A file's own language, found as :func:`render_file` finds it (its ``NAME.LANG.EXT``, else what
+    its text is in), to name its outputs before any work; None when nothing tells. A file that cannot
+    be read is left to say so when it is made."""
     from .languages import own_language
-    from .textfile import decode
 
     try:
-        head = decode(read_head(source), str(source), encoding)
+        shown = _shown(_read(source, plan, []))
     except CaptionsError:
-        head = ""
-    found = own_language(source.name, head)
+        shown = ""
+    found = own_language(source.name, shown)
     return normalise_lang(found) if found else None
+
+
+def _shown(segments: list[Segment]) -> str:
+    """What a transcript shows, as much as its language is found from."""
+    return " ".join(segment.text for segment in segments[:500])
 
 
 def file_plan(source: Path, plan: Plan, made: dict[str, Plan]) -> Plan:
@@ -268,7 +272,7 @@ def file_plan(source: Path, plan: Plan, made: dict[str, Plan]) -> Plan:
     given or cannot be told); ``made`` keeps one plan per language, so a glossary is loaded once."""
     if plan.options is None or not plan.options.find_lang:
         return plan
-    lang = file_language(source, plan.reading.encoding) or plan.source.lang
+    lang = file_language(source, plan) or plan.source.lang
     if lang == plan.source.lang:
         return plan
     if lang not in made:

@@ -150,29 +150,28 @@ def make_plan(options: Options) -> Plan:
 
 
 def for_file(plan: Plan, name: str, head: str) -> tuple[Plan, str]:
-    """The plan for one file, and a note on how its language was found: when no language was given,
-    its ``NAME.LANG.EXT`` name, else its script (kana, hangul, Chinese characters) in ``head``
-    (the text it shows), else the language planned. A language given that the text's script
-    clearly contradicts (English asked of Japanese text, Japanese of text with no Japanese in it)
-    is an option error, never captioned.
+    """The plan for one file, and a note on how its language was found. When no language was given:
+    its ``NAME.LANG.EXT`` name, else what ``head`` (the text it shows) is in (its script, or the
+    detector when sure), else the language planned, with a note that --lang sets it. A language
+    given that the text clearly contradicts is an option error, never captioned.
     """
-    from .languages import language_by_script, language_in_name, own_language
+    from .languages import contradicted, detect, language_by_script, language_in_name
 
     options, lang = plan.options, plan.source.lang
-    script = language_by_script(head)
     if options is None or not options.find_lang:
-        family, cjk = lang.split("-")[0], ("ja", "zh", "ko")
-        lettered = any(char.isalpha() for char in head[:20000])
-        if (script and script != family and not (script == "zh" and family == "ja")) or (family in cjk and lettered
-                                                                                          and script is None):
-            said = {"ja": "is written in Japanese", "ko": "is written in Korean", "zh": "is written in Chinese"}.get(
-                script or "", "has no Chinese, Japanese or Korean in it")
-            raise OptionError(f"--lang {lang}, but the text {said}: give --lang {script or 'en'} (or the language it is in)")
+        said = contradicted(lang, head)
+        if said is not None:
+            raise OptionError(f"--lang {lang}, but the text {said} (or the language it is in)")
         return plan, ""
-    found = normalise_lang(own_language(name, head) or lang)
-    how = "its file name" if language_in_name(name) else "its script" if script else ""
+    in_name = language_in_name(name)
+    found = in_name or detect(head)
+    if found is None:
+        lettered = any(char.isalpha() for char in head[:20000])
+        return plan, f"language {lang}: the text is too short or too mixed to tell (--lang sets it)" if lettered else ""
+    found = normalise_lang(found)
+    how = "its file name" if in_name else "its script" if language_by_script(head) else "its text"
     if found == lang:
-        return plan, f"language {found}, found from {how}" if how else ""
+        return plan, f"language {found}, found from {how}" if in_name else ""
     return make_plan(replace(options, lang=found)), f"language {found}, found from {how} (--lang sets it)"
 
 

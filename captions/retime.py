@@ -60,7 +60,7 @@ def realign_file(source: str | Path, audio: str, out_dir: str | None, lang: str 
     if strict_audio and trust_audio:
         raise OptionError("--strict-audio refuses media that fits the transcript only in doubt; --trust-audio aligns "
                           "it anyway: give one of them")
-    from .languages import language_by_script, language_in_name
+    from .languages import own_language
     from .timecode import parse_fps, parse_span
     from .timing import apply_frame_rules, legible_time
 
@@ -72,9 +72,8 @@ def realign_file(source: str | Path, audio: str, out_dir: str | None, lang: str 
     cues = read_cues(source, encoding)
     if not cues:
         raise InputError("no cues to align", str(source))
-    # Not given: the file's NAME.LANG.EXT, else its script, else English.
-    lang = normalise_lang(lang or language_in_name(source.name)
-                          or language_by_script(" ".join(" ".join(cue.lines) for cue in cues[:300])) or "en")
+    # Not given: the file's NAME.LANG.EXT, else what its text is in, else English.
+    lang = normalise_lang(lang or own_language(source.name, " ".join(" ".join(cue.lines) for cue in cues[:300])) or "en")
     profile = get_profile(profile_name, lang)
     rate = exact_rate(parse_fps(fps) if fps else profile.fps)
     within = parse_span(audio_part, float(rate), "--audio-part") if audio_part else None

@@ -84,15 +84,16 @@ def test_a_run_of_forty_goes_to_the_end_and_reports_every_failure(tmp_path):
     names = programmes(tmp_path, 36)
     (tmp_path / "binary.txt").write_bytes(bytes(range(256)) * 4)  # unreadable as a transcript
     (tmp_path / "empty.txt").write_text("")
+    (tmp_path / "journal.txt").write_text("Journal du soir\nLe ministre a rencontré le maire à la mairie aujourd'hui.\n")
     rows = ["input,lang,to,formats,out", *[f"{name},en,,srt,out" for name in names],
-            "binary.txt,en,,srt,out", "empty.txt,en,,srt,out", "show00.txt,fr,,srt,out-fr",
+            "binary.txt,en,,srt,out", "empty.txt,en,,srt,out", "journal.txt,fr,,srt,out-fr",
             "show01.txt,en,ja,srt,out-ja"]  # no translation model is installed here: ja fails, en is written
     manifest = tmp_path / "m.csv"
     manifest.write_text("\n".join(rows) + "\n")
     done = batch(manifest, "--jobs", 2, env={**os.environ, "ARGOS_PACKAGES_DIR": str(tmp_path / "no-models")})
     assert done.returncode == 1
     assert sorted(path.name for path in (tmp_path / "out").iterdir()) == [f"show{n:02d}.en.srt" for n in range(36)]
-    assert (tmp_path / "out-fr" / "show00.fr.srt").is_file() and (tmp_path / "out-ja" / "show01.en.srt").is_file()
+    assert (tmp_path / "out-fr" / "journal.fr.srt").is_file() and (tmp_path / "out-ja" / "show01.en.srt").is_file()
     report = json.loads((tmp_path / "run-report.json").read_text())
     failed = {entry["line"]: entry["error"] for entry in report["programmes"] if entry["status"] == "failed"}
     assert sorted(failed) == [38, 39, 41] and "ja" in failed[41]

@@ -245,12 +245,17 @@ SCRIPTS = {
     "ja": "日本の岸田首相は十日、ワシントンでバイデン大統領と会談しました。両首脳は日米同盟の一層の強化で一致しました。\n",
     "zh": "中国国务院总理今天在北京会见了来访的客人。双方就进一步加强合作交换了意见。\n",
     "ko": "한국 대통령은 오늘 서울에서 미국 대통령과 정상회담을 가졌습니다. 두 정상은 동맹 강화에 합의했습니다.\n",
+    "fr": "Le Premier ministre japonais a rencontré jeudi le président américain à Washington. Les deux dirigeants "
+          "se sont mis d'accord pour renforcer leur coopération en matière de défense et de sécurité.\n",
+    "de": "Der japanische Ministerpräsident hat sich am Donnerstag in Washington mit dem amerikanischen Präsidenten "
+          "getroffen. Die beiden wollen in Verteidigung und Sicherheit enger zusammenarbeiten.\n",
 }
 
 
 @pytest.mark.parametrize("lang", sorted(SCRIPTS))
 def test_a_script_with_no_lang_is_captioned_in_its_own_language(tmp_path, lang):
-    # The user forgot --lang: the script (kana, hangul, Chinese characters) decides, with that language's rules.
+    # The user forgot --lang: the script (kana, hangul, Chinese characters) decides, else the detector,
+    # with that language's rules (French: a space before "?" and "!", and its own line length).
     from captions.formats import read_cues
     from captions.profiles import get_profile
     from captions.text import display_width
@@ -260,7 +265,7 @@ def test_a_script_with_no_lang_is_captioned_in_its_own_language(tmp_path, lang):
     done = subprocess.run([sys.executable, "-m", "captions.cli", "make", str(source), "--out", str(tmp_path / "o")],
                           capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
-    assert f"language {lang}, found from its script" in done.stdout
+    assert f"language {lang}, found from its {'text' if lang in ('fr', 'de') else 'script'}" in done.stdout
     written = tmp_path / "o" / f"news.{lang}.srt"
     assert written.exists() and not (tmp_path / "o" / "news.en.srt").exists()
     rules = get_profile("netflix", lang)
@@ -283,6 +288,16 @@ def test_the_language_in_a_file_name_is_taken_and_a_contradicting_lang_refused(t
     refused = subprocess.run([sys.executable, "-m", "captions.cli", "make", str(english), "--lang", "ja",
                               "--out", str(tmp_path / "q")], capture_output=True, text=True)
     assert refused.returncode == 2 and "no Chinese, Japanese or Korean" in refused.stderr
+    french = tmp_path / "journal.txt"
+    french.write_text(SCRIPTS["fr"])
+    refused = subprocess.run([sys.executable, "-m", "captions.cli", "make", str(french), "--lang", "en",
+                              "--out", str(tmp_path / "r")], capture_output=True, text=True)
+    assert refused.returncode == 2 and "--lang en, but the text is in fr: give --lang fr" in refused.stderr
+    assert len(refused.stderr.strip().splitlines()) == 1 and not (tmp_path / "r").exists()
+    kin = tmp_path / "nyheter.txt"  # Norwegian said to be Danish: kin, whose rules differ little, is not refused
+    kin.write_text("Regjeringen la i dag fram et nytt forslag om skatt for alle som bor i Norge.\n")
+    assert subprocess.run([sys.executable, "-m", "captions.cli", "make", str(kin), "--lang", "da", "--out",
+                           str(tmp_path / "s")], capture_output=True, text=True).returncode == 0
 
 
 def test_help_names_values_never_python_types():

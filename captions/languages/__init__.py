@@ -10,6 +10,7 @@ from __future__ import annotations
 import importlib
 import pkgutil
 from functools import cache
+from typing import Any
 
 from ..errors import OptionError
 from .base import Language
@@ -88,10 +89,93 @@ def language_by_script(text: str) -> str | None:
     return None
 
 
+# Scripts that belong to one language with a pack: the script decides it outright.
+_ONE_LANGUAGE_SCRIPTS = (("am", 0x1200, 0x139F), ("my", 0x1000, 0x109F), ("hy", 0x0530, 0x058F), ("el", 0x0370, 0x03FF))
+SURE = 0.9  # the detector's probability above which a text is taken to be in a language
+
+
+def detect(text: str) -> str | None:
+    """The language a text is in, among those with a pack: its script where that decides (see
+    :func:`language_by_script`; Ethiopic, Myanmar, Armenian, Greek), else py3langid (naive Bayes
+    over byte n-grams, its model in its wheel) restricted to the packs' languages; None when neither
+    is sure (py3langid under :data:`SURE`). bench/language_detection.py measures it.
+
+    >>> detect("Le gouvernement a annoncé mardi une nouvelle réforme des retraites."), detect("Ok.")
+    ('fr', None)
+    """
+    return language_by_script(text) or _script_of_one_language(text) or _by_ngrams(text)
+
+
+def _script_of_one_language(text: str) -> str | None:
+    letters = [ord(char) for char in text[:20000] if char.isalpha()]
+    for code, first, last in _ONE_LANGUAGE_SCRIPTS:
+        if letters and sum(first <= point <= last for point in letters) >= len(letters) / 2:
+            return code
+    return None
+
+
+def _by_ngrams(text: str) -> str | None:
+    found, probability = _identifier().classify(text[:20000])
+    return ("nb" if found == "no" else found) if probability >= SURE and found in codes() | {"no"} else None
+
+
+@cache
+def _identifier() -> Any:
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+    identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    identifier.set_languages(sorted({"no" if code == "nb" else code.split("-")[0] for code in codes()}))
+    return identifier
+
+
+# Languages close enough that a detector may take one for the other, and whose packs differ little:
+# a --lang among its kin is never refused.
+KIN = ({"da", "nb", "no", "sv"}, {"hr", "sr", "sl"}, {"id", "ms"}, {"cs", "sk"}, {"ru", "uk", "bg", "sr", "kk"},
+       {"es", "pt"}, {"hi", "mr"}, {"ar", "fa", "ur"})
+CLEARLY = 0.99  # the detector's probability above which a text clearly is in a language
+
+
+_WRITTEN_IN = {"ja": "Japanese", "ko": "Korean", "zh": "Chinese"}
+
+
+def contradicted(lang: str, text: str) -> str | None:
+    """How ``text`` clearly is not in ``lang`` (a language code), said as the end of "the text ...",
+    or None when it may be in ``lang``: a script that decides another language (Japanese asked of
+    Korean); no letter of the script a language is written in (Japanese asked of English); or a
+    language the detector is all but certain of, not ``lang``'s kin (English asked of French).
+
+    >>> contradicted("en", "日本の首相は会談しました。"), contradicted("ja", "The leaders met."), contradicted("ja", "日本")
+    ('is written in Japanese: give --lang ja', 'has no Chinese, Japanese or Korean in it: give --lang en', None)
+    >>> contradicted("en", "Le gouvernement a annoncé mardi une nouvelle réforme des retraites pour tous.")
+    'is in fr: give --lang fr'
+    >>> contradicted("da", "Regjeringen la fram et nytt forslag om skatt i dag."), contradicted("en", "Ok.")
+    (None, None)
+    """
+    family = lang.split("-")[0]
+    script = language_by_script(text) or _script_of_one_language(text)
+    if script:
+        if script == family or (script == "zh" and family == "ja"):  # Japanese may be written in kanji alone
+            return None
+        return f"is written in {_WRITTEN_IN.get(script, script)}: give --lang {script}"
+    if family in _WRITTEN_IN or family in {code for code, _, _ in _ONE_LANGUAGE_SCRIPTS}:
+        if not any(char.isalpha() for char in text[:20000]):
+            return None
+        said = "has no Chinese, Japanese or Korean in it" if family in _WRITTEN_IN else f"has no letter of {lang}'s script"
+        return f"{said}: give --lang {detect(text) or 'en'}"
+    ranked = dict(_identifier().rank(text[:20000]))
+    found, probability = max(ranked.items(), key=lambda item: item[1])
+    found = "nb" if found == "no" else found
+    given = ranked.get("no" if family == "nb" else family, 0.0)
+    if probability < CLEARLY or given > 1 - CLEARLY or found == family or any({found, family} <= kin for kin in KIN):
+        return None
+    return f"is in {found}: give --lang {found}"
+
+
 def own_language(name: str, text: str) -> str | None:
-    """A transcript's own language: its ``NAME.LANG.EXT`` name, else its script; None when neither tells.
+    """A transcript's own language: its ``NAME.LANG.EXT`` name, else what its text is in (see
+    :func:`detect`); None when neither tells.
 
     >>> own_language("show.ko.txt", "日本語"), own_language("show.txt", "日本の首相"), own_language("a.txt", "Hi")
     ('ko', 'ja', None)
     """
-    return language_in_name(name) or language_by_script(text)
+    return language_in_name(name) or detect(text)
