@@ -15,6 +15,7 @@ import os
 import sqlite3
 import time
 from dataclasses import asdict
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -101,18 +102,31 @@ def aligned_key(segments: list[Any], media: str, lang: str, part: tuple[float, f
     """What an alignment is made from: the segments, the media (by its identity), the part of it
     given, whether it was trusted or strict (a refusal overruled once must not answer a later run
     that did not overrule it, nor an alignment in doubt a strict one), the language and the
-    aligner's own code (so a changed aligner never answers from an older one's results)."""
+    package's code (so a changed aligner or pack never answers from an older one's results)."""
     from .state import media_identity
 
     texts = json.dumps([[segment.text, segment.speaker, segment.anchors] for segment in segments])
     return "align\x00" + hashlib.sha256(
-        f"{_aligner_code()}\x00{lang}\x00{media_identity(Path(media))}\x00{part}\x00{trusted}\x00{strict}\x00{texts}".encode()).hexdigest()
+        f"{code_digest()}\x00{lang}\x00{media_identity(Path(media))}\x00{part}\x00{trusted}\x00{strict}\x00{texts}".encode()).hexdigest()
 
 
-def _aligner_code() -> str:
+def code_digest(package: Path | None = None) -> str:
+    """A hash of every source file of the package (this one, once per process, unless another is
+    given): what produced a cached result or a batch output, so that any change to the code (a
+    language pack's rule, the aligner) makes them again, with no hand-kept list of the files that
+    matter to forget one."""
+    return _digest(package) if package else _this_package()
+
+
+@cache
+def _this_package() -> str:
+    return _digest(Path(__file__).parent)
+
+
+def _digest(package: Path) -> str:
     digest = hashlib.sha256()
-    for name in ("align.py", "dtw.py", "speech.py", "pauses.py", "audio.py", "timemap.py"):
-        digest.update((Path(__file__).parent / name).read_bytes())
+    for path in sorted(package.rglob("*.py")):
+        digest.update(path.relative_to(package).as_posix().encode() + b"\x00" + path.read_bytes() + b"\x00")
     return digest.hexdigest()
 
 

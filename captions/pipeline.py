@@ -61,8 +61,8 @@ class Result:
 
 def caption(segments: list[Segment], profile: Profile, options: Options) -> Track:
     """A track from segments under a profile: the library's entry point for segments already read."""
-    timing = TimingOptions(options.fps or profile.fps, options.start, options.speaker_pause, options.paragraph_pause,
-                           options.duration)
+    profile = replace(profile, fps=options.fps or profile.fps)
+    timing = TimingOptions(options.start, options.speaker_pause, options.paragraph_pause, options.duration)
     segments = sdh.render(sdh.mark(segments), profile)
     return caption_language(segments, Language(profile.lang, profile, options.speakers or profile.speaker_style,
                                                timing))
@@ -78,7 +78,7 @@ def caption_language(segments: list[Segment], language: Language) -> Track:
         cues = [with_ruby(cue, segments) for cue in cues]
     if any(segment.offscreen for segment in segments):
         cues = [italic(cue, [segments[source[0]].offscreen for source in cue.sources]) for cue in cues]
-    return Track(profile.lang, cues, _speakers(segments, language.speakers == "colour"), exact_rate(timing.fps),
+    return Track(profile.lang, cues, _speakers(segments, language.speakers == "colour"), exact_rate(profile.fps),
                  notes, vertical=profile.writing_mode == "vertical", delivery=Delivery.of(profile),
                  shot_changes=tuple(seconds(cut + timing.start) for cut in timing.shots),
                  forced=sdh.forced_cues(cues, segments))
@@ -295,7 +295,7 @@ def _shot_changes(plan: Plan) -> tuple[float, ...]:
     assert plan.shots is not None
     source = plan.audio if plan.shots == "media" else plan.shots
     assert source is not None
-    return tuple(float(cut) for cut in shot_times(source, plan.source.timing.fps))
+    return tuple(float(cut) for cut in shot_times(source, plan.source.profile.fps))
 
 
 def _aligned(segments: list[Segment], plan: Plan, progress: Progress) -> tuple[list[Segment], list[str], list[Stretch]]:

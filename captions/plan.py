@@ -137,9 +137,9 @@ def make_plan(options: Options) -> Plan:
     languages = []
     for index, lang in enumerate([source, *targets]):
         profile = with_limits(get_profile(options.profile, lang), options.formats)
-        profile = replace(profile, sdh=True) if options.sdh else profile
-        timing = TimingOptions(options.fps or profile.fps, options.start, options.speaker_pause,
-                               options.paragraph_pause, options.duration)
+        # The one frame rate every stage of this language reads: --fps (or the media's) over the profile's.
+        profile = replace(profile, sdh=options.sdh or profile.sdh, fps=options.fps or profile.fps)
+        timing = TimingOptions(options.start, options.speaker_pause, options.paragraph_pause, options.duration)
         terms = tuple(glossary.for_lang(lang).items()) if glossary and index else ()
         languages.append(Language(lang, profile, options.speakers or profile.speaker_style, timing, terms))
     reading = Reading(source, options.encoding, options.input_format, options.headline,

@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from . import __version__
+from .cache import code_digest
 from .errors import OutputError
 
 SCHEMA = """CREATE TABLE IF NOT EXISTS languages (
@@ -54,10 +54,10 @@ NO_OUTPUT = ("progress", "cache")
 
 def language_keys(source: Path, options: Any, plan: Any, models: dict[str, str]) -> dict[str, str]:
     """Per language, what its outputs are made from: every language the input, media, profile, the
-    source's options and the version; a translation also its own glossary terms, the models that
+    source's options and the package's code; a translation also its own glossary terms, the models that
     can take the source to it, and the device. A new glossary term or model for one language
     redoes that language alone."""
-    shared: dict[str, Any] = {"captions": __version__, "input": file_hash(source), "options": {
+    shared: dict[str, Any] = {"captions": code_digest(), "input": file_hash(source), "options": {
         key: value for key, value in sorted(vars(options).items()) if key not in TARGET_ONLY + NO_OUTPUT}}
     if options.audio:
         shared["media"] = media_identity(Path(options.audio))

@@ -22,7 +22,9 @@ from .timemap import TimeMap
 
 @dataclass(frozen=True)
 class TimingOptions:
-    fps: float
+    """Where a language's cues sit on the programme's clock; their frame rate is the profile's, the one
+    home of it once the plan has resolved ``--fps`` and the media's own rate into it."""
+
     start: float = 0.0  # offset added to every time (programme start)
     speaker_pause: float = 0.5  # extra silence before a new speaker, untimed input
     paragraph_pause: float = 0.25  # extra silence between paragraphs, untimed input
@@ -80,11 +82,12 @@ def time_cues(drafts: list[CueDraft], segments: list[Segment], profile: Profile,
             at += duration
         refuse_past_limit(at + options.start)
     needed = [legible_time("\n".join(draft.lines), profile) for draft in drafts]
-    frames = apply_frame_rules(spans, profile, options.fps, options.duration, needed)
+    fps = profile.fps
+    frames = apply_frame_rules(spans, profile, fps, options.duration, needed)
     if options.shots:
-        cuts = sorted({round(cut * options.fps) for cut in options.shots})
-        frames = snap_to_shots(frames, cuts, profile, options.fps, [math.ceil(n * options.fps) for n in needed])
-    rate = exact_rate(options.fps)
+        cuts = sorted({round(cut * fps) for cut in options.shots})
+        frames = snap_to_shots(frames, cuts, profile, fps, [math.ceil(n * fps) for n in needed])
+    rate = exact_rate(fps)
     offset = round(options.start * rate)  # the programme starts on a frame
     cues = [
         Cue(Fraction(start + offset) / rate, Fraction(end + offset) / rate, tuple(draft.lines),
@@ -104,7 +107,7 @@ def _source_span(draft: CueDraft, segments: list[Segment], maps: dict[int, TimeM
 
 def _pauses(drafts: list[CueDraft], segments: list[Segment], profile: Profile, options: TimingOptions) -> list[float]:
     """The silence before each cue after the first: the minimum gap, more at speaker and paragraph changes."""
-    min_gap = profile.min_gap_frames / options.fps
+    min_gap = profile.min_gap_frames / profile.fps
     gaps = []
     for previous, draft in zip(drafts, drafts[1:]):
         before, after = segments[previous.parts[-1][0]], segments[draft.parts[0][0]]

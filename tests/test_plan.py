@@ -19,7 +19,7 @@ def test_a_plan_is_resolved_once_and_pickles_for_workers(tmp_path):
     assert [language.lang for language in plan.languages] == ["en", "ja"]
     assert plan.source.profile.max_chars_per_line == 37 and plan.targets[0].profile.max_chars_per_line == 13
     assert dict(plan.targets[0].terms) == {"Tokyo": "東京"} and plan.source.terms == ()
-    assert plan.source.speakers == "colour" and plan.source.timing.fps == 25.0
+    assert plan.source.speakers == "colour" and plan.source.profile.fps == 25.0
     assert pickle.loads(pickle.dumps(plan)) == plan
     glossary.unlink()  # loaded once, into the plan: no worker reads it again
     assert dict(pickle.loads(pickle.dumps(plan)).targets[0].terms) == {"Tokyo": "東京"}
@@ -76,3 +76,49 @@ def test_delivery_options_come_from_the_profile(tmp_path):
     profile.write_text('[default]\nscc_mode = "karaoke"\n')
     with pytest.raises(OptionError, match="scc_mode"):
         make_plan(Options(profile=str(profile), formats=("scc",)))
+
+
+def test_with_fps_25_every_stage_sees_25(monkeypatch, tmp_path):
+    """The frame rate has one home: the line breaker, timing, QC and the writers all see --fps, never the
+    profile's own 23.976 (the breaker once reckoned lingering at 23.976 while cues were timed at 25)."""
+    from conftest import ROOT
+
+    from captions import linebreak, qc, timing
+
+    seen = []
+
+    def spy(module, name, fps_of):
+        real = getattr(module, name)
+
+        def recorded(*args, **kwargs):
+            seen.append((name, *fps_of(*args)))
+            return real(*args, **kwargs)
+
+        monkeypatch.setattr(module, name, recorded)
+
+    spy(linebreak, "plan_cues", lambda layout, costs, ends, profile, *rest: (profile.fps,))
+    spy(timing, "apply_frame_rules", lambda spans, profile, fps, *rest: (profile.fps, fps))
+    spy(qc, "check", lambda cues, profile, fps, *rest: (profile.fps, fps))
+    plan = make_plan(Options(fps=25.0, formats=("srt", "imsc"), to=()))
+    rendered = render_file(ROOT / "samples" / "inputs" / "news.txt", tmp_path, plan)
+    assert {name for name, *_ in seen} == {"plan_cues", "apply_frame_rules", "check"}
+    assert all(rate == 25 for _, *rates in seen for rate in rates), seen
+    imsc = next(data for path, data in rendered.outputs.items() if path.name.endswith(".ttml"))
+    assert b'ttp:frameRate="25"' in imsc and all(track.fps == 25 for track in rendered.tracks)
+
+
+def test_a_changed_language_pack_misses_the_cache(tmp_path):
+    """Caches and batch state are keyed by the package's code: a pack's rule changed in a copy of the
+    package gives another digest (a hand list of files once left the packs out, serving stale alignments)."""
+    import shutil
+
+    import captions
+    from captions.cache import code_digest
+
+    copy = tmp_path / "captions"
+    shutil.copytree(Path(captions.__file__).parent, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    before = code_digest(copy)
+    assert before == code_digest(Path(captions.__file__).parent)
+    pack = copy / "languages" / "english.py"
+    pack.write_text(pack.read_text(encoding="utf-8").replace('determiner="a an the ', 'determiner="a an ', 1), encoding="utf-8")
+    assert code_digest(copy) != before
