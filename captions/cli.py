@@ -136,8 +136,9 @@ def make(
 ) -> None:
     """Caption transcripts: writes OUT/NAME.LANG.srt (and other formats) and prints a QC summary."""
     from .batch import find_inputs, output_folders, run_batch
+    from .languages import normalise_lang
     from .plan import Options, make_plan
-    from .profiles import get_profile, normalise_lang
+    from .profiles import get_profile
     from .timecode import parse_fps, parse_span, parse_time
 
     interactive = sys.stderr.isatty() and not quiet and not as_json
@@ -251,8 +252,9 @@ def check(
     """Check a caption file against a profile; exit 1 when a rule is broken."""
     from . import qc
     from .formats import read_cues, read_file
+    from .languages import normalise_lang
     from .model import exact_rate
-    from .profiles import get_profile, normalise_lang
+    from .profiles import get_profile
     from .timecode import parse_fps
 
     notes: list[str] = []

@@ -9,9 +9,8 @@ from pathlib import Path
 from .errors import OptionError, OutputError
 from .folders import check_folder, ensure_folder
 from .formats import REGISTRY, format_of, get, limit_problems, read_bytes, read_track, written_suffix
-from .languages import language_in_name
+from .languages import language_in_name, normalise_lang
 from .naming import output_path, refuse_overwriting_inputs
-from .profiles import normalise_lang
 from .sink import write_atomic
 
 

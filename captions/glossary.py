@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import OptionError
-from .profiles import normalise_lang
+from .languages import normalise_lang
 
 MAX_BYTES = 200_000_000
 KEEP = "="  # a target of "=" (or nothing) keeps the source term as it is

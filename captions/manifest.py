@@ -199,7 +199,8 @@ def _programme(line: int, row: dict[str, Any], manifest: Path, roots: tuple[Path
     values = {RENAMED.get(key, key): value for key, value in row.items() if key not in ("input", "out")}
     fps = _value("fps", values["fps"]) if "fps" in values else None
     if fps is None:
-        from .profiles import get_profile, normalise_lang
+        from .languages import normalise_lang
+        from .profiles import get_profile
 
         fps = get_profile(str(values.get("profile", "netflix")), normalise_lang(str(values.get("lang", "en")))).fps
     given = {key: _value(key, value, fps) for key, value in values.items()}

@@ -18,10 +18,10 @@ from .errors import CaptionsError, MediaError, OutputError
 from .folders import check_folder, ensure_folder
 from .formats import get as get_format
 from .formats import limit_problems, read_file
+from .languages import normalise_lang
 from .model import NARRATOR, Cue, Delivery, Profile, Segment, Span, Speaker, Stretch, Track, exact_rate, on_frame, seconds
 from .naming import planned_paths, refuse_overwriting_inputs, review_path
 from .plan import Language, Options, Plan, for_file, for_translation, make_plan, with_shots
-from .profiles import normalise_lang
 from .progress import Progress
 from .report import report_text
 from .segmenter import segment_cues

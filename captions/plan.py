@@ -14,8 +14,9 @@ from dataclasses import dataclass, replace
 from .errors import OptionError
 from .formats import get as get_format
 from .formats import with_limits
+from .languages import normalise_lang, pack
 from .model import Profile
-from .profiles import check_fps, get_profile, normalise_lang
+from .profiles import check_fps, get_profile
 from .segmenter import SPEAKER_MODES
 from .timing import TimingOptions
 
@@ -132,7 +133,7 @@ def make_plan(options: Options) -> Plan:
         glossary = glossaries.load(options.glossary)
     for lang in [source, *targets]:
         for fmt in options.formats:
-            if lang in get_format(fmt).limits.refuses:
+            if not get_format(fmt).limits.wide_scripts and pack(lang).conventions.get("width_mode") == "cjk":
                 raise OptionError(f"{fmt} cannot carry language {lang!r} (its character set has no such script)")
     languages = []
     for index, lang in enumerate([source, *targets]):

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import OptionError
-from .languages import codes, pack
+from .languages import normalise_lang, pack
 from .model import Profile
 
 # A language's conventions (width counting, tokens, labels, dashes) come from its pack
@@ -60,22 +60,6 @@ BUILTIN: dict[str, tuple[str, dict[str, Any], dict[str, dict[str, Any]]]] = {
         {"en": {}, "ja": _JA, "zh": _ZH, "zh-Hant": _ZH, "ko": _KO},
     ),
 }
-
-
-def normalise_lang(lang: str) -> str:
-    """A language tag in the form the rules are keyed by.
-
-    >>> normalise_lang("ja-JP"), normalise_lang("zh-TW"), normalise_lang("zh-cn"), normalise_lang("EN")
-    ('ja', 'zh-Hant', 'zh', 'en')
-    """
-    parts = lang.strip().replace("_", "-").split("-")
-    base = parts[0].lower()
-    if base == "zh":
-        rest = {part.lower() for part in parts[1:]}
-        return "zh-Hant" if rest & {"hant", "tw", "hk", "mo"} else "zh"
-    if base not in codes():
-        raise OptionError(f"unknown language {lang!r} (known: {', '.join(sorted(codes()))})")
-    return base
 
 
 def get_profile(name: str, lang: str) -> Profile:

@@ -14,10 +14,11 @@ from typing import Any
 from .errors import CaptionsError, InputError, OptionError, OutputError
 from .folders import check_folder, ensure_folder
 from .formats import REGISTRY, format_of, read_bytes, read_cues
+from .languages import normalise_lang
 from .model import Profile, Track, exact_rate, on_frame
 from .naming import backup_path, refuse_overwriting_inputs
 from .pipeline import naming_media
-from .profiles import get_profile, normalise_lang
+from .profiles import get_profile
 from .progress import Progress
 from .sink import write_atomic
 

@@ -255,7 +255,7 @@ def translate_segments(segments: list[Segment], cues: list[Cue], source: str, ta
         text, lost = matcher.restore(text, placeholders)
         notes += [f"glossary term {term!r} was dropped by the model in: {text!r}" for term in lost]
         restored.append(text)
-    joiner = "" if target.split("-")[0] in ("ja", "zh") else " "
+    joiner = pack(target).joiner
     translated, cursor, left = [], 0, []
     for segment, per_segment in zip(segments, spans):
         text, points = "", []

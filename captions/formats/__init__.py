@@ -13,6 +13,7 @@ from importlib import import_module
 from pathlib import Path
 
 from ..errors import InputError, OptionError
+from ..languages import pack
 from ..model import Cue, Profile, Segment, Speaker, Track, exact_rate
 from ..textfile import decode
 from .base import Format, Limits
@@ -114,7 +115,7 @@ def limit_problems(track: Track, name: str) -> list[tuple[int, str]]:
         problems.append((0, f"{name} cannot carry {float(track.fps):g} fps"))
     if REGISTRY[name].check:
         problems += REGISTRY[name].check(track)  # type: ignore[misc]
-    mode = "cjk" if track.lang.split("-")[0] in ("ja", "zh", "ko") else "latin"
+    mode = pack(track.lang).conventions.get("width_mode", "latin")
     shows = limits.characters
     for number, cue in enumerate(track.cues, start=1):
         if shows:

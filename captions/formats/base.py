@@ -21,7 +21,7 @@ class Limits:
     languages: tuple[str, ...] = ()  # empty: any language
     characters: Callable[[str], bool] | None = None  # the character set: can the format show this character?
     character_set: str = ""  # its name, for messages
-    refuses: tuple[str, ...] = ()  # languages it cannot carry at all (refused before any work)
+    wide_scripts: bool = True  # False: its character set has no wide (CJK) script; such languages are refused
 
 
 def _never(head: str) -> bool:

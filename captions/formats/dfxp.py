@@ -29,7 +29,7 @@ def write(track: Track) -> bytes:
     run_styles(styling, track, {"fontStyle": "italic"})
     bottom_and_top(head)
     div = ET.SubElement(ET.SubElement(root, q(TT, "body"), {"style": "base"}), q(TT, "div"))
-    paragraphs(div, track, clock, japanese=False)
+    paragraphs(div, track, clock, ruby=False)
     return serialise(root)
 
 

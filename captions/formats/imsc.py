@@ -15,6 +15,7 @@ import math
 import xml.etree.ElementTree as ET
 from fractions import Fraction
 
+from ..languages import pack
 from ..model import Track, counted
 from .base import Format
 from .ttml import (
@@ -49,7 +50,7 @@ def tick_rate(track: Track) -> int:
 
 def write(track: Track) -> bytes:
     """The IMSC 1.1 Text document of a track."""
-    japanese = track.lang.split("-")[0] == "ja"
+    language = pack(track.lang)
     ticks = tick_rate(track)
     nominal = math.ceil(track.fps)
     multiplier = track.fps / nominal
@@ -64,8 +65,8 @@ def write(track: Track) -> bytes:
     base = {"fontFamily": "proportionalSansSerif", "fontSize": "100%", "color": "#FFFFFF", "textAlign": "center",
             "textOutline": "#000000 5%"}
     style_element(styling, "base", base)  # on <body>: every paragraph inherits it
-    run_styles(styling, track, {"shear": "16.67%"} if japanese else {"fontStyle": "italic"})
-    if japanese:
+    run_styles(styling, track, {"shear": "16.67%"} if language.slanted_italics else {"fontStyle": "italic"})
+    if language.rows_start_aligned:
         styling.find(q(TT, "style")).set(q(EBUTTS, "multiRowAlign"), "start")  # type: ignore[union-attr]
     _regions(ET.SubElement(head, q(TT, "layout")), track.vertical)
     body = ET.SubElement(root, q(TT, "body"), {"style": "base"})
@@ -74,7 +75,7 @@ def write(track: Track) -> bytes:
     def time(seconds: Fraction) -> str:
         return f"{counted(seconds, ticks)}t"
 
-    paragraphs(div, track, time, japanese)
+    paragraphs(div, track, time, language.ruby)
     for paragraph, cue in zip(div, track.cues):
         names = [agents[speaker] for speaker in dict.fromkeys(cue.speakers) if speaker in agents]
         if names:

@@ -553,5 +553,5 @@ def read(text: str, path: str = "") -> list[Entry]:
 FORMAT = Format("scc", ("scc",), "SCC (CEA-608 line 21, CC1 pop-on): US broadcast",
                 lambda head: head.startswith("Scenarist_SCC"), read_entries=read, write=write,
                 limits=Limits(max_chars_per_line=COLUMNS, max_lines=4, characters=shows,
-                              character_set="CEA-608", refuses=("ja", "zh", "zh-Hant", "ko")),
+                              character_set="CEA-608", wide_scripts=False),
                 check=late_cues, frame_rate=lambda data: Fraction(30000, 1001))

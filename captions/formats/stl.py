@@ -463,5 +463,5 @@ def _lines(text: bytes, table: str) -> tuple[tuple[str, ...], tuple[tuple[Span, 
 FORMAT = Format("stl", ("stl",), "EBU STL (Tech 3264), teletext: European broadcast and archive exchange",
                 read_entries=read, write=write, binary=True, detect_bytes=detect,
                 limits=Limits(max_chars_per_line=37, characters=shows, character_set="EBU STL code tables",
-                              refuses=("ja", "zh", "zh-Hant", "ko")),
+                              wide_scripts=False),
                 frame_rate=lambda data: PAL if data[3:11] == b"STL25.01" else NTSC)

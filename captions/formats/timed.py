@@ -92,7 +92,7 @@ def entry_segments(entries: list[Entry], path: str, lang: str) -> list[Segment]:
     """Speaker segments of a caption file, consecutive cues of one speaker joined, for re-cutting."""
     # Where voices are named, a cue without one is not the previous speaker's but the narrator's.
     unnamed = NARRATOR if any(entry.voice or any(entry.speakers) for entry in entries) else None
-    joiner = "" if lang.split("-")[0] in ("ja", "zh") else " "
+    joiner = pack(lang).joiner
     fragments: list[Fragment] = []
     for entry in entries:
         start, end = float(entry.start), float(entry.end)
@@ -154,8 +154,8 @@ def join_fragments(fragments: list[Fragment], path: str, lang: str, asr: bool = 
     so that no cue ends on its first word. (Caption cues end anywhere: a capital after them is as
     often a name.)
     """
-    joiner = "" if lang.split("-")[0] in ("ja", "zh") else " "
     language = pack(lang)
+    joiner = language.joiner
     segments: list[Segment] = []
     previous_start = float("-inf")
     current: list[Fragment] = []

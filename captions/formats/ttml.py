@@ -433,7 +433,7 @@ def style_element(parent: ET.Element, key: str, attributes: dict[str, str]) -> N
     ET.SubElement(parent, q(TT, "style"), {q(XML, "id"): key, **{q(TTS, name): value for name, value in attributes.items()}})
 
 
-def paragraphs(body_div: ET.Element, track: Track, time: Callable[[Fraction], str], japanese: bool,
+def paragraphs(body_div: ET.Element, track: Track, time: Callable[[Fraction], str], ruby: bool,
                span_style: str = "") -> None:
     """One ``<p>`` per cue: lines as spans between ``<br/>``, speaker colour and italics as styles."""
     for number, cue in enumerate(track.cues, start=1):
@@ -444,14 +444,14 @@ def paragraphs(body_div: ET.Element, track: Track, time: Callable[[Fraction], st
         for index in range(len(cue.lines)):
             if index:
                 ET.SubElement(paragraph, q(TT, "br"))
-            _line(paragraph, cue, index, track, japanese, span_style)
+            _line(paragraph, cue, index, track, ruby, span_style)
 
 
-def _line(paragraph: ET.Element, cue: Cue, index: int, track: Track, japanese: bool, span_style: str) -> None:
+def _line(paragraph: ET.Element, cue: Cue, index: int, track: Track, ruby: bool, span_style: str) -> None:
     for colour, span in ((colour, span) for colour, spans in track.colour_runs(cue, index) for span in spans):
         names = [name for name in (span_style, f"c_{colour}" if colour else "", "italic" if span.italic else "") if name]
         element = ET.SubElement(paragraph, q(TT, "span"), {"style": " ".join(names)} if names else {})
-        if span.ruby and japanese:
+        if span.ruby and ruby:
             element.set(q(TTS, "ruby"), "container")
             ET.SubElement(element, q(TT, "span"), {q(TTS, "ruby"): "base"}).text = span.text
             ET.SubElement(element, q(TT, "span"), {q(TTS, "ruby"): "text"}).text = span.ruby

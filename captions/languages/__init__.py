@@ -43,6 +43,22 @@ def pack(code: str) -> Language:
         raise OptionError(f"unknown language {code!r} (known: {', '.join(sorted(codes()))})") from None
 
 
+def normalise_lang(lang: str) -> str:
+    """A language tag in the form the rules are keyed by.
+
+    >>> normalise_lang("ja-JP"), normalise_lang("zh-TW"), normalise_lang("zh-cn"), normalise_lang("EN")
+    ('ja', 'zh-Hant', 'zh', 'en')
+    """
+    parts = lang.strip().replace("_", "-").split("-")
+    base = parts[0].lower()
+    if base == "zh":
+        rest = {part.lower() for part in parts[1:]}
+        return "zh-Hant" if rest & {"hant", "tw", "hk", "mo"} else "zh"
+    if base not in codes():
+        raise OptionError(f"unknown language {lang!r} (known: {', '.join(sorted(codes()))})")
+    return base
+
+
 def language_in_name(name: str) -> str | None:
     """The language a file's name gives, as captions writes names: ``NAME.LANG.EXT``.
 

@@ -48,6 +48,10 @@ class Language:
     conventions: dict[str, Any] = field(default_factory=dict)
     sentence_rules: str = ""  # pysbd's language, when it has rules for this one
     capital_starts_sentence: bool = True  # a capitalised word after unpunctuated ASR text starts a sentence
+    joiner: str = " "  # what joins words and sentences: nothing where the script has no spaces
+    ruby: bool = False  # readings may be set above words (furigana), and formats that can keep them do
+    slanted_italics: bool = False  # italics drawn slanted (IMSC shear), as the script has no italic face
+    rows_start_aligned: bool = False  # a cue's rows start at one edge, centred as a block (Netflix JP TTSG)
 
     # ------------------------------------------------------------------ text units
     def sentence_spans(self, text: str) -> list[tuple[int, int]]:

@@ -93,5 +93,8 @@ PACKS = (Japanese(
     name="Japanese",
     sentence_rules="ja",
     phrase_model="ja",
+    ruby=True,
+    slanted_italics=True,
+    rows_start_aligned=True,
     conventions={"width_mode": "cjk", "breaker": "phrases", "label_format": "（{name}）", "punctuation": "netflix-ja"},
 ),)

@@ -44,6 +44,7 @@ class PhraseLanguage(Language):
     """A language whose lines break between BudouX phrases, with kinsoku rules kept."""
 
     phrase_model: str = "ja"  # BudouX's model: ja, zh-Hans or zh-Hant
+    joiner: str = ""
 
     def tokens(self, text: str, profile: Profile) -> list[Token]:
         if profile.breaker != "phrases":
