@@ -58,9 +58,9 @@ def test_japanese_numbers_and_acronyms_as_the_netflix_guide_writes_them():
 def test_a_new_language_is_one_file(tmp_path, monkeypatch):
     # Klingon, written with spaces: its pack names its function words, and nothing else changes.
     (tmp_path / "klingon.py").write_text(textwrap.dedent('''
-        from captions.languages.base import Language, word_classes
+        from captions.languages.base import LanguagePack, word_classes
 
-        PACKS = (Language(code="tlh", name="Klingon", voice="en", classes=word_classes(
+        PACKS = (LanguagePack(code="tlh", name="Klingon", voice="en", classes=word_classes(
             determiner="wa", preposition="vo", conjunction="ej", pronoun="jIH", auxiliary="", negation="be'"),
             conventions={"dialog_dash": "- "}),)
     '''), encoding="utf-8")

@@ -1,6 +1,6 @@
 """Language packs: one module per language family, found by looking, so a new language is one file.
 
-Each module in this package exports ``PACKS``, a tuple of :class:`~captions.languages.base.Language`
+Each module in this package exports ``PACKS``, a tuple of :class:`~captions.languages.base.LanguagePack`
 objects. :func:`pack` returns the one for a language code; every stage asks it for that language's
 rules instead of keeping its own tables.
 """
@@ -13,13 +13,13 @@ from functools import cache
 from typing import Any
 
 from ..errors import OptionError
-from .base import Language
+from .base import LanguagePack
 
 
 @cache
-def registry() -> dict[str, Language]:
+def registry() -> dict[str, LanguagePack]:
     """Every pack by code, from every module of this package (and of any path added to it)."""
-    found: dict[str, Language] = {}
+    found: dict[str, LanguagePack] = {}
     for module in sorted(pkgutil.iter_modules(__path__), key=lambda info: info.name):
         packs = getattr(importlib.import_module(f"{__name__}.{module.name}"), "PACKS", ())
         found.update({language.code: language for language in packs})
@@ -35,7 +35,7 @@ def codes() -> frozenset[str]:
     return frozenset(registry())
 
 
-def pack(code: str) -> Language:
+def pack(code: str) -> LanguagePack:
     """The pack of a normalised language code (see :func:`captions.profiles.normalise_lang`)."""
     try:
         return registry()[code]

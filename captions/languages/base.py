@@ -33,7 +33,7 @@ def word_classes(**classes: str) -> dict[str, frozenset[str]]:
 
 
 @dataclass(frozen=True)
-class Language:
+class LanguagePack:
     """A language written with spaces between words; subclasses override what differs.
 
     ``conventions`` are the profile fields the language sets unless a profile says otherwise

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .base import Language, word_classes
+from .base import LanguagePack, word_classes
 
 # A sentence end no rule could doubt: ".", "?" or "!" after a lower-case word, then a space and a
 # capital (or the end). Anything else that looks like an end ("U.S.", "Dr.", "3.5", "etc.", "…",
@@ -35,7 +35,7 @@ def _plain_sentences(text: str) -> list[tuple[int, int]] | None:
 
 
 @dataclass(frozen=True)
-class English(Language):
+class English(LanguagePack):
     def sentence_spans(self, text: str) -> list[tuple[int, int]]:
         """Plain sentence ends split directly (pysbd, the slowest step of captioning, gives the same
         answer for them; a property test holds it to that); anything doubtful goes to pysbd."""

@@ -1,8 +1,8 @@
 """French: function words, and the dialogue dash followed by a space (Netflix French guide)."""
 
-from .base import Language, word_classes
+from .base import LanguagePack, word_classes
 
-PACKS = (Language(
+PACKS = (LanguagePack(
     code="fr",
     name="French",
     sentence_rules="fr",

@@ -10,13 +10,13 @@ import re
 from dataclasses import dataclass
 
 from ..model import Profile
-from .base import Language
+from .base import LanguagePack
 
 _DOTTED_ACRONYM = re.compile(r"(?<![A-Za-z])(?:[A-Z]\.){2,}")
 
 
 @dataclass(frozen=True)
-class Korean(Language):
+class Korean(LanguagePack):
     def display(self, token: str, joiner: str, profile: Profile) -> tuple[str, str]:
         """KO TTSG I.1: English acronyms without periods between the letters (U.S.A. -> USA).
 

@@ -14,7 +14,7 @@ from typing import Any
 
 from ..model import Profile
 from ..text import Token, display_width, word_tokens
-from .base import Language, base_cost
+from .base import LanguagePack, base_cost
 
 NO_LINE_START = frozenset("、。，．・：；？！‼⁇⁈⁉ー―‐〜～…‥)）]］}｝」』】〕〉》〙〗〟’”»ゝゞヽヾ々"
                           "ぁぃぅぇぉっゃゅょゎゕゖァィゥェォッャュョヮヵヶㇰㇱㇲㇳㇴㇵㇶㇷㇸㇹㇺㇻㇼㇽㇾㇿ")
@@ -40,7 +40,7 @@ def _parser(model: str) -> Any:
 
 
 @dataclass(frozen=True)
-class PhraseLanguage(Language):
+class PhraseLanguage(LanguagePack):
     """A language whose lines break between BudouX phrases, with kinsoku rules kept."""
 
     phrase_model: str = "ja"  # BudouX's model: ja, zh-Hans or zh-Hant

@@ -1,8 +1,8 @@
 """Spanish: function words after which a line or cue must not break."""
 
-from .base import Language, word_classes
+from .base import LanguagePack, word_classes
 
-PACKS = (Language(
+PACKS = (LanguagePack(
     code="es",
     name="Spanish",
     sentence_rules="es",
