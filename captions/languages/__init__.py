@@ -140,7 +140,9 @@ def _identifier() -> Any:
     from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
     identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
-    identifier.set_languages(sorted({"no" if code == "nb" else code.split("-")[0] for code in codes()}))
+    # The packs' languages that its model knows (a pack added for another language is never detected).
+    ours = {"no" if code == "nb" else code.split("-")[0] for code in codes()}
+    identifier.set_languages(sorted(ours & set(identifier.nb_classes)))
     return identifier
 
 
@@ -158,7 +160,8 @@ def contradicted(lang: str, text: str) -> str | None:
     """How ``text`` clearly is not in ``lang`` (a language code), said as the end of "the text ...",
     or None when it may be in ``lang``: a script that decides another language (Japanese asked of
     Korean); no letter of the script a language is written in (Japanese asked of English); or a
-    language the detector is all but certain of, not ``lang``'s kin (English asked of French).
+    language the detector is all but certain of, not ``lang``'s kin (English asked of French). A
+    language the detector does not know (a pack added for it alone) is never contradicted by it.
 
     >>> contradicted("en", "日本の首相は会談しました。"), contradicted("ja", "The leaders met."), contradicted("ja", "日本")
     ('is written in Japanese: give --lang ja', 'has no Chinese, Japanese or Korean in it: give --lang en', None)
@@ -181,8 +184,8 @@ def contradicted(lang: str, text: str) -> str | None:
     ranked = dict(_identifier().rank(text[:20000]))
     found, probability = max(ranked.items(), key=lambda item: item[1])
     found = "nb" if found == "no" else found
-    given = ranked.get("no" if family == "nb" else family, 0.0)
-    if probability < CLEARLY or given > 1 - CLEARLY or found == family or any({found, family} <= kin for kin in KIN):
+    given = ranked.get("no" if family == "nb" else family)
+    if given is None or probability < CLEARLY or given > 1 - CLEARLY or found == family or any({found, family} <= kin for kin in KIN):
         return None
     return f"is in {found}: give --lang {found}"
 
