@@ -220,21 +220,6 @@ class Speaker:
     colour: str = ""  # set when the profile shows speakers by colour
 
 
-@dataclass(frozen=True)
-class Delivery:
-    """How broadcast formats carry the cues, from the profile: SCC's caption mode and data
-    channel, EBU STL's display mode and teletext double height."""
-
-    scc_mode: str = "pop-on"  # pop-on | roll-up-2 | roll-up-3 | roll-up-4 | paint-on
-    scc_channel: int = 1  # CC1; CC2 (field 1's second channel) or CC3 (field 2) for a second language
-    stl_mode: str = "teletext"  # teletext | open (open subtitles, burnt in or shown by the player)
-    double_height: bool = False  # teletext rows in double height
-
-    @classmethod
-    def of(cls, profile: Profile) -> Delivery:
-        return cls(profile.scc_mode, profile.scc_channel, profile.stl_mode, profile.double_height)
-
-
 @dataclass
 class Track:
     """All cues of one language of one programme, ready for writers and QC.
@@ -250,7 +235,6 @@ class Track:
     notes: list[str] = field(default_factory=list)  # timing compromises worth telling the user
     issues: list[Any] = field(default_factory=list)
     vertical: bool = False
-    delivery: Delivery = Delivery()
     title: str = ""  # the programme's title, which some formats carry (EBU STL)
     origin: Fraction = Fraction(0)  # the time of the programme's first frame (``--start``), on a frame
     doubtful: list[Stretch] = field(default_factory=list)  # where the aligner was unsure of the timing
@@ -328,8 +312,4 @@ class Profile:
     label_format: str = "{NAME}:"
     punctuation: str = "keep"  # keep | netflix-ja
     writing_mode: str = "horizontal"  # horizontal | vertical (Japanese tategaki, IMSC tts:writingMode="tbrl")
-    scc_mode: str = "pop-on"  # see Delivery
-    scc_channel: int = 1
-    stl_mode: str = "teletext"
-    double_height: bool = False
     description: str = ""

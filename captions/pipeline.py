@@ -19,7 +19,7 @@ from .folders import check_folder, ensure_folder
 from .formats import get as get_format
 from .formats import limit_problems, read_file
 from .languages import normalise_lang
-from .model import NARRATOR, Cue, Delivery, Profile, Segment, Span, Speaker, Stretch, Track, exact_rate, on_frame, seconds
+from .model import NARRATOR, Cue, Profile, Segment, Span, Speaker, Stretch, Track, exact_rate, on_frame, seconds
 from .naming import planned_paths, refuse_overwriting_inputs, review_path
 from .plan import Language, Options, Plan, for_file, for_translation, make_plan, with_shots
 from .progress import Progress
@@ -79,7 +79,7 @@ def caption_language(segments: list[Segment], language: Language) -> Track:
     if any(segment.offscreen for segment in segments):
         cues = [italic(cue, [segments[source[0]].offscreen for source in cue.sources]) for cue in cues]
     return Track(profile.lang, cues, _speakers(segments, language.speakers == "colour"), exact_rate(profile.fps),
-                 notes, vertical=profile.writing_mode == "vertical", delivery=Delivery.of(profile),
+                 notes, vertical=profile.writing_mode == "vertical",
                  shot_changes=tuple(seconds(cut + timing.start) for cut in timing.shots),
                  forced=sdh.forced_cues(cues, segments))
 
@@ -220,7 +220,7 @@ def render_file(source: str | Path, out_dir: str | Path, plan: Plan) -> Rendered
     track = caption_language(segments, plan.source)
     track.notes[:0] = read_notes + alignment_notes + ([left_out_note(left_out)] if left_out else [])
     rendered = Rendered(Result(str(source), seconds=clock.laps), {}, [])
-    made = [_rendered(source.name, track, plan.source.profile, plan, planned[plan.source.lang], doubtful)]
+    made = [_rendered(source.name, track, plan.source, plan, planned[plan.source.lang], doubtful)]
     clock.lap("caption")
     for target in plan.targets:
         try:
@@ -358,14 +358,15 @@ def _translated(name: str, segments: list[Segment], track: Track, target: Langua
     target_track = caption_language(translated, for_translation(target, end))
     target_track.notes[:0] = cache_notes + notes
     # The translation shows the same speech at the same times: the aligner's doubts hold for it too.
-    return _rendered(name, target_track, target.profile, plan, paths, doubtful, qc.untranslated_issues(
+    return _rendered(name, target_track, target, plan, paths, doubtful, qc.untranslated_issues(
         target_track.cues, [(sentence.start, sentence.end, sentence.pieces) for sentence in left]))
 
 
-def _rendered(name: str, track: Track, profile: Profile, plan: Plan, paths: dict[str, Path],
+def _rendered(name: str, track: Track, language: Language, plan: Plan, paths: dict[str, Path],
               doubtful: list[Stretch], found: list[qc.Issue] | None = None,
               ) -> tuple[LanguageResult, dict[Path, bytes], Track]:
     """A language's QC result and the bytes of each of its outputs, not yet written."""
+    profile = language.profile
     track.title = name.split(".")[0]  # the programme, as its file is named
     track.doubtful = doubtful
     track.origin = on_frame(plan.source.timing.start, track.fps)
@@ -373,20 +374,16 @@ def _rendered(name: str, track: Track, profile: Profile, plan: Plan, paths: dict
         qc.shot_issues(track.cues, track.shot_changes, track.fps, profile) + (found or [])
     # What an output format cannot carry (a character outside its set, say) is reported, never lost silently.
     track.issues += [qc.Issue(number, "format", fmt, "", qc.WARNING, what) for fmt in plan.formats
-                     for number, what in limit_problems(track, fmt)]
+                     for number, what in limit_problems(track, fmt, language.deliveries.get(get_format(fmt).name))]
     result = LanguageResult(track.lang, len(track.cues), track.issues, track.notes)
-    outputs = {paths[fmt]: _write(fmt, track) for fmt in plan.formats}
+    outputs = {paths[fmt]: get_format(fmt).render(track, language.deliveries.get(get_format(fmt).name)) for fmt in plan.formats}
     if plan.report:
         outputs[paths["qc.txt"]] = report_text(name, profile, track).encode("utf-8")
     if plan.forced:
         narrative = replace(track, cues=[track.cues[index] for index in track.forced], forced=())
-        outputs.update({paths[f"forced {fmt}"]: _write(fmt, narrative) for fmt in plan.formats})
+        outputs.update({paths[f"forced {fmt}"]: get_format(fmt).render(narrative, language.deliveries.get(get_format(fmt).name))
+                        for fmt in plan.formats})
         if not narrative.cues:
             track.notes.append("no forced narrative: the transcript marks no line forced (F/), so its file is empty")
     return result, outputs, track
 
-
-def _write(fmt: str, track: Track) -> bytes:
-    writer = get_format(fmt).write
-    assert writer is not None  # the plan only holds formats that write
-    return writer(track)

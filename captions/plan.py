@@ -9,14 +9,15 @@ offsets, translation its device. A batch resolves the plan once and sends it to 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
+from typing import Any
 
 from .errors import OptionError
+from .formats import REGISTRY, with_limits
 from .formats import get as get_format
-from .formats import with_limits
 from .languages import normalise_lang, pack
 from .model import Profile
-from .profiles import check_fps, get_profile
+from .profiles import check_fps, delivery_tables, get_profile
 from .segmenter import SPEAKER_MODES
 from .timing import TimingOptions
 
@@ -80,6 +81,7 @@ class Language:
     speakers: str  # none | dash | label | colour, resolved against the profile's own style
     timing: TimingOptions
     terms: tuple[tuple[str, str], ...] = ()
+    deliveries: dict[str, Any] = field(default_factory=dict)  # format -> its options from the profile ([scc]...)
 
 
 @dataclass(frozen=True)
@@ -142,7 +144,8 @@ def make_plan(options: Options) -> Plan:
         profile = replace(profile, sdh=options.sdh or profile.sdh, fps=options.fps or profile.fps)
         timing = TimingOptions(options.start, options.speaker_pause, options.paragraph_pause, options.duration)
         terms = tuple(glossary.for_lang(lang).items()) if glossary and index else ()
-        languages.append(Language(lang, profile, options.speakers or profile.speaker_style, timing, terms))
+        languages.append(Language(lang, profile, options.speakers or profile.speaker_style, timing, terms,
+                                  _deliveries(options.profile, lang)))
     reading = Reading(source, options.encoding, options.input_format, options.headline,
                       int(options.max_input_mb * 1e6))
     return Plan(reading, tuple(languages), tuple(options.formats), options.report, options.audio, options.device,
@@ -174,6 +177,19 @@ def for_file(plan: Plan, name: str, head: str) -> tuple[Plan, str]:
     if found == lang:
         return plan, f"language {found}, found from {how}" if in_name else ""
     return make_plan(replace(options, lang=found)), f"language {found}, found from {how} (--lang sets it)"
+
+
+def _deliveries(profile: str, lang: str) -> dict[str, Any]:
+    """The options of each format that delivers a language, from the profile's tables, checked by the
+    formats themselves (SCC's caption mode and channel, STL's display mode)."""
+    deliveries = {}
+    for name, table in delivery_tables(profile, lang).items():
+        parse = REGISTRY[name].options if name in REGISTRY else None
+        if parse is None:
+            known = ", ".join(sorted(fmt for fmt, found in REGISTRY.items() if found.options))
+            raise OptionError(f"profile {profile}: [{name}] is not a format with options (those are: {known})")
+        deliveries[name] = parse(table, f"profile {profile} ({lang}): [{name}]")
+    return deliveries
 
 
 def _check_values(options: Options) -> None:

@@ -95,9 +95,12 @@ OPTIONAL = ("max_cps", "max_wpm", "target_wpm")  # None: the guide does not coun
 INTEGERS = ("max_lines", "min_gap_frames", "close_gap_frames", "linger_frames", "lead_in_frames")
 CHOICES: dict[str, tuple[object, ...]] = {"width_mode": ("latin", "cjk"), "breaker": ("words", "phrases"),
            "speaker_style": ("none", "dash", "label", "colour"), "punctuation": ("keep", "netflix-ja"),
-           "writing_mode": ("horizontal", "vertical"),
-           "scc_mode": ("pop-on", "roll-up-2", "roll-up-3", "roll-up-4", "paint-on"), "scc_channel": (1, 2, 3),
-           "stl_mode": ("teletext", "open"), "double_height": (False, True)}
+           "writing_mode": ("horizontal", "vertical")}
+# Keys older profiles set among the style's, now the options of the formats that deliver it: read as
+# the formats' tables ([scc] mode, [stl] double_height...), where each format checks its own.
+DELIVERY_ALIASES = {"scc_mode": ("scc", "mode"), "scc_channel": ("scc", "channel"), "stl_mode": ("stl", "mode"),
+                    "double_height": ("stl", "double_height")}
+PROFILE_KEYS = ("name", "base", "description", "default", "languages")
 LABEL_FIELDS = ("name", "NAME")
 
 
@@ -158,19 +161,55 @@ _FIELDS = {field.name: field for field in dataclasses.fields(Profile)}
 _SETTABLE = set(_FIELDS) - {"name", "lang"}
 
 
-def load_toml(path: Path, lang: str) -> Profile:
-    """A user profile: ``name``, optional ``base`` profile, ``[default]`` and ``[languages.xx]`` tables.
-
-    Every key of those tables is a field of :class:`captions.model.Profile`.
-    """
+def _document(path: Path) -> dict[str, Any]:
     try:
         if path.stat().st_size > 1_000_000 or not path.is_file():
             raise OptionError("not a profile file (a regular TOML file under 1 MB)", str(path))
-        document = tomllib.loads(path.read_text(encoding="utf-8"))
+        return tomllib.loads(path.read_text(encoding="utf-8"))
     except OSError as err:
         raise OptionError(f"cannot read profile: {err.strerror}", str(path)) from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
         raise OptionError(f"not a valid TOML profile: {err}", str(path)) from None
+
+
+def delivery_tables(name: str, lang: str) -> dict[str, dict[str, Any]]:
+    """A profile's options for the formats that deliver it, by format: its top-level ``[scc]``-style
+    tables, then ``[default]``'s and ``[languages.xx]``'s (a second language on SCC's CC3, say),
+    each later one overriding; the formats check them (a built-in profile has none)."""
+    if name in BUILTIN:
+        return {}
+    path = Path(name)
+    document = _document(path)
+    tables: dict[str, dict[str, Any]] = {}
+    languages = document.get("languages", {})
+    mine = [table for key, table in (languages.items() if isinstance(languages, dict) else ())
+            if isinstance(table, dict) and normalise_lang(key) == lang]
+    for table in [{key: value for key, value in document.items() if key not in PROFILE_KEYS},
+                  document.get("default", {}), *mine]:
+        for fmt, options in _delivery(table if isinstance(table, dict) else {}).items():
+            tables.setdefault(fmt, {}).update(options)
+    return tables
+
+
+def _delivery(table: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """The format tables inside a profile table, older flat keys (``scc_mode``) read as theirs."""
+    found: dict[str, dict[str, Any]] = {}
+    for key, value in table.items():
+        if key in DELIVERY_ALIASES:
+            fmt, option = DELIVERY_ALIASES[key]
+            found.setdefault(fmt, {})[option] = value
+        elif isinstance(value, dict):
+            found.setdefault(key, {}).update(value)
+    return found
+
+
+def load_toml(path: Path, lang: str) -> Profile:
+    """A user profile: ``name``, optional ``base`` profile, ``[default]`` and ``[languages.xx]`` tables.
+
+    Every key of those tables is a field of :class:`captions.model.Profile`, but for the tables of
+    the formats that deliver it (see :func:`delivery_tables`).
+    """
+    document = _document(path)
     base = document.get("base", "netflix")
     if not isinstance(base, str) or base not in BUILTIN:
         raise OptionError(f"unknown base profile {base!r} (built in: {', '.join(BUILTIN)})", str(path))
@@ -202,6 +241,7 @@ def _lang_key(key: str, path: Path) -> None:
 def _checked(table: object, path: Path, where: str) -> dict[str, Any]:
     if not isinstance(table, dict):
         raise OptionError(f"[{where}] must be a table", str(path))
+    table = {key: value for key, value in table.items() if key not in DELIVERY_ALIASES and not isinstance(value, dict)}
     for key, value in table.items():
         if key not in _SETTABLE:
             raise OptionError(f"[{where}] unknown setting {key!r} (known: {', '.join(sorted(_SETTABLE))})", str(path))

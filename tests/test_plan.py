@@ -1,6 +1,7 @@
 """Resolve once: options become one validated, picklable plan; the core returns bytes; the sink writes."""
 
 import pickle
+import re
 from pathlib import Path
 
 import pytest
@@ -64,17 +65,28 @@ def test_the_core_returns_bytes_and_writes_nothing(tmp_path):
     assert {path: Path(path).read_bytes() for path in written.outputs} == rendered.outputs
 
 
-def test_delivery_options_come_from_the_profile(tmp_path):
+@pytest.mark.parametrize("table", ['[scc]\nmode = "roll-up-3"\nchannel = 2\n',
+                                   '[default]\nscc_mode = "roll-up-3"\nscc_channel = 2\n',  # as older profiles say it
+                                   '[scc]\nmode = "roll-up-3"\n[languages.en.scc]\nchannel = 2\n'])
+def test_delivery_options_are_the_formats_own_from_the_profile(tmp_path, table):
     profile = tmp_path / "live.toml"
-    profile.write_text('[default]\nscc_mode = "roll-up-3"\nscc_channel = 2\n')
+    profile.write_text(table)
     source = tmp_path / "news.txt"
     source.write_text(SCRIPT)
     rendered = render_file(source, tmp_path, make_plan(Options(profile=str(profile), formats=("scc",))))
-    assert rendered.tracks[0].delivery.scc_mode == "roll-up-3"
     data = next(iter(rendered.outputs.values())).decode("ascii")
     assert "1c26" in data  # RU3 on channel 2
-    profile.write_text('[default]\nscc_mode = "karaoke"\n')
-    with pytest.raises(OptionError, match="scc_mode"):
+
+
+@pytest.mark.parametrize("table, said", [('[scc]\nmode = "karaoke"\n', "[scc] mode = 'karaoke' is not one of"),
+                                         ('[default]\nscc_mode = "karaoke"\n', "[scc] mode = 'karaoke'"),
+                                         ('[scc]\nspeed = 2\n', "[scc] unknown setting 'speed'"),
+                                         ('[stl]\ndouble_height = 1\n', "double_height = 1 is not one of"),
+                                         ('[srt]\nmode = "x"\n', "[srt] is not a format with options")])
+def test_bad_delivery_options_are_refused_before_any_work(tmp_path, table, said):
+    profile = tmp_path / "live.toml"
+    profile.write_text(table)
+    with pytest.raises(OptionError, match=re.escape(said)):
         make_plan(Options(profile=str(profile), formats=("scc",)))
 
 

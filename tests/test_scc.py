@@ -193,15 +193,12 @@ def test_italic_and_colour_runs_are_mid_row_codes():
 
 @pytest.mark.parametrize("mode", ["roll-up-2", "roll-up-3", "paint-on"])
 def test_roll_up_and_paint_on_output(mode):
-    from dataclasses import replace as changed
-
-    from captions.model import Delivery
+    from captions.formats.scc import SccOptions
 
     cues = [Cue(Fraction(2), Fraction(4), ("First row of the live text",), ("A",)),
             Cue(Fraction(4) + Fraction(2, 30), Fraction(6), ("and the second", "and the third"), ("A", "A")),
             Cue(Fraction(9), Fraction(11), ("after a pause",), ("A",))]
-    track = changed(Track("en", cues, {}, RATE), delivery=Delivery(scc_mode=mode))
-    data = WRITE(track).decode("ascii")
+    data = REGISTRY["scc"].render(Track("en", cues, {}, RATE), SccOptions(mode=mode)).decode("ascii")
     assert {"roll-up-2": "9425", "roll-up-3": "9426", "paint-on": "9429"}[mode] in data
     ours = REGISTRY["scc"].read_entries(data, "t.scc")
     import ttconv.scc.reader as scc_reader
@@ -214,24 +211,18 @@ def test_roll_up_and_paint_on_output(mode):
 
 
 def test_a_second_language_on_cc2():
-    from dataclasses import replace as changed
+    from captions.formats.scc import SccOptions
 
-    from captions.model import Delivery
-
-    track = changed(Track("es", [Cue(Fraction(3), Fraction(5), ("Hola",), ("A",))], {}, RATE),
-                    delivery=Delivery(scc_channel=2))
-    data = WRITE(track).decode("ascii")
+    track = Track("es", [Cue(Fraction(3), Fraction(5), ("Hola",), ("A",))], {}, RATE)
+    data = REGISTRY["scc"].render(track, SccOptions(channel=2)).decode("ascii")
     assert "1c20" in data and "9420" not in data  # RCL on channel 2: 0x1C 0x20
     assert REGISTRY["scc"].read_entries(data, "t.scc")[0].lines == ("Hola",)
 
 
 def test_a_second_language_on_cc3():
-    from dataclasses import replace as changed
+    from captions.formats.scc import SccOptions
 
-    from captions.model import Delivery
-
-    track = changed(Track("es", [Cue(Fraction(3), Fraction(5), ("Hola",), ("A",))], {}, RATE),
-                    delivery=Delivery(scc_channel=3))
-    data = WRITE(track).decode("ascii")
+    track = Track("es", [Cue(Fraction(3), Fraction(5), ("Hola",), ("A",))], {}, RATE)
+    data = REGISTRY["scc"].render(track, SccOptions(channel=3)).decode("ascii")
     assert "1520" in data and "152f" in data and "9420" not in data  # RCL and EOC of field 2's CC3: 0x15 ..
     assert REGISTRY["scc"].read_entries(data, "t.scc")[0].lines == ("Hola",)

@@ -11,6 +11,7 @@ import dataclasses
 import stat
 from importlib import import_module
 from pathlib import Path
+from typing import Any
 
 from ..errors import InputError, OptionError
 from ..languages import pack
@@ -104,8 +105,9 @@ def with_limits(profile: Profile, names: tuple[str, ...] | list[str]) -> Profile
     return dataclasses.replace(profile, max_chars_per_line=chars, max_lines=lines)
 
 
-def limit_problems(track: Track, name: str) -> list[tuple[int, str]]:
-    """Every way a track breaks a format's hard limits: (cue number, or 0 for the track; what)."""
+def limit_problems(track: Track, name: str, options: Any = None) -> list[tuple[int, str]]:
+    """Every way a track breaks a format's hard limits, written with its ``options``: (cue number, or 0
+    for the track; what)."""
     from ..text import display_width
 
     limits, problems = REGISTRY[name].limits, []
@@ -113,8 +115,7 @@ def limit_problems(track: Track, name: str) -> list[tuple[int, str]]:
         problems.append((0, f"{name} cannot carry language {track.lang!r} (only {', '.join(limits.languages)})"))
     if limits.frame_rates and track.fps not in limits.frame_rates:
         problems.append((0, f"{name} cannot carry {float(track.fps):g} fps"))
-    if REGISTRY[name].check:
-        problems += REGISTRY[name].check(track)  # type: ignore[misc]
+    problems += REGISTRY[name].problems(track, options)
     mode = pack(track.lang).conventions.get("width_mode", "latin")
     shows = limits.characters
     for number, cue in enumerate(track.cues, start=1):

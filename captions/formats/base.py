@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
@@ -47,9 +47,42 @@ class Format:
     detect: Callable[[str], bool] = _never  # from the decoded start of the file
     read_entries: Callable[[Any, str], list[Entry]] | None = None  # (text, or bytes when binary; path)
     read_transcript: Callable[[str, str, str, str], list[Segment]] | None = None
-    write: Callable[[Track], bytes] | None = None
+    write: Callable[..., bytes] | None = None  # (track), or (track, options) for a format with options
     limits: Limits = Limits()
     binary: bool = False
     detect_bytes: Callable[[bytes], bool] = _never_bytes
-    check: Callable[[Track], list[tuple[int, str]]] | None = None  # what else the format cannot do as timed
+    check: Callable[..., list[tuple[int, str]]] | None = None  # what else the format cannot do as timed (as write)
     frame_rate: Callable[[bytes], Fraction] | None = None  # the rate a file's own timecodes count frames at
+    # How a delivery is made, from a profile's [name] table (SCC's caption mode, STL's display mode):
+    # (table, where) -> the format's own options, every key and value checked; None: it has none.
+    options: Callable[[Mapping[str, Any], str], Any] | None = None
+
+    def render(self, track: Track, options: Any = None) -> bytes:
+        """The file's bytes, with its options (the defaults when None)."""
+        assert self.write is not None, f"{self.name} is read only"
+        return self.write(track, options) if self.options else self.write(track)
+
+    def problems(self, track: Track, options: Any = None) -> list[tuple[int, str]]:
+        """What else the format cannot do with a track as timed, with its options."""
+        if self.check is None:
+            return []
+        return self.check(track, options) if self.options else self.check(track)
+
+
+def option_values(table: Mapping[str, Any], where: str, choices: Mapping[str, tuple[Any, ...]]) -> dict[str, Any]:
+    """A profile's table of format options checked: every key known, every value one of its choices.
+
+    >>> option_values({"mode": "pop-on"}, "[scc]", {"mode": ("pop-on", "roll-up-2")})
+    {'mode': 'pop-on'}
+    >>> option_values({"mode": "karaoke"}, "[scc]", {"mode": ("pop-on", "roll-up-2")})
+    Traceback (most recent call last):
+    captions.errors.OptionError: [scc] mode = 'karaoke' is not one of pop-on, roll-up-2
+    """
+    from ..errors import OptionError
+
+    for key, value in table.items():
+        if key not in choices:
+            raise OptionError(f"{where} unknown setting {key!r} (known: {', '.join(choices)})")
+        if value not in choices[key] or isinstance(value, bool) != isinstance(choices[key][0], bool):
+            raise OptionError(f"{where} {key} = {value!r} is not one of {', '.join(map(str, choices[key]))}")
+    return dict(table)

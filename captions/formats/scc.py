@@ -18,14 +18,15 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
+from typing import Any
 
 from ..errors import InputError
 from ..model import Cue, Span, Track, counted
 from ..timecode import drop_frame_count, drop_frame_label
-from .base import Format, Limits
+from .base import Format, Limits, option_values
 from .timed import MAX_SECONDS, Entry, note
 
 RATE = Fraction(30000, 1001)
@@ -192,9 +193,24 @@ class _Schedule:
         self.words[frame] = pair
 
 
-def schedule(track: Track) -> _Schedule:
-    """Every cue's words on frames, in the track's caption mode."""
-    mode = track.delivery.scc_mode
+@dataclass(frozen=True)
+class SccOptions:
+    """How SCC carries a profile's captions (its ``[scc]`` table): the caption mode, and the data
+    channel (CC2, field 1's second channel, or CC3, field 2, for a second language)."""
+
+    mode: str = "pop-on"  # pop-on | roll-up-2 | roll-up-3 | roll-up-4 | paint-on
+    channel: int = 1
+
+
+CHOICES = {"mode": ("pop-on", "roll-up-2", "roll-up-3", "roll-up-4", "paint-on"), "channel": (1, 2, 3)}
+
+
+def options(table: Mapping[str, Any], where: str) -> SccOptions:
+    return SccOptions(**option_values(table, where, CHOICES))
+
+
+def schedule(track: Track, mode: str = "pop-on") -> _Schedule:
+    """Every cue's words on frames, in a caption mode."""
     return _pop_on(track) if mode == "pop-on" else _sent_live(track, mode)
 
 
@@ -271,16 +287,17 @@ def _timecode(frame: int) -> str:
     return f"{hours:02d}:{minutes:02d}:{seconds:02d};{frames:02d}"
 
 
-def write(track: Track) -> bytes:
+def write(track: Track, options: SccOptions | None = None) -> bytes:
     """The SCC file of a track: a line per run of consecutive frames, and a new line at every EOC
     and EDM, so that a reader that times a line's words by the line's timecode (ffmpeg) still
     shows and clears each caption on its frame."""
-    words = schedule(track).words
+    options = options or SccOptions()
+    words = schedule(track, options.mode).words
     lines, run_start, run = [HEADER, ""], 0, list[str]()
     previous: tuple[int, int] | None = None
     expected = -1  # the frame that continues the current line
     events = {EOC, EDM}
-    channel = track.delivery.scc_channel
+    channel = options.channel
     shift = 8 if channel == 2 else 0  # CC2: the control codes of field 1's second channel
     for frame in sorted(words):
         pair = words[frame]
@@ -298,11 +315,11 @@ def write(track: Track) -> bytes:
     return ("\n".join(lines) + "\n").encode("ascii")
 
 
-def late_cues(track: Track) -> list[tuple[int, str]]:
+def late_cues(track: Track, options: SccOptions | None = None) -> list[tuple[int, str]]:
     """Cues SCC shows later than timed, because their words take more frames than there are before them."""
     return [(number, f"scc shows this cue {frames} frames late: its {len(_load_words(track, track.cues[number - 1]))} "
                      "words need more frames than the time before it")
-            for number, frames in schedule(track).late]
+            for number, frames in schedule(track, (options or SccOptions()).mode).late]
 
 
 # ---------------------------------------------------------------------------------------------- reading
@@ -554,4 +571,4 @@ FORMAT = Format("scc", ("scc",), "SCC (CEA-608 line 21, CC1 pop-on): US broadcas
                 lambda head: head.startswith("Scenarist_SCC"), read_entries=read, write=write,
                 limits=Limits(max_chars_per_line=COLUMNS, max_lines=4, characters=shows,
                               character_set="CEA-608", wide_scripts=False),
-                check=late_cues, frame_rate=lambda data: Fraction(30000, 1001))
+                check=late_cues, frame_rate=lambda data: Fraction(30000, 1001), options=options)

@@ -18,14 +18,15 @@ import datetime as dt
 import math
 import os
 import unicodedata
-from collections.abc import Iterator
-from dataclasses import replace
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, replace
 from fractions import Fraction
+from typing import Any
 
 from ..errors import InputError
 from ..model import Cue, Span, Track, counted, styled_rows
 from ..timecode import drop_frame_count, drop_frame_label
-from .base import Format, Limits
+from .base import Format, Limits, option_values
 from .timed import MAX_SECONDS, Entry, note
 
 GSI_SIZE, TTI_SIZE, TEXT_SIZE = 1024, 128, 112
@@ -185,12 +186,29 @@ def _today() -> dt.date:
     return dt.date.today()
 
 
-def write(track: Track) -> bytes:
+@dataclass(frozen=True)
+class StlOptions:
+    """How EBU STL carries a profile's subtitles (its ``[stl]`` table): teletext or open subtitles
+    (display standard 0, burnt in or shown by the player), and teletext rows in double height."""
+
+    mode: str = "teletext"  # teletext | open
+    double_height: bool = False
+
+
+CHOICES = {"mode": ("teletext", "open"), "double_height": (False, True)}
+
+
+def options(table: Mapping[str, Any], where: str) -> StlOptions:
+    return StlOptions(**option_values(table, where, CHOICES))
+
+
+def write(track: Track, options: StlOptions | None = None) -> bytes:
     """The STL file of a track: GSI block, then TTI blocks."""
     rate = stl_rate(track)
     table = code_table("".join(line for cue in track.cues for line in cue.lines))
-    delivery = track.delivery
-    teletext, double = delivery.stl_mode == "teletext", delivery.double_height and delivery.stl_mode == "teletext"
+    options = options or StlOptions()
+    teletext = options.mode == "teletext"
+    double = options.double_height and teletext
     newline = bytes([NEWLINE]) * (2 if double else 1)  # a double-height row takes two
     blocks, number = [], 0
     for steps in cumulative_sets(track.cues):
@@ -214,7 +232,7 @@ def write(track: Track) -> bytes:
                               + bytes([0xFF if last else extension, flag]) + head
                               + piece + bytes([UNUSED]) * (TEXT_SIZE - len(piece)))
             shown = len(step.lines)
-    return _gsi(track, rate, table, len(blocks)) + b"".join(blocks)
+    return _gsi(track, rate, table, len(blocks), teletext) + b"".join(blocks)
 
 
 def cumulative_sets(cues: list[Cue]) -> Iterator[list[Cue]]:
@@ -280,13 +298,13 @@ def _open_row(cue: Cue, index: int, table: str) -> bytes:
     return bytes(out)
 
 
-def _gsi(track: Track, rate: Fraction, table: str, blocks: int) -> bytes:
+def _gsi(track: Track, rate: Fraction, table: str, blocks: int, teletext: bool) -> bytes:
     today = _today().strftime("%y%m%d")
     first = _timecode(track.cues[0].start, rate) if track.cues else bytes(4)
     widest = max((len(line) for cue in track.cues for line in cue.lines), default=0)
     language = f"{LANGUAGE_CODES.get(track.lang, 0):02X}"
     gsi = b"".join([
-        b"850", f"STL{math.ceil(rate)}.01".encode(), b"1" if track.delivery.stl_mode == "teletext" else b"0",
+        b"850", f"STL{math.ceil(rate)}.01".encode(), b"1" if teletext else b"0",
         table.encode(), language.encode(),
         _field(track.title, 32), _field("", 32) * 5,  # programme title; episode, translated titles, translator
         _field("", 16), today.encode(), today.encode(), b"01",
@@ -464,4 +482,4 @@ FORMAT = Format("stl", ("stl",), "EBU STL (Tech 3264), teletext: European broadc
                 read_entries=read, write=write, binary=True, detect_bytes=detect,
                 limits=Limits(max_chars_per_line=37, characters=shows, character_set="EBU STL code tables",
                               wide_scripts=False),
-                frame_rate=lambda data: PAL if data[3:11] == b"STL25.01" else NTSC)
+                frame_rate=lambda data: PAL if data[3:11] == b"STL25.01" else NTSC, options=options)

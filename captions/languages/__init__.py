@@ -185,7 +185,9 @@ def contradicted(lang: str, text: str) -> str | None:
     found, probability = max(ranked.items(), key=lambda item: item[1])
     found = "nb" if found == "no" else found
     given = ranked.get("no" if family == "nb" else family)
-    if given is None or probability < CLEARLY or given > 1 - CLEARLY or found == family or any({found, family} <= kin for kin in KIN):
+    if given is None or probability < CLEARLY or given > 1 - CLEARLY or found == family:
+        return None
+    if any({found, family} <= kin for kin in KIN):
         return None
     return f"is in {found}: give --lang {found}"
 
