@@ -15,9 +15,10 @@ import os
 import sqlite3
 import time
 from dataclasses import asdict
-from functools import cache
 from pathlib import Path
 from typing import Any
+
+from .provenance import code_digest, media_identity
 
 
 def cache_path() -> Path:
@@ -103,31 +104,9 @@ def aligned_key(segments: list[Any], media: str, lang: str, part: tuple[float, f
     given, whether it was trusted or strict (a refusal overruled once must not answer a later run
     that did not overrule it, nor an alignment in doubt a strict one), the language and the
     package's code (so a changed aligner or pack never answers from an older one's results)."""
-    from .state import media_identity
-
     texts = json.dumps([[segment.text, segment.speaker, segment.anchors] for segment in segments])
     return "align\x00" + hashlib.sha256(
         f"{code_digest()}\x00{lang}\x00{media_identity(Path(media))}\x00{part}\x00{trusted}\x00{strict}\x00{texts}".encode()).hexdigest()
-
-
-def code_digest(package: Path | None = None) -> str:
-    """A hash of every source file of the package (this one, once per process, unless another is
-    given): what produced a cached result or a batch output, so that any change to the code (a
-    language pack's rule, the aligner) makes them again, with no hand-kept list of the files that
-    matter to forget one."""
-    return _digest(package) if package else _this_package()
-
-
-@cache
-def _this_package() -> str:
-    return _digest(Path(__file__).parent)
-
-
-def _digest(package: Path) -> str:
-    digest = hashlib.sha256()
-    for path in sorted(package.rglob("*.py")):
-        digest.update(path.relative_to(package).as_posix().encode() + b"\x00" + path.read_bytes() + b"\x00")
-    return digest.hexdigest()
 
 
 def store_alignment(cache: TranslationCache, key: str, segments: list[Any], notes: list[str],

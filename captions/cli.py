@@ -433,8 +433,8 @@ def convert(
     force: bool = typer.Option(False, "--force", help="Write even when a target format's limit is broken."),
 ) -> None:
     """Convert approved captions between formats without re-cutting them: NAME.LANG.SUFFIX per format."""
-    from .convert import conversion_paths, convert_file
-    from .naming import refuse_collisions
+    from .convert import convert_file
+    from .naming import conversion_paths, refuse_collisions
     from .profiles import get_profile
     from .timecode import parse_fps
 

@@ -8,9 +8,8 @@ from pathlib import Path
 
 from .errors import OptionError, OutputError
 from .folders import check_folder, ensure_folder
-from .formats import REGISTRY, format_of, get, limit_problems, read_bytes, read_track, written_suffix
-from .languages import language_in_name, normalise_lang
-from .naming import output_path, refuse_overwriting_inputs
+from .formats import REGISTRY, format_of, get, limit_problems, read_bytes, read_track
+from .naming import conversion_paths, language_of, refuse_overwriting_inputs
 from .sink import write_atomic
 
 
@@ -22,22 +21,6 @@ class Conversion:
     outputs: list[Path] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # what the reader could not take as written
-
-
-def language_of(source: Path, given: str | None) -> str:
-    """The captions' language: as given, else the ``NAME.LANG.EXT`` part of the file name, else English.
-
-    >>> language_of(Path("show.ja.srt"), None), language_of(Path("show.srt"), None), language_of(Path("x.fr.srt"), "de")
-    ('ja', 'en', 'de')
-    """
-    return normalise_lang(given) if given else language_in_name(source.name) or "en"
-
-
-def conversion_paths(source: Path, out_dir: str | Path | None, formats: list[str], lang: str | None) -> dict[str, Path]:
-    """The file each target format of one input is written to."""
-    folder = Path(out_dir) if out_dir else source.parent
-    language = language_of(source, lang)
-    return {name: output_path(source, folder, language, written_suffix(get(name).name)) for name in formats}
 
 
 def convert_file(source: str | Path, out_dir: str | Path | None, formats: list[str], lang: str | None,

@@ -49,6 +49,42 @@ def planned_paths(source: Path, out_dir: Path, lang: str, plan: Plan) -> dict[st
     return paths
 
 
+def language_of(source: Path, given: str | None) -> str:
+    """The captions' language: as given, else the ``NAME.LANG.EXT`` part of the file name, else English.
+
+    >>> language_of(Path("show.ja.srt"), None), language_of(Path("show.srt"), None), language_of(Path("x.fr.srt"), "de")
+    ('ja', 'en', 'de')
+    """
+    from .languages import language_in_name, normalise_lang
+
+    return normalise_lang(given) if given else language_in_name(source.name) or "en"
+
+
+def conversion_paths(source: Path, out_dir: str | Path | None, formats: list[str], lang: str | None) -> dict[str, Path]:
+    """The file each target format of one input of ``convert`` is written to."""
+    from .formats import get, written_suffix
+
+    folder = Path(out_dir) if out_dir else source.parent
+    language = language_of(source, lang)
+    return {name: output_path(source, folder, language, written_suffix(get(name).name)) for name in formats}
+
+
+def aligned_path(source: Path, out_dir: str | None, fmt: str, tag: str = "aligned") -> Path:
+    """``NAME.TAG.SUFFIX`` beside the input (or in ``out_dir``), in the input's own format.
+
+    >>> aligned_path(Path("in/show.en.imsc.ttml"), None, "imsc").as_posix()
+    'in/show.en.aligned.imsc.ttml'
+    >>> aligned_path(Path("in/show.en.srt"), "out", "srt", "retimed").as_posix()
+    'out/show.en.retimed.srt'
+    """
+    from .formats import REGISTRY
+
+    suffix = REGISTRY[fmt].suffixes[0]
+    name = source.name
+    stem = name[: -len(suffix) - 1] if name.lower().endswith(f".{suffix}") else source.stem
+    return Path(out_dir or source.parent) / f"{stem}.{tag}.{suffix}"
+
+
 def job_outputs(source: Path, out_dir: Path, plan: Plan) -> list[Path]:
     """Every path a ``make`` job of one transcript may write, in every language."""
     paths = [path for language in plan.languages for path in planned_paths(source, out_dir, language.lang, plan).values()]

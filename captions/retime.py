@@ -16,25 +16,11 @@ from .folders import check_folder, ensure_folder
 from .formats import REGISTRY, format_of, read_bytes, read_cues
 from .languages import normalise_lang
 from .model import Profile, Track, exact_rate, on_frame
-from .naming import backup_path, refuse_overwriting_inputs
+from .naming import aligned_path, backup_path, refuse_overwriting_inputs
 from .pipeline import naming_media
 from .profiles import get_profile
 from .progress import Progress
 from .sink import write_atomic
-
-
-def aligned_path(source: Path, out_dir: str | None, fmt: str, tag: str = "aligned") -> Path:
-    """``NAME.TAG.SUFFIX`` beside the input (or in ``out_dir``), in the input's own format.
-
-    >>> aligned_path(Path("in/show.en.imsc.ttml"), None, "imsc").as_posix()
-    'in/show.en.aligned.imsc.ttml'
-    >>> aligned_path(Path("in/show.en.srt"), "out", "srt", "retimed").as_posix()
-    'out/show.en.retimed.srt'
-    """
-    suffix = REGISTRY[fmt].suffixes[0]
-    name = source.name
-    stem = name[: -len(suffix) - 1] if name.lower().endswith(f".{suffix}") else source.stem
-    return Path(out_dir or source.parent) / f"{stem}.{tag}.{suffix}"
 
 
 def writable_format(source: Path, encoding: str | None) -> str:

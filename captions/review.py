@@ -22,7 +22,7 @@ from urllib.parse import quote
 
 from .errors import NoSoundError, OptionError
 from .model import Track
-from .naming import refuse_overwriting_inputs, review_path
+from .naming import language_of, refuse_overwriting_inputs, review_path
 from .timecode import frame_timecode
 
 PEAKS_PER_SECOND = 10  # waveform resolution: enough to see speech and pauses at any zoom the page offers
@@ -101,7 +101,6 @@ def review_files(paths: list[Path], media: str | None, profile: str, out_dir: Pa
     """The review page of caption files (one per language) of one programme, each checked against
     the profile's rules for its language, and where to write it."""
     from . import qc
-    from .convert import language_of
     from .formats import read_track
     from .profiles import get_profile
 

@@ -15,36 +15,13 @@ import time
 from pathlib import Path
 from typing import Any
 
-from .cache import code_digest
 from .errors import OutputError
+from .provenance import code_digest, file_hash, media_identity
 
 SCHEMA = """CREATE TABLE IF NOT EXISTS languages (
     source TEXT NOT NULL, out TEXT NOT NULL, lang TEXT NOT NULL, key TEXT NOT NULL, status TEXT NOT NULL,
     error TEXT NOT NULL DEFAULT '', outputs TEXT NOT NULL DEFAULT '{}', seconds REAL NOT NULL DEFAULT 0,
     finished REAL NOT NULL, detail TEXT NOT NULL DEFAULT '{}', PRIMARY KEY (source, out, lang))"""
-SAMPLE = 1 << 20  # bytes of a media file's start and end that stand for its content in the key
-
-
-def file_hash(path: Path) -> str:
-    """The SHA-256 of a file's bytes (transcripts, glossaries, profiles, outputs: all small)."""
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
-def media_identity(path: Path) -> str:
-    """A media file's size and the hash of its first and last megabyte: a 2-hour recording is not
-    read whole on every run; a re-encode or an edit changes both."""
-    size = path.stat().st_size
-    digest = hashlib.sha256(str(size).encode())
-    with path.open("rb") as handle:
-        digest.update(handle.read(SAMPLE))
-        if size > SAMPLE:
-            handle.seek(max(size - SAMPLE, SAMPLE))
-            digest.update(handle.read(SAMPLE))
-    return digest.hexdigest()
 
 
 # Options a translation depends on and its source language does not (progress and the cache change no output).

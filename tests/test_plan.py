@@ -125,7 +125,7 @@ def test_a_changed_language_pack_misses_the_cache(tmp_path):
     import shutil
 
     import captions
-    from captions.cache import code_digest
+    from captions.provenance import code_digest
 
     copy = tmp_path / "captions"
     shutil.copytree(Path(captions.__file__).parent, copy, ignore=shutil.ignore_patterns("__pycache__"))
