@@ -28,10 +28,10 @@ def test_no_two_modules_import_each_other():
     for path in package.rglob("*.py"):
         parts = path.relative_to(package).with_suffix("").parts
         module = parts[0]  # a subpackage (formats, languages) counts as one module
-        here = parts[:-1] if path.name != "__init__.py" else parts[:-1]
+        here = parts[:-1]  # the package its relative imports start from
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.ImportFrom) and node.level:
-                base = list(here)[: len(here) - (node.level - 1)] if node.level > 1 else list(here)
+                base = list(here)[: len(here) - node.level + 1]
                 target = [*base, *(node.module.split(".") if node.module else [])]
                 if target and target[0] != module:
                     graph.setdefault(module, set()).add(target[0])
