@@ -441,3 +441,18 @@ def test_each_recording_of_a_programme_is_heard_at_its_own_level():
     errors = [abs(found - true) for timing, (start, end) in zip(timings, truth)
               for found, true in ((timing.start, start), (timing.end, end))]
     assert np.mean(np.array(errors) <= 0.1) >= 0.9, sorted(errors)[-5:]
+
+
+@pytest.mark.parametrize("name, lang", [("ja_cv_camp", "ja"), ("sv_nst_sentences", "sv")])
+def test_a_transcript_with_no_lang_is_aligned_in_its_own_language(tmp_path, name, lang):
+    # Issue 27: without --lang, a Japanese clip's transcript was aligned as English and refused as "does
+    # not match"; its language is now found from its text (its script, or the detector) and spoken so.
+    import subprocess
+    import sys
+
+    script = tmp_path / "clip.txt"
+    script.write_text("\n".join(unit["text"] for unit in ITEMS[name]["units"]) + "\n", encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "captions.cli", "make", script, "--audio", DATA / ITEMS[name]["audio"],
+                           "--out", tmp_path / "out"], capture_output=True, text=True, stdin=subprocess.DEVNULL)
+    assert done.returncode == 0, done.stderr
+    assert f"language {lang}, found from its" in done.stdout and (tmp_path / "out" / f"clip.{lang}.srt").exists()
