@@ -67,12 +67,14 @@ def prepare(tokens: list[Token], profile: Profile) -> Layout:
 
 
 def plan_cues(layout: Layout, costs: list[float], sentence_ends: list[bool], profile: Profile,
-              durations: list[float] | None = None, pauses: list[float] | None = None) -> list[list[int]]:
+              durations: list[float] | None = None, pauses: list[float] | None = None,
+              lead: int = 0) -> list[list[int]]:
     """Split tokens into cues and lines, minimising the total cost.
 
     Returns one list per cue of the token indices where its lines start, plus its end index.
     ``durations``: seconds each token takes (timed input), else estimated from reading speed.
-    ``pauses``: silence after each token (timed input).
+    ``pauses``: silence after each token (timed input). ``lead``: the first tokens (a speaker's
+    label) end no cue: they are shown with the words they introduce, never alone.
     """
     n = len(layout.texts)
     limit, max_lines = profile.max_chars_per_line, profile.max_lines
@@ -162,6 +164,8 @@ def plan_cues(layout: Layout, costs: list[float], sentence_ends: list[bool], pro
     best_cost = [0.0] + [float("inf")] * n
     choice: list[list[int]] = [[]] * (n + 1)
     for end in range(1, n + 1):
+        if end <= lead and end < n:
+            continue
         end_cost = CUE_BREAK_WEIGHT * costs[end - 1] if end < n else 0.0
         if pauses and end < n and pauses[end - 1] >= LONG_PAUSE and costs[end - 1] < WEAK:
             end_cost = 0.0  # a long pause is a free cue break, but never makes a weak one ("...the") free

@@ -102,7 +102,8 @@ def _segment_drafts(index: int, segment: Segment, tokens: list[Token], profile: 
         durations = [end - start for start, end in spans]
         pauses = [spans[k + 1][0] - spans[k][1] for k in range(len(spans) - 1)] + [0.0]
     layout = linebreak.prepare(all_tokens, profile)
-    plan = linebreak.plan_cues(layout, costs, [t.sentence_end for t in all_tokens], profile, durations, pauses)
+    plan = linebreak.plan_cues(layout, costs, [t.sentence_end for t in all_tokens], profile, durations, pauses,
+                               lead=len(label_tokens))
     drafts = []
     for starts in plan:
         first, last = starts[0], starts[-1]

@@ -1,6 +1,8 @@
 import re
 import textwrap
 
+import pytest
+import srt
 from conftest import JAPANESE_SCRIPT, SEED
 
 from captions.formats import read_file
@@ -205,3 +207,17 @@ def test_a_headline_is_never_paired_with_a_speaker_as_dialogue():
     drafts = segment_cues(segments, get_profile("netflix", "en"), speakers="dash")
     assert drafts[0].lines == ["Evening news"]
     assert drafts[1].lines == ["-Yes.", "-No."]  # two speakers' short turns still share a cue
+
+
+@pytest.mark.parametrize("profile", ["netflix", "bbc"])
+def test_a_speaker_label_is_never_a_cue_alone(profile, tmp_path):
+    # Issue 29: "JOE BIDEN, US President:" was cue 8 of the seed sample, alone on screen for 1.6 s; a
+    # label goes on the first cue of the words it introduces.
+    from conftest import ROOT
+
+    from captions.pipeline import Options, caption_file
+
+    source = ROOT / "samples" / "inputs" / "news.txt"
+    caption_file(source, tmp_path, Options(profile=profile, speakers="label", formats=("srt",)))
+    for cue in srt.parse((tmp_path / "news.en.srt").read_text(encoding="utf-8")):
+        assert not cue.content.rstrip().endswith(":"), cue.content  # a label with no words after it
