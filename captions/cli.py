@@ -265,12 +265,13 @@ def check(
         issues = qc.check(cues, rules, rate)
         if transcript is not None:
             spoken = read_file(transcript, normalise_lang(lang), encoding)
-            issues = sorted(issues + qc.transcript_issues(cues, spoken, rate), key=lambda issue: issue.cue)
+            issues += qc.transcript_issues(cues, spoken, rate)
         if shots is not None:
             from .shots import shot_times
 
             cuts = shot_times(shots, rate)
-            issues = sorted(issues + qc.shot_issues(cues, cuts, exact_rate(rate), rules), key=lambda issue: issue.cue)
+            issues += qc.shot_issues(cues, cuts, exact_rate(rate), rules)
+        issues.sort(key=lambda issue: issue.cue)  # in cue order, as a reviewer goes through the file
     except CaptionsError as err:
         _fail_with(err, str(file))
     errors = [issue for issue in issues if issue.severity == qc.ERROR or strict]

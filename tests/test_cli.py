@@ -313,3 +313,13 @@ def test_help_names_values_never_python_types():
     made = subprocess.run([sys.executable, "-m", "captions.cli", "make", "--help"], capture_output=True, text=True,
                           env={**os.environ, "COLUMNS": "120"}).stdout
     assert "INPUT..." in made and "--out OUT" in made and "--fps FPS" in made
+
+
+def test_check_lists_issues_in_cue_order(tmp_path):
+    # Issue 29: a reviewer goes through a file cue by cue; check listed weak cue ends after every other issue.
+    source = tmp_path / "show.en.srt"
+    source.write_text("1\n00:00:01,000 --> 00:00:03,000\nWe went down to the\n\n2\n00:00:03,100 --> 00:00:04,000\n"
+                      "river and it was far too long a line for any profile that anyone has ever written.\n")
+    done = subprocess.run([sys.executable, "-m", "captions.cli", "check", str(source)], capture_output=True, text=True)
+    said = [line.split(": ")[1] for line in done.stdout.splitlines() if ": cue " in line]
+    assert done.returncode == 1 and said == ["cue 1", "cue 2", "cue 2"], done.stdout
