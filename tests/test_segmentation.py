@@ -221,3 +221,19 @@ def test_a_speaker_label_is_never_a_cue_alone(profile, tmp_path):
     caption_file(source, tmp_path, Options(profile=profile, speakers="label", formats=("srt",)))
     for cue in srt.parse((tmp_path / "news.en.srt").read_text(encoding="utf-8")):
         assert not cue.content.rstrip().endswith(":"), cue.content  # a label with no words after it
+
+
+@pytest.mark.parametrize("name, options, pair", [
+    ("news.txt", {"formats": ("srt", "ebu-tt-d")}, ("future Japan", "and the United States")),
+    ("interview.json", {"profile": "bbc", "speakers": "label", "formats": ("srt", "stl")}, ("Lisbon", "and Madrid"))])
+def test_two_names_joined_by_and_share_a_cue(name, options, pair, tmp_path):
+    # Issue 29: "...what kind of future Japan | and the United States are trying to build" and "new rail
+    # link between Lisbon | and Madrid" were cut across cues (as samples/ had them), splitting a subject.
+    from conftest import ROOT
+
+    from captions.pipeline import Options, caption_file
+
+    caption_file(ROOT / "samples" / "inputs" / name, tmp_path, Options(**options))
+    cues = [" ".join(cue.content.split()) for cue in srt.parse((tmp_path / f"{name.split('.')[0]}.en.srt").read_text())]
+    joined = " ".join(pair)
+    assert any(joined in cue for cue in cues), [cue for cue in cues if pair[0] in cue]
