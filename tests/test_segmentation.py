@@ -237,3 +237,14 @@ def test_two_names_joined_by_and_share_a_cue(name, options, pair, tmp_path):
     cues = [" ".join(cue.content.split()) for cue in srt.parse((tmp_path / f"{name.split('.')[0]}.en.srt").read_text())]
     joined = " ".join(pair)
     assert any(joined in cue for cue in cues), [cue for cue in cues if pair[0] in cue]
+
+
+def test_a_place_in_time_keeps_its_of():
+    # Issue 29: the BBC interview sample broke "and by the end / of next year": "end of", like "out
+    # of" and "a lot of", is one unit, never split by a line or cue break.
+    from captions.languages import pack
+
+    english = pack("en")
+    for noun in ("end", "beginning", "middle", "top"):
+        assert english.weak_cost(noun, "of") >= 10, noun
+    assert english.weak_cost("talk", "of") < 10  # any other noun still breaks before "of" freely

@@ -94,7 +94,8 @@ ENGLISH = English(
                   "final full early late former current recent local main real whole senior vice",
         number="one two three four five six seven eight nine ten eleven twelve twenty thirty forty "
                "fifty hundred thousand million billion several many few first second third last",
-        before_of="out instead because kind sort lot lots number couple part most rest",
+        before_of="out instead because kind sort lot lots number couple part most rest end beginning middle "
+                  "start top bottom front back side edge centre center heart",
         # US states and countries a place name is followed by ("Austin, Texas"), first words only.
         region="alabama alaska arizona arkansas california colorado connecticut delaware florida georgia "
                "hawaii idaho illinois indiana iowa kansas kentucky louisiana maine maryland massachusetts "
