@@ -71,18 +71,25 @@ def language_in_name(name: str) -> str | None:
     return None
 
 
+# Scripts that belong to one language with a pack: the script decides it outright.
+_ONE_LANGUAGE_SCRIPTS = (("am", 0x1200, 0x139F), ("my", 0x1000, 0x109F), ("hy", 0x0530, 0x058F), ("el", 0x0370, 0x03FF))
+SURE = 0.9  # the detector's probability above which a text is taken to be in a language
+
+
 def language_by_script(text: str) -> str | None:
     """The language a text's script decides outright: kana is Japanese, hangul Korean, Chinese
-    characters without kana Chinese; None for any other script (Latin, Cyrillic...: a detector's
-    job, not the script's). A few foreign words in a line do not count: the script must hold a
-    tenth of the letters.
+    characters without kana Chinese, and Ethiopic, Myanmar, Armenian and Greek their one language
+    with a pack; None for any other script (Latin, Cyrillic...: a detector's job, not the
+    script's). A few foreign words in a line do not count: CJK must hold a tenth of the letters,
+    the others half.
 
-    >>> [language_by_script(text) for text in ("岸田首相は会談を行いました。", "안녕하세요", "会谈在北京举行。")]
-    ['ja', 'ko', 'zh']
+    >>> [language_by_script(text) for text in ("岸田首相は会談を行いました。", "안녕하세요", "会谈在北京举行。", "Καλημέρα")]
+    ['ja', 'ko', 'zh', 'el']
     >>> language_by_script("The Prime Minister met 岸田 today."), language_by_script("Hello")
     (None, None)
     """
     letters = kana = hangul = han = 0
+    others = dict.fromkeys((code for code, _, _ in _ONE_LANGUAGE_SCRIPTS), 0)
     for char in text[:20000]:
         if not char.isalpha():
             continue
@@ -94,6 +101,10 @@ def language_by_script(text: str) -> str | None:
             hangul += 1
         elif 0x4E00 <= point <= 0x9FFF or 0x3400 <= point <= 0x4DBF or 0xF900 <= point <= 0xFAFF:
             han += 1
+        elif point < 0x1400:
+            for code, first, last in _ONE_LANGUAGE_SCRIPTS:
+                if first <= point <= last:
+                    others[code] += 1
     if not letters:
         return None
     if kana and (kana + han) >= letters / 10:
@@ -102,32 +113,19 @@ def language_by_script(text: str) -> str | None:
         return "ko"
     if han >= letters / 10:
         return "zh"
-    return None
-
-
-# Scripts that belong to one language with a pack: the script decides it outright.
-_ONE_LANGUAGE_SCRIPTS = (("am", 0x1200, 0x139F), ("my", 0x1000, 0x109F), ("hy", 0x0530, 0x058F), ("el", 0x0370, 0x03FF))
-SURE = 0.9  # the detector's probability above which a text is taken to be in a language
+    return next((code for code, count in others.items() if count >= letters / 2), None)
 
 
 def detect(text: str) -> str | None:
     """The language a text is in, among those with a pack: its script where that decides (see
-    :func:`language_by_script`; Ethiopic, Myanmar, Armenian, Greek), else py3langid (naive Bayes
+    :func:`language_by_script`), else py3langid (naive Bayes
     over byte n-grams, its model in its wheel) restricted to the packs' languages; None when neither
     is sure (py3langid under :data:`SURE`). bench/language_detection.py measures it.
 
     >>> detect("Le gouvernement a annoncé mardi une nouvelle réforme des retraites."), detect("Ok.")
     ('fr', None)
     """
-    return language_by_script(text) or _script_of_one_language(text) or _by_ngrams(text)
-
-
-def _script_of_one_language(text: str) -> str | None:
-    letters = [ord(char) for char in text[:20000] if char.isalpha()]
-    for code, first, last in _ONE_LANGUAGE_SCRIPTS:
-        if letters and sum(first <= point <= last for point in letters) >= len(letters) / 2:
-            return code
-    return None
+    return language_by_script(text) or _by_ngrams(text)
 
 
 def _by_ngrams(text: str) -> str | None:
@@ -171,7 +169,7 @@ def contradicted(lang: str, text: str) -> str | None:
     (None, None)
     """
     family = lang.split("-")[0]
-    script = language_by_script(text) or _script_of_one_language(text)
+    script = language_by_script(text)
     if script:
         if script == family or (script == "zh" and family == "ja"):  # Japanese may be written in kanji alone
             return None
