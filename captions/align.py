@@ -23,6 +23,7 @@ import numpy as np
 from . import dtw, speech
 from .audio import SAMPLE_RATE
 from .errors import EngineError, InputError, MediaError
+from .joined import align_joined
 from .languages import pack
 from .listening import HOP, WINDOW, Listening, listen, mfcc
 from .model import Segment, Stretch
@@ -423,8 +424,8 @@ def _listen(heard: _Heard) -> tuple[_Recording, _Heard]:
     mask = speech_mask(listening.energy(), np.pad(steady, (0, frames - len(steady))),
                        [(first // ratio, min(last // ratio, frames)) for first, last in pieces])
     joins = np.zeros(frames, bool)
-    if len(pieces) > 1:
-        joins[pieces[0][0] // ratio : pieces[-1][1] // ratio] = True
+    if len(pieces) > 1:  # a programme's intro and outro (titles, a music bed) are joins too
+        joins[:] = True
         for first, last in pieces:
             joins[first // ratio : last // ratio] = False
     return _Recording(listening, np.hstack([_normalise(listening.mfcc), SPEECH_WEIGHT * mask[:, None]]), mask,
@@ -438,15 +439,31 @@ def _doubted(timings: list[SentenceTiming]) -> int:
 def _align_part(recording: _Recording, fake: np.ndarray, texts: list[str], frame_bounds: list[tuple[int, int]],
                 part: tuple[int, int, float]) -> tuple[list[SentenceTiming], AlignmentReport]:
     """The texts aligned to frames ``begin``-``finish`` of the recording (all of it, or the part a
-    partial transcript covers), in the recording's time."""
+    partial transcript covers), in the recording's time: anchored at its joins (:mod:`captions.joined`)
+    where it has any, unless its sentences then fit their speech no better than their words reversed
+    and the path through the whole does better: the Swedish count under pink noise at 10 dB SNR,
+    whose pauses of 1.5 s are taken for joins, fitted at 0.961 anchored and was refused."""
+    anchored = _align_on_path(recording, fake, texts, frame_bounds, part, anchored=True)
+    if anchored[1].fit <= NO_FIT or not recording.joins[part[0] : part[1]].any():
+        return anchored
+    whole = _align_on_path(recording, fake, texts, frame_bounds, part, anchored=False)
+    return whole if whole[1].fit < anchored[1].fit else anchored
+
+
+def _align_on_path(recording: _Recording, fake: np.ndarray, texts: list[str], frame_bounds: list[tuple[int, int]],
+                   part: tuple[int, int, float], anchored: bool) -> tuple[list[SentenceTiming], AlignmentReport]:
     begin, finish, match = part
     report = AlignmentReport(len(texts), recording.listening.seconds, match)
     real, mask = recording.real[begin:finish], recording.mask[begin:finish]
     if begin > 0 or finish < len(recording.real):
         report.part = (begin * HOP, finish * HOP)
     bounds = [(start * HOP, end * HOP) for start, end in frame_bounds]
-    timings, worst = _timings_on_path(texts, bounds, *dtw.align_features(real, fake, int(SEARCH_RADIUS / HOP)),
-                                      dtw.unrelated_cost(real, fake))
+    joins = recording.joins[begin:finish]
+    if anchored and joins.any() and min(len(real), len(fake)) >= 4 * dtw.POOL:
+        path = align_joined(real, fake, frame_bounds, joins, int(SEARCH_RADIUS / HOP))
+    else:
+        path = dtw.align_features(real, fake, int(SEARCH_RADIUS / HOP))
+    timings, worst = _timings_on_path(texts, bounds, *path, dtw.unrelated_cost(real, fake))
     found = find_pauses(levels(recording.listening.part(begin * HOP, finish * HOP).bands)) if report.part \
         else recording.pauses
     edges = snap([(t.start, t.end) for t in timings], found, SNAP_REACH, (finish - begin) * HOP)

@@ -53,27 +53,35 @@ def band_from_path(rows: np.ndarray, cols: np.ndarray, n: int, m: int, factor: i
 
 
 def dtw(X: np.ndarray, Y: np.ndarray, lo: np.ndarray, hi: np.ndarray,
-        skip: float | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        skip: float | np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Best monotonic path through all of Y inside the band; returns rows, cols, step costs.
 
-    With ``skip``, the ends are open on X's side at a price of ``skip`` per row left out: the path
-    may start at a later row of column 0 and end at an earlier row of the last column, so sound
-    before the first and after the last sentence (a music intro) is skipped, not stretched into
-    the first or last sentence. The price keeps real speech cheaper to match than to skip.
+    With ``skip``, the ends are open on X's side at a price of ``skip`` per row left out (one
+    price, or one for each row of X): the path may start at a later row of column 0 and end at an
+    earlier row of the last column, so sound before the first and after the last sentence (a
+    music intro) is skipped, not stretched into the first or last sentence. The price keeps real
+    speech cheaper to match than to skip.
     """
-    m = len(Y)
+    n, m = len(X), len(Y)
     lo, hi = lo.astype(np.int64), hi.astype(np.int64)
     lo[0], hi[-1] = 0, m - 1
     offsets = np.concatenate(([0], np.cumsum(hi - lo + 1))).astype(np.int64)
     X, Y = np.ascontiguousarray(X, np.float64), np.ascontiguousarray(Y, np.float64)
-    back, end_costs = _fill(X, Y, lo, hi, offsets, -1.0 if skip is None else float(skip))
+    lead: np.ndarray = np.zeros(n)  # what leaving out the rows before each row costs
+    trail: np.ndarray = np.zeros(n)  # and the rows after it
+    if skip is not None and np.ndim(skip) == 0:
+        lead, trail = float(skip) * np.arange(n), float(skip) * (n - 1 - np.arange(n))
+    elif skip is not None:
+        total = np.concatenate(([0.0], np.cumsum(skip)))
+        lead, trail = total[:-1], total[-1] - total[1:]
+    back, end_costs = _fill(X, Y, lo, hi, offsets, lead, trail, skip is not None)
     rows, cols = trace(back, end_costs, offsets, lo, m)
     del back
-    return rows, cols, _step_costs(X, Y, rows, cols)
+    return rows, cols, step_costs(X, Y, rows, cols)
 
 
 @njit(cache=True, nogil=True)
-def _step_costs(X: np.ndarray, Y: np.ndarray, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+def step_costs(X: np.ndarray, Y: np.ndarray, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
     """The distance at every step of a path, compiled: gathering both sides' frames first took
     four copies of an hour's path (430 MB for three hours)."""
     costs = np.empty(len(rows))
@@ -117,10 +125,11 @@ def _trace(back: np.ndarray, i: int, j: int, offsets: np.ndarray, lo: np.ndarray
 
 
 @njit(cache=True, nogil=True)
-def _fill(X: np.ndarray, Y: np.ndarray, lo: np.ndarray, hi: np.ndarray, offsets: np.ndarray,
-          skip: float) -> tuple[np.ndarray, np.ndarray]:
+def _fill(X: np.ndarray, Y: np.ndarray, lo: np.ndarray, hi: np.ndarray, offsets: np.ndarray, lead: np.ndarray,
+          trail: np.ndarray, open_ends: bool) -> tuple[np.ndarray, np.ndarray]:
     """Accumulated costs row by row inside the band; back-pointers (0 left, 1 diagonal, 2 up,
-    3 start) one byte per cell, and the cost of ending at each row (``skip`` < 0: closed ends)."""
+    3 start) one byte per cell, and the cost of ending at each row. With ``open_ends``, starting
+    at row i costs ``lead[i]`` (the rows left out before it) and ending there ``trail[i]``."""
     n, m, dims = X.shape[0], Y.shape[0], X.shape[1]
     back = np.zeros(offsets[n], np.uint8)
     end_costs = np.full(n, np.inf)
@@ -143,12 +152,12 @@ def _fill(X: np.ndarray, Y: np.ndarray, lo: np.ndarray, hi: np.ndarray, offsets:
             best, move = (diagonal, 1) if diagonal <= up else (up, 2)
             if j > low and left < best:  # numpy version: left wins only when strictly cheaper
                 best, move = left, 0
-            if j == 0 and i > 0 and skip >= 0 and distance + skip * i < distance + best:
-                best, move = skip * i, 3
+            if j == 0 and i > 0 and open_ends and distance + lead[i] < distance + best:
+                best, move = lead[i], 3
             current[j] = distance + best
             back[offsets[i] + j - low] = move
-        if high == m - 1 and (skip >= 0 or i == n - 1):
-            end_costs[i] = current[m - 1] + (skip * (n - 1 - i) if skip >= 0 else 0.0)
+        if high == m - 1 and (open_ends or i == n - 1):
+            end_costs[i] = current[m - 1] + trail[i]
         previous, current = current, previous
         prev_lo, prev_hi = low, high
     return back, end_costs
@@ -167,7 +176,7 @@ def align_features(X: np.ndarray, Y: np.ndarray, radius_frames: int, fine_radius
         return dtw(X, Y, lo, hi)
     Xc, Yc = pool(X), pool(Y)
     lo, hi = diagonal_band(len(Xc), len(Yc), max(radius_frames // POOL, 2))
-    _, _, costs = dtw(Xc, Yc, lo, hi)
+    _, _, costs = coarse_path(X, Y, radius_frames)
     skip = (float(np.median(costs)) + unrelated_cost(Xc, Yc)) / 2
     rows, _, _ = dtw(Xc, Yc, lo, hi, skip)
     first = max(int(rows[0]) * POOL - margin, 0)
@@ -179,6 +188,13 @@ def align_features(X: np.ndarray, Y: np.ndarray, radius_frames: int, fine_radius
     lo, hi = band_from_path(rows, cols, len(X), len(Y), POOL, fine_radius)
     rows, cols, costs = dtw(X, Y, lo, hi)
     return rows + first, cols, costs
+
+
+def coarse_path(X: np.ndarray, Y: np.ndarray, radius_frames: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The path of X and Y pooled ``POOL`` to one, in a band of ``radius_frames`` (unpooled)."""
+    Xc, Yc = pool(X), pool(Y)
+    lo, hi = diagonal_band(len(Xc), len(Yc), max(radius_frames // POOL, 2))
+    return dtw(Xc, Yc, lo, hi)
 
 
 def unrelated_cost(X: np.ndarray, Y: np.ndarray, pairs: int = 4000) -> float:
