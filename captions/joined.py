@@ -11,7 +11,7 @@ to the sentence's end and not pulled into the silence after it. An error stops a
 Measured on programmes of real recordings (shared/realspeech-dev, ``bench/programme.py``): ten
 minutes of Swedish prompts (every prompt a recording between a second or more of quiet, its last
 numbers weak) 80.7% -> 95.3% of boundaries within 100 ms, doubtful stretches 25 -> 8; an hour of
-English 82.9% -> 83.5%, errors over 1 s not reported 3 -> 0; Japanese 97.0% -> 97.2%. Choosing
+English 82.9% -> 83.6%, errors over 1 s not reported 3 -> 0; Japanese 97.0% -> 97.2%. Choosing
 the sentences at each join anew, by matching the recordings on both sides (dynamic programming
 over the joins), did worse on English (a noisy voice's last sentence matched the next clean
 recording's start more cheaply than its own: 180 minutes 84.2% -> 83.0%).
