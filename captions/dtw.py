@@ -176,7 +176,7 @@ def align_features(X: np.ndarray, Y: np.ndarray, radius_frames: int, fine_radius
         return dtw(X, Y, lo, hi)
     Xc, Yc = pool(X), pool(Y)
     lo, hi = diagonal_band(len(Xc), len(Yc), max(radius_frames // POOL, 2))
-    _, _, costs = coarse_path(X, Y, radius_frames)
+    _, _, costs = dtw(Xc, Yc, lo, hi)
     skip = (float(np.median(costs)) + unrelated_cost(Xc, Yc)) / 2
     rows, _, _ = dtw(Xc, Yc, lo, hi, skip)
     first = max(int(rows[0]) * POOL - margin, 0)
@@ -188,13 +188,6 @@ def align_features(X: np.ndarray, Y: np.ndarray, radius_frames: int, fine_radius
     lo, hi = band_from_path(rows, cols, len(X), len(Y), POOL, fine_radius)
     rows, cols, costs = dtw(X, Y, lo, hi)
     return rows + first, cols, costs
-
-
-def coarse_path(X: np.ndarray, Y: np.ndarray, radius_frames: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The path of X and Y pooled ``POOL`` to one, in a band of ``radius_frames`` (unpooled)."""
-    Xc, Yc = pool(X), pool(Y)
-    lo, hi = diagonal_band(len(Xc), len(Yc), max(radius_frames // POOL, 2))
-    return dtw(Xc, Yc, lo, hi)
 
 
 def unrelated_cost(X: np.ndarray, Y: np.ndarray, pairs: int = 4000) -> float:

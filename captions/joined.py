@@ -24,22 +24,13 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import dtw
+from .pauses import runs
 
 # The coarse band of one recording, as a share of its length (at least MIN_RADIUS pooled frames):
 # within a recording, speech is not read much faster or slower than espeak-ng speaks it.
 BAND_SHARE, MIN_RADIUS = 0.3, 25
 
 Path = tuple[np.ndarray, np.ndarray, np.ndarray]  # rows, cols, step costs
-
-
-def runs(mask: np.ndarray) -> list[tuple[int, int]]:
-    """(first, end) of every run of True.
-
-    >>> runs(np.array([0, 1, 1, 0, 1], bool))
-    [(1, 3), (4, 5)]
-    """
-    edges = np.diff(np.concatenate(([0], mask.astype(np.int8), [0])))
-    return list(zip(np.flatnonzero(edges == 1).tolist(), np.flatnonzero(edges == -1).tolist()))
 
 
 def align_joined(real: np.ndarray, fake: np.ndarray, bounds: list[tuple[int, int]], joins: np.ndarray,
@@ -95,12 +86,15 @@ def _columns(bounds: list[tuple[int, int]], before: int, after: int) -> tuple[in
     return (bounds[before][0], bounds[after - 1][1]) if after > before else (0, 0)
 
 
+def _band(real: np.ndarray, fake: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The coarse band of one recording against its sentences (pooled frames)."""
+    return dtw.diagonal_band(len(real), len(fake), max(int(BAND_SHARE * max(len(real), len(fake))), MIN_RADIUS))
+
+
 def _open_rows(real: np.ndarray, fake: np.ndarray, left_out: _LeftOut) -> tuple[int, int]:
     """The first and last row of the banded path of some sentences through one recording, whose
     sound before and after them may be left out."""
-    radius = max(int(BAND_SHARE * max(len(real), len(fake))), MIN_RADIUS)
-    lo, hi = dtw.diagonal_band(len(real), len(fake), radius)
-    rows = dtw.dtw(real, fake, lo, hi, left_out.prices(real))[0]
+    rows = dtw.dtw(real, fake, *_band(real, fake), left_out.prices(real))[0]
     return int(rows[0]), int(rows[-1])
 
 
@@ -121,9 +115,8 @@ def _joined_path(real: np.ndarray, fake: np.ndarray, pieces: list[tuple[int, int
         bottom = min(first + (ends + 1) * dtw.POOL + margin, end)
         low = (bounds[before - 1][1] + low) // 2 if before else 0
         X, Y = real[top:bottom], fake[low:high]
-        lo, hi = dtw.diagonal_band(len(dtw.pool(X)), len(dtw.pool(Y)),
-                                   max(int(BAND_SHARE * max(len(X), len(Y)) / dtw.POOL), MIN_RADIUS))
-        rows, cols, _ = dtw.dtw(dtw.pool(X), dtw.pool(Y), lo, hi)
+        pooled_x, pooled_y = dtw.pool(X), dtw.pool(Y)
+        rows, cols, _ = dtw.dtw(pooled_x, pooled_y, *_band(pooled_x, pooled_y))
         lo, hi = dtw.band_from_path(rows, cols, len(X), len(Y), dtw.POOL, fine_radius)
         rows, cols, costs = dtw.dtw(X, Y, lo, hi, left_out[0].prices(X))
         matched.append((rows + top, cols + low, costs))

@@ -97,7 +97,7 @@ def recording_pieces(scaled: np.ndarray, dull: np.ndarray) -> list[tuple[int, in
     """
     quiet = (scaled[:2].max(0) < QUIET) | dull
     edges = [0]
-    for start, end in _runs(quiet):
+    for start, end in runs(quiet):
         if (end - start) * HOP >= LONG_QUIET:
             edges += [start, end]
     edges.append(scaled.shape[1])
@@ -140,13 +140,13 @@ def find_pauses(bands: np.ndarray) -> list[tuple[float, float]]:
     """
     level, voicing = bands
     quiet = level < QUIET
-    for start, end in _runs(~quiet):
+    for start, end in runs(~quiet):
         inside = start > 0 and end < len(level)
         breath = np.median(voicing[start:end]) < BREATH_VOICING and level[start:end].max() < BREATH_LEVEL
         if inside and ((end - start) * HOP < CLICK or breath):
             quiet[start:end] = True
     found = []
-    for start, end in _runs(quiet):
+    for start, end in runs(quiet):
         below = np.flatnonzero(level[start:end] < EDGE)
         if len(below) and (below[-1] - below[0] + 1) * HOP >= SHORTEST_PAUSE:
             # Speech ends within the hop before the first quiet window, and starts within the hop
@@ -155,7 +155,12 @@ def find_pauses(bands: np.ndarray) -> list[tuple[float, float]]:
     return found
 
 
-def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
+def runs(mask: np.ndarray) -> list[tuple[int, int]]:
+    """(first, end) of every run of True.
+
+    >>> runs(np.array([0, 1, 1, 0, 1], bool))
+    [(1, 3), (4, 5)]
+    """
     edges = np.diff(np.concatenate(([0], mask.astype(np.int8), [0])))
     return list(zip(np.flatnonzero(edges == 1).tolist(), np.flatnonzero(edges == -1).tolist()))
 
