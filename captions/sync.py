@@ -1,0 +1,265 @@
+"""Sync a caption file to media by listening: the media's speech against the cues' on and off,
+never the cues' words, so a file in any language syncs to speech in any other.
+
+The change found is the one a new cut of a programme makes: every time scaled by a ratio (a
+frame-rate change: captions made for a 25 fps master played at 23.976), then moved by an offset,
+one per piece of the programme where scenes were cut or added. The offset is the peak of the
+correlation of speech and cues over the whole file (as ffsubsync finds it); the ratio is the
+standard one, or one fitted, whose peak is highest; the pieces come from a dynamic programme over
+the cues (as alass finds them), where a new offset costs SPLIT, cues stay in order and a cue may
+be left out, as the cues of a cut scene must be.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Any
+
+import numpy as np
+
+from .pauses import HOP as STEP
+from .pauses import QUIET, heard_levels, runs
+
+WORD_GAP = 0.3  # seconds of quiet inside speech that still count as speech: the gaps between words
+FRAME_RATES = (Fraction(24000, 1001), Fraction(24), Fraction(25), Fraction(30000, 1001), Fraction(30))
+# Every speed change between two standard rates (1 first, the rest by size): 25 fps captions on a
+# 23.976 master are 25/23.976 times slower.
+RATIOS = tuple(sorted({a / b for a in FRAME_RATES for b in FRAME_RATES}, key=lambda ratio: (ratio != 1, ratio)))
+FITTED_SPAN = 0.003  # a fitted drift is looked for within 0.3% of the best standard ratio
+DRIFT_COARSE = 10  # frames of drift over the file between the ratios first tried for a fitted one
+FITTED_GAIN = 0.01  # and tried when its peak is 1% over the standard one's (a standard ratio is exact)
+CLOSE, CANDIDATES = 0.05, 3  # ratios whose peak is this near the best are tried whole, up to three
+GRID = 5  # STEP frames between the offsets tried for each cue (50 ms); each piece is refined after
+REACH = 180.0  # seconds a piece may move from the whole file's offset: a scene cut or added
+SPLIT = 1000.0  # what a new offset costs, in STEP frames of speech explained (10 s)
+LEAVE_OUT = 1.05  # what leaving a cue out costs, per frame: a little more than keeping it on silence
+BACK = 60  # cues that may be left out in a row (a cut scene's)
+SURE_PEAK = 5.0  # standard deviations the peak must stand over the other offsets' correlation
+SURE_SHARE = 0.1  # of the cues' time over chance, that the change found puts on speech (other media: below 0)
+
+
+@dataclass(frozen=True)
+class Piece:
+    """A run of cues that one offset moves: ``first`` and ``last`` cue indexes (inclusive)."""
+
+    first: int
+    last: int
+    offset: float  # seconds added after scaling
+
+
+@dataclass
+class Transform:
+    """The change found: ``media time = ratio * caption time + offset`` of the cue's piece."""
+
+    ratio: Fraction
+    fitted: bool  # the ratio is a fitted drift, not a standard speed change
+    pieces: list[Piece]
+    left_out: list[int] = field(default_factory=list)  # cue indexes with no place in the media (a cut scene)
+    peak: float = 0.0  # how far the correlation's peak stands over the other offsets (standard deviations)
+    share: float = 0.0  # the cues' time on speech, over chance: 0 none, 1 all
+
+    def offsets(self, count: int) -> list[float | None]:
+        """Each cue's offset, None for a cue left out."""
+        found: list[float | None] = [None] * count
+        for piece in self.pieces:
+            for index in range(piece.first, piece.last + 1):
+                found[index] = piece.offset
+        for index in self.left_out:
+            found[index] = None
+        return found
+
+    def sure(self) -> bool:
+        return self.peak >= SURE_PEAK and self.share >= SURE_SHARE
+
+    def as_dict(self, spans: list[tuple[float, float]]) -> dict[str, Any]:
+        """The change as a report shows it: ratio, offsets with the caption time each piece starts at."""
+        return {"ratio": float(self.ratio), "ratio_exact": str(self.ratio), "fitted": self.fitted,
+                "offset": self.pieces[0].offset if self.pieces else 0.0,
+                "pieces": [{"from_cue": piece.first + 1, "to_cue": piece.last + 1, "at": round(spans[piece.first][0], 3),
+                            "offset": round(piece.offset, 3)} for piece in self.pieces],
+                "left_out": [index + 1 for index in self.left_out], "peak": round(self.peak, 1),
+                "share": round(self.share, 3)}
+
+
+def speech_activity(bands: np.ndarray) -> np.ndarray:
+    """Speech in every STEP frame, from the pause levels' band energies: loud enough and not tonal
+    (a music bed is not speech), the short gaps between words filled."""
+    level = heard_levels(bands)[0][0]
+    speech: np.ndarray = level >= QUIET
+    for start, end in runs(~speech):
+        if 0 < start and end < len(speech) and (end - start) * STEP < WORD_GAP:
+            speech[start:end] = True
+    return speech
+
+
+def cue_activity(spans: np.ndarray, length: int) -> np.ndarray:
+    """Cues on screen in every STEP frame of ``length`` (spans in frames, clipped to it)."""
+    edges = np.zeros(length + 1, np.int64)
+    starts, ends = np.clip(spans[:, 0], 0, length), np.clip(spans[:, 1], 0, length)
+    np.add.at(edges, starts, 1)
+    np.add.at(edges, ends, -1)
+    shown: np.ndarray = np.cumsum(edges[:-1]) > 0
+    return shown
+
+
+def correlation(speech: np.ndarray, shown: np.ndarray) -> tuple[np.ndarray, int]:
+    """How well each offset puts the cues on speech and their gaps on quiet (each signal less its
+    mean, so that the rarer of on and off weighs more; off the media is neither),
+    for every offset from ``-len(shown)`` to ``len(speech)`` frames; and the first offset's value.
+
+    >>> speech = np.r_[np.zeros(50), np.ones(30), np.zeros(40)].astype(bool)
+    >>> values, first = correlation(speech, np.r_[np.ones(30), np.zeros(20)].astype(bool))
+    >>> int(np.argmax(values)) + first
+    50
+    """
+    size = 1 << (len(speech) + len(shown)).bit_length()
+    heard, seen = speech - speech.mean(), shown - shown.mean()
+    values = np.fft.irfft(np.fft.rfft(heard, size) * np.conj(np.fft.rfft(seen, size)), size)
+    # offsets 0 .. len(speech)-1 come first, the negative ones wrap round to the end
+    ordered = np.concatenate([values[size - len(shown) + 1 :], values[: len(speech)]])
+    return ordered, -len(shown) + 1
+
+
+def _peak(speech: np.ndarray, spans: np.ndarray) -> tuple[float, int, float]:
+    """The best correlation of cues ``spans`` (frames) with speech, its offset, and how many
+    standard deviations it stands over the others."""
+    shown = cue_activity(spans - spans[0, 0], int(spans[-1, 1] - spans[0, 0]) + 1)
+    values, first = correlation(speech, shown)
+    best = int(np.argmax(values))
+    spread = float(values.std()) or 1.0
+    return float(values[best]), best + first - int(spans[0, 0]), (float(values[best]) - float(values.mean())) / spread
+
+
+def _scaled(spans: np.ndarray, ratio: float) -> np.ndarray:
+    return np.round(spans * ratio / STEP).astype(np.int64)
+
+
+def candidate_ratios(speech: np.ndarray, spans: np.ndarray) -> list[tuple[Fraction, bool, int, float]]:
+    """The speed changes whose best offset explains the speech nearly best (within CLOSE), best
+    first: standard ones, and a drift fitted near the best of them; each with its offset (frames),
+    whether it is fitted, and how far its peak stands over the other offsets. A cut scene makes a
+    ratio near 1 (23.976 against 24) look as good as 1: the pieces decide between them."""
+    tried = {ratio: _peak(speech, _scaled(spans, float(ratio))) for ratio in RATIOS}
+    standard = max(tried, key=lambda found: tried[found][0])
+    span = float(spans[-1, 1] - spans[0, 0]) or 1.0
+    coarse = DRIFT_COARSE * STEP / span  # a tenth of a second of drift over the file
+    near = _best_of(speech, spans, float(standard) * (1 + np.arange(-FITTED_SPAN, FITTED_SPAN + coarse, coarse)))
+    ratio, found = _best_of(speech, spans, near[0] * (1 + np.arange(-coarse, coarse, STEP / span / 2)))
+    candidates = [(value, ratio, False, offset, standing) for ratio, (value, offset, standing) in tried.items()]
+    if found[0] > tried[standard][0] * (1 + FITTED_GAIN):
+        candidates.append((found[0], Fraction(ratio).limit_denominator(10_000_000), True, found[1], found[2]))
+    candidates.sort(key=lambda candidate: -candidate[0])
+    return [candidate[1:] for candidate in candidates[:CANDIDATES] if candidate[0] >= candidates[0][0] * (1 - CLOSE)]
+
+
+def _best_of(speech: np.ndarray, spans: np.ndarray, ratios: np.ndarray) -> tuple[float, tuple[float, int, float]]:
+    found = {float(ratio): _peak(speech, _scaled(spans, float(ratio))) for ratio in ratios}
+    ratio = max(found, key=lambda key: found[key][0])
+    return ratio, found[ratio]
+
+
+def cue_scores(speech: np.ndarray, spans: np.ndarray, offsets: np.ndarray) -> np.ndarray:
+    """For each cue (frames) at each offset (frames): its frames on speech less those on quiet,
+    each weighed by how rare it is (off the media counts as quiet)."""
+    pad = int(np.abs(offsets).max()) + int(np.abs(spans).max()) + 1
+    share = float(speech.mean())
+    heard = np.concatenate([np.full(pad, -share), speech - share, np.full(pad, -share)])
+    total = np.concatenate([[0.0], np.cumsum(heard)])
+    starts = spans[:, :1] + offsets[None, :] + pad
+    ends = spans[:, 1:] + offsets[None, :] + pad
+    scores: np.ndarray = total[ends] - total[starts]
+    return scores
+
+
+def pieces(scores: np.ndarray, spans: np.ndarray, offsets: np.ndarray, quiet: float) -> tuple[list[int | None], float]:
+    """The offset index of every cue (None: left out) that explains the speech best, a new offset
+    costing SPLIT, cues kept in order (a cue never starts before the last one kept has ended,
+    unless they overlapped to begin with), and at most BACK cues left out in a row. Leaving a
+    cue out costs a little more than keeping it on ``quiet`` (what a frame on quiet scores)."""
+    count, size = scores.shape
+    lengths = (spans[:, 1] - spans[:, 0]).astype(float)
+    left = np.concatenate([[0.0], np.cumsum(LEAVE_OUT * quiet * lengths)])  # cost of leaving out cues j..i-1: left[i]-left[j]
+    best = np.empty((count, size))
+    highest = np.empty((count, size))  # best[j] up to each offset: the offsets an earlier cue may have had
+    where = np.empty((count, size), np.int64)
+    came_cue = np.empty((count, size), np.int64)
+    came_offset = np.empty((count, size), np.int64)
+    every = np.arange(size)
+    step = int(offsets[1] - offsets[0]) if size > 1 else 1
+    for index in range(count):
+        value = np.full(size, -left[index])  # every cue before it left out
+        cue, offset = np.full(size, -1), every.copy()
+        for earlier in range(max(0, index - BACK), index):
+            room = max(0, int(spans[index, 0] - spans[earlier, 1])) // step  # how much earlier it may move
+            reach = np.minimum(every + room, size - 1)
+            moved = highest[earlier][reach] - SPLIT
+            stay = best[earlier] >= moved
+            candidate = np.where(stay, best[earlier], moved) - (left[index] - left[earlier + 1])
+            better = candidate > value
+            value = np.where(better, candidate, value)
+            cue = np.where(better, earlier, cue)
+            offset = np.where(better, np.where(stay, every, where[earlier][reach]), offset)
+        best[index] = value + scores[index]
+        came_cue[index], came_offset[index] = cue, offset
+        highest[index] = np.maximum.accumulate(best[index])
+        at = np.where(best[index] == highest[index], every, 0)
+        where[index] = np.maximum.accumulate(at)
+    ends = best - (left[count] - left[1:])[:, None]
+    index, at = np.unravel_index(int(np.argmax(ends)), ends.shape)
+    total = float(ends[index, at])
+    chosen: list[int | None] = [None] * count
+    while index >= 0:
+        chosen[index] = int(at)
+        index, at = int(came_cue[index, at]), int(came_offset[index, at])
+    return chosen, total
+
+
+def refined(speech: np.ndarray, spans: np.ndarray, offset: int) -> int:
+    """The offset (frames) within a GRID of ``offset`` that puts these cues best on speech."""
+    near = np.arange(offset - GRID, offset + GRID + 1)
+    totals = cue_scores(speech, spans, near).sum(0)
+    return int(near[int(np.argmax(totals))])
+
+
+def find_transform(speech: np.ndarray, times: list[tuple[float, float]]) -> Transform:
+    """The change that puts cues (caption seconds) on the media's speech (STEP frames)."""
+    spans = np.array(times, dtype=float)
+    found = [_transform(speech, spans, *candidate) for candidate in candidate_ratios(speech, spans)]
+    return max(found, key=lambda pair: pair[0])[1]
+
+
+def _transform(speech: np.ndarray, spans: np.ndarray, ratio: Fraction, fitted: bool, whole: int,
+               standing: float) -> tuple[float, Transform]:
+    """The pieces of one speed change, and how well they explain the speech."""
+    scaled = _scaled(spans, float(ratio))
+    offsets = whole + np.arange(-round(REACH / STEP), round(REACH / STEP) + 1, GRID)
+    chosen, total = pieces(cue_scores(speech, scaled, offsets), scaled, offsets, float(speech.mean()))
+    found: list[Piece] = []
+    left_out = [index for index, at in enumerate(chosen) if at is None]
+    kept = [index for index, at in enumerate(chosen) if at is not None]
+    start = 0
+    while start < len(kept):
+        end = start
+        while end + 1 < len(kept) and chosen[kept[end + 1]] == chosen[kept[start]]:
+            end += 1
+        run = kept[start : end + 1]
+        offset = refined(speech, scaled[run], int(offsets[chosen[kept[start]]]))
+        found.append(Piece(kept[start], kept[end], offset * STEP))
+        start = end + 1
+    transform = Transform(ratio, fitted, found, left_out, standing)
+    transform.share = _share(speech, scaled, transform)
+    return total, transform
+
+
+def _share(speech: np.ndarray, scaled: np.ndarray, transform: Transform) -> float:
+    """The kept cues' time on speech, over what chance gives (the media's share of speech)."""
+    on = total = 0.0
+    for piece in transform.pieces:
+        moved = scaled[piece.first : piece.last + 1] + round(piece.offset / STEP)
+        keep = [index - piece.first for index in range(piece.first, piece.last + 1) if index not in transform.left_out]
+        shown = cue_activity(moved[keep], len(speech))
+        on += float((shown & speech).sum())
+        total += float(np.clip(moved[keep, 1], 0, None).sum() - np.clip(moved[keep, 0], 0, None).sum())
+    chance = float(speech.mean())
+    return 0.0 if total <= 0 or chance >= 1 else (on / total - chance) / (1 - chance)
