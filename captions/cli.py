@@ -628,6 +628,56 @@ def retime(
     raise typer.Exit(worst)
 
 
+@app.command(epilog="Examples:\n\n  captions sync show.ja.srt --to new-cut.mp4\n\n"
+                     "  captions sync old/*.srt --to show.mkv --out synced --json")
+def sync(
+    files: list[Path] = typer.Argument(..., metavar="FILE", help="Caption files (any format captions reads and writes)."),
+    media: str = typer.Option(..., "--to", metavar="MEDIA", help="The media to sync them to (its sound is used)."),
+    out: Optional[str] = typer.Option(None, "--out", "-o", help="Output folder (default: next to each input)."),
+    in_place: bool = typer.Option(False, "--in-place", help="Replace each file, keeping the old one as FILE.bak."),
+    lang: Optional[str] = typer.Option(None, "--lang", "-l", help="Language of the captions, for the profile's rules "
+                                       "(default: from NAME.LANG.EXT, else their script, else en)."),
+    profile: str = typer.Option("netflix", "--profile", "-p", help="Profile whose frame rules apply after syncing."),
+    fps: Optional[str] = typer.Option(None, help="Frame rate of the files (default: their format's, else the profile's)."),
+    encoding: Optional[str] = typer.Option(None, help="Text encoding (default: detect)."),
+    as_json: bool = typer.Option(False, "--json", help="Print what was found for each file as JSON."),
+) -> None:
+    """Sync caption files to media by listening: offset, frame-rate change and cut or added scenes are
+    found from the speech alone (the captions may be in any language); writes NAME.synced.EXT."""
+    from .naming import refuse_collisions
+    from .qc import summary
+    from .retime import retime_target
+    from .sync import describe, sync_file
+
+    if in_place and out:
+        _fail("--in-place writes over each file: it takes no --out")
+    try:
+        refuse_collisions(((str(source), [target]) for source in files
+                           if (target := retime_target(source, out, encoding, in_place, "synced")) is not None),
+                          "give the inputs distinct names, or sync them into different --out folders")
+    except CaptionsError as err:
+        _fail_with(err)
+    worst, found = 0, []
+    for source in files:
+        try:
+            done = sync_file(source, media, out, lang, profile, fps, encoding, in_place)
+        except CaptionsError as err:
+            typer.echo(f"error: {err.located(str(source))}", err=True)
+            found.append({"source": str(source), "error": str(err.located(str(source))), "exit": err.exit_code})
+            worst = worst or err.exit_code
+            continue
+        found.append({"source": str(source), "target": str(done.target), "cues": done.cues, **done.transform,
+                      "notes": done.notes, "issues": [issue.as_dict() for issue in done.issues]})
+        if not as_json:
+            typer.echo(f"{source} -> {done.target} ({done.cues} cues; {describe(done.transform)}; "
+                       f"QC: {summary(done.issues)})")
+            for note in done.notes:
+                typer.echo(f"  note: {note}")
+    if as_json:
+        typer.echo(json.dumps(found, indent=1, ensure_ascii=False))
+    raise typer.Exit(worst)
+
+
 @app.command()
 def doctor() -> None:
     """List every engine, model folder and version captions would use, and what is missing."""

@@ -187,10 +187,16 @@ def retime_track(track: Track, retiming: Retiming, profile: Profile) -> tuple[Tr
     """The track's cues re-timed, then, where the change did not keep every cue's length and gap
     in frames (a speed change or a whole-frame shift does), the profile's frame rules (gap,
     minimum duration); notes on every cue the rules moved or that fell before the start."""
+    mapped = [(retiming.frame(cue.start), retiming.frame(cue.end)) for cue in track.cues]
+    return moved_track(track, mapped, retiming.fps, profile, max(retiming.frame(track.origin), 0))
+
+
+def moved_track(track: Track, mapped: list[tuple[int, int]], rate: Fraction, profile: Profile,
+                origin: int) -> tuple[Track, list[str]]:
+    """The track's cues on the frames ``mapped`` (of ``rate``), then the frame rules where the change
+    did not keep every cue's length and gap; as :func:`retime_track`."""
     from .timing import apply_frame_rules
 
-    rate = retiming.fps
-    mapped = [(retiming.frame(cue.start), retiming.frame(cue.end)) for cue in track.cues]
     early = next((number for number, (start, _) in enumerate(mapped, start=1) if start < 0), None)
     if early is not None:
         at = Fraction(mapped[early - 1][0]) / rate
@@ -210,7 +216,7 @@ def retime_track(track: Track, retiming: Retiming, profile: Profile) -> tuple[Tr
             notes.append(f"cue {number}: moved by the frame rules (gap, minimum duration): {', '.join(moved)}")
     cues = [replace(cue, start=Fraction(start) / rate, end=Fraction(end) / rate)
             for (cue, _), (start, end) in zip(kept, ruled)]
-    return replace(track, cues=cues, fps=rate, origin=Fraction(max(retiming.frame(track.origin), 0)) / rate), notes
+    return replace(track, cues=cues, fps=rate, origin=Fraction(origin) / rate), notes
 
 
 def _shape(frames: list[tuple[int, int]]) -> list[int]:
@@ -229,13 +235,14 @@ def _frames(count: int) -> str:
     return f"{count:+d} frame{'s' if abs(count) != 1 else ''}"
 
 
-def retime_target(source: Path, out_dir: str | None, encoding: str | None, in_place: bool) -> Path | None:
+def retime_target(source: Path, out_dir: str | None, encoding: str | None, in_place: bool,
+                  tag: str = "retimed") -> Path | None:
     """The file a re-timing of ``source`` writes, or None when the file cannot be re-timed (its
     own error comes when it is)."""
     if in_place:
         return source
     try:
-        return aligned_path(source, out_dir, writable_format(source, encoding), "retimed")
+        return aligned_path(source, out_dir, writable_format(source, encoding), tag)
     except CaptionsError:
         return None
 

@@ -12,8 +12,9 @@ be left out, as the cues of a cut scene must be.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from fractions import Fraction
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -88,7 +89,7 @@ def speech_activity(bands: np.ndarray) -> np.ndarray:
     level = heard_levels(bands)[0][0]
     speech: np.ndarray = level >= QUIET
     for start, end in runs(~speech):
-        if 0 < start and end < len(speech) and (end - start) * STEP < WORD_GAP:
+        if start > 0 and end < len(speech) and (end - start) * STEP < WORD_GAP:
             speech[start:end] = True
     return speech
 
@@ -179,7 +180,7 @@ def pieces(scores: np.ndarray, spans: np.ndarray, offsets: np.ndarray, quiet: fl
     cue out costs a little more than keeping it on ``quiet`` (what a frame on quiet scores)."""
     count, size = scores.shape
     lengths = (spans[:, 1] - spans[:, 0]).astype(float)
-    left = np.concatenate([[0.0], np.cumsum(LEAVE_OUT * quiet * lengths)])  # cost of leaving out cues j..i-1: left[i]-left[j]
+    left = np.concatenate([[0.0], np.cumsum(LEAVE_OUT * quiet * lengths)])  # leaving out cues j..i-1: left[i] - left[j]
     best = np.empty((count, size))
     highest = np.empty((count, size))  # best[j] up to each offset: the offsets an earlier cue may have had
     where = np.empty((count, size), np.int64)
@@ -203,15 +204,14 @@ def pieces(scores: np.ndarray, spans: np.ndarray, offsets: np.ndarray, quiet: fl
         best[index] = value + scores[index]
         came_cue[index], came_offset[index] = cue, offset
         highest[index] = np.maximum.accumulate(best[index])
-        at = np.where(best[index] == highest[index], every, 0)
-        where[index] = np.maximum.accumulate(at)
+        where[index] = np.maximum.accumulate(np.where(best[index] == highest[index], every, 0))
     ends = best - (left[count] - left[1:])[:, None]
-    index, at = np.unravel_index(int(np.argmax(ends)), ends.shape)
-    total = float(ends[index, at])
+    last, at = (int(found) for found in np.unravel_index(int(np.argmax(ends)), ends.shape))
+    total = float(ends[last, at])
     chosen: list[int | None] = [None] * count
-    while index >= 0:
-        chosen[index] = int(at)
-        index, at = int(came_cue[index, at]), int(came_offset[index, at])
+    while last >= 0:
+        chosen[last] = at
+        last, at = int(came_cue[last, at]), int(came_offset[last, at])
     return chosen, total
 
 
@@ -263,3 +263,102 @@ def _share(speech: np.ndarray, scaled: np.ndarray, transform: Transform) -> floa
         total += float(np.clip(moved[keep, 1], 0, None).sum() - np.clip(moved[keep, 0], 0, None).sum())
     chance = float(speech.mean())
     return 0.0 if total <= 0 or chance >= 1 else (on / total - chance) / (1 - chance)
+
+
+@dataclass
+class Synced:
+    """What came of syncing one file: where it went, the change found and what it left out."""
+
+    source: Path
+    target: Path
+    cues: int
+    transform: dict[str, Any]
+    notes: list[str]
+    issues: list[Any]
+
+
+def sync_file(source: str | Path, media: str, out_dir: str | None, lang: str | None, profile_name: str,
+              fps: str | None, encoding: str | None, in_place: bool = False,
+              progress: bool = False) -> Synced:
+    """Sync one caption file (any format the registry reads and writes) to the media's speech;
+    refused (MediaError) when no change puts its cues on speech: a file for other media."""
+    from . import qc
+    from .errors import InputError, MediaError, OutputError
+    from .folders import check_folder, ensure_folder
+    from .formats import REGISTRY, read_bytes, read_track
+    from .languages import normalise_lang, own_language
+    from .listening import listen
+    from .model import exact_rate
+    from .naming import aligned_path, backup_path, refuse_overwriting_inputs
+    from .pipeline import naming_media
+    from .profiles import get_profile
+    from .retime import moved_track, nearest_frame, writable_format
+    from .sink import write_atomic
+    from .timecode import parse_fps
+
+    source = Path(source)
+    fmt = writable_format(source, encoding)
+    target = source if in_place else aligned_path(source, out_dir, fmt, "synced")
+    refuse_overwriting_inputs([] if in_place else [target], source, media)
+    check_folder(target.parent, OutputError, "output folder")
+    fixed = REGISTRY[fmt].frame_rate
+    own = fixed(read_bytes(source)) if fixed and not fps else None
+    probe = read_track(source, "en", 25.0, encoding)  # times only: the rate read at is the file's own below
+    if not probe.cues:
+        raise InputError("no cues to sync", str(source))
+    lang = normalise_lang(lang or own_language(source.name, " ".join(cue.text for cue in probe.cues[:300])) or "en")
+    profile = get_profile(profile_name, lang)
+    rate = exact_rate(parse_fps(fps) if fps else own or profile.fps)
+    track = read_track(source, lang, float(rate), encoding)
+    with naming_media(media):
+        speech = speech_activity(listen(media).bands)
+    times = [(float(cue.start), float(cue.end)) for cue in track.cues]
+    transform = find_transform(speech, times)
+    if not transform.sure():
+        raise MediaError(f"its cues fit no stretch of the media's speech ({transform.share:.0%} over chance on speech, "
+                         f"peak {transform.peak:.1f} sd): captions for other media? nothing written", str(source))
+    notes, kept, mapped = [], [], []
+    for index, (cue, offset) in enumerate(zip(track.cues, transform.offsets(len(track.cues)))):
+        start = float(cue.start) * float(transform.ratio) + (offset or 0.0)
+        if offset is None or start < 0:
+            why = "in a part the media does not have (a cut scene)" if offset is None else "before the media starts"
+            notes.append(f"cue {index + 1} ({_clock(float(cue.start))}, {cue.lines[0][:30]!r}) left out: {why}")
+            continue
+        change = [Fraction(transform.ratio), Fraction(offset).limit_denominator(1000)]
+        kept.append(cue)
+        mapped.append((nearest_frame((change[0] * cue.start + change[1]) * rate),
+                       nearest_frame((change[0] * cue.end + change[1]) * rate)))
+    if not kept:
+        raise MediaError("no cue falls inside the media: nothing written", str(source))
+    synced, moved = moved_track(replace(track, cues=kept), mapped, rate, profile, 0)
+    data = REGISTRY[fmt].write(synced)  # type: ignore[misc]
+    ensure_folder(target.parent, OutputError, "output folder")
+    if in_place:
+        write_atomic(backup_path(source), read_bytes(source))
+    write_atomic(target, data)
+    report = transform.as_dict(times)
+    report["left_out"] = [note.split(" ", 2)[1] for note in notes]
+    return Synced(source, target, len(kept), report, notes + moved,
+                  qc.check(synced.cues, replace(profile, fps=float(rate)), float(rate)))
+
+
+def _clock(seconds: float) -> str:
+    """``H:MM:SS.mmm``, as a report names a time."""
+    hours, rest = divmod(seconds, 3600)
+    return f"{int(hours)}:{int(rest // 60):02d}:{rest % 60:06.3f}"
+
+
+def describe(transform: dict[str, Any]) -> str:
+    """The change found, in one line: ``ratio 1.0427 (25 -> 23.976 fps), offset +1.290 s; 2 pieces``.
+
+    >>> describe({"ratio": 1.0, "fitted": False, "pieces": [{"offset": -2.5, "at": 0.0}], "peak": 14.0, "share": 0.31})
+    'offset -2.500 s (confidence: peak 14.0 sd, 31% over chance on speech)'
+    """
+    parts = []
+    if transform["ratio"] != 1:
+        parts.append(f"speed x{transform['ratio']:.6f}" + (" (a fitted drift)" if transform["fitted"] else ""))
+    pieces = transform["pieces"]
+    parts.append(f"offset {pieces[0]['offset']:+.3f} s" if len(pieces) == 1 else
+                 "offsets " + ", ".join(f"{piece['offset']:+.3f} s from {_clock(piece['at'])}" for piece in pieces))
+    return ", ".join(parts) + f" (confidence: peak {transform['peak']:.1f} sd, {transform['share']:.0%} over chance " \
+        "on speech)"

@@ -1,0 +1,158 @@
+"""Benchmark: syncing a caption file to a new cut of the media by listening, beside ffsubsync.
+
+Run: python bench/sync.py [--minutes 10] [--work ../programmes] [--ffsubsync PYTHON]
+
+A programme of real recordings is built once by ``shared/realspeech-dev/programme.py`` (see
+bench/programme.py). Its reference sentences become caption cues (a sentence over 6 s cut into
+equal parts, as a subtitler would), and their words are replaced by other words, so that only the
+sound can be used. Three cases, each one caption file and one media file:
+
+- offset: every cue 2.5 s late;
+- frame rate: cues timed for 25 fps on a master that plays at 23.976, and 1.3 s early;
+- cut: the captions as they were, the media with 40 s removed at 4:00.
+
+Scored on each cue's start: the share within 100 ms of the truth among the cues the media still
+has, and how many of the cut part's cues were left out (ffsubsync keeps every cue). Time and peak
+memory are each tool's own process, measured in the same run. ffsubsync (``--ffsubsync``: the
+Python of a venv that has it: ``python -m venv ../ffs && ../ffs/bin/pip install ffsubsync``) runs with
+its defaults (webrtcvad, frame-rate correction on).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+import wave
+from pathlib import Path
+
+import numpy as np
+import srt
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+from programme import built  # noqa: E402
+
+CUT_AT, CUT = 240.0, 40.0
+SHIFT = 2.5
+SLOWER, LATE = 25 / (24000 / 1001), 1.3  # 25 fps captions on a 23.976 master, and 1.3 s off
+LONGEST = 6.0
+WORDS = ("lorem ipsum dolor sit amet consectetur adipiscing elit sed do eiusmod tempor incididunt ut labore "
+         "et dolore magna aliqua").split()
+
+
+def cues(manifest: Path) -> list[tuple[float, float]]:
+    """The reference sentences as cues: over LONGEST seconds cut into equal parts."""
+    found = []
+    for unit in json.loads(manifest.read_text())["items"][0]["units"]:
+        start, end = unit["start"], unit["end"]
+        parts = max(1, int(np.ceil((end - start) / LONGEST)))
+        for part in range(parts):
+            found.append((start + (end - start) * part / parts,
+                          start + (end - start) * (part + 1) / parts - (0.08 if part + 1 < parts else 0.0)))
+    return found
+
+
+def text(index: int) -> str:
+    """Other words than were spoken, each cue's own (so that a tool's output is matched cue by cue)."""
+    return f"{index + 1} " + " ".join(WORDS[(index * 3 + k) % len(WORDS)] for k in range(6))
+
+
+def write_srt(path: Path, times: list[tuple[float, float]]) -> None:
+    from datetime import timedelta
+
+    path.write_text(srt.compose([srt.Subtitle(index + 1, timedelta(seconds=start), timedelta(seconds=end), text(index))
+                                 for index, (start, end) in enumerate(times)]))
+
+
+def cut_media(source: Path, target: Path) -> None:
+    with wave.open(str(source)) as read:
+        params, rate = read.getparams(), read.getframerate()
+        samples = read.readframes(read.getnframes())
+    width = params.sampwidth
+    first, last = int(CUT_AT * rate) * width, int((CUT_AT + CUT) * rate) * width
+    with wave.open(str(target), "wb") as out:
+        out.setparams(params)
+        out.writeframes(samples[:first] + samples[last:])
+
+
+def cases(programme: Path, folder: Path) -> list[tuple[str, Path, Path, list[float | None]]]:
+    """(name, captions, media, each cue's true start in that media or None where it was cut)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    truth = cues(programme / "manifest.json")
+    media = programme / "programme.wav"
+    starts: list[float | None] = [start for start, _ in truth]
+    made = []
+    write_srt(folder / "offset.srt", [(start + SHIFT, end + SHIFT) for start, end in truth])
+    made.append(("offset +2.5 s", folder / "offset.srt", media, starts))
+    write_srt(folder / "rate.srt", [((start - LATE) / SLOWER, (end - LATE) / SLOWER) for start, end in truth])
+    made.append(("25 fps on 23.976, -1.3 s", folder / "rate.srt", media, starts))
+    write_srt(folder / "cut.srt", truth)
+    cut = folder / "cut.wav"
+    if not cut.exists():
+        cut_media(media, cut)
+    after = [None if end > CUT_AT and start < CUT_AT + CUT else start if start < CUT_AT else start - CUT
+             for start, end in truth]
+    made.append(("40 s cut at 4:00", folder / "cut.srt", cut, after))
+    return made
+
+
+def scored(output: Path, truth: list[float | None]) -> dict[str, float]:
+    """Share of the cues the media has whose start is within 100 ms; how many cut cues were left out."""
+    found = {}
+    if output.exists():
+        for cue in srt.parse(output.read_text()):
+            found[int(cue.content.split()[0]) - 1] = cue.start.total_seconds()
+    kept = [index for index, start in enumerate(truth) if start is not None]
+    within = sum(1 for index in kept if index in found and abs(found[index] - truth[index]) <= 0.1)  # type: ignore[operator]
+    cut = [index for index, start in enumerate(truth) if start is None]
+    return {"within_100ms": round(100 * within / len(kept), 1), "cut_cues": len(cut),
+            "cut_left_out": sum(1 for index in cut if index not in found)}
+
+
+def measured(command: list[str]) -> tuple[float, float, float]:
+    """Wall seconds, CPU seconds and peak memory (MB) of one run of a command."""
+    begun = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(process.pid, 0)
+    wall = time.perf_counter() - begun
+    if os.waitstatus_to_exitcode(status) != 0:
+        print(f"  {command[0]} {' '.join(command[1:4])}... failed: {process.stderr.read().decode()[-300:]}")
+    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--minutes", type=int, default=10)
+    parser.add_argument("--work", default=str(HERE.parent.parent / "programmes"))
+    parser.add_argument("--ffsubsync", help="the Python of a venv with ffsubsync")
+    args = parser.parse_args()
+    work = Path(args.work)
+    programme = built(args.minutes, work)
+    folder = work / f"sync-{args.minutes}"
+    rows = []
+    for name, captions, media, truth in cases(programme, folder):
+        ours = folder / f"{captions.stem}.ours.srt"
+        wall, cpu, peak = measured([str(Path(sys.executable).parent / "captions"), "sync", str(captions), "--to", str(media),
+                                    "--out", str(folder), "--json"])
+        (folder / f"{captions.stem}.synced.srt").replace(ours) if (folder / f"{captions.stem}.synced.srt").exists() \
+            else ours.unlink(missing_ok=True)
+        rows.append((name, "captions sync", scored(ours, truth), wall, cpu, peak))
+        if args.ffsubsync:
+            theirs = folder / f"{captions.stem}.ffsubsync.srt"
+            wall, cpu, peak = measured([args.ffsubsync, "-m", "ffsubsync.ffsubsync", str(media), "-i", str(captions),
+                                        "-o", str(theirs)])
+            rows.append((name, "ffsubsync", scored(theirs, truth), wall, cpu, peak))
+    print(f"\n{args.minutes}-minute programme of real recordings ({programme})\n")
+    print("| case | tool | cue starts within 100 ms | cut cues left out | time | CPU | peak memory |")
+    print("|---|---|---|---|---|---|---|")
+    for name, tool, score, wall, cpu, peak in rows:
+        left = f"{score['cut_left_out']} of {score['cut_cues']}" if score["cut_cues"] else "-"
+        print(f"| {name} | {tool} | {score['within_100ms']}% | {left} | {wall:.1f} s | {cpu:.1f} s | {peak:.0f} MB |")
+
+
+if __name__ == "__main__":
+    main()
