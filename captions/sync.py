@@ -33,8 +33,10 @@ FITTED_GAIN = 0.01  # and tried when its peak is 1% over the standard one's (a s
 CLOSE, CANDIDATES = 0.05, 3  # ratios whose peak is this near the best are tried whole, up to three
 GRID = 5  # STEP frames between the offsets tried for each cue (50 ms); each piece is refined after
 REACH = 180.0  # seconds a piece may move from the whole file's offset: a scene cut or added
-SPLIT = 1000.0  # what a new offset costs, in STEP frames of speech explained (10 s)
-LEAVE_OUT = 1.05  # what leaving a cue out costs, per frame: a little more than keeping it on silence
+SPLIT = 300.0  # what a new offset costs, in STEP frames of speech explained
+# What leaving a cue out costs a frame, in frames on speech: far less than a frame on quiet, for a
+# cut scene's cues must go. A cue left out where it fits between its neighbours is put back.
+LEAVE_OUT = 2.0
 BACK = 60  # cues that may be left out in a row (a cut scene's)
 SURE_PEAK = 5.0  # standard deviations the peak must stand over the other offsets' correlation
 SURE_SHARE = 0.1  # of the cues' time over chance, that the change found puts on speech (other media: below 0)
@@ -140,7 +142,8 @@ def candidate_ratios(speech: np.ndarray, spans: np.ndarray) -> list[tuple[Fracti
     """The speed changes whose best offset explains the speech nearly best (within CLOSE), best
     first: standard ones, and a drift fitted near the best of them; each with its offset (frames),
     whether it is fitted, and how far its peak stands over the other offsets. A cut scene makes a
-    ratio near 1 (23.976 against 24) look as good as 1: the pieces decide between them."""
+    ratio near 1 (23.976 against 24) look better than 1: the pieces decide between them, and 1
+    (no speed change) is always among them."""
     tried = {ratio: _peak(speech, _scaled(spans, float(ratio))) for ratio in RATIOS}
     standard = max(tried, key=lambda found: tried[found][0])
     span = float(spans[-1, 1] - spans[0, 0]) or 1.0
@@ -151,7 +154,9 @@ def candidate_ratios(speech: np.ndarray, spans: np.ndarray) -> list[tuple[Fracti
     if found[0] > tried[standard][0] * (1 + FITTED_GAIN):
         candidates.append((found[0], Fraction(ratio).limit_denominator(10_000_000), True, found[1], found[2]))
     candidates.sort(key=lambda candidate: -candidate[0])
-    return [candidate[1:] for candidate in candidates[:CANDIDATES] if candidate[0] >= candidates[0][0] * (1 - CLOSE)]
+    close = [candidate[1:] for candidate in candidates[:CANDIDATES] if candidate[0] >= candidates[0][0] * (1 - CLOSE)]
+    return close + [(ratio, False, offset, standing) for ratio, (_, offset, standing) in tried.items()
+                    if ratio == 1 and all(found[0] != 1 for found in close)]  # no speed change: always tried
 
 
 def _best_of(speech: np.ndarray, spans: np.ndarray, ratios: np.ndarray) -> tuple[float, tuple[float, int, float]]:
@@ -173,14 +178,14 @@ def cue_scores(speech: np.ndarray, spans: np.ndarray, offsets: np.ndarray) -> np
     return scores
 
 
-def pieces(scores: np.ndarray, spans: np.ndarray, offsets: np.ndarray, quiet: float) -> tuple[list[int | None], float]:
+def pieces(scores: np.ndarray, spans: np.ndarray, offsets: np.ndarray, leave_out: float) -> tuple[list[int | None], float]:
     """The offset index of every cue (None: left out) that explains the speech best, a new offset
     costing SPLIT, cues kept in order (a cue never starts before the last one kept has ended,
-    unless they overlapped to begin with), and at most BACK cues left out in a row. Leaving a
-    cue out costs a little more than keeping it on ``quiet`` (what a frame on quiet scores)."""
+    unless they overlapped to begin with), and at most BACK cues left out in a row, each costing
+    ``leave_out`` a frame."""
     count, size = scores.shape
     lengths = (spans[:, 1] - spans[:, 0]).astype(float)
-    left = np.concatenate([[0.0], np.cumsum(LEAVE_OUT * quiet * lengths)])  # leaving out cues j..i-1: left[i] - left[j]
+    left = np.concatenate([[0.0], np.cumsum(leave_out * lengths)])  # leaving out cues j..i-1: left[i] - left[j]
     best = np.empty((count, size))
     highest = np.empty((count, size))  # best[j] up to each offset: the offsets an earlier cue may have had
     where = np.empty((count, size), np.int64)
@@ -215,6 +220,36 @@ def pieces(scores: np.ndarray, spans: np.ndarray, offsets: np.ndarray, quiet: fl
     return chosen, total
 
 
+def restored(chosen: list[int | None], spans: np.ndarray, offsets: np.ndarray) -> list[int | None]:
+    """The cues left out put back with a neighbour's offset where they fit between the cues kept
+    around them (in order, overlapping no more than they did): left out only to make room
+    are a cut scene's; others scored too little on speech (a caption over music, a long pause).
+
+    >>> restored([0, None, 0], np.array([[0, 10], [12, 20], [22, 30]]), np.array([5]))
+    [0, 0, 0]
+    >>> restored([0, None, 1], np.array([[0, 10], [12, 20], [22, 30]]), np.array([5, -3]))
+    [0, None, 1]
+    """
+    chosen = list(chosen)
+    for index, at in enumerate(chosen):
+        if at is not None:
+            continue
+        before = next((earlier for earlier in range(index - 1, -1, -1) if chosen[earlier] is not None), None)
+        after = next((later for later in range(index + 1, len(chosen)) if chosen[later] is not None), None)
+        for near in (before, after):
+            if near is None:
+                continue
+            offset = offsets[chosen[near]]
+            fits_before = before is None or spans[index, 0] + offset >= spans[before, 1] + offsets[chosen[before]] - \
+                max(0, spans[before, 1] - spans[index, 0])
+            fits_after = after is None or spans[index, 1] + offset <= spans[after, 0] + offsets[chosen[after]] + \
+                max(0, spans[index, 1] - spans[after, 0])
+            if fits_before and fits_after:
+                chosen[index] = chosen[near]
+                break
+    return chosen
+
+
 def refined(speech: np.ndarray, spans: np.ndarray, offset: int) -> int:
     """The offset (frames) within a GRID of ``offset`` that puts these cues best on speech."""
     near = np.arange(offset - GRID, offset + GRID + 1)
@@ -226,7 +261,8 @@ def find_transform(speech: np.ndarray, times: list[tuple[float, float]]) -> Tran
     """The change that puts cues (caption seconds) on the media's speech (STEP frames)."""
     spans = np.array(times, dtype=float)
     found = [_transform(speech, spans, *candidate) for candidate in candidate_ratios(speech, spans)]
-    return max(found, key=lambda pair: pair[0])[1]
+    # A speed change must explain more than a split would: a cut scene otherwise passes for a drift.
+    return max(found, key=lambda pair: pair[0] - (SPLIT if pair[1].ratio != 1 else 0))[1]
 
 
 def _transform(speech: np.ndarray, spans: np.ndarray, ratio: Fraction, fitted: bool, whole: int,
@@ -234,7 +270,9 @@ def _transform(speech: np.ndarray, spans: np.ndarray, ratio: Fraction, fitted: b
     """The pieces of one speed change, and how well they explain the speech."""
     scaled = _scaled(spans, float(ratio))
     offsets = whole + np.arange(-round(REACH / STEP), round(REACH / STEP) + 1, GRID)
-    chosen, total = pieces(cue_scores(speech, scaled, offsets), scaled, offsets, float(speech.mean()))
+    share = float(speech.mean())
+    chosen, total = pieces(cue_scores(speech, scaled, offsets), scaled, offsets, LEAVE_OUT * (1 - share))
+    chosen = restored(chosen, scaled, offsets)
     found: list[Piece] = []
     left_out = [index for index, at in enumerate(chosen) if at is None]
     kept = [index for index, at in enumerate(chosen) if at is not None]
@@ -260,7 +298,7 @@ def _share(speech: np.ndarray, scaled: np.ndarray, transform: Transform) -> floa
         keep = [index - piece.first for index in range(piece.first, piece.last + 1) if index not in transform.left_out]
         shown = cue_activity(moved[keep], len(speech))
         on += float((shown & speech).sum())
-        total += float(np.clip(moved[keep, 1], 0, None).sum() - np.clip(moved[keep, 0], 0, None).sum())
+        total += float(shown.sum())
     chance = float(speech.mean())
     return 0.0 if total <= 0 or chance >= 1 else (on / total - chance) / (1 - chance)
 
@@ -317,28 +355,31 @@ def sync_file(source: str | Path, media: str, out_dir: str | None, lang: str | N
     if not transform.sure():
         raise MediaError(f"its cues fit no stretch of the media's speech ({transform.share:.0%} over chance on speech, "
                          f"peak {transform.peak:.1f} sd): captions for other media? nothing written", str(source))
-    notes, kept, mapped = [], [], []
+    notes, kept, mapped, left_out = [], [], [], []
+    length = len(speech) * STEP
     for index, (cue, offset) in enumerate(zip(track.cues, transform.offsets(len(track.cues)))):
-        start = float(cue.start) * float(transform.ratio) + (offset or 0.0)
-        if offset is None or start < 0:
-            why = "in a part the media does not have (a cut scene)" if offset is None else "before the media starts"
+        # whole frames, so that a piece's cues keep their lengths and gaps in frames
+        shift = Fraction(nearest_frame(Fraction(offset) * rate)) / rate if offset is not None else Fraction(0)
+        start = transform.ratio * cue.start + shift
+        if offset is None or not 0 <= start < length:
+            why = "in a part the media does not have (a cut scene)" if offset is None else \
+                "before the media starts" if start < 0 else "after the media ends"
             notes.append(f"cue {index + 1} ({_clock(float(cue.start))}, {cue.lines[0][:30]!r}) left out: {why}")
+            left_out.append(index + 1)
             continue
-        change = [Fraction(transform.ratio), Fraction(offset).limit_denominator(1000)]
         kept.append(cue)
-        mapped.append((nearest_frame((change[0] * cue.start + change[1]) * rate),
-                       nearest_frame((change[0] * cue.end + change[1]) * rate)))
+        mapped.append((nearest_frame(start * rate), nearest_frame((transform.ratio * cue.end + shift) * rate)))
     if not kept:
         raise MediaError("no cue falls inside the media: nothing written", str(source))
-    synced, moved = moved_track(replace(track, cues=kept), mapped, rate, profile, 0)
+    synced, ruled = moved_track(replace(track, cues=kept), mapped, rate, profile, 0)
     data = REGISTRY[fmt].write(synced)  # type: ignore[misc]
     ensure_folder(target.parent, OutputError, "output folder")
     if in_place:
         write_atomic(backup_path(source), read_bytes(source))
     write_atomic(target, data)
     report = transform.as_dict(times)
-    report["left_out"] = [note.split(" ", 2)[1] for note in notes]
-    return Synced(source, target, len(kept), report, notes + moved,
+    report["left_out"] = left_out
+    return Synced(source, target, len(kept), report, notes + ruled,
                   qc.check(synced.cues, replace(profile, fps=float(rate)), float(rate)))
 
 
