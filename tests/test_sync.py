@@ -116,8 +116,7 @@ def test_captions_in_another_language_are_synced_end_to_end(programme, tmp_path)
 
 def test_captions_for_other_media_are_refused(programme, tmp_path):
     # The Swedish and Spanish readings joined instead: no change fits, and nothing is written.
-    samples, _, _ = programme
-    other, _, truth, _ = _programme([("sv_nst_sentences", 0, 30, 2.0, "room"), ("es_mls_persuasion", -3, 28, 2.5, "music"),
+    other, *_ = _programme([("sv_nst_sentences", 0, 30, 2.0, "room"), ("es_mls_persuasion", -3, 28, 2.5, "music"),
                                      ("sv_nst_sentences", 2, 26, 3.0, "room"), ("es_mls_persuasion", 0, 30, 2.0, "room")])
     _wav(tmp_path / "other.wav", other)
     _, _, cues = programme
