@@ -377,7 +377,7 @@ def batch(
             line += "\n  stages: " + ", ".join(f"{stage} {seconds:.2f} s" for stage, seconds in entry.stages.items())
             line += "".join(f"\n  {language['lang']}: {language.get('cues', 0)} cues, QC "
                             + (", ".join(f"{count} {rule}" for rule, count in sorted(language.get("qc", {}).items()))
-                               or "clean")
+                               or "clean") + (f"\n  synced: {language['synced']}" if language.get("synced") else "")
                             for language in made)
         if bar.enabled:
             bar.print(line)
@@ -599,9 +599,9 @@ def retime(
     encoding: Optional[str] = typer.Option(None, help="Text encoding (default: detect)."),
 ) -> None:
     """Re-time caption files: shift, change the frame rate, sync to points; writes NAME.retimed.EXT."""
-    from .naming import refuse_collisions
+    from .naming import refuse_collisions, retime_target
     from .qc import summary
-    from .retime import retime_file, retime_target
+    from .retime import retime_file
 
     if not (shift or from_fps or to_fps or sync or start):
         _fail("nothing to do: give --shift, --to-fps, --sync or --start")
@@ -644,9 +644,8 @@ def sync(
 ) -> None:
     """Sync caption files to media by listening: offset, frame-rate change and cut or added scenes are
     found from the speech alone (the captions may be in any language); writes NAME.synced.EXT."""
-    from .naming import refuse_collisions
+    from .naming import refuse_collisions, retime_target
     from .qc import summary
-    from .retime import retime_target
     from .sync import describe, sync_file
 
     if in_place and out:

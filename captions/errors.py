@@ -16,6 +16,9 @@ code   class            meaning
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 INTERNAL_EXIT = 1
 
 
@@ -78,3 +81,15 @@ class OutputError(CaptionsError):
     """An output folder or file that cannot be written (or would overwrite an input)."""
 
     exit_code, kind = 6, "output"
+
+
+@contextmanager
+def naming_media(media: str) -> Iterator[None]:
+    """A mismatch between a transcript (or caption file) and media names both: the file as the
+    error's, the media here."""
+    try:
+        yield
+    except MediaError as err:
+        if err.path is None:
+            err.message += f" ({media})"
+        raise

@@ -188,7 +188,8 @@ def _programme(line: int, row: dict[str, Any], manifest: Path, roots: tuple[Path
         raise OptionError(f"{row['_cells']} cells, more than the header's columns (a comma in a value needs quotes)")
     unknown = sorted(set(row) - KNOWN)
     if unknown:
-        raise OptionError(f"unknown column {unknown[0]!r} (known: input, out, media, to, formats, and make's options)")
+        raise OptionError(f"unknown column {unknown[0]!r} (known: input, out, media, to, formats, sync, and make's "
+                          "options)")
     if not isinstance(row.get("input"), str) or not row["input"].strip():
         raise OptionError("no input")
     base = manifest.parent
@@ -205,14 +206,15 @@ def _programme(line: int, row: dict[str, Any], manifest: Path, roots: tuple[Path
         fps = get_profile(str(values.get("profile", "netflix")), normalise_lang(str(values.get("lang", "en")))).fps
     given = {key: _value(key, value, fps) for key, value in values.items()}
     # Files a row names are found beside the manifest, as its inputs are.
-    for key in ("audio", "glossary", "profile", "shots"):
+    for key in ("audio", "glossary", "profile", "shots", "sync"):
         name = given.get(key)
         if not isinstance(name, str) or (key == "profile" and not name.endswith(".toml")) or \
                 (key == "shots" and name == "media"):
             continue
         given[key] = str(_inside(base / name, roots, RENAMED_BACK.get(key, key), name))
-    if given.get("audio") and not Path(given["audio"]).is_file():
-        raise OptionError(f"media {values['audio']!r} is not a file")
+    for key in ("audio", "sync"):
+        if given.get(key) and not Path(given[key]).is_file():
+            raise OptionError(f"{RENAMED_BACK.get(key, key)} {values[key]!r} is not a file")
     options = Options(**given)
     plan = make_plan(options)
     if "lang" not in given:  # a row that names no language: the file's own (its name, its text), fixed now

@@ -86,7 +86,11 @@ def aligned_path(source: Path, out_dir: str | None, fmt: str, tag: str = "aligne
 
 
 def job_outputs(source: Path, out_dir: Path, plan: Plan) -> list[Path]:
-    """Every path a ``make`` job of one transcript may write, in every language."""
+    """Every path a ``make`` job of one transcript may write, in every language (a sync job: its
+    ``NAME.synced.EXT``)."""
+    if plan.sync:
+        found = retime_target(source, str(out_dir), plan.reading.encoding, False, "synced")
+        return [found] if found else []
     paths = [path for language in plan.languages for path in planned_paths(source, out_dir, language.lang, plan).values()]
     return paths + ([review_path(source, out_dir)] if plan.review else [])
 
@@ -142,3 +146,31 @@ def refuse_overwriting_inputs(outputs: list[Path], *names: str | Path | None) ->
     for path in outputs:
         if same_file_key(path) in inputs:
             raise OutputError("output would overwrite an input; choose another --out folder", str(path))
+
+
+def writable_format(source: Path, encoding: str | None) -> str:
+    """The format to write a re-timed file in: its own; TTML or DFXP read as such becomes the
+    deliverable of its kind (EBU-TT-D when it says it is one, else IMSC)."""
+    from .errors import InputError
+    from .formats import REGISTRY, format_of, read_bytes
+
+    fmt = format_of(source, encoding)
+    if REGISTRY[fmt].write:
+        return fmt
+    if fmt == "ttml":
+        return "ebu-tt-d" if b"urn:ebu:tt" in read_bytes(source)[:8192] else "imsc"
+    raise InputError(f"captions cannot write {fmt} files: convert it first (captions convert -f srt)", str(source))
+
+
+def retime_target(source: Path, out_dir: str | None, encoding: str | None, in_place: bool,
+                  tag: str = "retimed") -> Path | None:
+    """The file a re-timing of ``source`` writes, or None when the file cannot be re-timed (its
+    own error comes when it is)."""
+    from .errors import CaptionsError
+
+    if in_place:
+        return source
+    try:
+        return aligned_path(source, out_dir, writable_format(source, encoding), tag)
+    except CaptionsError:
+        return None

@@ -8,13 +8,11 @@ from __future__ import annotations
 
 import time
 from collections import Counter
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from . import qc, sdh
-from .errors import CaptionsError, MediaError, OutputError
+from .errors import CaptionsError, OutputError, naming_media
 from .folders import check_folder, ensure_folder
 from .formats import get as get_format
 from .formats import limit_problems, read_file
@@ -42,6 +40,7 @@ class LanguageResult:
     issues: list[qc.Issue]
     notes: list[str]
     outputs: list[Path] = field(default_factory=list)
+    synced: str = ""  # a caption file synced to media: the change found, in one line
 
 
 @dataclass
@@ -192,6 +191,8 @@ def caption_file(source: str | Path, out_dir: str | Path, options: Options | Pla
 def render_file(source: str | Path, out_dir: str | Path, plan: Plan) -> Rendered:
     """Every output of one transcript as bytes, by path; nothing is written."""
     source, out_dir = Path(source), Path(out_dir)
+    if plan.sync:
+        return _synced(source, out_dir, plan)
     clock = _Stopwatch()
     read_notes: list[str] = []
     segments = _read(source, plan, read_notes)
@@ -240,6 +241,20 @@ def render_file(source: str | Path, out_dir: str | Path, plan: Plan) -> Rendered
         rendered.result.review = review_path(source, out_dir)
         rendered.outputs[rendered.result.review] = _review(source, out_dir, plan, rendered.tracks)
     return rendered
+
+
+def _synced(source: Path, out_dir: Path, plan: Plan) -> Rendered:
+    """A caption file synced to the plan's media (a batch row's ``sync``), as ``captions sync`` does."""
+    from .sync import describe, synced
+
+    assert plan.sync is not None and plan.options is not None
+    clock = _Stopwatch()
+    lang = None if plan.options.find_lang else plan.source.lang
+    fps = str(plan.options.fps) if plan.options.fps else None
+    done = synced(source, plan.sync, str(out_dir), lang, plan.options.profile, fps, plan.reading.encoding)
+    clock.lap("sync")
+    language = LanguageResult(done.lang, done.cues, done.issues, done.notes, [done.target], describe(done.transform))
+    return Rendered(Result(str(source), [language], seconds=clock.laps), {done.target: done.data}, [])
 
 
 def _read(source: Path, plan: Plan, notes: list[str]) -> list[Segment]:
@@ -325,17 +340,6 @@ def _aligned(segments: list[Segment], plan: Plan, progress: Progress) -> tuple[l
             cache.close()
     aligned, notes, doubtful = found
     return sdh.place_sounds(everything, aligned), notes, [stretch.shifted(offset) for stretch in doubtful]
-
-
-@contextmanager
-def naming_media(audio: str) -> Iterator[None]:
-    """A mismatch between transcript and media names both: the transcript as the error's file, the media here."""
-    try:
-        yield
-    except MediaError as err:
-        if err.path is None:
-            err.message += f" ({audio})"
-        raise
 
 
 def _translated(name: str, segments: list[Segment], track: Track, target: Language, plan: Plan,

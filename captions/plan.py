@@ -59,6 +59,7 @@ class Options:
     sdh: bool = False  # keep sound descriptions and lyrics, in the profile's style (as its -sdh variant)
     forced: bool = False  # also write NAME.LANG.forced.EXT: only the cues the transcript marks forced (F/)
     find_lang: bool = False  # ``lang`` was not given: each file's own language is found (its name, its script)
+    sync: str | None = None  # media to sync the input, a caption file, to by listening (``captions sync``)
 
 
 @dataclass(frozen=True)
@@ -104,6 +105,7 @@ class Plan:
     trust_audio: bool = False  # a poor match is aligned and noted, not refused
     strict_audio: bool = False  # an alignment in doubt is refused, not aligned with QC errors
     options: Options | None = None  # as told: a file whose own language is found is planned again from them
+    sync: str | None = None  # the media a caption file is synced to, instead of captioning a transcript
 
     @property
     def source(self) -> Language:
@@ -150,7 +152,7 @@ def make_plan(options: Options) -> Plan:
                       int(options.max_input_mb * 1e6))
     return Plan(reading, tuple(languages), tuple(options.formats), options.report, options.audio, options.device,
                 options.cache, options.progress, options.glossary, options.review, options.shots, options.forced,
-                options.audio_part, options.trust_audio, options.strict_audio, options)
+                options.audio_part, options.trust_audio, options.strict_audio, options, options.sync)
 
 
 def for_file(plan: Plan, name: str, head: str) -> tuple[Plan, str]:
@@ -219,6 +221,9 @@ def _check_values(options: Options) -> None:
     if options.trust_audio and not options.audio:
         raise OptionError("--trust-audio says the programme's media is the transcript's reading: give the media "
                           "with --audio")
+    if options.sync and (options.audio or options.to or options.review):
+        raise OptionError("sync re-times a caption file as it is, by listening to the media it names: it takes no "
+                          "audio, translation or review page")
     if options.shots == "media" and not options.audio:
         raise OptionError("--shots media finds the shot changes in the programme's video: give it with --audio")
     if not 1 <= options.max_input_mb <= MAX_INPUT_MB_LIMIT:

@@ -11,27 +11,15 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
-from .errors import CaptionsError, InputError, OptionError, OutputError
+from .errors import InputError, OptionError, OutputError, naming_media
 from .folders import check_folder, ensure_folder
-from .formats import REGISTRY, format_of, read_bytes, read_cues
+from .formats import REGISTRY, read_bytes, read_cues
 from .languages import normalise_lang
 from .model import Profile, Track, exact_rate, on_frame
-from .naming import aligned_path, backup_path, refuse_overwriting_inputs
-from .pipeline import naming_media
+from .naming import aligned_path, backup_path, refuse_overwriting_inputs, writable_format
 from .profiles import get_profile
 from .progress import Progress
 from .sink import write_atomic
-
-
-def writable_format(source: Path, encoding: str | None) -> str:
-    """The format to write a re-timed file in: its own; TTML or DFXP read as such becomes the
-    deliverable of its kind (EBU-TT-D when it says it is one, else IMSC)."""
-    fmt = format_of(source, encoding)
-    if REGISTRY[fmt].write:
-        return fmt
-    if fmt == "ttml":
-        return "ebu-tt-d" if b"urn:ebu:tt" in read_bytes(source)[:8192] else "imsc"
-    raise InputError(f"captions cannot write {fmt} files: convert it first (captions convert -f srt)", str(source))
 
 
 def realign_file(source: str | Path, audio: str, out_dir: str | None, lang: str | None, profile_name: str,
@@ -233,18 +221,6 @@ def _shape(frames: list[tuple[int, int]]) -> list[int]:
 
 def _frames(count: int) -> str:
     return f"{count:+d} frame{'s' if abs(count) != 1 else ''}"
-
-
-def retime_target(source: Path, out_dir: str | None, encoding: str | None, in_place: bool,
-                  tag: str = "retimed") -> Path | None:
-    """The file a re-timing of ``source`` writes, or None when the file cannot be re-timed (its
-    own error comes when it is)."""
-    if in_place:
-        return source
-    try:
-        return aligned_path(source, out_dir, writable_format(source, encoding), tag)
-    except CaptionsError:
-        return None
 
 
 def retime_file(source: str | Path, out_dir: str | None, lang: str, profile_name: str, fps: str | None,

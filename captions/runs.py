@@ -189,7 +189,8 @@ def _record(state: State, programme: Programme, keys: dict[str, str], langs: tup
         state.record(programme.source, programme.out, language.lang, keys[language.lang], "done", "",
                      {str(path): hashes[str(path)] for path in paths}, seconds, {"cues": language.cues, "qc": qc})
         entry.languages.append({"lang": language.lang, "cues": language.cues,
-                                "outputs": [str(path) for path in language.outputs], "qc": qc})
+                                "outputs": [str(path) for path in language.outputs], "qc": qc,
+                                **({"synced": language.synced} if language.synced else {})})
     for lang, error in failed.items():
         code = next((err.exit_code for err in outcome.result.errors if str(err) == error), 1)
         state.record(programme.source, programme.out, lang, keys[lang], "failed", error, {}, seconds, {"exit_code": code})

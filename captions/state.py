@@ -36,8 +36,9 @@ def language_keys(source: Path, options: Any, plan: Any, models: dict[str, str])
     redoes that language alone."""
     shared: dict[str, Any] = {"captions": code_digest(), "input": file_hash(source), "options": {
         key: value for key, value in sorted(vars(options).items()) if key not in TARGET_ONLY + NO_OUTPUT}}
-    if options.audio:
-        shared["media"] = media_identity(Path(options.audio))
+    for key, media in (("media", options.audio), ("sync", options.sync)):
+        if media:
+            shared[key] = media_identity(Path(media))
     if Path(options.profile).suffix == ".toml" and Path(options.profile).is_file():
         shared["profile"] = file_hash(Path(options.profile))
     if options.shots and options.shots != "media" and Path(options.shots).is_file():

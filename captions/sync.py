@@ -305,33 +305,51 @@ def _share(speech: np.ndarray, scaled: np.ndarray, transform: Transform) -> floa
 
 @dataclass
 class Synced:
-    """What came of syncing one file: where it went, the change found and what it left out."""
+    """What came of syncing one file: where it goes, the change found, what it left out, and the
+    file's bytes, not yet written."""
 
     source: Path
     target: Path
+    lang: str
     cues: int
     transform: dict[str, Any]
     notes: list[str]
     issues: list[Any]
+    data: bytes
 
 
 def sync_file(source: str | Path, media: str, out_dir: str | None, lang: str | None, profile_name: str,
-              fps: str | None, encoding: str | None, in_place: bool = False,
-              progress: bool = False) -> Synced:
-    """Sync one caption file (any format the registry reads and writes) to the media's speech;
-    refused (MediaError) when no change puts its cues on speech: a file for other media."""
+              fps: str | None, encoding: str | None, in_place: bool = False) -> Synced:
+    """:func:`synced`, written (``in_place``: over the file, its old bytes kept as ``FILE.bak``)."""
+    from .errors import OutputError
+    from .folders import ensure_folder
+    from .formats import read_bytes
+    from .naming import backup_path
+    from .sink import write_atomic
+
+    done = synced(source, media, out_dir, lang, profile_name, fps, encoding, in_place)
+    ensure_folder(done.target.parent, OutputError, "output folder")
+    if in_place:
+        write_atomic(backup_path(done.source), read_bytes(done.source))
+    write_atomic(done.target, done.data)
+    return done
+
+
+def synced(source: str | Path, media: str, out_dir: str | None, lang: str | None, profile_name: str,
+           fps: str | None, encoding: str | None, in_place: bool = False) -> Synced:
+    """One caption file (any format the registry reads and writes) synced to the media's speech, in
+    its own format, as ``NAME.synced.EXT``; refused (MediaError) when no change puts its cues on
+    speech: a file for other media."""
     from . import qc
-    from .errors import InputError, MediaError, OutputError
-    from .folders import check_folder, ensure_folder
+    from .errors import InputError, MediaError, OutputError, naming_media
+    from .folders import check_folder
     from .formats import REGISTRY, read_bytes, read_track
     from .languages import normalise_lang, own_language
     from .listening import listen
     from .model import exact_rate
-    from .naming import aligned_path, backup_path, refuse_overwriting_inputs
-    from .pipeline import naming_media
+    from .naming import aligned_path, refuse_overwriting_inputs, writable_format
     from .profiles import get_profile
-    from .retime import moved_track, nearest_frame, writable_format
-    from .sink import write_atomic
+    from .retime import moved_track, nearest_frame
     from .timecode import parse_fps
 
     source = Path(source)
@@ -371,16 +389,12 @@ def sync_file(source: str | Path, media: str, out_dir: str | None, lang: str | N
         mapped.append((nearest_frame(start * rate), nearest_frame((transform.ratio * cue.end + shift) * rate)))
     if not kept:
         raise MediaError("no cue falls inside the media: nothing written", str(source))
-    synced, ruled = moved_track(replace(track, cues=kept), mapped, rate, profile, 0)
-    data = REGISTRY[fmt].write(synced)  # type: ignore[misc]
-    ensure_folder(target.parent, OutputError, "output folder")
-    if in_place:
-        write_atomic(backup_path(source), read_bytes(source))
-    write_atomic(target, data)
+    track_synced, ruled = moved_track(replace(track, cues=kept), mapped, rate, profile, 0)
+    data = REGISTRY[fmt].write(track_synced)  # type: ignore[misc]
     report = transform.as_dict(times)
     report["left_out"] = left_out
-    return Synced(source, target, len(kept), report, notes + ruled,
-                  qc.check(synced.cues, replace(profile, fps=float(rate)), float(rate)))
+    return Synced(source, target, lang, len(kept), report, notes + ruled,
+                  qc.check(track_synced.cues, replace(profile, fps=float(rate)), float(rate)), data)
 
 
 def _clock(seconds: float) -> str:

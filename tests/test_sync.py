@@ -125,3 +125,23 @@ def test_captions_for_other_media_are_refused(programme, tmp_path):
                            str(tmp_path / "other.wav")], capture_output=True, text=True)
     assert done.returncode == 5 and len(done.stderr.splitlines()) == 1 and "other media" in done.stderr
     assert not (tmp_path / "show.synced.srt").exists()
+
+
+def test_a_batch_row_syncs_its_caption_file_and_a_bad_row_leaves_the_others(programme, tmp_path):
+    samples, _, cues = programme
+    _wav(tmp_path / "show.wav", samples)
+    _wav(tmp_path / "silence.wav", np.zeros(16000 * 5))
+    _srt(tmp_path / "ep1.ja.srt", [(start - 1.5, end - 1.5) for start, end in cues if start > 2])
+    _srt(tmp_path / "ep2.ja.srt", cues)
+    (tmp_path / "archive.csv").write_text("input,sync,out\nep1.ja.srt,show.wav,synced\nep2.ja.srt,silence.wav,synced\n")
+    done = subprocess.run([sys.executable, "-m", "captions.cli", "batch", str(tmp_path / "archive.csv")],
+                          capture_output=True, text=True)
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "ep2.ja.srt" in done.stdout + done.stderr and "silent" in done.stdout + done.stderr
+    synced = list(srt.parse((tmp_path / "synced" / "ep1.ja.synced.srt").read_text(encoding="utf-8")))
+    truth = [start for start, _ in cues if start > 2]
+    assert _within([cue.start.total_seconds() for cue in synced], truth) >= 0.95
+    report = json.loads((tmp_path / "run-report.json").read_text())
+    assert [entry["status"] for entry in report["programmes"]] == ["done", "failed"]
+    assert "offset +1.5" in report["programmes"][0]["languages"][0]["synced"]  # the change found, reported
+    assert not (tmp_path / "synced" / "ep2.ja.synced.srt").exists()
