@@ -641,6 +641,8 @@ def sync(
     fps: Optional[str] = typer.Option(None, help="Frame rate of the files (default: their format's, else the profile's)."),
     encoding: Optional[str] = typer.Option(None, help="Text encoding (default: detect)."),
     as_json: bool = typer.Option(False, "--json", help="Print what was found for each file as JSON."),
+    review: bool = typer.Option(False, "--review", help="Also write NAME.review.html: the synced cues with the media, "
+                                "the change found at its head."),
 ) -> None:
     """Sync caption files to media by listening: offset, frame-rate change and cut or added scenes are
     found from the speech alone (the captions may be in any language); writes NAME.synced.EXT."""
@@ -659,7 +661,7 @@ def sync(
     worst, found = 0, []
     for source in files:
         try:
-            done = sync_file(source, media, out, lang, profile, fps, encoding, in_place)
+            done = sync_file(source, media, out, lang, profile, fps, encoding, in_place, review)
         except CaptionsError as err:
             typer.echo(f"error: {err.located(str(source))}", err=True)
             found.append({"source": str(source), "error": str(err.located(str(source))), "exit": err.exit_code})

@@ -90,7 +90,7 @@ def job_outputs(source: Path, out_dir: Path, plan: Plan) -> list[Path]:
     ``NAME.synced.EXT``)."""
     if plan.sync:
         found = retime_target(source, str(out_dir), plan.reading.encoding, False, "synced")
-        return [found] if found else []
+        return ([found] if found else []) + ([review_path(source, out_dir)] if plan.review else [])
     paths = [path for language in plan.languages for path in planned_paths(source, out_dir, language.lang, plan).values()]
     return paths + ([review_path(source, out_dir)] if plan.review else [])
 

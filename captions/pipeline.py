@@ -254,7 +254,11 @@ def _synced(source: Path, out_dir: Path, plan: Plan) -> Rendered:
     done = synced(source, plan.sync, str(out_dir), lang, plan.options.profile, fps, plan.reading.encoding)
     clock.lap("sync")
     language = LanguageResult(done.lang, done.cues, done.issues, done.notes, [done.target], describe(done.transform))
-    return Rendered(Result(str(source), [language], seconds=clock.laps), {done.target: done.data}, [])
+    rendered = Rendered(Result(str(source), [language], seconds=clock.laps), {done.target: done.data}, [done.track])
+    if plan.review:
+        page, rendered.outputs[page] = done.review(plan.sync, plan.options.profile, out_dir)
+        rendered.result.review = page
+    return rendered
 
 
 def _read(source: Path, plan: Plan, notes: list[str]) -> list[Segment]:

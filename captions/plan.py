@@ -221,9 +221,9 @@ def _check_values(options: Options) -> None:
     if options.trust_audio and not options.audio:
         raise OptionError("--trust-audio says the programme's media is the transcript's reading: give the media "
                           "with --audio")
-    if options.sync and (options.audio or options.to or options.review):
+    if options.sync and (options.audio or options.to):
         raise OptionError("sync re-times a caption file as it is, by listening to the media it names: it takes no "
-                          "audio, translation or review page")
+                          "audio or translation")
     if options.shots == "media" and not options.audio:
         raise OptionError("--shots media finds the shot changes in the programme's video: give it with --audio")
     if not 1 <= options.max_input_mb <= MAX_INPUT_MB_LIMIT:

@@ -134,8 +134,9 @@ def review_media(media: str | None, page_folder: Path) -> tuple[str | None, dict
 
 
 def review_page(title: str, profile: str, tracks: list[Track], media: str | None = None,
-                waveform: dict[str, Any] | None = None) -> bytes:
-    """The page, as bytes; ``media`` is the player's source address (relative to the page)."""
+                waveform: dict[str, Any] | None = None, synced: list[str] | None = None) -> bytes:
+    """The page, as bytes; ``media`` is the player's source address (relative to the page);
+    ``synced``: how the captions were synced to it (the change found, the cues left out)."""
     from .formats import get as get_format
 
     write_vtt = get_format("vtt").write
@@ -153,7 +154,7 @@ def review_page(title: str, profile: str, tracks: list[Track], media: str | None
     parts = ["<!doctype html>", '<html lang="en">', "<head>", '<meta charset="utf-8">',
              '<meta name="viewport" content="width=device-width, initial-scale=1">',
              f"<title>Review: {html.escape(title)}</title>", f"<style>{_asset('review.css')}</style>", "</head>",
-             "<body>", _header(title, profile, tracks), "<main>", _player(media, tracks), _controls(tracks),
+             "<body>", _header(title, profile, tracks, synced or []), "<main>", _player(media, tracks), _controls(tracks),
              _table(tracks, rows), "</main>",
              f'<script type="application/json" id="review-data">{_json_for_html(data)}</script>',
              f"<script>{_asset('review.js')}</script>", "</body>", "</html>"]
@@ -170,7 +171,7 @@ def _json_for_html(data: Any) -> str:
     return text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
 
 
-def _header(title: str, profile: str, tracks: list[Track]) -> str:
+def _header(title: str, profile: str, tracks: list[Track], synced: list[str]) -> str:
     counts = Counter((issue.rule, issue.severity) for track in tracks for issue in track.issues)
     langs = ", ".join(f"{html.escape(track.lang)} ({len(track.cues)} cues)" for track in tracks)
     rules = "".join(f'<tr><th scope="row">{html.escape(rule)}</th><td>{html.escape(severity)}</td>'
@@ -179,8 +180,10 @@ def _header(title: str, profile: str, tracks: list[Track]) -> str:
              f'<th scope="col">Severity</th><th scope="col">Issues</th></tr></thead><tbody>{rules}</tbody></table>'
              if counts else '<p class="clean">No QC issues.</p>')
     total = sum(counts.values())
+    sync = ('<section class="synced" aria-label="Sync"><h2>Synced by listening</h2><ul>'
+            + "".join(f"<li>{html.escape(line)}</li>" for line in synced) + "</ul></section>") if synced else ""
     return (f'<header><h1>{html.escape(title)}</h1><p>Languages: {langs}. Profile: {html.escape(profile)}. '
-            f'<span id="issue-total">{total}</span> issues.</p>{table}</header>')
+            f'<span id="issue-total">{total}</span> issues.</p>{sync}{table}</header>')
 
 
 def _player(media: str | None, tracks: list[Track]) -> str:

@@ -316,11 +316,26 @@ class Synced:
     notes: list[str]
     issues: list[Any]
     data: bytes
+    track: Any = None  # the synced Track, for a review page
+
+    def review(self, media: str, profile: str, folder: Path) -> tuple[Path, bytes]:
+        """The review page of the synced file with the media, the change found at its head."""
+        from .naming import review_path
+        from .review import review_media, review_page
+
+        page = review_path(self.target, folder)
+        address, waveform = review_media(media, folder)
+        lines = [f"{self.source.name} -> {self.target.name}: {describe(self.transform)}"]
+        lines += [f"piece from cue {piece['from_cue']} ({_clock(piece['at'])}): offset {piece['offset']:+.3f} s"
+                  for piece in self.transform["pieces"] if len(self.transform["pieces"]) > 1]
+        lines += [note for note in self.notes if "left out" in note]
+        return page, review_page(self.target.name.split(".")[0], profile, [self.track], address, waveform, lines)
 
 
 def sync_file(source: str | Path, media: str, out_dir: str | None, lang: str | None, profile_name: str,
-              fps: str | None, encoding: str | None, in_place: bool = False) -> Synced:
-    """:func:`synced`, written (``in_place``: over the file, its old bytes kept as ``FILE.bak``)."""
+              fps: str | None, encoding: str | None, in_place: bool = False, review: bool = False) -> Synced:
+    """:func:`synced`, written (``in_place``: over the file, its old bytes kept as ``FILE.bak``;
+    ``review``: with its review page, ``NAME.review.html``)."""
     from .errors import OutputError
     from .folders import ensure_folder
     from .formats import read_bytes
@@ -328,10 +343,13 @@ def sync_file(source: str | Path, media: str, out_dir: str | None, lang: str | N
     from .sink import write_atomic
 
     done = synced(source, media, out_dir, lang, profile_name, fps, encoding, in_place)
+    page = done.review(media, profile_name, done.target.parent) if review else None
     ensure_folder(done.target.parent, OutputError, "output folder")
     if in_place:
         write_atomic(backup_path(done.source), read_bytes(done.source))
     write_atomic(done.target, done.data)
+    if page:
+        write_atomic(*page)
     return done
 
 
@@ -393,8 +411,10 @@ def synced(source: str | Path, media: str, out_dir: str | None, lang: str | None
     data = REGISTRY[fmt].write(track_synced)  # type: ignore[misc]
     report = transform.as_dict(times)
     report["left_out"] = left_out
-    return Synced(source, target, lang, len(kept), report, notes + ruled,
-                  qc.check(track_synced.cues, replace(profile, fps=float(rate)), float(rate)), data)
+    done = Synced(source, target, lang, len(kept), report, notes + ruled,
+                  qc.check(track_synced.cues, replace(profile, fps=float(rate)), float(rate)), data, track_synced)
+    done.track.issues = done.issues
+    return done
 
 
 def _clock(seconds: float) -> str:

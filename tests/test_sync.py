@@ -101,7 +101,7 @@ def test_captions_in_another_language_are_synced_end_to_end(programme, tmp_path)
     _wav(tmp_path / "show.wav", samples)
     _srt(tmp_path / "show.ja.srt", [(start + 2.5, end + 2.5) for start, end in cues])
     done = subprocess.run([sys.executable, "-m", "captions.cli", "sync", str(tmp_path / "show.ja.srt"), "--to",
-                           str(tmp_path / "show.wav"), "--json"], capture_output=True, text=True)
+                           str(tmp_path / "show.wav"), "--json", "--review"], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     report, = json.loads(done.stdout)
     assert report["offset"] == pytest.approx(-2.5, abs=0.05) and report["ratio"] == 1 and not report["left_out"]
@@ -112,6 +112,9 @@ def test_captions_in_another_language_are_synced_end_to_end(programme, tmp_path)
     durations = [(cue.end - cue.start).total_seconds() - (old.end - old.start).total_seconds()
                  for cue, old in zip(synced, before)]
     assert max(map(abs, durations)) <= 0.05  # each cue's length kept, to a frame
+    page = (tmp_path / "show.review.html").read_text(encoding="utf-8")
+    head = page.split("<header>", 1)[1].split("</header>", 1)[0]
+    assert "Synced by listening" in head and "offset -2.5" in head and 'src="show.wav"' in page
 
 
 def test_captions_for_other_media_are_refused(programme, tmp_path):
