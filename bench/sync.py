@@ -15,7 +15,8 @@ Scored on each cue's start: the share within 100 ms of the truth among the cues 
 has, and how many of the cut part's cues were left out (ffsubsync keeps every cue). Time and peak
 memory are each tool's own process, measured in the same run. ffsubsync (``--ffsubsync``: the
 Python of a venv that has it: ``python -m venv ../ffs && ../ffs/bin/pip install ffsubsync``) runs with
-its defaults (webrtcvad, frame-rate correction on).
+its defaults (webrtcvad, frame-rate correction on). ``--compare-speech`` also runs our sync with
+webrtcvad's speech in place of ours (``pip install webrtcvad-wheels`` in this Python first).
 """
 
 from __future__ import annotations
@@ -124,17 +125,68 @@ def measured(command: list[str]) -> tuple[float, float, float]:
     return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
 
 
+def speech_sources(compare: bool) -> dict[str, object]:
+    """How the media's speech is heard: ours (the aligner's pause levels); with ``compare``,
+    webrtcvad (ffsubsync's detector: ``pip install webrtcvad-wheels``) at its four modes, each put in
+    place of ours with the rest of sync unchanged."""
+    from captions.listening import listen
+    from captions.sync import speech_activity
+
+    sources: dict[str, object] = {"pause levels (captions)": lambda path: speech_activity(listen(path).bands)}
+    if compare:
+        import webrtcvad
+
+        def heard(path: str, mode: int) -> np.ndarray:
+            detector = webrtcvad.Vad(mode)
+            with wave.open(path) as read:
+                data = read.readframes(read.getnframes())
+            return np.array([detector.is_speech(data[at : at + 320], 16000) for at in range(0, len(data) - 319, 320)])
+
+        for mode in range(4):
+            sources[f"webrtcvad mode {mode}"] = lambda path, mode=mode: heard(path, mode)
+    return sources
+
+
+def compare_speech(programme: Path, made: list[tuple[str, Path, Path, list[float | None]]]) -> None:
+    """Each way of hearing speech through the same sync, on the same cases, and on captions for
+    other media (another programme: the Spanish one), which must be refused."""
+    from captions.sync import find_transform
+
+    other = built(10, programme.parent, "es") / "programme.wav"
+    print("\n| speech heard by | " + " | ".join(name for name, *_ in made) + " | other media refused |")
+    print("|---" * (len(made) + 2) + "|")
+    for label, hear in speech_sources(True).items():
+        cells = []
+        for _, captions, media, truth in made:
+            cues = [(cue.start.total_seconds(), cue.end.total_seconds()) for cue in srt.parse(captions.read_text())]
+            found = find_transform(hear(str(media)), cues)  # type: ignore[operator]
+            offsets = found.offsets(len(cues))
+            kept = [index for index, start in enumerate(truth) if start is not None]
+            within = sum(1 for index in kept if offsets[index] is not None and
+                         abs(float(found.ratio) * cues[index][0] + offsets[index] - truth[index]) <= 0.1)  # type: ignore[operator]
+            cells.append(f"{100 * within / len(kept):.1f}% (peak {found.peak:.1f} sd)")
+        cues = [(cue.start.total_seconds(), cue.end.total_seconds()) for cue in srt.parse(made[0][1].read_text())]
+        wrong = find_transform(hear(str(other)), cues)  # type: ignore[operator]
+        cells.append(f"{'yes' if not wrong.sure() else 'NO'} (peak {wrong.peak:.1f} sd)")
+        print(f"| {label} | " + " | ".join(cells) + " |")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--minutes", type=int, default=10)
     parser.add_argument("--work", default=str(HERE.parent.parent / "programmes"))
     parser.add_argument("--ffsubsync", help="the Python of a venv with ffsubsync")
+    parser.add_argument("--compare-speech", action="store_true", help="also put webrtcvad in place of our speech "
+                        "detection (needs webrtcvad-wheels in this Python)")
     args = parser.parse_args()
     work = Path(args.work)
     programme = built(args.minutes, work)
     folder = work / f"sync-{args.minutes}"
     rows = []
-    for name, captions, media, truth in cases(programme, folder):
+    made = cases(programme, folder)
+    if args.compare_speech:
+        compare_speech(programme, made)
+    for name, captions, media, truth in made:
         ours = folder / f"{captions.stem}.ours.srt"
         wall, cpu, peak = measured([str(Path(sys.executable).parent / "captions"), "sync", str(captions), "--to", str(media),
                                     "--out", str(folder), "--json"])

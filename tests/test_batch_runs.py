@@ -59,7 +59,7 @@ def test_jsonl_and_toml_manifests(tmp_path):
     with pytest.raises(ManifestError) as caught:
         read_manifest(tmp_path / "m.toml")
     assert caught.value.lines() == [f"{tmp_path / 'm.toml'}:5: unknown column 'colour' (known: input, out, media, "
-                                    "to, formats, and make's options)"]
+                                    "to, formats, sync, and make's options)"]
     (tmp_path / "bad.jsonl").write_text('{"input": "show00.txt"}\n[1, 2\n')
     with pytest.raises(Exception, match="not a JSON object"):
         read_manifest(tmp_path / "bad.jsonl")
