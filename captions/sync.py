@@ -28,10 +28,10 @@ FRAME_RATES = (Fraction(24000, 1001), Fraction(24), Fraction(25), Fraction(30000
 # 23.976 master are 25/23.976 times slower.
 RATIOS = tuple(sorted({a / b for a in FRAME_RATES for b in FRAME_RATES}, key=lambda ratio: (ratio != 1, ratio)))
 FITTED_SPAN = 0.003  # a fitted drift is looked for within 0.3% of the best standard ratio
-DRIFT_COARSE = 10  # frames of drift over the file between the ratios first tried for a fitted one
+COARSE, COARSE_DRIFT = 10, 25  # a fitted drift is first looked for in speech heard at 100 ms, 25 frames apart
 FITTED_GAIN = 0.01  # and tried when its peak is 1% over the standard one's (a standard ratio is exact)
 CLOSE, CANDIDATES = 0.05, 3  # ratios whose peak is this near the best are tried whole, up to three
-GRID = 5  # STEP frames between the offsets tried for each cue (50 ms); each piece is refined after
+GRID = 10  # STEP frames between the offsets tried for each cue (100 ms); each piece is refined after
 REACH = 180.0  # seconds a piece may move from the whole file's offset: a scene cut or added
 SPLIT = 300.0  # what a new offset costs, in STEP frames of speech explained
 # What leaving a cue out costs a frame, in frames on speech: far less than a frame on quiet, for a
@@ -106,32 +106,50 @@ def cue_activity(spans: np.ndarray, length: int) -> np.ndarray:
     return shown
 
 
-def correlation(speech: np.ndarray, shown: np.ndarray) -> tuple[np.ndarray, int]:
+class Heard:
+    """The media's speech as the correlation uses it: less its mean, its spectrum kept for each
+    size asked (every ratio tried correlates with the same speech)."""
+
+    def __init__(self, speech: np.ndarray, factor: int = 1) -> None:
+        frames = len(speech) // factor * factor
+        level = speech[:frames].reshape(-1, factor).mean(1) if factor > 1 else speech.astype(float)
+        self.factor, self.length = factor, len(level)
+        self.centred = level - level.mean()
+        self.spectra: dict[int, np.ndarray] = {}
+
+    def spectrum(self, size: int) -> np.ndarray:
+        if size not in self.spectra:
+            self.spectra[size] = np.fft.rfft(self.centred, size)
+        return self.spectra[size]
+
+
+def correlation(heard: Heard, shown: np.ndarray) -> tuple[np.ndarray, int]:
     """How well each offset puts the cues on speech and their gaps on quiet (each signal less its
     mean, so that the rarer of on and off weighs more; off the media is neither),
     for every offset from ``-len(shown)`` to ``len(speech)`` frames; and the first offset's value.
 
     >>> speech = np.r_[np.zeros(50), np.ones(30), np.zeros(40)].astype(bool)
-    >>> values, first = correlation(speech, np.r_[np.ones(30), np.zeros(20)].astype(bool))
+    >>> values, first = correlation(Heard(speech), np.r_[np.ones(30), np.zeros(20)].astype(bool))
     >>> int(np.argmax(values)) + first
     50
     """
-    size = 1 << (len(speech) + len(shown)).bit_length()
-    heard, seen = speech - speech.mean(), shown - shown.mean()
-    values = np.fft.irfft(np.fft.rfft(heard, size) * np.conj(np.fft.rfft(seen, size)), size)
+    size = 1 << (heard.length + len(shown)).bit_length()
+    seen = shown - shown.mean()
+    values = np.fft.irfft(heard.spectrum(size) * np.conj(np.fft.rfft(seen, size)), size)
     # offsets 0 .. len(speech)-1 come first, the negative ones wrap round to the end
-    ordered = np.concatenate([values[size - len(shown) + 1 :], values[: len(speech)]])
+    ordered = np.concatenate([values[size - len(shown) + 1 :], values[: heard.length]])
     return ordered, -len(shown) + 1
 
 
-def _peak(speech: np.ndarray, spans: np.ndarray) -> tuple[float, int, float]:
-    """The best correlation of cues ``spans`` (frames) with speech, its offset, and how many
-    standard deviations it stands over the others."""
-    shown = cue_activity(spans - spans[0, 0], int(spans[-1, 1] - spans[0, 0]) + 1)
-    values, first = correlation(speech, shown)
+def _peak(heard: Heard, spans: np.ndarray, ratio: float) -> tuple[float, int, float]:
+    """The best correlation of cues (seconds, scaled by ``ratio``) with the speech heard, its offset
+    (frames of the heard), and how many standard deviations it stands over the others."""
+    scaled = np.round(spans * ratio / (STEP * heard.factor)).astype(np.int64)
+    shown = cue_activity(scaled - scaled[0, 0], int(scaled[-1, 1] - scaled[0, 0]) + 1)
+    values, first = correlation(heard, shown)
     best = int(np.argmax(values))
     spread = float(values.std()) or 1.0
-    return float(values[best]), best + first - int(spans[0, 0]), (float(values[best]) - float(values.mean())) / spread
+    return float(values[best]), best + first - int(scaled[0, 0]), (float(values[best]) - float(values.mean())) / spread
 
 
 def _scaled(spans: np.ndarray, ratio: float) -> np.ndarray:
@@ -144,12 +162,15 @@ def candidate_ratios(speech: np.ndarray, spans: np.ndarray) -> list[tuple[Fracti
     whether it is fitted, and how far its peak stands over the other offsets. A cut scene makes a
     ratio near 1 (23.976 against 24) look better than 1: the pieces decide between them, and 1
     (no speed change) is always among them."""
-    tried = {ratio: _peak(speech, _scaled(spans, float(ratio))) for ratio in RATIOS}
+    heard = Heard(speech)
+    tried = {ratio: _peak(heard, spans, float(ratio)) for ratio in RATIOS}
     standard = max(tried, key=lambda found: tried[found][0])
-    span = float(spans[-1, 1] - spans[0, 0]) or 1.0
-    coarse = DRIFT_COARSE * STEP / span  # a tenth of a second of drift over the file
-    near = _best_of(speech, spans, float(standard) * (1 + np.arange(-FITTED_SPAN, FITTED_SPAN + coarse, coarse)))
-    ratio, found = _best_of(speech, spans, near[0] * (1 + np.arange(-coarse, coarse, STEP / span / 2)))
+    drift = STEP / (float(spans[-1, 1] - spans[0, 0]) or 1.0)  # the ratio change that drifts a frame over the file
+    # Coarse to fine: the whole span heard at a tenth of the rate, then 5 frames of drift, then 1.
+    ratio = _best_ratio(Heard(speech, COARSE), spans, float(standard), FITTED_SPAN, COARSE_DRIFT * drift)
+    ratio = _best_ratio(heard, spans, ratio, COARSE_DRIFT * drift, 5 * drift)
+    ratio = _best_ratio(heard, spans, ratio, 5 * drift, drift)
+    found = _peak(heard, spans, ratio)
     candidates = [(value, ratio, False, offset, standing) for ratio, (value, offset, standing) in tried.items()]
     if found[0] > tried[standard][0] * (1 + FITTED_GAIN):
         candidates.append((found[0], Fraction(ratio).limit_denominator(10_000_000), True, found[1], found[2]))
@@ -159,10 +180,10 @@ def candidate_ratios(speech: np.ndarray, spans: np.ndarray) -> list[tuple[Fracti
                     if ratio == 1 and all(found[0] != 1 for found in close)]  # no speed change: always tried
 
 
-def _best_of(speech: np.ndarray, spans: np.ndarray, ratios: np.ndarray) -> tuple[float, tuple[float, int, float]]:
-    found = {float(ratio): _peak(speech, _scaled(spans, float(ratio))) for ratio in ratios}
-    ratio = max(found, key=lambda key: found[key][0])
-    return ratio, found[ratio]
+def _best_ratio(heard: Heard, spans: np.ndarray, around: float, reach: float, step: float) -> float:
+    """The ratio within ``reach`` (relative) of ``around``, by ``step``, whose peak is highest."""
+    ratios = around * (1 + np.arange(-reach, reach + step / 2, step))
+    return float(max(ratios, key=lambda ratio: _peak(heard, spans, float(ratio))[0]))
 
 
 def cue_scores(speech: np.ndarray, spans: np.ndarray, offsets: np.ndarray) -> np.ndarray:
@@ -196,16 +217,21 @@ def pieces(scores: np.ndarray, spans: np.ndarray, offsets: np.ndarray, leave_out
     for index in range(count):
         value = np.full(size, -left[index])  # every cue before it left out
         cue, offset = np.full(size, -1), every.copy()
-        for earlier in range(max(0, index - BACK), index):
-            room = max(0, int(spans[index, 0] - spans[earlier, 1])) // step  # how much earlier it may move
-            reach = np.minimum(every + room, size - 1)
-            moved = highest[earlier][reach] - SPLIT
-            stay = best[earlier] >= moved
-            candidate = np.where(stay, best[earlier], moved) - (left[index] - left[earlier + 1])
-            better = candidate > value
-            value = np.where(better, candidate, value)
-            cue = np.where(better, earlier, cue)
-            offset = np.where(better, np.where(stay, every, where[earlier][reach]), offset)
+        first = max(0, index - BACK)
+        if index > first:  # the cue kept before it: one of the BACK before, the ones between left out
+            earlier = np.arange(first, index)
+            room = np.maximum(0, spans[index, 0] - spans[earlier, 1]) // step  # how much earlier each may move
+            reach = np.minimum(every[None, :] + room[:, None], size - 1)
+            moved = np.take_along_axis(highest[first:index], reach, 1) - SPLIT
+            stay = best[first:index] >= moved
+            candidates = np.where(stay, best[first:index], moved) - (left[index] - left[earlier + 1])[:, None]
+            pick = np.argmax(candidates, 0)
+            top = candidates[pick, every]
+            better = top > value
+            value = np.where(better, top, value)
+            cue = np.where(better, earlier[pick], cue)
+            came = np.where(stay[pick, every], every, np.take_along_axis(where[first:index], reach, 1)[pick, every])
+            offset = np.where(better, came, offset)
         best[index] = value + scores[index]
         came_cue[index], came_offset[index] = cue, offset
         highest[index] = np.maximum.accumulate(best[index])
