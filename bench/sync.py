@@ -26,6 +26,7 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 import time
 import wave
 from pathlib import Path
@@ -101,28 +102,35 @@ def cases(programme: Path, folder: Path) -> list[tuple[str, Path, Path, list[flo
     return made
 
 
-def scored(output: Path, truth: list[float | None]) -> dict[str, float]:
-    """Share of the cues the media has whose start is within 100 ms; how many cut cues were left out."""
-    found = {}
+def scored(output: Path, truth: list[float | None], report: str = "") -> dict[str, float]:
+    """Share of the cues the media has whose start is within 100 ms; how many cut cues were left out,
+    or marked (a ``sync-cut`` issue in captions' ``--json`` report)."""
+    found, order = {}, []
     if output.exists():
         for cue in srt.parse(output.read_text()):
             found[int(cue.content.split()[0]) - 1] = cue.start.total_seconds()
+            order.append(int(cue.content.split()[0]) - 1)
+    marked = {order[issue["cue"] - 1] for entry in (json.loads(report) if report else [])
+              for issue in entry.get("issues", []) if issue["rule"] == "sync-cut"}
     kept = [index for index, start in enumerate(truth) if start is not None]
     within = sum(1 for index in kept if index in found and abs(found[index] - truth[index]) <= 0.1)  # type: ignore[operator]
     cut = [index for index, start in enumerate(truth) if start is None]
     return {"within_100ms": round(100 * within / len(kept), 1), "cut_cues": len(cut),
-            "cut_left_out": sum(1 for index in cut if index not in found)}
+            "cut_left_out": sum(1 for index in cut if index not in found or index in marked)}
 
 
-def measured(command: list[str]) -> tuple[float, float, float]:
-    """Wall seconds, CPU seconds and peak memory (MB) of one run of a command."""
+def measured(command: list[str]) -> tuple[float, float, float, str]:
+    """Wall seconds, CPU seconds, peak memory (MB) and standard output of one run of a command."""
     begun = time.perf_counter()
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(process.pid, 0)
-    wall = time.perf_counter() - begun
-    if os.waitstatus_to_exitcode(status) != 0:
-        print(f"  {command[0]} {' '.join(command[1:4])}... failed: {process.stderr.read().decode()[-300:]}")
-    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        process = subprocess.Popen(command, stdout=out, stderr=err)
+        _, status, usage = os.wait4(process.pid, 0)
+        wall = time.perf_counter() - begun
+        out.seek(0)
+        err.seek(0)
+        if os.waitstatus_to_exitcode(status) != 0:
+            print(f"  {command[0]} {' '.join(command[1:4])}... failed: {err.read().decode()[-300:]}")
+        return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, out.read().decode()
 
 
 def speech_sources(compare: bool) -> dict[str, object]:
@@ -188,18 +196,18 @@ def main() -> None:
         compare_speech(programme, made)
     for name, captions, media, truth in made:
         ours = folder / f"{captions.stem}.ours.srt"
-        wall, cpu, peak = measured([str(Path(sys.executable).parent / "captions"), "sync", str(captions), "--to", str(media),
+        wall, cpu, peak, report = measured([str(Path(sys.executable).parent / "captions"), "sync", str(captions), "--to", str(media),
                                     "--out", str(folder), "--json"])
         (folder / f"{captions.stem}.synced.srt").replace(ours) if (folder / f"{captions.stem}.synced.srt").exists() \
             else ours.unlink(missing_ok=True)
-        rows.append((name, "captions sync", scored(ours, truth), wall, cpu, peak))
+        rows.append((name, "captions sync", scored(ours, truth, report), wall, cpu, peak))
         if args.ffsubsync:
             theirs = folder / f"{captions.stem}.ffsubsync.srt"
-            wall, cpu, peak = measured([args.ffsubsync, "-m", "ffsubsync.ffsubsync", str(media), "-i", str(captions),
+            wall, cpu, peak, _ = measured([args.ffsubsync, "-m", "ffsubsync.ffsubsync", str(media), "-i", str(captions),
                                         "-o", str(theirs)])
             rows.append((name, "ffsubsync", scored(theirs, truth), wall, cpu, peak))
     print(f"\n{args.minutes}-minute programme of real recordings ({programme})\n")
-    print("| case | tool | cue starts within 100 ms | cut cues left out | time | CPU | peak memory |")
+    print("| case | tool | cue starts within 100 ms | cut cues left out or marked | time | CPU | peak memory |")
     print("|---|---|---|---|---|---|---|")
     for name, tool, score, wall, cpu, peak in rows:
         left = f"{score['cut_left_out']} of {score['cut_cues']}" if score["cut_cues"] else "-"

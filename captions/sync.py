@@ -417,7 +417,11 @@ def synced(source: str | Path, media: str, out_dir: str | None, lang: str | None
     if not transform.sure():
         raise MediaError(f"its cues fit no stretch of the media's speech ({transform.share:.0%} over chance on speech, "
                          f"peak {transform.peak:.1f} sd): captions for other media? nothing written", str(source))
-    notes, kept, mapped, left_out = [], [], [], []
+    notes: list[str] = []
+    kept: list[Any] = []
+    mapped: list[tuple[int, int]] = []
+    left_out: list[int] = []
+    cut_after: list[int] = []
     length = len(speech) * STEP
     for index, (cue, offset) in enumerate(zip(track.cues, transform.offsets(len(track.cues)))):
         # whole frames, so that a piece's cues keep their lengths and gaps in frames
@@ -427,6 +431,8 @@ def synced(source: str | Path, media: str, out_dir: str | None, lang: str | None
             why = "in a part the media does not have (a cut scene)" if offset is None else \
                 "before the media starts" if start < 0 else "after the media ends"
             notes.append(f"cue {index + 1} ({_clock(float(cue.start))}, {cue.lines[0][:30]!r}) left out: {why}")
+            if offset is None and kept and left_out[-1:] != [index]:  # the first of a cut scene's cues
+                cut_after.append(len(kept))
             left_out.append(index + 1)
             continue
         kept.append(cue)
@@ -437,8 +443,12 @@ def synced(source: str | Path, media: str, out_dir: str | None, lang: str | None
     data = REGISTRY[fmt].write(track_synced)  # type: ignore[misc]
     report = transform.as_dict(times)
     report["left_out"] = left_out
-    done = Synced(source, target, lang, len(kept), report, notes + ruled,
-                  qc.check(track_synced.cues, replace(profile, fps=float(rate)), float(rate)), data, track_synced)
+    # The cue before a cut scene may run over the cut: marked, for someone to look at its out-time.
+    marked = [qc.Issue(number, "sync-cut", "", "", qc.WARNING, "a cut scene's cues follow, left out: its out-time "
+                       "may run over the cut") for number in cut_after]
+    issues = sorted(qc.check(track_synced.cues, replace(profile, fps=float(rate)), float(rate)) + marked,
+                    key=lambda issue: issue.cue)
+    done = Synced(source, target, lang, len(kept), report, notes + ruled, issues, data, track_synced)
     done.track.issues = done.issues
     return done
 
