@@ -287,8 +287,7 @@ def find_transform(speech: np.ndarray, times: list[tuple[float, float]]) -> Tran
     """The change that puts cues (caption seconds) on the media's speech (STEP frames)."""
     spans = np.array(times, dtype=float)
     found = [_transform(speech, spans, *candidate) for candidate in candidate_ratios(speech, spans)]
-    # A speed change must explain more than a split would: a cut scene otherwise passes for a drift.
-    return max(found, key=lambda pair: pair[0] - (SPLIT if pair[1].ratio != 1 else 0))[1]
+    return max(found, key=lambda pair: pair[0])[1]
 
 
 def _transform(speech: np.ndarray, spans: np.ndarray, ratio: Fraction, fitted: bool, whole: int,

@@ -148,3 +148,31 @@ def test_a_batch_row_syncs_its_caption_file_and_a_bad_row_leaves_the_others(prog
     assert [entry["status"] for entry in report["programmes"]] == ["done", "failed"]
     assert "offset +1.5" in report["programmes"][0]["languages"][0]["synced"]  # the change found, reported
     assert not (tmp_path / "synced" / "ep2.ja.synced.srt").exists()
+
+
+def test_a_drift_no_standard_rate_explains_is_fitted(programme):
+    # A master played 0.25% slower than the captions were timed for: between 1 and 24/23.976.
+    _, speech, cues = programme
+    given = [((start - 0.7) / 1.0025, (end - 0.7) / 1.0025) for start, end in cues]
+    transform = find_transform(speech, given)
+    assert transform.fitted and abs(float(transform.ratio) - 1.0025) < 0.0003, transform.ratio
+    found = [float(transform.ratio) * start + transform.pieces[0].offset for start, _ in given]
+    assert _within(found, [s for s, _ in cues]) >= 0.95
+
+
+def test_in_place_keeps_the_old_file_and_bad_inputs_get_one_line(programme, tmp_path):
+    samples, _, cues = programme
+    _wav(tmp_path / "show.wav", samples)
+    _srt(tmp_path / "show.srt", [(start + 1.0, end + 1.0) for start, end in cues])
+    before = (tmp_path / "show.srt").read_bytes()
+    done = subprocess.run([sys.executable, "-m", "captions.cli", "sync", str(tmp_path / "show.srt"), "--to",
+                           str(tmp_path / "show.wav"), "--in-place"], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "show.srt.bak").read_bytes() == before and (tmp_path / "show.srt").read_bytes() != before
+    (tmp_path / "empty.srt").write_bytes(b"")
+    for media, code, words in (("show.wav", 3, "empty"), ("missing.wav", 5, "missing.wav")):
+        source = tmp_path / "empty.srt" if code == 3 else tmp_path / "show.srt"
+        done = subprocess.run([sys.executable, "-m", "captions.cli", "sync", str(source), "--to",
+                               str(tmp_path / media), "--out", str(tmp_path / "out")], capture_output=True, text=True)
+        assert done.returncode == code and len(done.stderr.splitlines()) == 1 and words in done.stderr, done.stderr
+        assert not (tmp_path / "out").exists()
