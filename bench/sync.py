@@ -1,6 +1,6 @@
 """Benchmark: syncing a caption file to a new cut of the media by listening, beside ffsubsync.
 
-Run: python bench/sync.py [--minutes 10] [--work ../programmes] [--ffsubsync PYTHON]
+Run: python bench/sync.py [--minutes 10] [--lang en] [--work ../programmes] [--ffsubsync PYTHON]
 
 A programme of real recordings is built once by ``shared/realspeech-dev/programme.py`` (see
 bench/programme.py). Its reference sentences become caption cues (a sentence over 6 s cut into
@@ -182,14 +182,15 @@ def compare_speech(programme: Path, made: list[tuple[str, Path, Path, list[float
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--minutes", type=int, default=10)
+    parser.add_argument("--lang", default="en", help="the programme's language (programme.py --lang)")
     parser.add_argument("--work", default=str(HERE.parent.parent / "programmes"))
     parser.add_argument("--ffsubsync", help="the Python of a venv with ffsubsync")
     parser.add_argument("--compare-speech", action="store_true", help="also put webrtcvad in place of our speech "
                         "detection (needs webrtcvad-wheels in this Python)")
     args = parser.parse_args()
     work = Path(args.work)
-    programme = built(args.minutes, work)
-    folder = work / f"sync-{args.minutes}"
+    programme = built(args.minutes, work, args.lang)
+    folder = work / (f"sync-{args.minutes}" if args.lang == "en" else f"sync-{args.lang}-{args.minutes}")
     rows = []
     made = cases(programme, folder)
     if args.compare_speech:

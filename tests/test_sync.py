@@ -176,3 +176,21 @@ def test_in_place_keeps_the_old_file_and_bad_inputs_get_one_line(programme, tmp_
                                str(tmp_path / media), "--out", str(tmp_path / "out")], capture_output=True, text=True)
         assert done.returncode == code and len(done.stderr.splitlines()) == 1 and words in done.stderr, done.stderr
         assert not (tmp_path / "out").exists()
+
+
+def test_a_cut_scenes_cues_are_reported_left_out_and_its_neighbours_marked(programme, tmp_path):
+    samples, _, cues = programme
+    first, last = CUT
+    _wav(tmp_path / "recut.wav", np.r_[samples[: first * 16000], samples[last * 16000 :]])
+    _srt(tmp_path / "show.srt", cues)
+    done = subprocess.run([sys.executable, "-m", "captions.cli", "sync", str(tmp_path / "show.srt"), "--to",
+                           str(tmp_path / "recut.wav"), "--json"], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    report, = json.loads(done.stdout)
+    removed = [number for number, (start, end) in enumerate(cues, start=1) if end > first and start < last]
+    assert set(report["left_out"]) <= set(removed) and len(report["left_out"]) >= len(removed) - 2
+    assert [round(piece["offset"]) for piece in report["pieces"]] == [0, first - last]
+    assert all(f"cue {number} " in " ".join(report["notes"]) for number in report["left_out"])
+    marked = [issue["cue"] for issue in report["issues"] if issue["rule"] == "sync-cut"]
+    assert marked and all(report["pieces"][0]["to_cue"] - 1 <= number <= report["pieces"][0]["to_cue"] + 1
+                          for number in marked)
