@@ -148,10 +148,10 @@ class Listening:
 class Listener:
     """Samples in, :class:`Listening` out: fed pieces of any size, holding at most a block's samples."""
 
-    def __init__(self, rate: int = SAMPLE_RATE) -> None:
+    def __init__(self, rate: int = SAMPLE_RATE, voices: bool = True) -> None:
         hop = round(HOP * rate)
         self.rate, self.hop = rate, hop
-        self.frames = [_Frames(hop, round(WINDOW * rate), 1, _mfcc_measure(rate)),
+        self.frames = [_Frames(hop, round(WINDOW * rate), 1, _mfcc_measure(rate) if voices else _nothing),
                        _Frames(hop, hop, 0, _sums),
                        _Frames(round(LEVEL_HOP * rate), round(LEVEL_WINDOW * rate), 0, band_energies(rate))]
         self.buffer = np.zeros(0, np.float32)
@@ -177,10 +177,15 @@ class Listener:
         return Listening(self.frames[0].result(13), sums, self.frames[2].result(3).T, self.total / self.rate)
 
 
-def listen(source: np.ndarray | str | Path) -> Listening:
+def _nothing(samples: np.ndarray, starts: np.ndarray) -> np.ndarray:
+    return np.zeros((len(starts), 0))
+
+
+def listen(source: np.ndarray | str | Path, voices: bool = True) -> Listening:
     """The measures of samples given, or of a media file streamed through ffmpeg (NaN or
-    infinity, under 0.1 s of audio, or silence refused)."""
-    listener = Listener()
+    infinity, under 0.1 s of audio, or silence refused); ``voices`` False: no MFCCs (a half of
+    the time), for a caller that needs only the pause levels."""
+    listener = Listener(voices=voices)
     if isinstance(source, np.ndarray):
         for first in range(0, len(source), 1 << 18):
             listener.feed(as_float(source[first : first + (1 << 18)]).astype(np.float32))

@@ -409,7 +409,7 @@ def synced(source: str | Path, media: str, out_dir: str | None, lang: str | None
     rate = exact_rate(parse_fps(fps) if fps else own or profile.fps)
     track = read_track(source, lang, float(rate), encoding)
     with naming_media(media):
-        speech = speech_activity(listen(media).bands)
+        speech = speech_activity(listen(media, voices=False).bands)
     times = [(float(cue.start), float(cue.end)) for cue in track.cues]
     transform = find_transform(speech, times)
     if not transform.sure():

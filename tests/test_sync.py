@@ -194,3 +194,11 @@ def test_a_cut_scenes_cues_are_reported_left_out_and_its_neighbours_marked(progr
     marked = [issue["cue"] for issue in report["issues"] if issue["rule"] == "sync-cut"]
     assert marked and all(report["pieces"][0]["to_cue"] - 1 <= number <= report["pieces"][0]["to_cue"] + 1
                           for number in marked)
+
+
+def test_sync_hears_the_pause_levels_alone_and_hears_them_alike(programme):
+    # Sync needs no MFCCs (half the listening time): the pause levels are the same without them.
+    samples, speech, _ = programme
+    alone = listen(samples[: 16000 * 30], voices=False)
+    assert alone.mfcc.shape[1] == 0 and np.array_equal(alone.bands, listen(samples[: 16000 * 30]).bands)
+    assert np.array_equal(speech_activity(listen(samples, voices=False).bands), speech)
