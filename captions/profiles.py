@@ -7,58 +7,50 @@ import math
 import string
 import tomllib
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from .errors import OptionError
-from .languages import normalise_lang, pack
+from .languages import normalise_lang, pack, registry
 from .model import Profile
 
 # A language's conventions (width counting, tokens, labels, dashes) come from its pack
-# (captions.languages); the profiles below set only the numbers each guide gives.
-_CHARACTER_SPEED = dict(max_wpm=None, target_wpm=None)  # guides count characters, not words, here
-_JA = dict(_CHARACTER_SPEED, max_chars_per_line=13, max_cps=4.0, target_cps=3.8)  # Netflix JP TTSG I.2, I.11
-_ZH = dict(_CHARACTER_SPEED, max_chars_per_line=16, max_cps=9.0, target_cps=7.0)
-_KO = dict(_CHARACTER_SPEED, max_chars_per_line=16, max_cps=12.0, target_cps=10.0)
+# (captions.languages), and so do the numbers the guides give a language of its own (Japanese's 13
+# units and 4 characters a second; vertical writing's 11): the profiles below set only the numbers
+# each guide gives every language, its home language (English) and the others.
 _EUROPEAN = dict(max_chars_per_line=42, max_cps=17.0, target_cps=14.0)
 _BBC = dict(max_chars_per_line=37, max_cps=None, max_wpm=180.0, target_wpm=160.0, target_cps=13.0, min_duration=0.8,
             fps=25.0, speaker_style="colour")
+_NETFLIX = dict(max_chars_per_line=42, max_cps=20.0, target_cps=15.0, fps=24000 / 1001)
 
-# name -> (description, rules for every language, rules per language)
-BUILTIN: dict[str, tuple[str, dict[str, Any], dict[str, dict[str, Any]]]] = {
-    "netflix": (
-        "Netflix Timed Text Style Guides: 42 chars, 20 cps (English adults)",
-        dict(max_chars_per_line=42, max_cps=20.0, target_cps=15.0, fps=24000 / 1001),
-        {"en": {}, "ja": _JA, "zh": _ZH, "zh-Hant": _ZH, "ko": _KO, "fr": _EUROPEAN,
-         "de": _EUROPEAN, "es": _EUROPEAN, "it": _EUROPEAN, "pt": _EUROPEAN, "*": _EUROPEAN},
-    ),
-    "netflix-vertical": (
+
+class Builtin(NamedTuple):
+    """A built-in profile: its rules for every language, its rules for languages other than
+    English ("*" for any without a line of their own), and whether its languages that can be
+    written vertically are."""
+
+    description: str
+    common: dict[str, Any]
+    by_lang: dict[str, dict[str, Any]]
+    vertical: bool = False
+
+
+BUILTIN: dict[str, Builtin] = {
+    "netflix": Builtin("Netflix Timed Text Style Guides: 42 chars, 20 cps (English adults)", dict(_NETFLIX),
+                       {"en": {}, "fr": _EUROPEAN, "de": _EUROPEAN, "es": _EUROPEAN, "it": _EUROPEAN,
+                        "pt": _EUROPEAN, "*": _EUROPEAN}),
+    "netflix-vertical": Builtin(
         "Netflix, Japanese in vertical text (tategaki): 11 full-width units a line, IMSC tts:writingMode tbrl",
-        dict(max_chars_per_line=42, max_cps=20.0, target_cps=15.0, fps=24000 / 1001),
-        {"en": {}, "ja": dict(_JA, max_chars_per_line=11, writing_mode="vertical"), "zh": _ZH, "zh-Hant": _ZH,
-         "ko": _KO, "*": _EUROPEAN},  # Netflix JP TTSG: vertical subtitles, 11 characters per line
-    ),
-    "netflix-kids": (
-        "Netflix children's programmes: as netflix, English at 17 cps",
-        dict(max_chars_per_line=42, max_cps=17.0, target_cps=13.0, fps=24000 / 1001),
-        {"en": {}, "ja": _JA, "zh": _ZH, "zh-Hant": _ZH, "ko": _KO, "fr": _EUROPEAN,
-         "*": dict(_EUROPEAN, max_cps=15.0, target_cps=12.0)},
-    ),
-    "bbc": (
-        "BBC Subtitle Guidelines: 37 chars, 160-180 wpm, speakers by colour",
-        dict(_BBC),
-        {"en": {}, "ja": _JA, "zh": _ZH, "zh-Hant": _ZH, "ko": _KO},
-    ),
-    "netflix-sdh": (
-        "Netflix, for the deaf and hard of hearing: sound as [door slams], lyrics between ♪",
-        dict(max_chars_per_line=42, max_cps=20.0, target_cps=15.0, fps=24000 / 1001, sdh=True),
-        {"en": {}, "ja": _JA, "zh": _ZH, "zh-Hant": _ZH, "ko": _KO, "fr": _EUROPEAN,
-         "de": _EUROPEAN, "es": _EUROPEAN, "it": _EUROPEAN, "pt": _EUROPEAN, "*": _EUROPEAN},
-    ),
-    "bbc-sdh": (
-        "BBC Subtitle Guidelines with sound: labels in capitals (DOOR SLAMS), lyrics between #",
-        dict(_BBC, sdh=True, sound_style="capitals", music_mark="#"),
-        {"en": {}, "ja": _JA, "zh": _ZH, "zh-Hant": _ZH, "ko": _KO},
-    ),
+        dict(_NETFLIX), {"en": {}, "*": _EUROPEAN}, vertical=True),  # Netflix JP TTSG: vertical subtitles
+    "netflix-kids": Builtin("Netflix children's programmes: as netflix, English at 17 cps",
+                            dict(_NETFLIX, max_cps=17.0, target_cps=13.0),
+                            {"en": {}, "fr": _EUROPEAN, "*": dict(_EUROPEAN, max_cps=15.0, target_cps=12.0)}),
+    "bbc": Builtin("BBC Subtitle Guidelines: 37 chars, 160-180 wpm, speakers by colour", dict(_BBC), {"en": {}}),
+    "netflix-sdh": Builtin("Netflix, for the deaf and hard of hearing: sound as [door slams], lyrics between ♪",
+                           dict(_NETFLIX, sdh=True),
+                           {"en": {}, "fr": _EUROPEAN, "de": _EUROPEAN, "es": _EUROPEAN, "it": _EUROPEAN,
+                            "pt": _EUROPEAN, "*": _EUROPEAN}),
+    "bbc-sdh": Builtin("BBC Subtitle Guidelines with sound: labels in capitals (DOOR SLAMS), lyrics between #",
+                       dict(_BBC, sdh=True, sound_style="capitals", music_mark="#"), {"en": {}}),
 }
 
 
@@ -66,8 +58,8 @@ def get_profile(name: str, lang: str) -> Profile:
     """The rules of a named profile (or a TOML profile file) for one language."""
     lang = normalise_lang(lang)
     if name in BUILTIN:
-        description, common, by_lang = BUILTIN[name]
-        return _build(name, lang, description, common, by_lang)
+        found = BUILTIN[name]
+        return _build(name, lang, found.description, found.common, language_rules(found.by_lang, lang, found.vertical))
     path = Path(name)
     if path.suffix.lower() == ".toml" or path.is_file():
         return load_toml(path, lang)
@@ -75,13 +67,32 @@ def get_profile(name: str, lang: str) -> Profile:
     raise OptionError(f"unknown profile {name!r} (built in: {known}; or give a .toml file)")
 
 
-def _build(name: str, lang: str, description: str, common: dict[str, Any], by_lang: dict[str, dict[str, Any]],
+def _build(name: str, lang: str, description: str, common: dict[str, Any], language: dict[str, Any],
            path: str | None = None) -> Profile:
-    rules = {**pack(lang).conventions, **common}
-    rules.update(by_lang.get(lang, by_lang.get("*", {})))
+    """The profile of one language: its pack's conventions, the profile's common rules, then its
+    rules for the language (``language``)."""
+    rules = {**pack(lang).conventions, **common, **language}
     profile = Profile(name=name, lang=lang, description=description, **rules)
     validate(profile, path)
     return profile
+
+
+def language_rules(by_lang: dict[str, dict[str, Any]], lang: str, vertical: bool = False) -> dict[str, Any]:
+    """A profile's rules for one language: the guide's numbers for the language when its pack has
+    them (the CJK languages: their own line length and reading speed, and vertical writing's), else
+    the profile's line for it, else its line for every other language.
+
+    >>> korean = next(code for code, language in registry().items() if language.name == "Korean")
+    >>> language_rules({"en": {}, "*": {"max_cps": 17.0}}, korean)["max_cps"]
+    12.0
+    >>> language_rules({"en": {}, "*": {"max_cps": 17.0}}, "sv")
+    {'max_cps': 17.0}
+    """
+    language = pack(lang)
+    if language.guide:
+        upright = dict(language.vertical, writing_mode="vertical") if vertical and language.vertical else {}
+        return {**language.guide, **upright}
+    return dict(by_lang.get(lang, by_lang.get("*", {})))
 
 
 # field -> (lowest, highest)
@@ -213,22 +224,23 @@ def load_toml(path: Path, lang: str) -> Profile:
     base = document.get("base", "netflix")
     if not isinstance(base, str) or base not in BUILTIN:
         raise OptionError(f"unknown base profile {base!r} (built in: {', '.join(BUILTIN)})", str(path))
-    description, common, by_lang = BUILTIN[base]
+    found = BUILTIN[base]
     # Precedence, lowest first: the base's common rules, its rules for the language, the file's
     # [default] (which is every language, so it beats the base's language rules), its [languages.xx].
     default = _checked(document.get("default", {}), path, "default")
-    common = {**common, **default}
+    common = {**found.common, **default}
     languages = document.get("languages", {})
     if not isinstance(languages, dict):
         raise OptionError("[languages] must be a table of language tables", str(path))
-    merged = {key: {**value, **default} for key, value in by_lang.items()}
+    own = {**language_rules(found.by_lang, lang, found.vertical), **default}
     for key, table in languages.items():
         _lang_key(key, path)
-        merged[normalise_lang(key)] = {**merged.get(normalise_lang(key), merged.get("*", {})),
-                                       **_checked(table, path, f"languages.{key}")}
+        checked = _checked(table, path, f"languages.{key}")  # every table checked, whichever language is made
+        if normalise_lang(key) == lang:
+            own.update(checked)
     name = str(document.get("name", path.stem))
     description = str(document.get("description", f"{path.name} (based on {base})"))
-    return _build(name, lang, description, common, merged, str(path))
+    return _build(name, lang, description, common, own, str(path))
 
 
 def _lang_key(key: str, path: Path) -> None:
@@ -258,9 +270,13 @@ def _checked(table: object, path: Path, where: str) -> dict[str, Any]:
 def listing() -> list[Profile]:
     """Every built-in profile for each language it has rules for, for ``captions profiles``."""
     rows: list[Profile] = []
-    for name, (description, common, by_lang) in BUILTIN.items():
-        rows.extend(_build(name, lang, description, common, by_lang) for lang in by_lang if lang != "*")
+    guided = [code for code, language in registry().items() if language.guide]
+    for name, (description, common, by_lang, vertical) in BUILTIN.items():
+        langs = dict.fromkeys([*[lang for lang in by_lang if lang == "en"], *guided, *by_lang])
+        rows.extend(_build(name, lang, description, common, language_rules(by_lang, lang, vertical))
+                    for lang in langs if lang != "*")
         if "*" in by_lang:
             # Any language without rules of its own stands for them all (Swedish: no pack of its own).
-            rows.append(dataclasses.replace(_build(name, "sv", description, common, by_lang), lang="other"))
+            rows.append(dataclasses.replace(_build(name, "sv", description, common, language_rules(by_lang, "sv")),
+                                            lang="other"))
     return rows

@@ -45,8 +45,8 @@ def time_rows(tracks: list[Track]) -> list[Row]:
 
     >>> from captions.model import Cue
     >>> en = Track("en", [Cue(0, 2, ("a",), ("",)), Cue(2, 4, ("b",), ("",)), Cue(5, 6, ("c",), ("",))])
-    >>> ja = Track("ja", [Cue(0, 4, ("あ",), ("",)), Cue(5, 6, ("う",), ("",))])
-    >>> [(row.start, row.end, row.cues) for row in time_rows([en, ja])]
+    >>> fr = Track("fr", [Cue(0, 4, ("à",), ("",)), Cue(5, 6, ("ç",), ("",))])
+    >>> [(row.start, row.end, row.cues) for row in time_rows([en, fr])]
     [(0.0, 4.0, ((0, 0), (0, 1), (1, 0))), (5.0, 6.0, ((0, 2), (1, 1)))]
     """
     every = sorted((float(cue.start), float(cue.end), lang, index)

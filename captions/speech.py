@@ -111,7 +111,7 @@ def engine() -> Engine:
 def voices() -> frozenset[str]:
     """Every voice name and language code the library can speak.
 
-    >>> {"en", "en-gb", "ja"} <= voices()
+    >>> {"en", "en-gb", "sv"} <= voices()
     True
     """
     loaded = _loaded()

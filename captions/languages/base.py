@@ -15,6 +15,8 @@ from typing import Any
 from ..model import Profile
 from ..text import Token, display_width, pysbd_sentence_spans, word_tokens
 
+CHARACTER_SPEED = {"max_wpm": None, "target_wpm": None}  # a guide that counts characters, not words
+
 # Base costs of a break after a token; weak-break costs are added on top.
 SENTENCE_END, CLAUSE_MARK, CLOSING_MARK, BEFORE_CONJUNCTION, BEFORE_PREPOSITION, PLAIN = 0, 1, 2, 3, 4, 12
 WEAK = 10  # extra cost from which a break counts as weak (QC warns, the bench counts)
@@ -52,6 +54,11 @@ class LanguagePack:
     ruby: bool = False  # readings may be set above words (furigana), and formats that can keep them do
     slanted_italics: bool = False  # italics drawn slanted (IMSC shear), as the script has no italic face
     rows_start_aligned: bool = False  # a cue's rows start at one edge, centred as a block (Netflix JP TTSG)
+    # The numbers the style guides give the language itself, over any profile's (line length and
+    # reading speed counted in characters: Netflix's TTSG for Japanese, Chinese and Korean), and
+    # those of its vertical writing (tategaki) in a profile that writes it so.
+    guide: dict[str, Any] = field(default_factory=dict)
+    vertical: dict[str, Any] = field(default_factory=dict)
 
     # ------------------------------------------------------------------ text units
     def sentence_spans(self, text: str) -> list[tuple[int, int]]:

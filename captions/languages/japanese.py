@@ -15,6 +15,7 @@ from typing import Any
 
 from ..errors import EngineError
 from ..model import Profile
+from .base import CHARACTER_SPEED
 from .phrases import PhraseLanguage
 
 _NUMBER = re.compile(r"(?<![0-9０-９.,．，])[0-9０-９]+(?:[,，][0-9０-９]{3})*(?:[.．][0-9０-９]+)?(?![0-9０-９])")
@@ -97,4 +98,7 @@ PACKS = (Japanese(
     slanted_italics=True,
     rows_start_aligned=True,
     conventions={"width_mode": "cjk", "breaker": "phrases", "label_format": "（{name}）", "punctuation": "netflix-ja"},
+    # Netflix JP TTSG I.2, I.11: 13 full-width units a line, 4 characters a second; vertical: 11 a line
+    guide=dict(CHARACTER_SPEED, max_chars_per_line=13, max_cps=4.0, target_cps=3.8),
+    vertical={"max_chars_per_line": 11},
 ),)

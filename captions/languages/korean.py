@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 
 from ..model import Profile
-from .base import LanguagePack
+from .base import CHARACTER_SPEED, LanguagePack
 
 _DOTTED_ACRONYM = re.compile(r"(?<![A-Za-z])(?:[A-Z]\.){2,}")
 
@@ -30,4 +30,5 @@ class Korean(LanguagePack):
 
 # KO TTSG I.6: two speakers in one subtitle: a hyphen followed by a space, one speaker per line.
 PACKS = (Korean(code="ko", name="Korean",
-                conventions={"width_mode": "cjk", "label_format": "{name}:", "dialog_dash": "- "}),)
+                conventions={"width_mode": "cjk", "label_format": "{name}:", "dialog_dash": "- "},
+                guide=dict(CHARACTER_SPEED, max_chars_per_line=16, max_cps=12.0, target_cps=10.0)),)
