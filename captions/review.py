@@ -23,7 +23,7 @@ from urllib.parse import quote
 from .errors import NoSoundError, OptionError
 from .model import Track
 from .naming import language_of, refuse_overwriting_inputs, review_path
-from .timecode import frame_timecode
+from .timecode import clock, frame_timecode
 
 PEAKS_PER_SECOND = 10  # waveform resolution: enough to see speech and pauses at any zoom the page offers
 MAX_PEAKS = 60_000  # a longer programme gets coarser peaks, so the page stays small
@@ -248,13 +248,13 @@ def _table(tracks: list[Track], rows: list[Row]) -> str:
             text = "<br>".join(html.escape(line) for line in cue.lines)
             fps = float(tracks[lang].fps)
             cells[lang].append(f'<div class="cue" data-lang="{lang}" data-index="{index}" data-start="{float(cue.start)}">'
-                               f'<button type="button" class="seek" aria-label="Play from {_clock(float(cue.start))}">'
+                               f'<button type="button" class="seek" aria-label="Play from {clock(float(cue.start))}">'
                                f'{_timecode(float(cue.start), fps)}</button> <span class="span">to '
                                f'{_timecode(float(cue.end), fps)}, {_timecode(float(cue.end - cue.start), fps)}</span>'
                                f'<p lang="{html.escape(tracks[lang].lang)}">{text}</p>{listed}</div>')
         tds = "".join(f"<td>{''.join(cell)}</td>" for cell in cells)
         body.append(f'<tr id="row-{number}" data-start="{row.start}" data-end="{row.end}">'
-                    f'<th scope="row">{_clock(row.start)}</th>{tds}</tr>')
+                    f'<th scope="row">{clock(row.start)}</th>{tds}</tr>')
     return (f'<table id="cues"><caption>Cues by time, a column per language</caption><thead><tr>'
             f'<th scope="col">Time</th>{heads}</tr></thead><tbody>{"".join(body)}</tbody></table>')
 
@@ -267,12 +267,3 @@ def _timecode(seconds: float, fps: float) -> str:
     """
     return frame_timecode(round(seconds * fps), fps)
 
-
-def _clock(seconds: float) -> str:
-    """
-    >>> _clock(3725.5)
-    '1:02:05.500'
-    """
-    minutes, rest = divmod(seconds, 60)
-    hours, minutes = divmod(int(minutes), 60)
-    return f"{hours}:{minutes:02d}:{rest:06.3f}"

@@ -21,6 +21,7 @@ import numpy as np
 
 from .pauses import HOP as STEP
 from .pauses import QUIET, heard_levels, runs
+from .timecode import clock
 
 WORD_GAP = 0.3  # seconds of quiet inside speech that still count as speech: the gaps between words
 FRAME_RATES = (Fraction(24000, 1001), Fraction(24), Fraction(25), Fraction(30000, 1001), Fraction(30))
@@ -70,8 +71,6 @@ class Transform:
         for piece in self.pieces:
             for index in range(piece.first, piece.last + 1):
                 found[index] = piece.offset
-        for index in self.left_out:
-            found[index] = None
         return found
 
     def sure(self) -> bool:
@@ -158,13 +157,12 @@ def _scaled(spans: np.ndarray, ratio: float) -> np.ndarray:
     return np.round(spans * ratio / STEP).astype(np.int64)
 
 
-def candidate_ratios(speech: np.ndarray, spans: np.ndarray) -> list[tuple[Fraction, bool, int, float]]:
+def candidate_ratios(heard: Heard, speech: np.ndarray, spans: np.ndarray) -> list[tuple[Fraction, bool, int, float]]:
     """The speed changes whose best offset explains the speech nearly best (within CLOSE), best
     first: standard ones, and a drift fitted near the best of them; each with its offset (frames),
     whether it is fitted, and how far its peak stands over the other offsets. A cut scene makes a
     ratio near 1 (23.976 against 24) look better than 1: the pieces decide between them, and 1
     (no speed change) is always among them."""
-    heard = Heard(speech)
     tried = {ratio: _peak(heard, spans, float(ratio)) for ratio in RATIOS}
     standard = max(tried, key=lambda found: tried[found][0])
     drift = STEP / (float(spans[-1, 1] - spans[0, 0]) or 1.0)  # the ratio change that drifts a frame over the file
@@ -288,12 +286,13 @@ def refined(speech: np.ndarray, spans: np.ndarray, offset: int) -> int:
 def find_transform(speech: np.ndarray, times: list[tuple[float, float]]) -> Transform:
     """The change that puts cues (caption seconds) on the media's speech (STEP frames)."""
     spans = np.array(times, dtype=float)
-    found = [_transform(speech, spans, *candidate) for candidate in candidate_ratios(speech, spans)]
+    heard = Heard(speech)
+    found = [_transform(heard, speech, spans, *candidate) for candidate in candidate_ratios(heard, speech, spans)]
     return max(found, key=lambda pair: pair[0])[1]
 
 
-def _transform(speech: np.ndarray, spans: np.ndarray, ratio: Fraction, fitted: bool, whole: int,
-               standing: float) -> tuple[float, Transform]:
+def _transform(heard: Heard, speech: np.ndarray, spans: np.ndarray, ratio: Fraction, fitted: bool, whole: int,
+               peak: float) -> tuple[float, Transform]:
     """The pieces of one speed change, and how well they explain the speech."""
     scaled = _scaled(spans, float(ratio))
     offsets = whole + np.arange(-round(REACH / STEP), round(REACH / STEP) + 1, GRID)
@@ -312,18 +311,18 @@ def _transform(speech: np.ndarray, spans: np.ndarray, ratio: Fraction, fitted: b
         offset = refined(speech, scaled[run], int(offsets[chosen[kept[start]]]))
         found.append(Piece(kept[start], kept[end], offset * STEP))
         start = end + 1
-    transform = Transform(ratio, fitted, found, left_out, standing)
-    transform.standing = _standing(speech, scaled, transform)
+    transform = Transform(ratio, fitted, found, left_out, peak)
+    transform.standing = _standing(heard, scaled, transform)
     return total, transform
 
 
-def _standing(speech: np.ndarray, scaled: np.ndarray, transform: Transform) -> float:
+def _standing(heard: Heard, scaled: np.ndarray, transform: Transform) -> float:
     """How far the cues, as the change found moves them, stand over the same cues moved by any
     other offset (standard deviations of the correlation): a cut scene's pieces back in place."""
     moved = [scaled[index] + round(offset / STEP) for index, offset in enumerate(transform.offsets(len(scaled)))
              if offset is not None]
-    shown = cue_activity(np.array(moved), len(speech))
-    values, first = correlation(Heard(speech), shown)
+    shown = cue_activity(np.array(moved), heard.length)
+    values, first = correlation(heard, shown)
     return (float(values[-first]) - float(values.mean())) / (float(values.std()) or 1.0)
 
 
@@ -350,7 +349,7 @@ class Synced:
         page = review_path(self.target, folder)
         address, waveform = review_media(media, folder)
         lines = [f"{self.source.name} -> {self.target.name}: {describe(self.transform)}"]
-        lines += [f"piece from cue {piece['from_cue']} ({_clock(piece['at'])}): offset {piece['offset']:+.3f} s"
+        lines += [f"piece from cue {piece['from_cue']} ({clock(piece['at'])}): offset {piece['offset']:+.3f} s"
                   for piece in self.transform["pieces"] if len(self.transform["pieces"]) > 1]
         lines += [note for note in self.notes if "left out" in note]
         return page, review_page(self.target.name.split(".")[0], profile, [self.track], address, waveform, lines)
@@ -430,7 +429,7 @@ def synced(source: str | Path, media: str, out_dir: str | None, lang: str | None
         if offset is None or not 0 <= start < length:
             why = "in a part the media does not have (a cut scene)" if offset is None else \
                 "before the media starts" if start < 0 else "after the media ends"
-            notes.append(f"cue {index + 1} ({_clock(float(cue.start))}, {cue.lines[0][:30]!r}) left out: {why}")
+            notes.append(f"cue {index + 1} ({clock(float(cue.start))}, {cue.lines[0][:30]!r}) left out: {why}")
             if offset is None and kept and not in_cut:  # the first of a cut scene's cues
                 beside_cuts[len(kept)] = "out-time may run over the cut: a cut scene's cues follow, left out"
             in_cut = offset is None
@@ -456,12 +455,6 @@ def synced(source: str | Path, media: str, out_dir: str | None, lang: str | None
     return done
 
 
-def _clock(seconds: float) -> str:
-    """``H:MM:SS.mmm``, as a report names a time."""
-    hours, rest = divmod(seconds, 3600)
-    return f"{int(hours)}:{int(rest // 60):02d}:{rest % 60:06.3f}"
-
-
 def describe(transform: dict[str, Any]) -> str:
     """The change found, in one line: ``ratio 1.0427 (25 -> 23.976 fps), offset +1.290 s; 2 pieces``.
 
@@ -473,5 +466,5 @@ def describe(transform: dict[str, Any]) -> str:
         parts.append(f"speed x{transform['ratio']:.6f}" + (" (a fitted drift)" if transform["fitted"] else ""))
     pieces = transform["pieces"]
     parts.append(f"offset {pieces[0]['offset']:+.3f} s" if len(pieces) == 1 else
-                 "offsets " + ", ".join(f"{piece['offset']:+.3f} s from {_clock(piece['at'])}" for piece in pieces))
+                 "offsets " + ", ".join(f"{piece['offset']:+.3f} s from {clock(piece['at'])}" for piece in pieces))
     return ", ".join(parts) + f" (confidence: {transform['confidence']:.1f} sd over the same cues anywhere else)"

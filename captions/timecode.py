@@ -125,3 +125,14 @@ def frame_timecode(frame: int, fps: float) -> str:
     nominal = round(fps)
     seconds, frames = divmod(frame, nominal)
     return f"{seconds // 3600:02d}:{seconds // 60 % 60:02d}:{seconds % 60:02d}:{frames:02d}"
+
+
+def clock(seconds: float) -> str:
+    """``H:MM:SS.mmm``, as a page or a report names a time.
+
+    >>> clock(3725.5)
+    '1:02:05.500'
+    """
+    minutes, rest = divmod(seconds, 60)
+    hours, minutes = divmod(int(minutes), 60)
+    return f"{hours}:{minutes:02d}:{rest:06.3f}"
