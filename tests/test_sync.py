@@ -202,3 +202,53 @@ def test_sync_hears_the_pause_levels_alone_and_hears_them_alike(programme):
     alone = listen(samples[: 16000 * 30], voices=False)
     assert alone.mfcc.shape[1] == 0 and np.array_equal(alone.bands, listen(samples[: 16000 * 30]).bands)
     assert np.array_equal(speech_activity(listen(samples, voices=False).bands), speech)
+
+
+def test_a_synced_ebu_tt_d_validates_and_ttconv_reads_it_on_the_speech(programme, tmp_path):
+    # Read back by the EBU's schema and by ttconv (an independent reader), not by captions' own.
+    import xml.etree.ElementTree as ET
+
+    import xmlschema
+    from conftest import ROOT
+    from ttconv.imsc import reader as imsc_reader
+    from ttconv_view import paragraphs, read_quietly
+
+    samples, _, cues = programme
+    _wav(tmp_path / "show.wav", samples)
+    _srt(tmp_path / "show.srt", [(start + 2.5, end + 2.5) for start, end in cues])
+    made = subprocess.run([sys.executable, "-m", "captions.cli", "convert", str(tmp_path / "show.srt"), "-f", "ebu-tt-d",
+                           "--fps", "25"], capture_output=True, text=True)
+    assert made.returncode == 0, made.stderr
+    done = subprocess.run([sys.executable, "-m", "captions.cli", "sync", str(tmp_path / "show.en.ebu-tt-d.xml"), "--to",
+                           str(tmp_path / "show.wav"), "--profile", "bbc"], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    synced = tmp_path / "show.en.synced.ebu-tt-d.xml"
+    xmlschema.XMLSchema(str(ROOT / "tests" / "data" / "ebu-tt-d-xsd" / "ebutt_d.xsd")).validate(str(synced))
+    found = paragraphs(read_quietly(imsc_reader.to_model, ET.parse(synced)))
+    assert [lines[0].split()[0] for _, _, lines in found] == [str(number) for number in range(1, len(cues) + 1)]
+    assert _within([float(begin) for begin, _, _ in found], [start for start, _ in cues]) >= 0.95
+
+
+@pytest.mark.parametrize(("captions", "media", "code", "words"), [
+    ("show.srt", "fifo", 5, "not a regular file"),  # a FIFO never hangs the job
+    ("show.srt", "noise.bin", 5, "cannot decode media"),
+    ("show.srt", "show.srt", 5, "not media"),
+    ("fifo", "show.wav", 3, "not a regular file"),
+    ("noise.srt", "show.wav", 3, "binary data"),
+    ("one.srt", "show.wav", 5, "other media"),  # one cue: too little to tell where it goes
+])
+def test_hostile_inputs_get_one_line_and_nothing_is_written(programme, tmp_path, captions, media, code, words):
+    import os
+
+    samples, _, cues = programme
+    _wav(tmp_path / "show.wav", samples[: 16000 * 20])
+    _srt(tmp_path / "show.srt", cues[:3])
+    _srt(tmp_path / "one.srt", cues[:1])
+    os.mkfifo(tmp_path / "fifo")
+    (tmp_path / "noise.bin").write_bytes(np.random.default_rng(1).bytes(50_000))
+    (tmp_path / "noise.srt").write_bytes(np.random.default_rng(2).bytes(50_000))
+    done = subprocess.run([sys.executable, "-m", "captions.cli", "sync", str(tmp_path / captions), "--to",
+                           str(tmp_path / media), "--out", str(tmp_path / "out")], capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == code and len(done.stderr.splitlines()) == 1 and words in done.stderr, done.stderr
+    assert not (tmp_path / "out").exists()
