@@ -22,6 +22,7 @@ from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 
 from captions import qc
+from captions.context import resolved
 from captions.model import Cue, Stretch, Track
 from captions.profiles import get_profile
 from captions.review import review_page
@@ -49,7 +50,7 @@ def tracks(count: int = 2000, languages: tuple[str, ...] = ("en", "fr", "de", "j
             cues.append(Cue(at, at + length, (" ".join(words[:middle]), " ".join(words[middle:])), ("", "")))
             at += length + Fraction(rng.randint(2, 20), 25)
         track = Track(lang, cues, fps=25, doubtful=[Stretch(600.0, 660.0, "low confidence")])
-        track.issues = qc.check(cues, get_profile("netflix", lang), 25.0)
+        track.issues = qc.check(cues, resolved(get_profile("netflix", lang), 25))
         made.append(track)
     return made
 

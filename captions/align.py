@@ -24,7 +24,8 @@ from . import dtw, speech
 from .audio import SAMPLE_RATE
 from .errors import EngineError, InputError, MediaError
 from .joined import align_joined
-from .languages import pack
+from .languages import as_pack
+from .languages.base import LanguagePack
 from .listening import HOP, WINDOW, Listening, listen, mfcc
 from .model import Segment, Stretch
 from .pauses import HOP as LEVEL_HOP
@@ -135,22 +136,22 @@ class AlignmentReport:
 
 # --------------------------------------------------------------------------- speech synthesis
 
-def voice_for(lang: str) -> tuple[str, int]:
+def voice_for(language: LanguagePack | str) -> tuple[str, int]:
     """The espeak-ng voice and speed for a language, checked against the installed voices."""
-    voice = pack(lang).voice or lang
+    language = as_pack(language)
+    voice = language.voice or language.code
     if voice not in speech.voices():
-        raise EngineError(f"espeak-ng has no voice for language {lang!r}: cannot align it")
+        raise EngineError(f"espeak-ng has no voice for language {language.code!r}: cannot align it")
     return voice, SPEED
 
 
-def synthetic_features(texts: list[str], lang: str,
+def synthetic_features(texts: list[str], language: LanguagePack,
                        advance: Callable[[int], None] | None = None) -> tuple[np.ndarray, list[tuple[int, int]]]:
     """MFCCs of every text spoken by espeak-ng, joined by short gaps, and each text's frame span.
 
     Only features (not hours of synthetic audio) are ever held in memory.
     """
-    voice, speed = voice_for(lang)
-    language = pack(lang)
+    voice, speed = voice_for(language)
 
     def features_of(spoken: np.ndarray, rate: int) -> np.ndarray:
         samples = spoken.astype(np.float32) / 32768
@@ -226,7 +227,7 @@ class _Heard:
     given: tuple[float, float] = (0.0, 0.0)  # the part's start and end, as given (the measures start on a frame)
 
 
-def align_texts(source: Sound, texts: list[str], lang: str, progress: Progress | None = None,
+def align_texts(source: Sound, texts: list[str], language: LanguagePack | str, progress: Progress | None = None,
                 within: tuple[float, float | None] | None = None, trusted: bool = False,
                 strict: bool = False) -> tuple[list[SentenceTiming], AlignmentReport]:
     """Real start/end (and word starts) of each text in the recording: samples, or a media file
@@ -245,7 +246,7 @@ def align_texts(source: Sound, texts: list[str], lang: str, progress: Progress |
         whole = listen(source)
         return _Heard(whole, seconds=whole.seconds) if within is None else _part_heard(whole, within)
 
-    timings, report = _align_recording(hear, texts, lang, progress, trusted)
+    timings, report = _align_recording(hear, texts, as_pack(language), progress, trusted)
     doubt = report.in_doubt() if strict else ""
     if doubt:
         raise MediaError(f"{doubt}: --strict-audio refuses an alignment in doubt (without it, the media is aligned "
@@ -266,7 +267,7 @@ def _part_heard(whole: Listening, within: tuple[float, float | None]) -> _Heard:
     return _Heard(part, first, (first > 0, end < whole.seconds - HOP), whole.seconds, (start, end))
 
 
-def _align_recording(hear: Callable[[], _Heard], texts: list[str], lang: str, progress: Progress | None,
+def _align_recording(hear: Callable[[], _Heard], texts: list[str], language: LanguagePack, progress: Progress | None,
                      trusted: bool) -> tuple[list[SentenceTiming], AlignmentReport]:
     """:func:`align_texts` in what ``hear`` gives. A part the user gave is aligned however poorly
     the whole matches (a short transcript's match says little), and refused when most of its
@@ -283,7 +284,7 @@ def _align_recording(hear: Callable[[], _Heard], texts: list[str], lang: str, pr
                 listening.result()
             speaking(count)
 
-        fake_features, frame_bounds = synthetic_features(texts, lang, advance)
+        fake_features, frame_bounds = synthetic_features(texts, language, advance)
         progress.done(speaking)
         matching = progress.task("matching the audio", 1)
         recording, heard = listening.result()
@@ -769,20 +770,20 @@ def _worst_window(relative_costs: np.ndarray) -> tuple[float, int] | None:
     return float(sums.max()), int(sums.argmax())
 
 
-def align_segments(segments: list[Segment], source: Sound, lang: str, progress: Progress | None = None,
+def align_segments(segments: list[Segment], source: Sound, language: LanguagePack | str, progress: Progress | None = None,
                    within: tuple[float, float | None] | None = None, trusted: bool = False,
                    strict: bool = False) -> tuple[list[Segment], AlignmentReport]:
     """Segments anchored to the recording (or to the part of it ``within`` gives): sentence and
     word starts tied to real time."""
-    texts, owners = [], []
+    texts, owners, language = [], [], as_pack(language)
     for index, segment in enumerate(segments):
-        for start, end in pack(lang).sentence_spans(segment.text):
+        for start, end in language.sentence_spans(segment.text):
             if segment.text[start:end].strip():
                 texts.append(segment.text[start:end].strip())
                 owners.append((index, start + len(segment.text[start:end]) - len(segment.text[start:end].lstrip())))
     if not texts:
         raise InputError("transcript has no speech text to align")
-    timings, report = align_texts(source, texts, lang, progress, within, trusted, strict)
+    timings, report = align_texts(source, texts, language, progress, within, trusted, strict)
     anchors: dict[int, list[tuple[int, float]]] = {}
     for text, (index, offset), timing in zip(texts, owners, timings):
         points = anchors.setdefault(index, [])

@@ -251,26 +251,24 @@ def check(
 ) -> None:
     """Check a caption file against a profile; exit 1 when a rule is broken."""
     from . import qc
+    from .context import file_context
     from .formats import read_cues, read_file
     from .languages import normalise_lang
-    from .model import exact_rate
-    from .profiles import get_profile
-    from .timecode import parse_fps
 
     notes: list[str] = []
     try:
-        rules = get_profile(profile, lang)
+        language = file_context(profile, normalise_lang(lang), fps)
+        rules = language.style
         cues = read_cues(file, encoding, notes)
-        rate = parse_fps(fps) if fps else rules.fps
-        issues = qc.check(cues, rules, rate)
+        issues = qc.check(cues, language)
         if transcript is not None:
-            spoken = read_file(transcript, normalise_lang(lang), encoding)
-            issues += qc.transcript_issues(cues, spoken, rate)
+            spoken = read_file(transcript, language.lang, encoding)
+            issues += qc.transcript_issues(cues, spoken, language)
         if shots is not None:
             from .shots import shot_times
 
-            cuts = shot_times(shots, rate)
-            issues += qc.shot_issues(cues, cuts, exact_rate(rate), rules)
+            cuts = shot_times(shots, float(language.fps))
+            issues += qc.shot_issues(cues, cuts, language)
         issues.sort(key=lambda issue: issue.cue)  # in cue order, as a reviewer goes through the file
     except CaptionsError as err:
         _fail_with(err, str(file))

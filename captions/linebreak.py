@@ -13,9 +13,8 @@ from __future__ import annotations
 from bisect import bisect_left
 from dataclasses import dataclass
 
-from .languages import pack
+from .context import LanguageContext
 from .languages.base import WEAK
-from .model import Profile
 from .reading import seconds_to_read
 from .text import Token, display_width
 
@@ -54,19 +53,19 @@ class Layout:
         return "".join(parts)
 
 
-def prepare(tokens: list[Token], profile: Profile) -> Layout:
-    """Display form of tokens as the language's subtitle style writes them (see ``Language.display``)."""
-    language = pack(profile.lang)
+def prepare(tokens: list[Token], language: LanguageContext) -> Layout:
+    """Display form of tokens as the language's subtitle style writes them (see ``LanguagePack.display``)."""
+    profile = language.style
     texts, joiners = [], []
     for token in tokens:
-        text, joiner = language.display(token.text, " " if token.space_after else "", profile)
+        text, joiner = language.pack.display(token.text, " " if token.space_after else "", profile)
         texts.append(text)
         joiners.append(joiner)
     mode = profile.width_mode
     return Layout(texts, [display_width(t, mode) for t in texts], joiners, [display_width(j, mode) for j in joiners])
 
 
-def plan_cues(layout: Layout, costs: list[float], sentence_ends: list[bool], profile: Profile,
+def plan_cues(layout: Layout, costs: list[float], sentence_ends: list[bool], language: LanguageContext,
               durations: list[float] | None = None, pauses: list[float] | None = None,
               lead: int = 0) -> list[list[int]]:
     """Split tokens into cues and lines, minimising the total cost.
@@ -77,6 +76,7 @@ def plan_cues(layout: Layout, costs: list[float], sentence_ends: list[bool], pro
     label) end no cue: they are shown with the words they introduce, never alone.
     """
     n = len(layout.texts)
+    profile = language.style
     limit, max_lines = profile.max_chars_per_line, profile.max_lines
     prefix = [0.0]
     for index in range(n):
@@ -99,8 +99,9 @@ def plan_cues(layout: Layout, costs: list[float], sentence_ends: list[bool], pro
     read_prefix = [0.0]  # seconds each token needs at the profile's maximum reading speed
     if durations:
         for text, joiner in zip(layout.texts, layout.joiners):
-            read_prefix.append(read_prefix[-1] + seconds_to_read(text + joiner, profile))
-    linger, lead_in = profile.linger_frames / profile.fps, profile.lead_in_frames / profile.fps
+            read_prefix.append(read_prefix[-1] + seconds_to_read(text + joiner, language))
+    fps = float(language.fps)
+    linger, lead_in = profile.linger_frames / fps, profile.lead_in_frames / fps
 
     def line_cost(start: int, end: int) -> float:
         return MID_LINE_SENTENCE * (sentence_prefix[end - 1] - sentence_prefix[start])

@@ -12,19 +12,20 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from . import qc, sdh
+from .context import LanguageContext, resolved
 from .errors import CaptionsError, OutputError, naming_media
 from .folders import check_folder, ensure_folder
 from .formats import get as get_format
 from .formats import limit_problems, read_file
 from .languages import normalise_lang
-from .model import NARRATOR, Cue, Profile, Segment, Span, Speaker, Stretch, Track, exact_rate, on_frame, seconds
+from .model import NARRATOR, Cue, Profile, Segment, Span, Speaker, Stretch, Track, on_frame, seconds
 from .naming import planned_paths, refuse_overwriting_inputs, review_path
-from .plan import Language, Options, Plan, for_file, for_translation, make_plan, with_shots
+from .plan import Options, Plan, for_file, for_translation, make_plan, with_shots
 from .progress import Progress
 from .report import report_text
 from .segmenter import segment_cues
 from .sink import write_all
-from .timing import TimingOptions, refuse_overlong, time_cues
+from .timing import refuse_overlong, time_cues
 
 __all__ = ["Options", "Plan", "caption", "caption_file", "make_plan", "render_file"]
 
@@ -60,26 +61,24 @@ class Result:
 
 def caption(segments: list[Segment], profile: Profile, options: Options) -> Track:
     """A track from segments under a profile: the library's entry point for segments already read."""
-    profile = replace(profile, fps=options.fps or profile.fps)
-    timing = TimingOptions(options.start, options.speaker_pause, options.paragraph_pause, options.duration)
-    segments = sdh.render(sdh.mark(segments), profile)
-    return caption_language(segments, Language(profile.lang, profile, options.speakers or profile.speaker_style,
-                                               timing))
+    language = resolved(profile, options.fps, options.speakers, start=options.start,
+                        speaker_pause=options.speaker_pause, paragraph_pause=options.paragraph_pause,
+                        duration=options.duration)
+    return caption_language(sdh.render(sdh.mark(segments), language.style), language)
 
 
-def caption_language(segments: list[Segment], language: Language) -> Track:
+def caption_language(segments: list[Segment], language: LanguageContext) -> Track:
     """Segments cut into cues under the language's profile and timed: the core of every job."""
-    profile, timing = language.profile, language.timing
-    refuse_overlong(segments, profile, timing)
-    drafts = segment_cues(segments, profile, language.speakers)
-    cues, notes = time_cues(drafts, segments, profile, timing)
+    refuse_overlong(segments, language)
+    drafts = segment_cues(segments, language)
+    cues, notes = time_cues(drafts, segments, language)
     if any(segment.ruby for segment in segments):
         cues = [with_ruby(cue, segments) for cue in cues]
     if any(segment.offscreen for segment in segments):
         cues = [italic(cue, [segments[source[0]].offscreen for source in cue.sources]) for cue in cues]
-    return Track(profile.lang, cues, _speakers(segments, language.speakers == "colour"), exact_rate(profile.fps),
-                 notes, vertical=profile.writing_mode == "vertical",
-                 shot_changes=tuple(seconds(cut + timing.start) for cut in timing.shots),
+    return Track(language.lang, cues, _speakers(segments, language.speakers == "colour"), language.fps,
+                 notes, vertical=language.style.writing_mode == "vertical",
+                 shot_changes=tuple(seconds(cut + language.start) for cut in language.shots),
                  forced=sdh.forced_cues(cues, segments))
 
 
@@ -209,7 +208,7 @@ def render_file(source: str | Path, out_dir: str | Path, plan: Plan) -> Rendered
     progress = Progress(plan.progress, f"{source.name}: ")
     alignment_notes: list[str] = []
     # Times the reader doubts (a recogniser's word longer than speech); replaced by the aligner's own.
-    doubtful = [stretch.shifted(plan.source.timing.start) for segment in segments for stretch in segment.doubtful]
+    doubtful = [stretch.shifted(plan.source.start) for segment in segments for stretch in segment.doubtful]
     if plan.audio:
         segments, alignment_notes, doubtful = _aligned(segments, plan, progress)
         clock.lap("align")
@@ -217,7 +216,7 @@ def render_file(source: str | Path, out_dir: str | Path, plan: Plan) -> Rendered
         plan = with_shots(plan, _shot_changes(plan))
         clock.lap("shots")
     left_out: list[str] = []
-    segments = sdh.render(segments, plan.source.profile, left_out)  # once: translations carry the labels as shown
+    segments = sdh.render(segments, plan.source.style, left_out)  # once: translations carry the labels as shown
     track = caption_language(segments, plan.source)
     track.notes[:0] = read_notes + alignment_notes + ([left_out_note(left_out)] if left_out else [])
     rendered = Rendered(Result(str(source), seconds=clock.laps), {}, [])
@@ -304,7 +303,7 @@ def _review(source: Path, out_dir: Path, plan: Plan, tracks: list[Track]) -> byt
     from .review import review_media, review_page
 
     media, waveform = review_media(plan.audio, out_dir)
-    return review_page(source.name.split(".")[0], plan.source.profile.name, tracks, media, waveform)
+    return review_page(source.name.split(".")[0], plan.source.style.name, tracks, media, waveform)
 
 
 def _shot_changes(plan: Plan) -> tuple[float, ...]:
@@ -314,7 +313,7 @@ def _shot_changes(plan: Plan) -> tuple[float, ...]:
     assert plan.shots is not None
     source = plan.audio if plan.shots == "media" else plan.shots
     assert source is not None
-    return tuple(float(cut) for cut in shot_times(source, plan.source.profile.fps))
+    return tuple(float(cut) for cut in shot_times(source, float(plan.source.fps)))
 
 
 def _aligned(segments: list[Segment], plan: Plan, progress: Progress) -> tuple[list[Segment], list[str], list[Stretch]]:
@@ -325,7 +324,7 @@ def _aligned(segments: list[Segment], plan: Plan, progress: Progress) -> tuple[l
 
     # Only a regular file has an identity to key on: a pipe or device goes straight to the decoder,
     # which refuses it without reading (hashing it here would wait on it).
-    audio, lang, offset = plan.audio, plan.reading.lang, plan.source.timing.start
+    audio, lang, offset = plan.audio, plan.reading.lang, plan.source.start
     assert audio is not None
     everything, segments = segments, sdh.spoken(segments)  # sound descriptions are not in the speech
     cache, _ = open_cache() if plan.cache and Path(audio).is_file() else (None, [])
@@ -334,7 +333,7 @@ def _aligned(segments: list[Segment], plan: Plan, progress: Progress) -> tuple[l
         found = load_alignment(cache, key) if cache else None
         if found is None:
             with naming_media(audio):
-                aligned, report = align_segments(segments, Path(audio), lang, progress, plan.audio_part,
+                aligned, report = align_segments(segments, Path(audio), plan.source.pack, progress, plan.audio_part,
                                                  plan.trust_audio, plan.strict_audio)
             found = (aligned, report.notes(), list(report.doubtful))
             if cache:
@@ -346,7 +345,7 @@ def _aligned(segments: list[Segment], plan: Plan, progress: Progress) -> tuple[l
     return sdh.place_sounds(everything, aligned), notes, [stretch.shifted(offset) for stretch in doubtful]
 
 
-def _translated(name: str, segments: list[Segment], track: Track, target: Language, plan: Plan,
+def _translated(name: str, segments: list[Segment], track: Track, target: LanguageContext, plan: Plan,
                 paths: dict[str, Path], progress: Progress,
                 doubtful: list[Stretch]) -> tuple[LanguageResult, dict[Path, bytes], Track]:
     from .cache import open_cache
@@ -355,8 +354,8 @@ def _translated(name: str, segments: list[Segment], track: Track, target: Langua
     engine = configure_from_environment(plan.device)
     cache, cache_notes = open_cache() if plan.cache else (None, [])
     try:
-        translated, notes, left = translate_segments(segments, track.cues, track.lang, target.lang, engine,
-                                                     dict(target.terms), cache, progress)
+        translated, notes, left = translate_segments(segments, track.cues, plan.source, target, engine, cache,
+                                                     progress)
     finally:
         if cache:
             cache.close()
@@ -370,16 +369,16 @@ def _translated(name: str, segments: list[Segment], track: Track, target: Langua
         target_track.cues, [(sentence.start, sentence.end, sentence.pieces) for sentence in left]))
 
 
-def _rendered(name: str, track: Track, language: Language, plan: Plan, paths: dict[str, Path],
+def _rendered(name: str, track: Track, language: LanguageContext, plan: Plan, paths: dict[str, Path],
               doubtful: list[Stretch], found: list[qc.Issue] | None = None,
               ) -> tuple[LanguageResult, dict[Path, bytes], Track]:
     """A language's QC result and the bytes of each of its outputs, not yet written."""
-    profile = language.profile
+    profile = language.style
     track.title = name.split(".")[0]  # the programme, as its file is named
     track.doubtful = doubtful
-    track.origin = on_frame(plan.source.timing.start, track.fps)
-    track.issues = qc.check(track.cues, profile, float(track.fps)) + qc.alignment_issues(track.cues, doubtful) + \
-        qc.shot_issues(track.cues, track.shot_changes, track.fps, profile) + (found or [])
+    track.origin = on_frame(plan.source.start, track.fps)
+    track.issues = qc.check(track.cues, language) + qc.alignment_issues(track.cues, doubtful) + \
+        qc.shot_issues(track.cues, track.shot_changes, language) + (found or [])
     # What an output format cannot carry (a character outside its set, say) is reported, never lost silently.
     delivered = {fmt: language.deliveries.get(get_format(fmt).name) for fmt in plan.formats}  # each format's options
     track.issues += [qc.Issue(number, "format", fmt, "", qc.WARNING, what) for fmt in plan.formats

@@ -1,25 +1,25 @@
 """Resolve once: what a job was told, validated and turned into a small picklable plan.
 
 Options are what a user (or a library caller) says; a :class:`Plan` is what every stage needs,
-each stage getting only its part: the reader its encoding and limits, each language its profile
-(already narrowed to the output formats' limits) and glossary terms, timing its frame rate and
-offsets, translation its device. A batch resolves the plan once and sends it to every worker.
+each stage getting only its part: the reader its encoding and limits, each language its
+:class:`~captions.context.LanguageContext` (the profile already narrowed to the output formats'
+limits, the one frame rate, the clock, the glossary's terms), translation its device. A batch resolves the plan
+once and sends it to every worker.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from typing import Any
 
+from .context import LanguageContext, resolved
 from .errors import OptionError
 from .formats import REGISTRY, with_limits
 from .formats import get as get_format
-from .languages import normalise_lang, pack
-from .model import Profile
+from .languages import normalise_lang
 from .profiles import check_fps, delivery_tables, get_profile
 from .segmenter import SPEAKER_MODES
-from .timing import TimingOptions
 
 MAX_INPUT_MB_LIMIT = 4096
 # option -> (lowest, highest) accepted, in seconds
@@ -74,23 +74,11 @@ class Reading:
 
 
 @dataclass(frozen=True)
-class Language:
-    """One language of the job: its rules, its timing and the glossary's terms into it."""
-
-    lang: str
-    profile: Profile
-    speakers: str  # none | dash | label | colour, resolved against the profile's own style
-    timing: TimingOptions
-    terms: tuple[tuple[str, str], ...] = ()
-    deliveries: dict[str, Any] = field(default_factory=dict)  # format -> its options from the profile ([scc]...)
-
-
-@dataclass(frozen=True)
 class Plan:
     """A resolved, validated job; the source language first in ``languages``."""
 
     reading: Reading
-    languages: tuple[Language, ...]
+    languages: tuple[LanguageContext, ...]
     formats: tuple[str, ...]
     report: bool
     audio: str | None
@@ -108,11 +96,11 @@ class Plan:
     sync: str | None = None  # the media a caption file is synced to, instead of captioning a transcript
 
     @property
-    def source(self) -> Language:
+    def source(self) -> LanguageContext:
         return self.languages[0]
 
     @property
-    def targets(self) -> tuple[Language, ...]:
+    def targets(self) -> tuple[LanguageContext, ...]:
         return self.languages[1:]
 
 
@@ -135,19 +123,20 @@ def make_plan(options: Options) -> Plan:
         from . import glossary as glossaries
 
         glossary = glossaries.load(options.glossary)
-    for lang in [source, *targets]:
-        for fmt in options.formats:
-            if not get_format(fmt).limits.wide_scripts and pack(lang).conventions.get("width_mode") == "cjk":
-                raise OptionError(f"{fmt} cannot carry language {lang!r} (its character set has no such script)")
     languages = []
     for index, lang in enumerate([source, *targets]):
         profile = with_limits(get_profile(options.profile, lang), options.formats)
-        # The one frame rate every stage of this language reads: --fps (or the media's) over the profile's.
-        profile = replace(profile, sdh=options.sdh or profile.sdh, fps=options.fps or profile.fps)
-        timing = TimingOptions(options.start, options.speaker_pause, options.paragraph_pause, options.duration)
         terms = tuple(glossary.for_lang(lang).items()) if glossary and index else ()
-        languages.append(Language(lang, profile, options.speakers or profile.speaker_style, timing, terms,
-                                  _deliveries(options.profile, lang)))
+        # The one frame rate every stage of this language reads: --fps (or the media's) over the profile's.
+        languages.append(resolved(replace(profile, sdh=options.sdh or profile.sdh), options.fps, options.speakers,
+                                  start=options.start, speaker_pause=options.speaker_pause,
+                                  paragraph_pause=options.paragraph_pause, duration=options.duration, terms=terms,
+                                  deliveries=_deliveries(options.profile, lang)))
+    for language in languages:
+        for fmt in options.formats:
+            if not get_format(fmt).limits.wide_scripts and language.style.width_mode == "cjk":
+                raise OptionError(f"{fmt} cannot carry language {language.lang!r} (its character set has no such "
+                                  "script)")
     reading = Reading(source, options.encoding, options.input_format, options.headline,
                       int(options.max_input_mb * 1e6))
     return Plan(reading, tuple(languages), tuple(options.formats), options.report, options.audio, options.device,
@@ -236,11 +225,9 @@ def _within_a_programme(start: float, end: float | None) -> bool:
     return math.isfinite(start) and 0 <= start < limit and (end is None or (math.isfinite(end) and start < end <= limit))
 
 
-def for_translation(language: Language, length: float | None) -> Language:
-    """A target language's timing: the source's times as they are (offset included), never past its end."""
-    timing = language.timing
-    return replace(language, timing=replace(timing, start=0.0, duration=length,
-                                            shots=tuple(cut + timing.start for cut in timing.shots)))
+def for_translation(language: LanguageContext, length: float | None) -> LanguageContext:
+    """A target language's clock: the source's times as they are (offset included), never past its end."""
+    return replace(language, start=0.0, duration=length, shots=tuple(cut + language.start for cut in language.shots))
 
 
 def narrowed(plan: Plan, langs: tuple[str, ...]) -> Plan:
@@ -250,5 +237,4 @@ def narrowed(plan: Plan, langs: tuple[str, ...]) -> Plan:
 
 def with_shots(plan: Plan, cuts: tuple[float, ...]) -> Plan:
     """The plan with the programme's shot changes (seconds of the media) in every language's timing."""
-    return replace(plan, languages=tuple(replace(language, timing=replace(language.timing, shots=cuts))
-                                         for language in plan.languages))
+    return replace(plan, languages=tuple(replace(language, shots=cuts) for language in plan.languages))

@@ -9,7 +9,7 @@ from dataclasses import asdict, dataclass
 from fractions import Fraction
 from typing import Any
 
-from .languages import pack
+from .context import LanguageContext
 from .languages.base import WEAK
 from .languages.phrases import NO_LINE_END, NO_LINE_START
 from .model import Cue, Profile, Segment, Stretch
@@ -40,17 +40,19 @@ class Issue:
         return asdict(self)
 
 
-def check(cues: list[Cue], profile: Profile, fps: float) -> list[Issue]:
+def check(cues: list[Cue], language: LanguageContext) -> list[Issue]:
     """All issues of a track, in cue order.
 
+    >>> from captions.context import resolved
     >>> from captions.profiles import get_profile
-    >>> [i.rule for i in check([Cue(0, 0.5, ("Hi.",), ("A",))], get_profile("netflix", "en"), 25)]
+    >>> [i.rule for i in check([Cue(0, 0.5, ("Hi.",), ("A",))], resolved(get_profile("netflix", "en"), 25))]
     ['min-duration']
     """
     issues: list[Issue] = []
+    profile, fps = language.style, float(language.fps)
     half_frame = 0.5 / fps
     for number, cue in enumerate(cues, start=1):
-        issues.extend(_layout_issues(number, cue, profile))
+        issues.extend(_layout_issues(number, cue, language))
         duration = cue.duration
         text = " ".join(line.strip() for line in cue.lines)
         if duration < profile.min_duration - half_frame:
@@ -59,37 +61,37 @@ def check(cues: list[Cue], profile: Profile, fps: float) -> list[Issue]:
         if duration > profile.max_duration + half_frame:
             issues.append(Issue(number, "max-duration", round(duration, 3), profile.max_duration, ERROR,
                                 f"on screen {duration:.2f} s, maximum {profile.max_duration:.2f} s"))
-        for speed in speeds(text, duration, profile):
+        for speed in speeds(text, duration, language):
             if speed.too_fast:
                 shown = 1 if round(speed.value, 1) > speed.limit else 2  # never "17.0, maximum 17"
                 issues.append(Issue(number, "reading-speed", round(speed.value, shown), speed.limit, ERROR,
                                     f"{speed.value:.{shown}f} {speed.unit}, maximum {speed.limit:g}"))
         if number > 1:
             issues.extend(_gap_issues(number, cues[number - 2], cue, profile, fps))
-            issues.extend(_cue_end_issues(number - 1, cues[number - 2], cue, profile))
+            issues.extend(_cue_end_issues(number - 1, cues[number - 2], cue, language))
     return issues
 
 
 _SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*\s+(\S+(?:\s+\S+)?)$")
 
 
-def _cue_end_issues(number: int, cue: Cue, following: Cue, profile: Profile) -> list[Issue]:
+def _cue_end_issues(number: int, cue: Cue, following: Cue, language: LanguageContext) -> list[Issue]:
     """Where a cue ends mid-sentence: on a weak word ("...the"), or on the first words of a new sentence.
 
+    >>> from captions.context import resolved
     >>> from captions.profiles import get_profile
-    >>> en = get_profile("netflix", "en")
+    >>> en = resolved(get_profile("netflix", "en"))
     >>> [i.rule for i in _cue_end_issues(1, Cue(0, 2, ("Right away. I",), ("A",)), Cue(2, 4, ("can't.",), ("A",)), en)]
     ['weak-cue-break', 'sentence-start']
     """
-    language = pack(profile.lang)
     last, first = " ".join(cue.lines).split(), " ".join(following.lines).split()
     if cue.sources and following.sources and cue.sources[-1][0] != following.sources[0][0]:
         return []  # the source's own boundary (a new sentence or turn the reader found), not a cut
     if not last or not first or cue.speakers[-1:] != following.speakers[:1] or \
-            last[-1][-1] in ".!?…" or first[0].startswith(profile.dialog_dash.strip() or "\0"):
+            last[-1][-1] in ".!?…" or first[0].startswith(language.style.dialog_dash.strip() or "\0"):
         return []
     issues = []
-    if language.weak_cost(last[-1], first[0]) >= WEAK:
+    if language.pack.weak_cost(last[-1], first[0]) >= WEAK:
         issues.append(Issue(number, "weak-cue-break", f"{last[-1]} | {first[0]}", "", WARNING,
                             f"cue ends on {last[-1]!r}, which belongs with {first[0]!r} in the next cue"))
     if orphan := _SENTENCE_END.search(" ".join(cue.lines)):
@@ -98,8 +100,8 @@ def _cue_end_issues(number: int, cue: Cue, following: Cue, profile: Profile) -> 
     return issues
 
 
-def _layout_issues(number: int, cue: Cue, profile: Profile) -> list[Issue]:
-    issues = []
+def _layout_issues(number: int, cue: Cue, language: LanguageContext) -> list[Issue]:
+    profile, issues = language.style, []
     if not any(line.strip() for line in cue.lines):
         issues.append(Issue(number, "empty", 0, 1, ERROR, "cue has no text"))
     if len(cue.lines) > profile.max_lines:
@@ -117,11 +119,10 @@ def _layout_issues(number: int, cue: Cue, profile: Profile) -> list[Issue]:
                 issues.append(Issue(number, "kinsoku", line[0], "", ERROR, f"line starts with {line[0]!r}"))
             if line[-1] in NO_LINE_END:
                 issues.append(Issue(number, "kinsoku", line[-1], "", ERROR, f"line ends with {line[-1]!r}"))
-    language = pack(profile.lang)
     for top, bottom in zip(cue.lines, cue.lines[1:]):
         if top.split() and bottom.split() and not bottom.startswith(profile.dialog_dash.strip() or "\0"):
             left, right = top.split()[-1], bottom.split()[0]
-            if language.weak_cost(left, right) >= WEAK:
+            if language.pack.weak_cost(left, right) >= WEAK:
                 issues.append(Issue(number, "weak-break", f"{left} | {right}", "", WARNING,
                                     f"line break splits {left!r} from {right!r}"))
     return issues
@@ -177,25 +178,27 @@ def untranslated_issues(cues: list[Cue], sentences: list[tuple[float, float, tup
 _NOT_TEXT = re.compile(r"[\W_]+")
 
 
-def shot_issues(cues: list[Cue], cuts: tuple[Fraction, ...], fps: Fraction, profile: Profile) -> list[Issue]:
+def shot_issues(cues: list[Cue], cuts: tuple[Fraction, ...], language: LanguageContext) -> list[Issue]:
     """A warning on every in-time near a shot change but not on it, and every out-time near one but
     not ``shot_gap_frames`` before it (a cue hanging over a cut by a few frames, or ending just short),
     where the timing rule (:func:`~captions.timing.in_time_on_cut`, :func:`~captions.timing.out_time_for_cut`)
     would move it: never for a cue it left where it is (too short to read on the cut, say), nor an
     out-time the next cue sets by following at the minimum gap.
 
+    >>> from captions.context import resolved
     >>> from captions.profiles import get_profile
     >>> cues = [Cue(Fraction(0), Fraction(103, 25), ("a",), ("",)), Cue(Fraction(110, 25), Fraction(6), ("b",), ("",))]
-    >>> [(i.cue, i.value) for i in shot_issues(cues, (Fraction(4),), Fraction(25), get_profile("netflix", "en"))]
+    >>> [(i.cue, i.value) for i in shot_issues(cues, (Fraction(4),), resolved(get_profile("netflix", "en"), 25))]
     [(1, 'out 3'), (2, 'in +10')]
     """
     if not cuts:
         return []  # no reading times to work out for a programme without shot changes
+    profile, fps = language.style, language.fps
     window, gap = profile.shot_window_frames, profile.shot_gap_frames
     cut_set = {round(cut * fps) for cut in cuts}
     frames = sorted(cut_set)
     spans = [[round(cue.start * fps), round(cue.end * fps)] for cue in cues]
-    needed = [math.ceil(legible_time(cue.text, profile) * fps) for cue in cues]
+    needed = [math.ceil(legible_time(cue.text, language) * fps) for cue in cues]
     longest = math.floor(profile.max_duration * fps + 1e-9)
     issues = []
     for number, (start, end) in enumerate(spans, start=1):
@@ -218,7 +221,7 @@ def shot_issues(cues: list[Cue], cuts: tuple[Fraction, ...], fps: Fraction, prof
     return issues
 
 
-def transcript_issues(cues: list[Cue], segments: list[Segment], fps: float) -> list[Issue]:
+def transcript_issues(cues: list[Cue], segments: list[Segment], language: LanguageContext) -> list[Issue]:
     """Cues checked against the word times of the transcript they show (ASR JSON, timed captions).
 
     Each cue's text is found, in order, in the transcript (letters and digits only, NFKC, lower
@@ -244,7 +247,7 @@ def transcript_issues(cues: list[Cue], segments: list[Segment], fps: float) -> l
         cursor = found + len(shown)
         last_spoken = times[cursor - 1]
         early = last_spoken - float(cue.end)
-        if early > 0.5 / fps:
+        if early > 0.5 / float(language.fps):
             issues.append(Issue(number, "early-end", round(early, 3), 0, ERROR,
                                 f"ends {early:.3f} s before its last word is spoken ({last_spoken:.3f} s)"))
     return issues

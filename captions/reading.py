@@ -8,8 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .languages import pack
-from .model import Profile
+from .context import LanguageContext
 
 
 @dataclass(frozen=True)
@@ -25,37 +24,38 @@ class Speed:
         return self.value > self.limit + 1e-6
 
 
-def _amounts(text: str, profile: Profile) -> list[tuple[float, float | None, float | None, str]]:
+def _amounts(text: str, language: LanguageContext) -> list[tuple[float, float | None, float | None, str]]:
     """(amount, maximum rate, target rate, unit) for every way the profile counts reading speed."""
-    language = pack(profile.lang)
+    profile = language.style
     amounts: list[tuple[float, float | None, float | None, str]] = []
     if profile.max_cps or not profile.target_wpm:
-        amounts.append((language.characters(text, profile.width_mode), profile.max_cps,
+        amounts.append((language.pack.characters(text, profile.width_mode), profile.max_cps,
                         None if profile.target_wpm else profile.target_cps, "characters/s"))
     if profile.max_wpm or profile.target_wpm:
-        amounts.append((language.words(text) * 60.0, profile.max_wpm, profile.target_wpm, "words/min"))
+        amounts.append((language.pack.words(text) * 60.0, profile.max_wpm, profile.target_wpm, "words/min"))
     return amounts
 
 
-def seconds_to_read(text: str, profile: Profile, pace: str = "max") -> float:
+def seconds_to_read(text: str, language: LanguageContext, pace: str = "max") -> float:
     """Seconds ``text`` needs at the profile's maximum reading speed (or at its target ``pace``).
 
+    >>> from captions.context import resolved
     >>> from captions.profiles import get_profile
-    >>> seconds_to_read("Hello there, how are you today?", get_profile("netflix", "en"), "target")
+    >>> seconds_to_read("Hello there, how are you today?", resolved(get_profile("netflix", "en")), "target")
     2.066666666666667
-    >>> seconds_to_read("Hello there, how are you today?", get_profile("bbc", "en"))
+    >>> seconds_to_read("Hello there, how are you today?", resolved(get_profile("bbc", "en")))
     2.0
     """
     needed = 0.0
-    for amount, maximum, target, _ in _amounts(text, profile):
+    for amount, maximum, target, _ in _amounts(text, language):
         rate = maximum if pace == "max" else target
         if rate:
             needed = max(needed, amount / rate)
     return needed
 
 
-def speeds(text: str, seconds: float, profile: Profile) -> list[Speed]:
+def speeds(text: str, seconds: float, language: LanguageContext) -> list[Speed]:
     """The reading speeds of a cue on screen for ``seconds``, against each maximum the profile sets."""
     if seconds <= 0:
         return []
-    return [Speed(amount / seconds, maximum, unit) for amount, maximum, _, unit in _amounts(text, profile) if maximum]
+    return [Speed(amount / seconds, maximum, unit) for amount, maximum, _, unit in _amounts(text, language) if maximum]

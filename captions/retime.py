@@ -11,13 +11,13 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
+from .context import LanguageContext, file_context
 from .errors import InputError, OptionError, OutputError, naming_media
 from .folders import check_folder, ensure_folder
 from .formats import REGISTRY, read_bytes, read_cues
 from .languages import normalise_lang
-from .model import Profile, Track, exact_rate, on_frame
+from .model import Track, exact_rate, on_frame
 from .naming import aligned_path, backup_path, refuse_overwriting_inputs, writable_format
-from .profiles import get_profile
 from .progress import Progress
 from .sink import write_atomic
 
@@ -36,7 +36,7 @@ def realign_file(source: str | Path, audio: str, out_dir: str | None, lang: str 
         raise OptionError("--strict-audio refuses media that fits the transcript only in doubt; --trust-audio aligns "
                           "it anyway: give one of them")
     from .languages import own_language
-    from .timecode import parse_fps, parse_span
+    from .timecode import parse_span
     from .timing import apply_frame_rules, legible_time
 
     source = Path(source)
@@ -49,14 +49,14 @@ def realign_file(source: str | Path, audio: str, out_dir: str | None, lang: str 
         raise InputError("no cues to align", str(source))
     # Not given: the file's NAME.LANG.EXT, else what its text is in, else English.
     lang = normalise_lang(lang or own_language(source.name, " ".join(" ".join(cue.lines) for cue in cues[:300])) or "en")
-    profile = get_profile(profile_name, lang)
-    rate = exact_rate(parse_fps(fps) if fps else profile.fps)
+    language = file_context(profile_name, lang, fps)
+    rate = language.fps
     within = parse_span(audio_part, float(rate), "--audio-part") if audio_part else None
     with naming_media(audio):
-        timings, report = align_texts(Path(audio), [" ".join(cue.lines) for cue in cues], lang,
+        timings, report = align_texts(Path(audio), [" ".join(cue.lines) for cue in cues], language.pack,
                                       Progress(progress, f"{source.name}: "), within, trust_audio, strict_audio)
-    needed = [legible_time(cue.text, profile) for cue in cues]
-    frames = apply_frame_rules([(t.start, t.end) for t in timings], profile, float(rate), None, needed)
+    needed = [legible_time(cue.text, language) for cue in cues]
+    frames = apply_frame_rules([(t.start, t.end) for t in timings], language, None, needed)
     track = Track(lang, [replace(cue, start=Fraction(start) / rate, end=Fraction(end) / rate)
                          for cue, (start, end) in zip(cues, frames)], fps=rate)
     ensure_folder(target.parent, OutputError, "output folder")
@@ -171,20 +171,22 @@ class Retimed:
     issues: list[Any]
 
 
-def retime_track(track: Track, retiming: Retiming, profile: Profile) -> tuple[Track, list[str]]:
+def retime_track(track: Track, retiming: Retiming, language: LanguageContext) -> tuple[Track, list[str]]:
     """The track's cues re-timed, then, where the change did not keep every cue's length and gap
     in frames (a speed change or a whole-frame shift does), the profile's frame rules (gap,
-    minimum duration); notes on every cue the rules moved or that fell before the start."""
+    minimum duration) at the language's rate, the change's; notes on every cue the rules moved or
+    that fell before the start."""
     mapped = [(retiming.frame(cue.start), retiming.frame(cue.end)) for cue in track.cues]
-    return moved_track(track, mapped, retiming.fps, profile, max(retiming.frame(track.origin), 0))
+    return moved_track(track, mapped, replace(language, fps=retiming.fps), max(retiming.frame(track.origin), 0))
 
 
-def moved_track(track: Track, mapped: list[tuple[int, int]], rate: Fraction, profile: Profile,
+def moved_track(track: Track, mapped: list[tuple[int, int]], language: LanguageContext,
                 origin: int) -> tuple[Track, list[str]]:
-    """The track's cues on the frames ``mapped`` (of ``rate``), then the frame rules where the change
-    did not keep every cue's length and gap; as :func:`retime_track`."""
+    """The track's cues on the frames ``mapped`` (of the language's rate), then the frame rules where
+    the change did not keep every cue's length and gap; as :func:`retime_track`."""
     from .timing import apply_frame_rules
 
+    rate = language.fps
     early = next((number for number, (start, _) in enumerate(mapped, start=1) if start < 0), None)
     if early is not None:
         at = Fraction(mapped[early - 1][0]) / rate
@@ -196,8 +198,7 @@ def moved_track(track: Track, mapped: list[tuple[int, int]], rate: Fraction, pro
     ruled = frames
     if _shape([(nearest_frame(cue.start * track.fps), nearest_frame(cue.end * track.fps)) for cue, _ in kept]) != \
             _shape(frames):
-        ruled = apply_frame_rules([(start / float(rate), end / float(rate)) for start, end in frames], profile,
-                                  float(rate))
+        ruled = apply_frame_rules([(start / float(rate), end / float(rate)) for start, end in frames], language)
     for number, ((start, end), (new_start, new_end)) in enumerate(zip(frames, ruled), start=1):
         moved = [f"{what} {_frames(by)}" for what, by in (("in", new_start - start), ("out", new_end - end)) if by]
         if moved:
@@ -231,28 +232,27 @@ def retime_file(source: str | Path, out_dir: str | None, lang: str, profile_name
     from .timecode import parse_fps
 
     source = Path(source)
-    profile = get_profile(profile_name, normalise_lang(lang))
     fmt = writable_format(source, encoding)
     # The file's rate: as told, else the one its format fixes (SCC, STL), else the speed change's, else the profile's.
     fixed = REGISTRY[fmt].frame_rate
     own = fixed(read_bytes(source)) if fixed and not fps else None
-    rate = exact_rate(parse_fps(fps) if fps else own or (parse_fps(change["from_fps"]) if change.get("from_fps")
-                                                         else profile.fps))
+    language = file_context(profile_name, normalise_lang(lang), fps,
+                            own or (parse_fps(change["from_fps"]) if change.get("from_fps") else None))
+    rate = language.fps
     write = REGISTRY[fmt].write
     assert write is not None
     target = source if in_place else aligned_path(source, out_dir, fmt, "retimed")
     if not in_place:
         refuse_overwriting_inputs([target], source)
     check_folder(target.parent, OutputError, "output folder")
-    track = read_track(source, profile.lang, float(rate), encoding)
+    track = read_track(source, language.lang, float(rate), encoding)
     if not track.cues:
         raise InputError("no cues to re-time", str(source))
     retiming = make_retiming(rate, origin=track.origin, **change)
-    rules = replace(profile, fps=float(retiming.fps))
-    retimed, moved = retime_track(track, retiming, rules)
+    retimed, moved = retime_track(track, retiming, language)
     data = write(retimed)
     ensure_folder(target.parent, OutputError, "output folder")
     if in_place:
         write_atomic(backup_path(source), read_bytes(source))
     write_atomic(target, data)
-    return Retimed(target, len(retimed.cues), moved, qc.check(retimed.cues, rules, float(retiming.fps)))
+    return Retimed(target, len(retimed.cues), moved, qc.check(retimed.cues, replace(language, fps=retimed.fps)))

@@ -14,7 +14,7 @@ import html
 import json
 import os
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -101,6 +101,7 @@ def review_files(paths: list[Path], media: str | None, profile: str, out_dir: Pa
     """The review page of caption files (one per language) of one programme, each checked against
     the profile's rules for its language, and where to write it."""
     from . import qc
+    from .context import resolved
     from .formats import read_track
     from .profiles import get_profile
 
@@ -108,9 +109,9 @@ def review_files(paths: list[Path], media: str | None, profile: str, out_dir: Pa
         raise OptionError("give at least one caption file")
     tracks = []
     for path in paths:
-        rules = get_profile(profile, language_of(path, None))
-        track = read_track(path, rules.lang, fps or rules.fps)
-        track.issues = qc.check(track.cues, rules, float(track.fps))
+        told = resolved(get_profile(profile, language_of(path, None)), fps)
+        track = read_track(path, told.lang, float(told.fps))
+        track.issues = qc.check(track.cues, replace(told, fps=track.fps))  # at the rate the file fixes, if it does
         tracks.append(track)
     title = paths[0].name.split(".")[0]
     folder = out_dir or paths[0].parent

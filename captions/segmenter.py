@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from . import linebreak
-from .languages import pack
+from .context import LanguageContext
 from .languages.base import CLAUSE_MARK
 from .model import NARRATOR, Profile, Segment, Source
 from .text import Token, display_width
@@ -34,25 +34,26 @@ class CueDraft:
         return max(display_width(line, mode) for line in self.lines)
 
 
-def tokenize(text: str, profile: Profile) -> list[Token]:
+def tokenize(text: str, language: LanguageContext) -> list[Token]:
     """The language's tokens of a segment, with sentence ends marked."""
-    language = pack(profile.lang)
-    ends = {len(text[:end].rstrip()) for _, end in language.sentence_spans(text)}
-    return [Token(t.text, t.start, t.end, t.space_after, t.end in ends) for t in language.tokens(text, profile)]
+    ends = {len(text[:end].rstrip()) for _, end in language.pack.sentence_spans(text)}
+    return [Token(t.text, t.start, t.end, t.space_after, t.end in ends)
+            for t in language.pack.tokens(text, language.style)]
 
 
 INSIDE_LABEL = 1000.0  # a sound label ([door slams]) is broken only when it cannot fit a line
 
 
-def break_costs(tokens: list[Token], profile: Profile) -> list[float]:
+def break_costs(tokens: list[Token], language: LanguageContext) -> list[float]:
     """The language's cost of a break after each token, and a sound label kept whole.
 
+    >>> from captions.context import resolved
     >>> from captions.profiles import get_profile
-    >>> english = get_profile("netflix", "en")
+    >>> english = resolved(get_profile("netflix", "en"))
     >>> [cost >= INSIDE_LABEL for cost in break_costs(tokenize("So [door slams] now", english), english)]
     [False, True, False, False]
     """
-    costs = pack(profile.lang).break_costs([token.text for token in tokens], [token.sentence_end for token in tokens])
+    costs = language.pack.break_costs([token.text for token in tokens], [token.sentence_end for token in tokens])
     depth = 0
     for index, token in enumerate(tokens):
         depth = max(0, depth + token.text.count("[") - token.text.count("]"))
@@ -61,35 +62,37 @@ def break_costs(tokens: list[Token], profile: Profile) -> list[float]:
     return costs
 
 
-def label_for(segment: Segment, profile: Profile, first_time: bool) -> str:
+def label_for(segment: Segment, language: LanguageContext, first_time: bool) -> str:
     """The speaker label shown on the first cue after a change of speaker (with the title, once)."""
     title = segment.title if first_time else ""
-    return pack(profile.lang).speaker_label(segment.speaker, title, profile.label_format)
+    return language.pack.speaker_label(segment.speaker, title, language.style.label_format)
 
 
-def segment_cues(segments: list[Segment], profile: Profile, speakers: str = "dash") -> list[CueDraft]:
-    """Cue drafts for all segments, in order."""
+def segment_cues(segments: list[Segment], language: LanguageContext) -> list[CueDraft]:
+    """Cue drafts for all segments, in order, speakers shown in the language's style."""
+    speakers = language.speakers
     drafts: list[CueDraft] = []
     previous_speaker, named = None, set()
     for index, segment in enumerate(segments):
-        tokens = tokenize(segment.text, profile)
+        tokens = tokenize(segment.text, language)
         if not tokens:
             continue
         label = ""
         if speakers == "label" and segment.speaker != previous_speaker and segment.speaker != NARRATOR:
-            label = label_for(segment, profile, segment.speaker not in named)
+            label = label_for(segment, language, segment.speaker not in named)
             named.add(segment.speaker)
         previous_speaker = segment.speaker
-        drafts.extend(_segment_drafts(index, segment, tokens, profile, label))
+        drafts.extend(_segment_drafts(index, segment, tokens, language, label))
     if speakers in ("dash", "colour"):
-        drafts = pair_dialog(drafts, segments, profile, dash=speakers == "dash")
+        drafts = pair_dialog(drafts, segments, language.style, dash=speakers == "dash")
     return drafts
 
 
-def _segment_drafts(index: int, segment: Segment, tokens: list[Token], profile: Profile, label: str) -> list[CueDraft]:
-    label_tokens = [Token(t.text, -1, -1, t.space_after) for t in tokenize(label, profile)] if label else []
+def _segment_drafts(index: int, segment: Segment, tokens: list[Token], language: LanguageContext,
+                    label: str) -> list[CueDraft]:
+    label_tokens = [Token(t.text, -1, -1, t.space_after) for t in tokenize(label, language)] if label else []
     all_tokens = label_tokens + tokens
-    costs = break_costs(all_tokens, profile)
+    costs = break_costs(all_tokens, language)
     if label_tokens:
         for inside in range(len(label_tokens) - 1):
             costs[inside] = max(costs[inside], LABEL_SPLIT)
@@ -101,8 +104,8 @@ def _segment_drafts(index: int, segment: Segment, tokens: list[Token], profile: 
         spans = [spans[0]] * len(label_tokens) + spans
         durations = [end - start for start, end in spans]
         pauses = [spans[k + 1][0] - spans[k][1] for k in range(len(spans) - 1)] + [0.0]
-    layout = linebreak.prepare(all_tokens, profile)
-    plan = linebreak.plan_cues(layout, costs, [t.sentence_end for t in all_tokens], profile, durations, pauses,
+    layout = linebreak.prepare(all_tokens, language)
+    plan = linebreak.plan_cues(layout, costs, [t.sentence_end for t in all_tokens], language, durations, pauses,
                                lead=len(label_tokens))
     drafts = []
     for starts in plan:

@@ -382,16 +382,14 @@ def synced(source: str | Path, media: str, out_dir: str | None, lang: str | None
     its own format, as ``NAME.synced.EXT``; refused (MediaError) when no change puts its cues on
     speech: a file for other media."""
     from . import qc
+    from .context import file_context
     from .errors import InputError, MediaError, OutputError, naming_media
     from .folders import check_folder
     from .formats import REGISTRY, read_bytes, read_track
     from .languages import normalise_lang, own_language
     from .listening import listen
-    from .model import exact_rate
     from .naming import aligned_path, refuse_overwriting_inputs, writable_format
-    from .profiles import get_profile
     from .retime import moved_track, nearest_frame
-    from .timecode import parse_fps
 
     source = Path(source)
     fmt = writable_format(source, encoding)
@@ -404,8 +402,8 @@ def synced(source: str | Path, media: str, out_dir: str | None, lang: str | None
     if not probe.cues:
         raise InputError("no cues to sync", str(source))
     lang = normalise_lang(lang or own_language(source.name, " ".join(cue.text for cue in probe.cues[:300])) or "en")
-    profile = get_profile(profile_name, lang)
-    rate = exact_rate(parse_fps(fps) if fps else own or profile.fps)
+    language = file_context(profile_name, lang, fps, own)
+    rate = language.fps
     track = read_track(source, lang, float(rate), encoding)
     with naming_media(media):
         speech = speech_activity(listen(media, voices=False).bands)
@@ -442,13 +440,13 @@ def synced(source: str | Path, media: str, out_dir: str | None, lang: str | None
         mapped.append((nearest_frame(start * rate), nearest_frame((transform.ratio * cue.end + shift) * rate)))
     if not kept:
         raise MediaError("no cue falls inside the media: nothing written", str(source))
-    track_synced, ruled = moved_track(replace(track, cues=kept), mapped, rate, profile, 0)
+    track_synced, ruled = moved_track(replace(track, cues=kept), mapped, language, 0)
     data = REGISTRY[fmt].write(track_synced)  # type: ignore[misc]
     report = transform.as_dict(times)
     report["left_out"] = left_out
     # The cues either side of a cut scene may run over the cut: marked, for someone to look at them.
     marked = [qc.Issue(number, "sync-cut", "", "", qc.WARNING, f"its {what}") for number, what in beside_cuts.items()]
-    issues = sorted(qc.check(track_synced.cues, replace(profile, fps=float(rate)), float(rate)) + marked,
+    issues = sorted(qc.check(track_synced.cues, language) + marked,
                     key=lambda issue: issue.cue)
     done = Synced(source, target, lang, len(kept), report, notes + ruled, issues, data, track_synced)
     done.track.issues = done.issues

@@ -8,11 +8,11 @@ Every time is then snapped to a frame and the gap rules are applied in whole fra
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 from fractions import Fraction
 
+from .context import LanguageContext
 from .errors import InputError
-from .model import Cue, Profile, Segment, exact_rate
+from .model import Cue, Profile, Segment
 from .reading import seconds_to_read
 from .segmenter import CueDraft
 from .shots import cuts_near
@@ -20,34 +20,23 @@ from .timecode import MAX_SECONDS
 from .timemap import TimeMap
 
 
-@dataclass(frozen=True)
-class TimingOptions:
-    """Where a language's cues sit on the programme's clock; their frame rate is the profile's, the one
-    home of it once the plan has resolved ``--fps`` and the media's own rate into it."""
-
-    start: float = 0.0  # offset added to every time (programme start)
-    speaker_pause: float = 0.5  # extra silence before a new speaker, untimed input
-    paragraph_pause: float = 0.25  # extra silence between paragraphs, untimed input
-    duration: float | None = None  # fit untimed input to this programme length
-    shots: tuple[float, ...] = ()  # times of shot changes, on the same clock as the cues' times before ``start``
-
-
-def reading_time(text: str, profile: Profile) -> float:
+def reading_time(text: str, language: LanguageContext) -> float:
     """Seconds a cue needs at the profile's target reading speed, within its duration limits.
 
+    >>> from captions.context import resolved
     >>> from captions.profiles import get_profile
-    >>> reading_time("Hello there, how are you today?", get_profile("netflix", "en"))
+    >>> reading_time("Hello there, how are you today?", resolved(get_profile("netflix", "en")))
     2.066666666666667
     """
-    return min(max(seconds_to_read(text, profile, "target"), profile.min_duration), profile.max_duration)
+    return _clamp(seconds_to_read(text, language, "target"), language.style)
 
 
-def refuse_overlong(segments: list[Segment], profile: Profile, options: TimingOptions) -> None:
+def refuse_overlong(segments: list[Segment], language: LanguageContext) -> None:
     """Untimed input that, read at the profile's speed, would run past the last time a programme
     may have: refused before it is cut into cues (200,000 lines took a minute to be refused after)."""
     untimed = [segment for segment in segments if not segment.timed]
     if untimed:
-        refuse_past_limit(sum(seconds_to_read(segment.text, profile, "target") for segment in untimed) + options.start)
+        refuse_past_limit(sum(seconds_to_read(segment.text, language, "target") for segment in untimed) + language.start)
 
 
 def refuse_past_limit(seconds: float) -> None:
@@ -56,14 +45,14 @@ def refuse_past_limit(seconds: float) -> None:
                          f"{MAX_SECONDS // 3600} hours a programme may last: split it, or give it times")
 
 
-def legible_time(text: str, profile: Profile) -> float:
+def legible_time(text: str, language: LanguageContext) -> float:
     """The shortest time a cue can stay up without breaking the profile's reading speed or minimum."""
-    return min(max(seconds_to_read(text, profile), profile.min_duration), profile.max_duration)
+    return _clamp(seconds_to_read(text, language), language.style)
 
 
-def time_cues(drafts: list[CueDraft], segments: list[Segment], profile: Profile,
-              options: TimingOptions) -> tuple[list[Cue], list[str]]:
-    """Timed cues and notes on where the profile could not be met."""
+def time_cues(drafts: list[CueDraft], segments: list[Segment], language: LanguageContext) -> tuple[list[Cue], list[str]]:
+    """Timed cues on the language's frames and clock, and notes on where the profile could not be met."""
+    profile = language.style
     notes: list[str] = []
     if not drafts:
         return [], notes
@@ -71,24 +60,24 @@ def time_cues(drafts: list[CueDraft], segments: list[Segment], profile: Profile,
         maps: dict[int, TimeMap] = {}  # one per segment: a long timed segment holds thousands of cues
         spans = [_source_span(draft, segments, maps) for draft in drafts]
     else:
-        durations = [reading_time("\n".join(draft.lines), profile) for draft in drafts]
-        gaps = _pauses(drafts, segments, profile, options)
-        if options.duration is not None:
-            durations, gaps = fit_to_length(durations, gaps, options.duration, profile, notes)
+        durations = [reading_time("\n".join(draft.lines), language) for draft in drafts]
+        gaps = _pauses(drafts, segments, language)
+        if language.duration is not None:
+            durations, gaps = fit_to_length(durations, gaps, language.duration, profile, notes)
         spans, at = [], 0.0
         for duration, gap in zip(durations, [0.0] + gaps):
             at += gap
             spans.append((at, at + duration))
             at += duration
-        refuse_past_limit(at + options.start)
-    needed = [legible_time("\n".join(draft.lines), profile) for draft in drafts]
-    fps = profile.fps
-    frames = apply_frame_rules(spans, profile, fps, options.duration, needed)
-    if options.shots:
-        cuts = sorted({round(cut * fps) for cut in options.shots})
-        frames = snap_to_shots(frames, cuts, profile, fps, [math.ceil(n * fps) for n in needed])
-    rate = exact_rate(fps)
-    offset = round(options.start * rate)  # the programme starts on a frame
+        refuse_past_limit(at + language.start)
+    needed = [legible_time("\n".join(draft.lines), language) for draft in drafts]
+    frames = apply_frame_rules(spans, language, language.duration, needed)
+    if language.shots:
+        fps = float(language.fps)
+        cuts = sorted({round(cut * fps) for cut in language.shots})
+        frames = snap_to_shots(frames, cuts, language, [math.ceil(n * fps) for n in needed])
+    rate = language.fps
+    offset = round(language.start * rate)  # the programme starts on a frame
     cues = [
         Cue(Fraction(start + offset) / rate, Fraction(end + offset) / rate, tuple(draft.lines),
             tuple(draft.speakers), tuple(draft.parts))
@@ -105,17 +94,17 @@ def _source_span(draft: CueDraft, segments: list[Segment], maps: dict[int, TimeM
     return maps[first[0]].at(first[1]), maps[last[0]].at(last[2])
 
 
-def _pauses(drafts: list[CueDraft], segments: list[Segment], profile: Profile, options: TimingOptions) -> list[float]:
+def _pauses(drafts: list[CueDraft], segments: list[Segment], language: LanguageContext) -> list[float]:
     """The silence before each cue after the first: the minimum gap, more at speaker and paragraph changes."""
-    min_gap = profile.min_gap_frames / profile.fps
+    min_gap = language.style.min_gap_frames / float(language.fps)
     gaps = []
     for previous, draft in zip(drafts, drafts[1:]):
         before, after = segments[previous.parts[-1][0]], segments[draft.parts[0][0]]
         gap = min_gap
         if before.speaker != after.speaker:
-            gap += options.speaker_pause
+            gap += language.speaker_pause
         elif before.paragraph != after.paragraph:
-            gap += options.paragraph_pause
+            gap += language.paragraph_pause
         gaps.append(gap)
     return gaps
 
@@ -154,8 +143,8 @@ def _clamp(seconds: float, profile: Profile) -> float:
     return min(max(seconds, profile.min_duration), profile.max_duration)
 
 
-def apply_frame_rules(spans: list[tuple[float, float]], profile: Profile, fps: float,
-                      length: float | None = None, needed: list[float] | None = None) -> list[tuple[int, int]]:
+def apply_frame_rules(spans: list[tuple[float, float]], language: LanguageContext, length: float | None = None,
+                      needed: list[float] | None = None) -> list[tuple[int, int]]:
     """Spans in whole frames: no overlaps, the minimum gap, short gaps closed, minimum duration.
 
     ``needed``: seconds each cue must stay up to be read (default: the minimum duration); a cue
@@ -166,10 +155,12 @@ def apply_frame_rules(spans: list[tuple[float, float]], profile: Profile, fps: f
     into the third cue's start, which is still more than the minimum.
     ``length``: the programme's length, which the last cue may not outlast.
 
+    >>> from captions.context import resolved
     >>> from captions.profiles import get_profile
-    >>> apply_frame_rules([(0.0, 1.0), (1.1, 1.5), (1.4, 3.0)], get_profile("netflix", "en"), 25.0)
+    >>> apply_frame_rules([(0.0, 1.0), (1.1, 1.5), (1.4, 3.0)], resolved(get_profile("netflix", "en"), 25))
     [(0, 26), (28, 49), (51, 75)]
     """
+    profile, fps = language.style, float(language.fps)
     # A start goes to the nearest frame; an end to the frame after the last word has ended, never before.
     frames = [(round(start * fps), math.ceil(end * fps - 1e-3)) for start, end in spans]
     min_gap, close = profile.min_gap_frames, profile.close_gap_frames
@@ -244,19 +235,21 @@ def _lead_in(frames: list[list[int]], wanted: list[int], lead: int, min_gap: int
         frames[index][0] = min(start, max(start - min(short, lead), earliest))
 
 
-def snap_to_shots(frames: list[tuple[int, int]], cuts: list[int], profile: Profile, fps: float,
+def snap_to_shots(frames: list[tuple[int, int]], cuts: list[int], language: LanguageContext,
                   needed: list[int]) -> list[tuple[int, int]]:
     """Cue frames moved to the shot changes as Netflix times them: an in-time within the window of
     a cut goes onto it; then an out-time within the window ends ``shot_gap_frames`` before the cut
     (or, where the cue could not then be read, stays at least the window past it). A move that
     would break a gap, the minimum or maximum duration or the reading time is not made.
 
+    >>> from captions.context import resolved
     >>> from captions.profiles import get_profile
-    >>> snap_to_shots([(5, 60), (75, 150)], [0, 66, 155], get_profile("netflix", "en"), 25.0, [20, 20])
+    >>> snap_to_shots([(5, 60), (75, 150)], [0, 66, 155], resolved(get_profile("netflix", "en"), 25), [20, 20])
     [(0, 64), (66, 153)]
     """
+    profile = language.style
     window, before_cut, min_gap = profile.shot_window_frames, profile.shot_gap_frames, profile.min_gap_frames
-    longest = math.floor(profile.max_duration * fps + 1e-9)
+    longest = math.floor(profile.max_duration * float(language.fps) + 1e-9)
     spans = [list(span) for span in frames]
     for index, span in enumerate(spans):  # in-times first: an out-time then fits the next cue's new start
         cut = _nearest(cuts, span[0], window)

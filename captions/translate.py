@@ -19,9 +19,9 @@ from functools import lru_cache
 from typing import Any
 
 from .cache import TranslationCache, safe_get, safe_put
+from .context import LanguageContext
 from .errors import ModelError, OptionError
 from .glossary import TermMatcher
-from .languages import pack
 from .model import Cue, Segment
 from .models import installed_packages
 from .progress import Progress
@@ -171,7 +171,8 @@ def without_unknowns(text: str) -> str:
     return re.sub(r"\s*⁇\s*", " ", text).strip()
 
 
-def sentence_times(segments: list[Segment], cues: list[Cue], lang: str) -> list[list[tuple[str, float, float]]]:
+def sentence_times(segments: list[Segment], cues: list[Cue],
+                   language: LanguageContext) -> list[list[tuple[str, float, float]]]:
     """Per segment, its sentences with the times the source cues show them."""
     anchors: dict[int, list[tuple[int, float]]] = {}
     for cue in cues:
@@ -189,7 +190,7 @@ def sentence_times(segments: list[Segment], cues: list[Cue], lang: str) -> list[
             continue
         times = TimeMap(tuple(points))
         result.append([(segment.text[a:b].strip(), times.at(a), times.at(len(segment.text[:b].rstrip())))
-                       for a, b in pack(lang).sentence_spans(segment.text) if segment.text[a:b].strip()])
+                       for a, b in language.pack.sentence_spans(segment.text) if segment.text[a:b].strip()])
     return result
 
 
@@ -214,19 +215,20 @@ def translate_cached(texts: list[str], package: Any, options: EngineOptions, cac
     return results, len(texts) - len(missing), notes
 
 
-def translate_segments(segments: list[Segment], cues: list[Cue], source: str, target: str,
-                       options: EngineOptions | None = None, terms: dict[str, str] | None = None,
+def translate_segments(segments: list[Segment], cues: list[Cue], from_language: LanguageContext,
+                       into: LanguageContext, options: EngineOptions | None = None,
                        cache: TranslationCache | None = None,
                        progress: Progress | None = None) -> tuple[list[Segment], list[str], list[Untranslated]]:
-    """Timed target-language segments; notes (pivot used, cache hits, glossary terms lost); and where
-    the model left pieces untranslated."""
+    """Timed segments in ``into``'s language, with its glossary terms; notes (pivot used, cache hits,
+    glossary terms lost); and where the model left pieces untranslated."""
     options, progress = options or EngineOptions(), progress or Progress()
+    source, target, terms = from_language.lang, into.lang, dict(into.terms)
     installed = installed_packages()
     route = find_route(source, target, installed)
-    spans = sentence_times(segments, cues, source)
+    spans = sentence_times(segments, cues, from_language)
     # Sound labels inside speech ([laughs]) are not speech: kept as they are, unless the glossary has them.
     labels = {label: label for segment in segments for label in labels_in(segment.text)}
-    matcher = TermMatcher({**labels, **(terms or {})})
+    matcher = TermMatcher({**labels, **terms})
     protected = [matcher.protect(sentence) for per_segment in spans for sentence, _, _ in per_segment]
     texts = [re.sub(f"[{''.join(COPIED)}]", "", text) for text, _ in protected]
     copied: list[list[str]] = [[] for _ in texts]
@@ -255,7 +257,7 @@ def translate_segments(segments: list[Segment], cues: list[Cue], source: str, ta
         text, lost = matcher.restore(text, placeholders)
         notes += [f"glossary term {term!r} was dropped by the model in: {text!r}" for term in lost]
         restored.append(text)
-    joiner = pack(target).joiner
+    joiner = into.pack.joiner
     translated, cursor, left = [], 0, []
     for segment, per_segment in zip(segments, spans):
         text, points = "", []

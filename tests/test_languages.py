@@ -3,6 +3,7 @@
 import textwrap
 
 import captions.languages as languages
+from captions.context import resolved
 from captions.languages import codes, pack
 from captions.model import Cue, Segment
 from captions.pipeline import Options, caption, caption_file
@@ -36,14 +37,14 @@ def test_timing_and_qc_count_reading_speed_the_same_way():
     for code, profile_name in [("en", "netflix"), ("en", "bbc"), ("ja", "netflix"), ("ko", "netflix")]:
         profile = get_profile(profile_name, code)
         for text in [SAMPLES.get(code, SAMPLES["en"])[:n] for n in (8, 12, 25, 40)]:
-            seconds = legible_time(text, profile)
+            seconds = legible_time(text, resolved(profile))
             if seconds >= profile.max_duration:
                 continue  # too long to read in one cue at any time: the segmenter splits such text
             cue = Cue(0.0, seconds, (text,), ("A",))
-            assert not [i for i in check([cue], profile, 1000.0) if i.rule == "reading-speed"], (code, text)
+            assert not [i for i in check([cue], resolved(profile, 1000)) if i.rule == "reading-speed"], (code, text)
             fast = Cue(0.0, seconds * 0.8, (text,), ("A",))
             if seconds > profile.min_duration:
-                assert [i for i in check([fast], profile, 1000.0) if i.rule == "reading-speed"], (code, text)
+                assert [i for i in check([fast], resolved(profile, 1000)) if i.rule == "reading-speed"], (code, text)
 
 
 def test_japanese_numbers_and_acronyms_as_the_netflix_guide_writes_them():

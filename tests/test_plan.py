@@ -18,9 +18,9 @@ def test_a_plan_is_resolved_once_and_pickles_for_workers(tmp_path):
     glossary.write_text("ja\tTokyo\t東京\n")
     plan = make_plan(Options(profile="bbc", formats=("srt", "imsc"), to=("ja",), glossary=str(glossary), fps=25.0))
     assert [language.lang for language in plan.languages] == ["en", "ja"]
-    assert plan.source.profile.max_chars_per_line == 37 and plan.targets[0].profile.max_chars_per_line == 13
+    assert plan.source.style.max_chars_per_line == 37 and plan.targets[0].style.max_chars_per_line == 13
     assert dict(plan.targets[0].terms) == {"Tokyo": "東京"} and plan.source.terms == ()
-    assert plan.source.speakers == "colour" and plan.source.profile.fps == 25.0
+    assert plan.source.speakers == "colour" and plan.source.fps == 25 and plan.source.style.fps == 25.0
     assert pickle.loads(pickle.dumps(plan)) == plan
     glossary.unlink()  # loaded once, into the plan: no worker reads it again
     assert dict(pickle.loads(pickle.dumps(plan)).targets[0].terms) == {"Tokyo": "東京"}
@@ -30,7 +30,7 @@ def test_format_limits_narrow_every_language_of_the_plan():
     register(Format("narrow20", ("narrow20.txt",), "test", write=lambda track: b"", limits=Limits(20, 1)))
     try:
         plan = make_plan(Options(formats=("srt", "narrow20"), to=("fr",)))
-        assert all(language.profile.max_chars_per_line == 20 and language.profile.max_lines == 1
+        assert all(language.style.max_chars_per_line == 20 and language.style.max_lines == 1
                    for language in plan.languages)
     finally:
         del REGISTRY["narrow20"]
@@ -91,11 +91,12 @@ def test_bad_delivery_options_are_refused_before_any_work(tmp_path, table, said)
 
 
 def test_with_fps_25_every_stage_sees_25(monkeypatch, tmp_path):
-    """The frame rate has one home: the line breaker, timing, QC and the writers all see --fps, never the
-    profile's own 23.976 (the breaker once reckoned lingering at 23.976 while cues were timed at 25)."""
+    """The frame rate has one home, the language's context: the segmenter, line breaker, reading speed,
+    timing, QC and the writers all see --fps, never the profile's own 23.976 (the breaker once reckoned
+    lingering at 23.976 while cues were timed at 25)."""
     from conftest import ROOT
 
-    from captions import linebreak, qc, timing
+    from captions import linebreak, qc, segmenter, timing
 
     seen = []
 
@@ -108,12 +109,21 @@ def test_with_fps_25_every_stage_sees_25(monkeypatch, tmp_path):
 
         monkeypatch.setattr(module, name, recorded)
 
-    spy(linebreak, "plan_cues", lambda layout, costs, ends, profile, *rest: (profile.fps,))
-    spy(timing, "apply_frame_rules", lambda spans, profile, fps, *rest: (profile.fps, fps))
-    spy(qc, "check", lambda cues, profile, fps, *rest: (profile.fps, fps))
+    def rates(language):  # the context's one rate, and the style's, which it makes equal
+        return language.fps, language.style.fps
+
+    spy(linebreak, "plan_cues", lambda layout, costs, ends, language, *rest: rates(language))
+    spy(linebreak, "prepare", lambda tokens, language: rates(language))
+    spy(segmenter, "tokenize", lambda text, language: rates(language))
+    spy(timing, "apply_frame_rules", lambda spans, language, *rest: rates(language))
+    spy(timing, "legible_time", lambda text, language: rates(language))
+    spy(timing, "seconds_to_read", lambda text, language, *rest: rates(language))
+    spy(qc, "check", lambda cues, language: rates(language))
+    spy(qc, "shot_issues", lambda cues, cuts, language: rates(language))
     plan = make_plan(Options(fps=25.0, formats=("srt", "imsc"), to=()))
     rendered = render_file(ROOT / "samples" / "inputs" / "news.txt", tmp_path, plan)
-    assert {name for name, *_ in seen} == {"plan_cues", "apply_frame_rules", "check"}
+    assert {name for name, *_ in seen} == {"plan_cues", "prepare", "tokenize", "apply_frame_rules", "legible_time",
+                                           "seconds_to_read", "check", "shot_issues"}
     assert all(rate == 25 for _, *rates in seen for rate in rates), seen
     imsc = next(data for path, data in rendered.outputs.items() if path.name.endswith(".ttml"))
     assert b'ttp:frameRate="25"' in imsc and all(track.fps == 25 for track in rendered.tracks)

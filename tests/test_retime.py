@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from captions.context import resolved
 from captions.formats import read_cues
 from captions.model import Cue, Track
 from captions.profiles import get_profile
@@ -123,7 +124,7 @@ def on_frames(spans, rate):
 @settings(max_examples=60, deadline=None)
 @given(cue_frames, st.integers(-2000, 2000), st.sampled_from([25, NTSC_FILM, Fraction(30000, 1001), 50]))
 def test_whole_frame_changes_are_undone_exactly(spans, shift, rate):
-    profile = get_profile("netflix", "en")
+    profile = resolved(get_profile("netflix", "en"))
     track = on_frames(spans, rate)
     there, _ = retime_track(track, Retiming(Fraction(rate)).then(Fraction(1), Fraction(shift) / rate), profile)
     back, _ = retime_track(there, Retiming(Fraction(rate)).then(Fraction(1), Fraction(-shift) / rate), profile)

@@ -20,6 +20,7 @@ from tiny_argos import build_packages
 
 from captions import qc
 from captions.audio import ffmpeg_binary
+from captions.context import resolved
 from captions.model import Cue, Stretch, Track
 from captions.profiles import get_profile
 from captions.review import review_page
@@ -252,7 +253,7 @@ def test_keyboard_focus_is_visible(browser, reviewed):
 def test_doubtful_stretches_shot_changes_and_issues_are_drawn(browser, tmp_path):
     cues = [Cue(1, 3, ("One.",), ("",)), Cue(8, 8.3, ("Two.",), ("",))]
     track = Track("en", cues, doubtful=[Stretch(4.0, 6.0, "no speech found")], shot_changes=(Fraction(7),))
-    track.issues = qc.check(cues, get_profile("netflix", "en"), 25.0)
+    track.issues = qc.check(cues, resolved(get_profile("netflix", "en"), 25))
     (tmp_path / "page.html").write_bytes(review_page("doubt", "netflix", [track]))
     open_page(browser, tmp_path / "page.html", media=False)
     assert pixel(browser, 0, 5.0) not in ((255, 255, 255), LANE_COLOURS[0])  # shaded, no cue there

@@ -1,10 +1,12 @@
 import re
 import textwrap
+from dataclasses import replace
 
 import pytest
 import srt
 from conftest import JAPANESE_SCRIPT, SEED
 
+from captions.context import resolved
 from captions.formats import read_file
 from captions.formats.script import read_script
 from captions.languages.phrases import NO_LINE_END, NO_LINE_START
@@ -13,8 +15,8 @@ from captions.profiles import get_profile
 from captions.segmenter import segment_cues
 from captions.text import display_width
 
-EN = get_profile("netflix", "en")
-JA = get_profile("netflix", "ja")
+EN = resolved(get_profile("netflix", "en"), speakers="dash")
+JA = resolved(get_profile("netflix", "ja"), speakers="dash")
 
 # Transcripts of our own, written for the bad-break measure (names, dates, numbers, clauses).
 OWN_TRANSCRIPT = """Health ministers meet in Geneva as the pandemic treaty talks resume
@@ -102,14 +104,14 @@ def test_a_short_text_stays_on_one_line():
 
 def test_uneven_lines_are_bottom_heavy():
     text = "alpha bravo delta hotel india kilo lima oscar romeo."  # nine equal words: 4|5 or 5|4
-    (draft,) = segment_cues([Segment(text)], get_profile("bbc", "en"))
+    (draft,) = segment_cues([Segment(text)], resolved(get_profile("bbc", "en")))
     top, bottom = draft.lines
     assert len(top.split()) == 4 and len(bottom.split()) == 5
 
 
 def test_every_line_fits_and_no_word_is_lost():
     segments = read_file(SEED)
-    drafts = segment_cues(segments, EN, speakers="none")
+    drafts = segment_cues(segments, replace(EN, speakers="none"))
     assert all(len(line) <= 42 for d in drafts for line in d.lines)
     assert all(len(d.lines) <= 2 for d in drafts)
     words = " ".join(" ".join(d.lines) for d in drafts).split()
@@ -124,14 +126,14 @@ def test_a_word_longer_than_a_line_is_kept_whole():
 
 def test_dialog_cue_joins_two_short_turns_with_dashes():
     segments = [Segment("Are you ready?", "Ann", paragraph=0), Segment("Yes, I am.", "Bob", paragraph=1)]
-    assert [d.lines for d in segment_cues(segments, EN, "dash")] == [["-Are you ready?", "-Yes, I am."]]
-    assert len(segment_cues(segments, EN, "none")) == 2
+    assert [d.lines for d in segment_cues(segments, EN)] == [["-Are you ready?", "-Yes, I am."]]
+    assert len(segment_cues(segments, replace(EN, speakers="none"))) == 2
 
 
 def test_label_names_the_speaker_with_title_the_first_time():
     segments = [Segment("Hello.", "Ann Lee", "Mayor"), Segment("Over to you.", "Narrator"),
                 Segment("Thanks.", "Ann Lee", "Mayor")]
-    lines = [d.lines for d in segment_cues(segments, EN, "label")]
+    lines = [d.lines for d in segment_cues(segments, replace(EN, speakers="label"))]
     assert lines[0] == ["ANN LEE, Mayor: Hello."]
     assert lines[-1] == ["ANN LEE: Thanks."]
 
@@ -150,7 +152,7 @@ def test_japanese_lines_fit_units_follow_kinsoku_and_keep_numbers():
 
 
 def test_chinese_uses_budoux_phrases_and_16_units():
-    zh = get_profile("netflix", "zh")
+    zh = resolved(get_profile("netflix", "zh"), speakers="dash")
     drafts = segment_cues([Segment("我们今天在这里讨论全球经济问题以及各国如何在气候变化方面加强合作。")], zh)
     assert all(display_width(line, "cjk") <= 16 for d in drafts for line in d.lines)
     assert "".join("".join(d.lines) for d in drafts) == "我们今天在这里讨论全球经济问题以及各国如何在气候变化方面加强合作。"
@@ -198,13 +200,13 @@ def test_qc_finds_weak_and_orphan_cue_ends(tmp_path):
     path.write_text("1\n00:00:01,000 --> 00:00:03,000\nWe are canceling the\n\n"
                     "2\n00:00:03,100 --> 00:00:05,000\norder right away. I\n\n"
                     "3\n00:00:05,100 --> 00:00:07,000\ncan't say more.\n")
-    rules = [issue.rule for issue in qc.check(read_cues(path), EN, 25)]
+    rules = [issue.rule for issue in qc.check(read_cues(path), replace(EN, fps=25))]
     assert rules.count("weak-cue-break") == 2 and rules.count("sentence-start") == 1
 
 
 def test_a_headline_is_never_paired_with_a_speaker_as_dialogue():
     segments = read_script("Evening news\nS/ Ann Lee, Reporter: Yes.\nS/ Bob Ray, Minister: No.\n")
-    drafts = segment_cues(segments, get_profile("netflix", "en"), speakers="dash")
+    drafts = segment_cues(segments, resolved(get_profile("netflix", "en"), speakers="dash"))
     assert drafts[0].lines == ["Evening news"]
     assert drafts[1].lines == ["-Yes.", "-No."]  # two speakers' short turns still share a cue
 

@@ -149,16 +149,17 @@ def test_the_shot_change_rule_of_timing_is_the_one_qc_checks():
     # could not be read) was then told by QC to "put it on the cut". One rule now decides both.
     from fractions import Fraction as F
 
+    from captions.context import resolved
     from captions.model import Cue
     from captions.profiles import get_profile
     from captions.qc import shot_issues
     from captions.timing import legible_time, snap_to_shots
 
-    netflix = get_profile("netflix", "en")
+    netflix = resolved(get_profile("netflix", "en"), 25)
     for frames, moved in (((99, 110), False), ((99, 140), True)):
         cue = Cue(F(frames[0], 25), F(frames[1], 25), ("A cue to read.",), ("",))
         needed = math.ceil(legible_time(cue.text, netflix) * 25)
-        [timed] = snap_to_shots([frames], [100], netflix, 25.0, [needed])
+        [timed] = snap_to_shots([frames], [100], netflix, [needed])
         assert (timed[0] == 100) == moved
-        warned = [issue for issue in shot_issues([cue], (F(4),), F(25), netflix) if issue.value.startswith("in")]
+        warned = [issue for issue in shot_issues([cue], (F(4),), netflix) if issue.value.startswith("in")]
         assert bool(warned) == moved  # QC asks for the move exactly where timing makes it

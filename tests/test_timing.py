@@ -2,6 +2,7 @@ import pytest
 from conftest import SEED
 
 from captions import qc
+from captions.context import resolved
 from captions.formats import parse, read_file
 from captions.model import Segment
 from captions.pipeline import Options, caption
@@ -20,7 +21,7 @@ def test_untimed_cues_follow_reading_speed_and_rules():
     assert track.cues[0].start == 0
     for previous, cue in zip(track.cues, track.cues[1:]):
         assert cue.start >= previous.end + 2 / 25 - 1e-9
-    assert not [i for i in qc.check(track.cues, EN, 25.0) if i.severity == qc.ERROR]
+    assert not [i for i in qc.check(track.cues, resolved(EN, 25)) if i.severity == qc.ERROR]
     for cue in track.cues:  # on frames
         assert abs(cue.start * 25 - round(cue.start * 25)) < 1e-6
 
@@ -110,7 +111,7 @@ def test_a_cue_squeezed_between_chained_cues_still_gets_the_minimum():
     assert all(end - start >= round(profile.min_duration * fps) for start, end in frames), frames
     assert all(b[0] - a[1] >= 2 for a, b in zip(frames, frames[1:])), frames
     assert frames[1][1] >= 192.836 * fps - 0.5  # never before its last word
-    assert not [issue for issue in qc.check(track.cues, profile, fps) if issue.rule == "min-duration"]
+    assert not [issue for issue in qc.check(track.cues, resolved(profile, fps)) if issue.rule == "min-duration"]
 
 
 @pytest.mark.parametrize("rate", ["23.976", "29.97", "59.94", "25"])

@@ -43,6 +43,11 @@ def pack(code: str) -> LanguagePack:
         raise OptionError(f"unknown language {code!r} (known: {', '.join(sorted(codes()))})") from None
 
 
+def as_pack(language: LanguagePack | str) -> LanguagePack:
+    """A library caller's language code as its pack; a stage handed the pack keeps it."""
+    return language if isinstance(language, LanguagePack) else pack(language)
+
+
 def normalise_lang(lang: str) -> str:
     """A language tag in the form the rules are keyed by.
 
