@@ -439,8 +439,9 @@ def convert(
 
     formats = [name.strip() for name in fmt.split(",") if name.strip()]
     try:
-        rate = parse_fps(fps) if fps else None  # else each file's own (STL, SCC), or the profile's
-        default_rate = get_profile(profile, "en").fps
+        if fps:
+            parse_fps(fps)  # a bad --fps is refused once, before any file
+        get_profile(profile, "en")  # and an unknown profile
         refuse_collisions(((str(source), conversion_paths(source, out, formats, lang).values()) for source in inputs),
                           "give the inputs distinct names, or convert them into different --out folders")
     except CaptionsError as err:
@@ -448,7 +449,7 @@ def convert(
     worst = 0
     for source in inputs:
         try:
-            result = convert_file(source, out, formats, lang, rate, encoding, force, default_rate)
+            result = convert_file(source, out, formats, lang, fps, encoding, force, profile)
         except CaptionsError as err:
             typer.echo(f"error: {err.located(str(source))}", err=True)
             worst = worst or err.exit_code

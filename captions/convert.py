@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .context import file_context
 from .errors import OptionError, OutputError
 from .folders import check_folder, ensure_folder
 from .formats import REGISTRY, format_of, get, limit_problems, read_bytes, read_track
@@ -24,11 +25,12 @@ class Conversion:
 
 
 def convert_file(source: str | Path, out_dir: str | Path | None, formats: list[str], lang: str | None,
-                 fps: float | None, encoding: str | None = None, force: bool = False,
-                 default_fps: float = 24000 / 1001) -> Conversion:
+                 fps: str | float | None, encoding: str | None = None, force: bool = False,
+                 profile: str = "netflix") -> Conversion:
     """Write the cues of one caption file in each format; nothing is written when a limit is broken,
     unless ``force``. The frame rate: ``fps`` as given, else the one the file's own format fixes
-    (an STL's 25, an SCC's 29.97), else ``default_fps`` (the profile's)."""
+    (an STL's 25, an SCC's 29.97), else the profile's; widths are counted as the profile counts
+    them for the file's language."""
     source = Path(source)
     if not formats:
         raise OptionError("no output format given")
@@ -38,20 +40,16 @@ def convert_file(source: str | Path, out_dir: str | Path | None, formats: list[s
     paths = {get(name).name: path for name, path in conversion_paths(source, out_dir, formats, lang).items()}
     refuse_overwriting_inputs(list(paths.values()), source)
     check_folder(folder, OutputError, "output folder")
-    if fps is None:
-        own = REGISTRY[format_of(source, encoding)].frame_rate
-        fps = float(own(read_bytes(source))) if own else default_fps
-    track = read_track(source, language, fps, encoding)
+    fixed = REGISTRY[format_of(source, encoding)].frame_rate
+    context = file_context(profile, language, fps, fixed(read_bytes(source)) if fixed and not fps else None)
+    track = read_track(source, language, float(context.fps), encoding)
     result = Conversion(source, notes=track.notes)
     for fmt in targets:
         result.problems += [f"cue {number}: {what}" if number else what
-                            for number, what in limit_problems(track, fmt.name)]
+                            for number, what in limit_problems(track, fmt.name, context)]
     if result.problems and not force:
         return result
-    outputs = {}
-    for fmt in targets:
-        assert fmt.write is not None
-        outputs[paths[fmt.name]] = fmt.write(track)
+    outputs = {paths[fmt.name]: fmt.render(track, context) for fmt in targets}
     ensure_folder(folder, OutputError, "output folder")
     for path, data in outputs.items():
         write_atomic(path, data)

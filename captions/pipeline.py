@@ -380,16 +380,15 @@ def _rendered(name: str, track: Track, language: LanguageContext, plan: Plan, pa
     track.issues = qc.check(track.cues, language) + qc.alignment_issues(track.cues, doubtful) + \
         qc.shot_issues(track.cues, track.shot_changes, language) + (found or [])
     # What an output format cannot carry (a character outside its set, say) is reported, never lost silently.
-    delivered = {fmt: language.deliveries.get(get_format(fmt).name) for fmt in plan.formats}  # each format's options
     track.issues += [qc.Issue(number, "format", fmt, "", qc.WARNING, what) for fmt in plan.formats
-                     for number, what in limit_problems(track, fmt, delivered[fmt])]
+                     for number, what in limit_problems(track, fmt, language)]
     result = LanguageResult(track.lang, len(track.cues), track.issues, track.notes)
-    outputs = {paths[fmt]: get_format(fmt).render(track, delivered[fmt]) for fmt in plan.formats}
+    outputs = {paths[fmt]: get_format(fmt).render(track, language) for fmt in plan.formats}
     if plan.report:
         outputs[paths["qc.txt"]] = report_text(name, profile, track).encode("utf-8")
     if plan.forced:
         narrative = replace(track, cues=[track.cues[index] for index in track.forced], forced=())
-        outputs.update({paths[f"forced {fmt}"]: get_format(fmt).render(narrative, delivered[fmt]) for fmt in plan.formats})
+        outputs.update({paths[f"forced {fmt}"]: get_format(fmt).render(narrative, language) for fmt in plan.formats})
         if not narrative.cues:
             track.notes.append("no forced narrative: the transcript marks no line forced (F/), so its file is empty")
     return result, outputs, track

@@ -60,9 +60,7 @@ def realign_file(source: str | Path, audio: str, out_dir: str | None, lang: str 
     track = Track(lang, [replace(cue, start=Fraction(start) / rate, end=Fraction(end) / rate)
                          for cue, (start, end) in zip(cues, frames)], fps=rate)
     ensure_folder(target.parent, OutputError, "output folder")
-    write = REGISTRY[fmt].write
-    assert write is not None
-    write_atomic(target, write(track))
+    write_atomic(target, REGISTRY[fmt].render(track, language))
     return target, report.notes()
 
 
@@ -239,8 +237,6 @@ def retime_file(source: str | Path, out_dir: str | None, lang: str, profile_name
     language = file_context(profile_name, normalise_lang(lang), fps,
                             own or (parse_fps(change["from_fps"]) if change.get("from_fps") else None))
     rate = language.fps
-    write = REGISTRY[fmt].write
-    assert write is not None
     target = source if in_place else aligned_path(source, out_dir, fmt, "retimed")
     if not in_place:
         refuse_overwriting_inputs([target], source)
@@ -250,7 +246,7 @@ def retime_file(source: str | Path, out_dir: str | None, lang: str, profile_name
         raise InputError("no cues to re-time", str(source))
     retiming = make_retiming(rate, origin=track.origin, **change)
     retimed, moved = retime_track(track, retiming, language)
-    data = write(retimed)
+    data = REGISTRY[fmt].render(retimed, language)
     ensure_folder(target.parent, OutputError, "output folder")
     if in_place:
         write_atomic(backup_path(source), read_bytes(source))

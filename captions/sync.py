@@ -441,7 +441,7 @@ def synced(source: str | Path, media: str, out_dir: str | None, lang: str | None
     if not kept:
         raise MediaError("no cue falls inside the media: nothing written", str(source))
     track_synced, ruled = moved_track(replace(track, cues=kept), mapped, language, 0)
-    data = REGISTRY[fmt].write(track_synced)  # type: ignore[misc]
+    data = REGISTRY[fmt].render(track_synced, language)
     report = transform.as_dict(times)
     report["left_out"] = left_out
     # The cues either side of a cut scene may run over the cut: marked, for someone to look at them.

@@ -15,9 +15,11 @@ from hypothesis import strategies as st
 from ttconv_view import texts
 
 from captions.audio import ffmpeg_binary
+from captions.context import resolved
 from captions.formats import REGISTRY, limit_problems
 from captions.formats.scc import RATE, parity, schedule
 from captions.model import Cue, Span, Speaker, Track
+from captions.profiles import get_profile
 
 DATA = Path(__file__).parent / "data" / "scc"
 WRITE = REGISTRY["scc"].write
@@ -89,7 +91,7 @@ def test_a_cue_without_time_to_load_is_shown_late_and_reported():
             Cue(Fraction(2) + Fraction(2, 30), Fraction(5), ("and the next one comes at once", "with a second row"),
                 ("A", "A"))]
     track = Track("en", cues, {}, RATE)
-    problems = limit_problems(track, "scc")
+    problems = limit_problems(track, "scc", resolved(get_profile("netflix", "en"), RATE))
     assert [number for number, _ in problems] == [2] and "frames late" in problems[0][1]
     back = REGISTRY["scc"].read_entries(WRITE(track).decode("ascii"), "t.scc")
     assert [entry.lines for entry in back] == [cue.lines for cue in cues]  # late, never dropped
@@ -198,7 +200,7 @@ def test_roll_up_and_paint_on_output(mode):
     cues = [Cue(Fraction(2), Fraction(4), ("First row of the live text",), ("A",)),
             Cue(Fraction(4) + Fraction(2, 30), Fraction(6), ("and the second", "and the third"), ("A", "A")),
             Cue(Fraction(9), Fraction(11), ("after a pause",), ("A",))]
-    data = REGISTRY["scc"].render(Track("en", cues, {}, RATE), SccOptions(mode=mode)).decode("ascii")
+    data = REGISTRY["scc"].write(Track("en", cues, {}, RATE), SccOptions(mode=mode)).decode("ascii")
     assert {"roll-up-2": "9425", "roll-up-3": "9426", "paint-on": "9429"}[mode] in data
     ours = REGISTRY["scc"].read_entries(data, "t.scc")
     import ttconv.scc.reader as scc_reader
@@ -214,7 +216,7 @@ def test_a_second_language_on_cc2():
     from captions.formats.scc import SccOptions
 
     track = Track("es", [Cue(Fraction(3), Fraction(5), ("Hola",), ("A",))], {}, RATE)
-    data = REGISTRY["scc"].render(track, SccOptions(channel=2)).decode("ascii")
+    data = REGISTRY["scc"].write(track, SccOptions(channel=2)).decode("ascii")
     assert "1c20" in data and "9420" not in data  # RCL on channel 2: 0x1C 0x20
     assert REGISTRY["scc"].read_entries(data, "t.scc")[0].lines == ("Hola",)
 
@@ -223,6 +225,6 @@ def test_a_second_language_on_cc3():
     from captions.formats.scc import SccOptions
 
     track = Track("es", [Cue(Fraction(3), Fraction(5), ("Hola",), ("A",))], {}, RATE)
-    data = REGISTRY["scc"].render(track, SccOptions(channel=3)).decode("ascii")
+    data = REGISTRY["scc"].write(track, SccOptions(channel=3)).decode("ascii")
     assert "1520" in data and "152f" in data and "9420" not in data  # RCL and EOC of field 2's CC3: 0x15 ..
     assert REGISTRY["scc"].read_entries(data, "t.scc")[0].lines == ("Hola",)

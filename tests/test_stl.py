@@ -140,11 +140,11 @@ def test_open_subtitles_double_height_and_the_title():
     cues = [Cue(Fraction(1), Fraction(3), ("Said softly,", "out loud"), ("A", "A"),
                 styled=((Span("Said softly,", italic=True),), (Span("out loud"),)))]
     track = Track("en", cues, {}, 25, title="Évening news")
-    opened = REGISTRY["stl"].render(track, StlOptions(mode="open"))
+    opened = REGISTRY["stl"].write(track, StlOptions(mode="open"))
     assert opened[11:12] == b"0" and opened[16:28] == "Évening news".encode("cp850")
     back = REGISTRY["stl"].read_entries(opened, "x.stl")[0]
     assert back.lines == cues[0].lines and [s.italic for line in back.styled for s in line] == [True, False]
-    doubled = REGISTRY["stl"].render(track, StlOptions(double_height=True))
+    doubled = REGISTRY["stl"].write(track, StlOptions(double_height=True))
     block = doubled[GSI_SIZE: GSI_SIZE + TTI_SIZE]
     assert block[13] == 19 and b"\x0d\x0b\x0bSaid softly," in block and b"\x8a\x8a" in block
     assert ttconv_read(doubled)[0][2] == ["Said softly,", "out loud"]

@@ -11,10 +11,9 @@ import dataclasses
 import stat
 from importlib import import_module
 from pathlib import Path
-from typing import Any
 
+from ..context import LanguageContext
 from ..errors import InputError, OptionError
-from ..languages import pack
 from ..model import Cue, Profile, Segment, Speaker, Track, exact_rate
 from ..textfile import decode
 from .base import Format, Limits
@@ -105,9 +104,9 @@ def with_limits(profile: Profile, names: tuple[str, ...] | list[str]) -> Profile
     return dataclasses.replace(profile, max_chars_per_line=chars, max_lines=lines)
 
 
-def limit_problems(track: Track, name: str, options: Any = None) -> list[tuple[int, str]]:
-    """Every way a track breaks a format's hard limits, written with its ``options``: (cue number, or 0
-    for the track; what)."""
+def limit_problems(track: Track, name: str, language: LanguageContext) -> list[tuple[int, str]]:
+    """Every way a track breaks a format's hard limits, written as the language is delivered: (cue
+    number, or 0 for the track; what)."""
     from ..text import display_width
 
     limits, problems = REGISTRY[name].limits, []
@@ -115,8 +114,8 @@ def limit_problems(track: Track, name: str, options: Any = None) -> list[tuple[i
         problems.append((0, f"{name} cannot carry language {track.lang!r} (only {', '.join(limits.languages)})"))
     if limits.frame_rates and track.fps not in limits.frame_rates:
         problems.append((0, f"{name} cannot carry {float(track.fps):g} fps"))
-    problems += REGISTRY[name].problems(track, options)
-    mode = pack(track.lang).conventions.get("width_mode", "latin")
+    problems += REGISTRY[name].problems(track, language)
+    mode = language.style.width_mode
     shows = limits.characters
     for number, cue in enumerate(track.cues, start=1):
         if shows:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
+from ..context import LanguageContext
 from ..model import Segment, Track
 from .timed import Entry
 
@@ -47,7 +48,7 @@ class Format:
     detect: Callable[[str], bool] = _never  # from the decoded start of the file
     read_entries: Callable[[Any, str], list[Entry]] | None = None  # (text, or bytes when binary; path)
     read_transcript: Callable[[str, str, str, str], list[Segment]] | None = None
-    write: Callable[..., bytes] | None = None  # (track), or (track, options) for a format with options
+    write: Callable[..., bytes] | None = None  # (track); (track, options) for a format with options; see typeset
     limits: Limits = Limits()
     binary: bool = False
     detect_bytes: Callable[[bytes], bool] = _never_bytes
@@ -56,17 +57,21 @@ class Format:
     # How a delivery is made, from a profile's [name] table (SCC's caption mode, STL's display mode):
     # (table, where) -> the format's own options, every key and value checked; None: it has none.
     options: Callable[[Mapping[str, Any], str], Any] | None = None
+    typeset: bool = False  # ``write`` takes the language's pack: (track, pack) (how it sets italics and rows)
 
-    def render(self, track: Track, options: Any = None) -> bytes:
-        """The file's bytes, with its options (the defaults when None)."""
+    def render(self, track: Track, language: LanguageContext) -> bytes:
+        """The file's bytes as the language is delivered: with this format's options from the profile
+        (the defaults when it has no table for it), set as the language's pack says."""
         assert self.write is not None, f"{self.name} is read only"
-        return self.write(track, options) if self.options else self.write(track)
+        if self.options:
+            return self.write(track, language.deliveries.get(self.name))
+        return self.write(track, language.pack) if self.typeset else self.write(track)
 
-    def problems(self, track: Track, options: Any = None) -> list[tuple[int, str]]:
-        """What else the format cannot do with a track as timed, with its options."""
+    def problems(self, track: Track, language: LanguageContext) -> list[tuple[int, str]]:
+        """What else the format cannot do with a track as timed, with the language's options for it."""
         if self.check is None:
             return []
-        return self.check(track, options) if self.options else self.check(track)
+        return self.check(track, language.deliveries.get(self.name)) if self.options else self.check(track)
 
 
 def option_values(table: Mapping[str, Any], where: str, choices: Mapping[str, tuple[Any, ...]]) -> dict[str, Any]:

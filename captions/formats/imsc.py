@@ -15,7 +15,8 @@ import math
 import xml.etree.ElementTree as ET
 from fractions import Fraction
 
-from ..languages import pack
+from ..languages import as_pack
+from ..languages.base import LanguagePack
 from ..model import Track, counted
 from .base import Format
 from .ttml import (
@@ -48,9 +49,9 @@ def tick_rate(track: Track) -> int:
     return math.lcm(track.fps.numerator, 1000)
 
 
-def write(track: Track) -> bytes:
-    """The IMSC 1.1 Text document of a track."""
-    language = pack(track.lang)
+def write(track: Track, language: LanguagePack | None = None) -> bytes:
+    """The IMSC 1.1 Text document of a track, its italics and rows set as its language's pack says."""
+    language = language or as_pack(track.lang)
     ticks = tick_rate(track)
     nominal = math.ceil(track.fps)
     multiplier = track.fps / nominal
@@ -108,4 +109,4 @@ def _regions(layout: ET.Element, vertical: bool) -> None:
 
 
 FORMAT = Format("imsc", ("imsc.ttml",), "IMSC 1.1 Text: Netflix (required for Japanese), streaming",
-                detect, read_entries=read, write=write)
+                detect, read_entries=read, write=write, typeset=True)
