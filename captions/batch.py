@@ -12,14 +12,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from .errors import INTERNAL_EXIT, CaptionsError, InputError, OutputError
-from .folders import ensure_folder
+from .errors import INTERNAL_EXIT, CaptionsError, InputError
 from .formats import REGISTRY, input_suffixes, writable
+from .jobs import deliver
 from .languages import codes
 from .naming import job_outputs, refuse_collisions, refuse_overwriting_inputs
 from .pipeline import Result, file_plan, render_file
 from .plan import Options, Plan, make_plan
-from .sink import write_all
 
 RUN_REPORT = "run-report.json"  # what a batch writes beside its state: never an input of a folder
 MAX_JOBS = 64  # worker processes, whatever --jobs says (never more than there are files)
@@ -166,7 +165,7 @@ def _is_input(path: Path) -> bool:
 def run_one(source: Path | str, out_dir: str | None, plan: Plan | Options) -> Outcome:
     """Caption one file and write its outputs; every failure becomes a one-line message."""
     outcome = render_one(source, out_dir, plan)
-    return write_outcome(outcome, Path(out_dir) if out_dir else Path(outcome.source).parent)
+    return write_outcome(outcome)
 
 
 def render_one(source: Path | str, out_dir: str | None, plan: Plan | Options,
@@ -191,12 +190,10 @@ def render_one(source: Path | str, out_dir: str | None, plan: Plan | Options,
     return Outcome(str(source), result=result, outputs=rendered.outputs)
 
 
-def write_outcome(outcome: Outcome, folder: Path) -> Outcome:
-    """The outcome's outputs written (each atomically) into ``folder``, and dropped from it."""
+def write_outcome(outcome: Outcome) -> Outcome:
+    """The outcome's outputs delivered (each written whole, its folder made), and dropped from it."""
     try:
-        if outcome.outputs:
-            ensure_folder(folder, OutputError, "output folder")
-            write_all(outcome.outputs)
+        deliver(outcome.outputs)
     except CaptionsError as err:
         return Outcome(outcome.source, error=str(err.located(outcome.source)), code=err.exit_code, kind=err.kind)
     outcome.outputs = {}

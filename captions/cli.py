@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any, NoReturn, Optional
 import typer
 
 from . import __version__
-from .errors import CaptionsError, OutputError
+from .errors import CaptionsError
 
 if TYPE_CHECKING:
     from .batch import Outcome
@@ -477,17 +477,13 @@ def review(
     fps: Optional[str] = typer.Option(None, help="Frame rate (default: the profile's)."),
 ) -> None:
     """Write NAME.review.html: the player, every language's cues side by side and every QC issue."""
+    from .jobs import deliver
     from .review import review_files
-    from .sink import write_atomic
     from .timecode import parse_fps
 
     try:
         path, page = review_files(files, media, profile, out, parse_fps(fps) if fps else None)
-        if out is not None:
-            from .folders import ensure_folder
-
-            ensure_folder(out, OutputError, "output folder")
-        write_atomic(path, page)
+        deliver({path: page})
     except CaptionsError as err:
         _fail_with(err)
     typer.echo(f"{path} ({len(page) // 1024 + 1} KB): open it in a browser")

@@ -7,11 +7,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .context import file_context
-from .errors import OptionError, OutputError
-from .folders import check_folder, ensure_folder
+from .errors import OptionError
 from .formats import REGISTRY, format_of, get, limit_problems, read_bytes, read_track
-from .naming import conversion_paths, language_of, refuse_overwriting_inputs
-from .sink import write_atomic
+from .jobs import Made, run
+from .naming import conversion_paths, language_of
 
 
 @dataclass
@@ -35,23 +34,21 @@ def convert_file(source: str | Path, out_dir: str | Path | None, formats: list[s
     if not formats:
         raise OptionError("no output format given")
     targets = [get(name) for name in formats]
-    folder = Path(out_dir) if out_dir else source.parent
     language = language_of(source, lang)
     paths = {get(name).name: path for name, path in conversion_paths(source, out_dir, formats, lang).items()}
-    refuse_overwriting_inputs(list(paths.values()), source)
-    check_folder(folder, OutputError, "output folder")
-    fixed = REGISTRY[format_of(source, encoding)].frame_rate
-    context = file_context(profile, language, fps, fixed(read_bytes(source)) if fixed and not fps else None)
-    track = read_track(source, language, float(context.fps), encoding)
-    result = Conversion(source, notes=track.notes)
-    for fmt in targets:
-        result.problems += [f"cue {number}: {what}" if number else what
-                            for number, what in limit_problems(track, fmt.name, context)]
-    if result.problems and not force:
-        return result
-    outputs = {paths[fmt.name]: fmt.render(track, context) for fmt in targets}
-    ensure_folder(folder, OutputError, "output folder")
-    for path, data in outputs.items():
-        write_atomic(path, data)
-        result.outputs.append(path)
-    return result
+
+    def make() -> Made[Conversion]:
+        fixed = REGISTRY[format_of(source, encoding)].frame_rate
+        context = file_context(profile, language, fps, fixed(read_bytes(source)) if fixed and not fps else None)
+        track = read_track(source, language, float(context.fps), encoding)
+        result = Conversion(source, notes=track.notes)
+        for fmt in targets:
+            result.problems += [f"cue {number}: {what}" if number else what
+                                for number, what in limit_problems(track, fmt.name, context)]
+        if result.problems and not force:
+            return Made({}, result)
+        return Made({paths[fmt.name]: fmt.render(track, context) for fmt in targets}, result)
+
+    made = run(paths.values(), (source,), make)
+    made.report.outputs = list(made.outputs)
+    return made.report

@@ -13,18 +13,17 @@ from pathlib import Path
 
 from . import qc, sdh
 from .context import LanguageContext, resolved
-from .errors import CaptionsError, OutputError, naming_media
-from .folders import check_folder, ensure_folder
+from .errors import CaptionsError, naming_media
 from .formats import get as get_format
 from .formats import limit_problems, read_file
+from .jobs import Made, guard, run
 from .languages import normalise_lang
 from .model import NARRATOR, Cue, Profile, Segment, Span, Speaker, Stretch, Track, on_frame, seconds
-from .naming import planned_paths, refuse_overwriting_inputs, review_path
+from .naming import planned_paths, review_path
 from .plan import Options, Plan, for_file, for_translation, make_plan, with_shots
 from .progress import Progress
 from .report import report_text
 from .segmenter import segment_cues
-from .sink import write_all
 from .timing import refuse_overlong, time_cues
 
 __all__ = ["Options", "Plan", "caption", "caption_file", "make_plan", "render_file"]
@@ -181,10 +180,12 @@ def caption_file(source: str | Path, out_dir: str | Path, options: Options | Pla
     Every output of the file is made (and checked against the inputs) before any is written.
     """
     plan = options if isinstance(options, Plan) else make_plan(options)
-    rendered = render_file(source, out_dir, plan)
-    ensure_folder(Path(out_dir), OutputError, "output folder")
-    write_all(rendered.outputs)
-    return rendered.result
+
+    def make() -> Made[Result]:
+        rendered = render_file(source, out_dir, plan)
+        return Made(rendered.outputs, rendered.result)
+
+    return run([], (source, plan.audio, plan.glossary, plan.sync), make).report
 
 
 def render_file(source: str | Path, out_dir: str | Path, plan: Plan) -> Rendered:
@@ -201,9 +202,7 @@ def render_file(source: str | Path, out_dir: str | Path, plan: Plan) -> Rendered
         segments = _read(source, plan, read_notes)
     read_notes[:0] = [how] if how else []
     planned = {language.lang: planned_paths(source, out_dir, language.lang, plan) for language in plan.languages}
-    refuse_overwriting_inputs([path for paths in planned.values() for path in paths.values()],
-                              source, plan.audio, plan.glossary)
-    check_folder(out_dir, OutputError, "output folder")
+    guard([path for paths in planned.values() for path in paths.values()], source, plan.audio, plan.glossary)
     clock.lap("read")
     progress = Progress(plan.progress, f"{source.name}: ")
     alignment_notes: list[str] = []

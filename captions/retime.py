@@ -12,14 +12,13 @@ from pathlib import Path
 from typing import Any
 
 from .context import LanguageContext, file_context
-from .errors import InputError, OptionError, OutputError, naming_media
-from .folders import check_folder, ensure_folder
+from .errors import InputError, OptionError, naming_media
 from .formats import REGISTRY, read_bytes, read_cues
+from .jobs import Made, run
 from .languages import normalise_lang
 from .model import Track, exact_rate, on_frame
-from .naming import aligned_path, backup_path, refuse_overwriting_inputs, writable_format
+from .naming import aligned_path, writable_format
 from .progress import Progress
-from .sink import write_atomic
 
 
 def realign_file(source: str | Path, audio: str, out_dir: str | None, lang: str | None, profile_name: str,
@@ -42,26 +41,26 @@ def realign_file(source: str | Path, audio: str, out_dir: str | None, lang: str 
     source = Path(source)
     fmt = writable_format(source, encoding)
     target = aligned_path(source, out_dir, fmt)
-    refuse_overwriting_inputs([target], source, audio)
-    check_folder(target.parent, OutputError, "output folder")
-    cues = read_cues(source, encoding)
-    if not cues:
-        raise InputError("no cues to align", str(source))
-    # Not given: the file's NAME.LANG.EXT, else what its text is in, else English.
-    lang = normalise_lang(lang or own_language(source.name, " ".join(" ".join(cue.lines) for cue in cues[:300])) or "en")
-    language = file_context(profile_name, lang, fps)
-    rate = language.fps
-    within = parse_span(audio_part, float(rate), "--audio-part") if audio_part else None
-    with naming_media(audio):
-        timings, report = align_texts(Path(audio), [" ".join(cue.lines) for cue in cues], language.pack,
-                                      Progress(progress, f"{source.name}: "), within, trust_audio, strict_audio)
-    needed = [legible_time(cue.text, language) for cue in cues]
-    frames = apply_frame_rules([(t.start, t.end) for t in timings], language, None, needed)
-    track = Track(lang, [replace(cue, start=Fraction(start) / rate, end=Fraction(end) / rate)
-                         for cue, (start, end) in zip(cues, frames)], fps=rate)
-    ensure_folder(target.parent, OutputError, "output folder")
-    write_atomic(target, REGISTRY[fmt].render(track, language))
-    return target, report.notes()
+
+    def make() -> Made[list[str]]:
+        cues = read_cues(source, encoding)
+        if not cues:
+            raise InputError("no cues to align", str(source))
+        # Not given: the file's NAME.LANG.EXT, else what its text is in, else English.
+        found = lang or own_language(source.name, " ".join(" ".join(cue.lines) for cue in cues[:300])) or "en"
+        language = file_context(profile_name, normalise_lang(found), fps)
+        rate = language.fps
+        within = parse_span(audio_part, float(rate), "--audio-part") if audio_part else None
+        with naming_media(audio):
+            timings, report = align_texts(Path(audio), [" ".join(cue.lines) for cue in cues], language.pack,
+                                          Progress(progress, f"{source.name}: "), within, trust_audio, strict_audio)
+        needed = [legible_time(cue.text, language) for cue in cues]
+        frames = apply_frame_rules([(t.start, t.end) for t in timings], language, None, needed)
+        track = Track(language.lang, [replace(cue, start=Fraction(start) / rate, end=Fraction(end) / rate)
+                                      for cue, (start, end) in zip(cues, frames)], fps=rate)
+        return Made({target: REGISTRY[fmt].render(track, language)}, report.notes())
+
+    return target, run([target], (source, audio), make).report
 
 
 @dataclass(frozen=True)
@@ -238,17 +237,14 @@ def retime_file(source: str | Path, out_dir: str | None, lang: str, profile_name
                             own or (parse_fps(change["from_fps"]) if change.get("from_fps") else None))
     rate = language.fps
     target = source if in_place else aligned_path(source, out_dir, fmt, "retimed")
-    if not in_place:
-        refuse_overwriting_inputs([target], source)
-    check_folder(target.parent, OutputError, "output folder")
-    track = read_track(source, language.lang, float(rate), encoding)
-    if not track.cues:
-        raise InputError("no cues to re-time", str(source))
-    retiming = make_retiming(rate, origin=track.origin, **change)
-    retimed, moved = retime_track(track, retiming, language)
-    data = REGISTRY[fmt].render(retimed, language)
-    ensure_folder(target.parent, OutputError, "output folder")
-    if in_place:
-        write_atomic(backup_path(source), read_bytes(source))
-    write_atomic(target, data)
-    return Retimed(target, len(retimed.cues), moved, qc.check(retimed.cues, replace(language, fps=retimed.fps)))
+
+    def make() -> Made[Retimed]:
+        track = read_track(source, language.lang, float(rate), encoding)
+        if not track.cues:
+            raise InputError("no cues to re-time", str(source))
+        retiming = make_retiming(rate, origin=track.origin, **change)
+        retimed, moved = retime_track(track, retiming, language)
+        issues = qc.check(retimed.cues, replace(language, fps=retimed.fps))
+        return Made({target: REGISTRY[fmt].render(retimed, language)}, Retimed(target, len(retimed.cues), moved, issues))
+
+    return run([target], (source,), make, in_place=source if in_place else None).report

@@ -21,8 +21,9 @@ from typing import Any
 from urllib.parse import quote
 
 from .errors import NoSoundError, OptionError
+from .jobs import guard
 from .model import Track
-from .naming import language_of, refuse_overwriting_inputs, review_path
+from .naming import language_of, review_path
 from .timecode import clock, frame_timecode
 
 PEAKS_PER_SECOND = 10  # waveform resolution: enough to see speech and pauses at any zoom the page offers
@@ -116,7 +117,7 @@ def review_files(paths: list[Path], media: str | None, profile: str, out_dir: Pa
     title = paths[0].name.split(".")[0]
     folder = out_dir or paths[0].parent
     page = review_path(paths[0], folder)
-    refuse_overwriting_inputs([page], *paths, media)
+    guard([page], *paths, media)
     address, waveform = review_media(media, folder)
     return page, review_page(title, profile, tracks, address, waveform)
 

@@ -172,7 +172,7 @@ def _record(state: State, programme: Programme, keys: dict[str, str], langs: tup
             seconds: float) -> RunEntry:
     """The programme's outputs written, its languages into the state, and its line of the report."""
     hashes = content_hashes(outcome.outputs)
-    outcome = write_outcome(outcome, programme.out)
+    outcome = write_outcome(outcome)
     entry = RunEntry(programme.line, str(programme.source), "failed" if outcome.failed else "done", round(seconds, 3),
                      outcome.error or "", outcome.exit_code)
     if outcome.error or not outcome.result:

@@ -359,21 +359,16 @@ def sync_file(source: str | Path, media: str, out_dir: str | None, lang: str | N
               fps: str | None, encoding: str | None, in_place: bool = False, review: bool = False) -> Synced:
     """:func:`synced`, written (``in_place``: over the file, its old bytes kept as ``FILE.bak``;
     ``review``: with its review page, ``NAME.review.html``)."""
-    from .errors import OutputError
-    from .folders import ensure_folder
-    from .formats import read_bytes
-    from .naming import backup_path
-    from .sink import write_atomic
+    from .jobs import Made, run
 
-    done = synced(source, media, out_dir, lang, profile_name, fps, encoding, in_place)
-    page = done.review(media, profile_name, done.target.parent) if review else None
-    ensure_folder(done.target.parent, OutputError, "output folder")
-    if in_place:
-        write_atomic(backup_path(done.source), read_bytes(done.source))
-    write_atomic(done.target, done.data)
-    if page:
-        write_atomic(*page)
-    return done
+    def make() -> Made[Synced]:
+        done = synced(source, media, out_dir, lang, profile_name, fps, encoding, in_place)
+        outputs = {done.target: done.data}
+        if review:
+            page, outputs[page] = done.review(media, profile_name, done.target.parent)
+        return Made(outputs, done)
+
+    return run([], (source, media), make, in_place=Path(source) if in_place else None).report
 
 
 def synced(source: str | Path, media: str, out_dir: str | None, lang: str | None, profile_name: str,
@@ -383,19 +378,18 @@ def synced(source: str | Path, media: str, out_dir: str | None, lang: str | None
     speech: a file for other media."""
     from . import qc
     from .context import file_context
-    from .errors import InputError, MediaError, OutputError, naming_media
-    from .folders import check_folder
+    from .errors import InputError, MediaError, naming_media
     from .formats import REGISTRY, read_bytes, read_track
+    from .jobs import guard
     from .languages import normalise_lang, own_language
     from .listening import listen
-    from .naming import aligned_path, refuse_overwriting_inputs, writable_format
+    from .naming import aligned_path, writable_format
     from .retime import moved_track, nearest_frame
 
     source = Path(source)
     fmt = writable_format(source, encoding)
     target = source if in_place else aligned_path(source, out_dir, fmt, "synced")
-    refuse_overwriting_inputs([] if in_place else [target], source, media)
-    check_folder(target.parent, OutputError, "output folder")
+    guard([target], source, media, in_place=target if in_place else None)
     fixed = REGISTRY[fmt].frame_rate
     own = fixed(read_bytes(source)) if fixed and not fps else None
     probe = read_track(source, "en", 25.0, encoding)  # times only: the rate read at is the file's own below

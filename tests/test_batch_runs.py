@@ -195,7 +195,7 @@ def test_a_worker_sends_the_outputs_back_and_writes_nothing(tmp_path):
     assert not (tmp_path / "far").exists()  # a worker on another machine needs no shared disk
     assert sorted(path.name for path in outcome.outputs) == ["show00.en.imsc.ttml", "show00.en.srt"]
     assert outcome.outputs[row.out / "show00.en.srt"].startswith(b"1\n00:00:00,000 --> ")
-    assert write_outcome(outcome, row.out).outputs == {} and (row.out / "show00.en.srt").is_file()
+    assert write_outcome(outcome).outputs == {} and (row.out / "show00.en.srt").is_file()
 
 
 def read_manifest_row(folder: Path, text: str):
