@@ -7,7 +7,7 @@ become decimals only in writers, so a frame written to TTML is the frame timing 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import asdict, dataclass, field, replace
 from fractions import Fraction
 from typing import Any, NamedTuple
 
@@ -220,11 +220,32 @@ class Speaker:
     colour: str = ""  # set when the profile shows speakers by colour
 
 
+ERROR, WARNING = "error", "warning"
+
+
+@dataclass(frozen=True, slots=True)
+class Issue:
+    """One broken rule: where (1-based cue number), what was measured and what the limit is."""
+
+    cue: int
+    rule: str
+    value: float | str
+    limit: float | str
+    severity: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"cue {self.cue}: {self.severity}: {self.message}"
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
 @dataclass
 class Track:
     """All cues of one language of one programme, ready for writers and QC.
 
-    ``issues`` are the QC findings (``captions.qc.Issue``) once checked; ``vertical`` is the
+    ``issues`` are the QC findings (:class:`Issue`) once checked; ``vertical`` is the
     layout the cues were cut for, which IMSC declares.
     """
 
@@ -233,7 +254,7 @@ class Track:
     speakers: dict[str, Speaker] = field(default_factory=dict)
     fps: Fraction = Fraction(25)
     notes: list[str] = field(default_factory=list)  # timing compromises worth telling the user
-    issues: list[Any] = field(default_factory=list)
+    issues: list[Issue] = field(default_factory=list)
     vertical: bool = False
     title: str = ""  # the programme's title, which some formats carry (EBU STL)
     origin: Fraction = Fraction(0)  # the time of the programme's first frame (``--start``), on a frame
@@ -272,9 +293,11 @@ class Track:
         return runs
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Profile:
-    """The caption rules of one style for one language.
+    """The caption rules of one style for one language: each field a rule of
+    :data:`captions.rules.RULES`, which says what it means, what it takes, its value in every
+    built-in profile and how the planner and QC use it (only the types are declared here).
 
     Widths are in display units: a character for Latin scripts, a full-width character for
     CJK (half-width counts 0.5), as the style guides count them.
@@ -282,34 +305,29 @@ class Profile:
 
     name: str
     lang: str
-    max_chars_per_line: float = 42
-    max_lines: int = 2
-    max_cps: float | None = 20.0  # characters per second, None when the guide counts words
-    max_wpm: float | None = None
-    target_cps: float = 15.0  # the comfortable pace used to time untimed text
-    target_wpm: float | None = None  # used instead of target_cps when the guide counts words
-    min_duration: float = 5 / 6
-    max_duration: float = 7.0
-    min_gap_frames: int = 2
-    close_gap_frames: int = 12  # gaps this short are closed to min_gap_frames
-    # Timed input: how far a cue that needs more time to be read may stay after its last word and
-    # appear before its first one (Netflix: out-time up to 12 frames late, in-time within 3 frames).
-    linger_frames: int = 12
-    lead_in_frames: int = 3
-    # Shot changes (Netflix): an in-time this near a cut goes onto it; an out-time this near one
-    # ends ``shot_gap_frames`` before it, never hanging over the cut by a few frames.
-    shot_window_frames: int = 12
-    shot_gap_frames: int = 2
-    # Sound: SDH keeps descriptions and lyrics in the guide's style; subtitles drop descriptions.
-    sdh: bool = False
-    sound_style: str = "brackets"  # brackets: [door slams] (Netflix) | capitals: DOOR SLAMS (BBC)
-    music_mark: str = "♪"  # around lyrics in SDH (the BBC writes #)
-    fps: float = 24000 / 1001
-    width_mode: str = "latin"  # latin: a character is 1; cjk: full-width 1, half-width 0.5
-    breaker: str = "words"  # words (spaces between words) | phrases (BudouX, no spaces)
-    dialog_dash: str = "-"
-    speaker_style: str = "dash"  # dash | colour: how speaker changes show by default
-    label_format: str = "{NAME}:"
-    punctuation: str = "keep"  # keep | netflix-ja
-    writing_mode: str = "horizontal"  # horizontal | vertical (Japanese tategaki, IMSC tts:writingMode="tbrl")
+    max_chars_per_line: float
+    max_lines: int
+    max_cps: float | None
+    max_wpm: float | None
+    target_cps: float
+    target_wpm: float | None
+    min_duration: float
+    max_duration: float
+    min_gap_frames: int
+    close_gap_frames: int
+    linger_frames: int
+    lead_in_frames: int
+    shot_window_frames: int
+    shot_gap_frames: int
+    sdh: bool
+    sound_style: str
+    music_mark: str
+    fps: float
+    width_mode: str
+    breaker: str
+    dialog_dash: str
+    speaker_style: str
+    label_format: str
+    punctuation: str
+    writing_mode: str
     description: str = ""

@@ -5,43 +5,23 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
-from dataclasses import asdict, dataclass
 from fractions import Fraction
-from typing import Any
 
 from .context import LanguageContext
 from .languages.base import WEAK
-from .languages.phrases import NO_LINE_END, NO_LINE_START
-from .model import Cue, Profile, Segment, Stretch
-from .reading import speeds
+from .model import ERROR, WARNING, Cue, Issue, Segment, Stretch
+from .rules import CHECKS
 from .shots import cuts_near
-from .text import display_width
 from .timemap import TimeMap
 from .timing import in_time_on_cut, legible_time, out_time_for_cut
 
-ERROR, WARNING = "error", "warning"
-
-
-@dataclass(frozen=True, slots=True)
-class Issue:
-    """One broken rule: where (1-based cue number), what was measured and what the limit is."""
-
-    cue: int
-    rule: str
-    value: float | str
-    limit: float | str
-    severity: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"cue {self.cue}: {self.severity}: {self.message}"
-
-    def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
+__all__ = ["ERROR", "WARNING", "Issue", "alignment_issues", "check", "shot_issues", "summary", "transcript_issues",
+           "untranslated_issues"]
 
 
 def check(cues: list[Cue], language: LanguageContext) -> list[Issue]:
-    """All issues of a track, in cue order.
+    """All issues of a track, in cue order: every style rule's own check (:data:`captions.rules.RULES`),
+    and the breaks a reviewer would mend (an empty cue, a line or cue ending on a weak word).
 
     >>> from captions.context import resolved
     >>> from captions.profiles import get_profile
@@ -49,26 +29,16 @@ def check(cues: list[Cue], language: LanguageContext) -> list[Issue]:
     ['min-duration']
     """
     issues: list[Issue] = []
-    profile, fps = language.style, float(language.fps)
-    half_frame = 0.5 / fps
+    previous = None
     for number, cue in enumerate(cues, start=1):
-        issues.extend(_layout_issues(number, cue, language))
-        duration = cue.duration
-        text = " ".join(line.strip() for line in cue.lines)
-        if duration < profile.min_duration - half_frame:
-            issues.append(Issue(number, "min-duration", round(duration, 3), round(profile.min_duration, 3), ERROR,
-                                f"on screen {duration:.2f} s, minimum {profile.min_duration:.2f} s"))
-        if duration > profile.max_duration + half_frame:
-            issues.append(Issue(number, "max-duration", round(duration, 3), profile.max_duration, ERROR,
-                                f"on screen {duration:.2f} s, maximum {profile.max_duration:.2f} s"))
-        for speed in speeds(text, duration, language):
-            if speed.too_fast:
-                shown = 1 if round(speed.value, 1) > speed.limit else 2  # never "17.0, maximum 17"
-                issues.append(Issue(number, "reading-speed", round(speed.value, shown), speed.limit, ERROR,
-                                    f"{speed.value:.{shown}f} {speed.unit}, maximum {speed.limit:g}"))
-        if number > 1:
-            issues.extend(_gap_issues(number, cues[number - 2], cue, profile, fps))
-            issues.extend(_cue_end_issues(number - 1, cues[number - 2], cue, language))
+        if not any(line.strip() for line in cue.lines):
+            issues.append(Issue(number, "empty", 0, 1, ERROR, "cue has no text"))
+        for rule in CHECKS:
+            issues.extend(rule.check(number, cue, previous, language))  # type: ignore[misc]
+        issues.extend(_weak_line_breaks(number, cue, language))
+        if previous is not None:
+            issues.extend(_cue_end_issues(number - 1, previous, cue, language))
+        previous = cue
     return issues
 
 
@@ -100,44 +70,16 @@ def _cue_end_issues(number: int, cue: Cue, following: Cue, language: LanguageCon
     return issues
 
 
-def _layout_issues(number: int, cue: Cue, language: LanguageContext) -> list[Issue]:
-    profile, issues = language.style, []
-    if not any(line.strip() for line in cue.lines):
-        issues.append(Issue(number, "empty", 0, 1, ERROR, "cue has no text"))
-    if len(cue.lines) > profile.max_lines:
-        issues.append(Issue(number, "lines", len(cue.lines), profile.max_lines, ERROR,
-                            f"{len(cue.lines)} lines, maximum {profile.max_lines}"))
-    for line in cue.lines:
-        width = display_width(line, profile.width_mode)
-        if width > profile.max_chars_per_line:
-            single = " " not in line.strip()
-            issues.append(Issue(number, "line-length", width, profile.max_chars_per_line, ERROR,
-                                f"line of {width:g} characters, maximum {profile.max_chars_per_line:g}"
-                                + (" (a single word longer than a line)" if single else "") + f": {line!r}"))
-        if profile.width_mode == "cjk" and line:
-            if line[0] in NO_LINE_START:
-                issues.append(Issue(number, "kinsoku", line[0], "", ERROR, f"line starts with {line[0]!r}"))
-            if line[-1] in NO_LINE_END:
-                issues.append(Issue(number, "kinsoku", line[-1], "", ERROR, f"line ends with {line[-1]!r}"))
+def _weak_line_breaks(number: int, cue: Cue, language: LanguageContext) -> list[Issue]:
+    """A line break that splits what the language keeps together ("the | house")."""
+    issues, dash = [], language.style.dialog_dash.strip() or "\0"
     for top, bottom in zip(cue.lines, cue.lines[1:]):
-        if top.split() and bottom.split() and not bottom.startswith(profile.dialog_dash.strip() or "\0"):
+        if top.split() and bottom.split() and not bottom.startswith(dash):
             left, right = top.split()[-1], bottom.split()[0]
             if language.pack.weak_cost(left, right) >= WEAK:
                 issues.append(Issue(number, "weak-break", f"{left} | {right}", "", WARNING,
                                     f"line break splits {left!r} from {right!r}"))
     return issues
-
-
-def _gap_issues(number: int, previous: Cue, cue: Cue, profile: Profile, fps: float) -> list[Issue]:
-    overlap = float(previous.end - cue.start)
-    if overlap > 0.0005:
-        return [Issue(number, "overlap", round(overlap, 3), 0, ERROR,
-                      f"starts {overlap:.3f} s before cue {number - 1} ends")]
-    gap_frames = round((cue.start - previous.end) * fps)
-    if gap_frames < profile.min_gap_frames:
-        return [Issue(number, "gap", gap_frames, profile.min_gap_frames, ERROR,
-                      f"gap of {gap_frames} frames after cue {number - 1}, minimum {profile.min_gap_frames}")]
-    return []
 
 
 def alignment_issues(cues: list[Cue], stretches: list[Stretch]) -> list[Issue]:
