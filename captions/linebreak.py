@@ -11,6 +11,7 @@ fills a line and breaks wherever it lands.
 from __future__ import annotations
 
 from bisect import bisect_left
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from .context import LanguageContext
@@ -65,57 +66,61 @@ def prepare(tokens: list[Token], language: LanguageContext) -> Layout:
     return Layout(texts, [display_width(t, mode) for t in texts], joiners, [display_width(j, mode) for j in joiners])
 
 
-def plan_cues(layout: Layout, costs: list[float], sentence_ends: list[bool], language: LanguageContext,
-              durations: list[float] | None = None, pauses: list[float] | None = None,
-              lead: int = 0) -> list[list[int]]:
-    """Split tokens into cues and lines, minimising the total cost.
+class CuePlanner:
+    """The named steps :func:`plan_cues` chooses cues with, over one run of tokens: prefix sums
+    that make each measure of a span constant-time (width, sentence ends, long pauses, time on
+    screen, reading time), the best layout of a span in lines (:meth:`lines_of`), and what a
+    span costs as a cue (:meth:`cue_cost`). Each uses the language's style rules (see
+    :data:`captions.rules.RULES`)."""
 
-    Returns one list per cue of the token indices where its lines start, plus its end index.
-    ``durations``: seconds each token takes (timed input), else estimated from reading speed.
-    ``pauses``: silence after each token (timed input). ``lead``: the first tokens (a speaker's
-    label) end no cue: they are shown with the words they introduce, never alone.
-    """
-    n = len(layout.texts)
-    profile = language.style
-    limit, max_lines = profile.max_chars_per_line, profile.max_lines
-    prefix = [0.0]
-    for index in range(n):
-        prefix.append(prefix[-1] + layout.widths[index] + layout.joiner_widths[index])
-    joiner_widths = layout.joiner_widths
+    def __init__(self, layout: Layout, costs: list[float], sentence_ends: list[bool], language: LanguageContext,
+                 durations: list[float] | None, pauses: list[float] | None) -> None:
+        n = len(layout.texts)
+        profile = language.style
+        self.costs, self.sentence_ends, self.durations = costs, sentence_ends, durations
+        self.limit, self.max_lines = profile.max_chars_per_line, profile.max_lines
+        self.max_duration, self.min_duration, self.target_cps = profile.max_duration, profile.min_duration, \
+            profile.target_cps
+        fps = float(language.fps)
+        self.linger, self.lead_in = profile.linger_frames / fps, profile.lead_in_frames / fps
+        self.joiner_widths = layout.joiner_widths
+        self.prefix = _sums(layout.widths, layout.joiner_widths)
+        self.sentence_prefix = _sums(sentence_ends)
+        self.silences = pauses or [0.0] * n
+        self.pause_prefix = _sums(pause >= LONG_PAUSE for pause in self.silences)
+        # speech and the silences between words: a cue's time on screen
+        self.time_prefix = _sums(durations or [], [max(silence, 0.0) for silence in self.silences])
+        # seconds each token needs at the profile's maximum reading speed
+        self.read_prefix = _sums(seconds_to_read(text + joiner, language)
+                                 for text, joiner in zip(layout.texts, layout.joiners)) if durations else [0.0]
+        self.layouts: dict[tuple[int, int, int], tuple[float, list[int]] | None] = {}
+        self.orphan_from = _orphans(sentence_ends)
 
-    def width(start: int, end: int) -> float:
-        return prefix[end] - prefix[start] - joiner_widths[end - 1]
+    def width(self, start: int, end: int) -> float:
+        return self.prefix[end] - self.prefix[start] - self.joiner_widths[end - 1]
 
-    sentence_prefix = [0]
-    for flag in sentence_ends:
-        sentence_prefix.append(sentence_prefix[-1] + flag)
-    silences = pauses or [0.0] * n
-    pause_prefix = [0]
-    for pause in silences:
-        pause_prefix.append(pause_prefix[-1] + (pause >= LONG_PAUSE))
-    time_prefix = [0.0]  # speech and the silences between words: a cue's time on screen
-    for seconds, silence in zip(durations or [], silences):
-        time_prefix.append(time_prefix[-1] + seconds + max(silence, 0.0))
-    read_prefix = [0.0]  # seconds each token needs at the profile's maximum reading speed
-    if durations:
-        for text, joiner in zip(layout.texts, layout.joiners):
-            read_prefix.append(read_prefix[-1] + seconds_to_read(text + joiner, language))
-    fps = float(language.fps)
-    linger, lead_in = profile.linger_frames / fps, profile.lead_in_frames / fps
+    def line_cost(self, start: int, end: int) -> float:
+        """A line holding two sentences: a new sentence starts a new line."""
+        return MID_LINE_SENTENCE * (self.sentence_prefix[end - 1] - self.sentence_prefix[start])
 
-    def line_cost(start: int, end: int) -> float:
-        return MID_LINE_SENTENCE * (sentence_prefix[end - 1] - sentence_prefix[start])
+    def fits(self, start: int, end: int) -> bool:
+        """No line wider than ``max_chars_per_line`` (but a single word, which cannot be broken)."""
+        return end - start == 1 or self.width(start, end) <= self.limit
 
-    def fits(start: int, end: int) -> bool:
-        return end - start == 1 or width(start, end) <= limit
+    def lines_of(self, start: int, end: int) -> tuple[float, list[int]] | None:
+        """The cheapest layout of a span in at most ``max_lines`` lines: its cost and the starts of
+        its lines; None when it cannot fit."""
+        if self.fits(start, end):
+            return self.line_cost(start, end), [start]
+        return self.two_lines(start, end) if self.max_lines == 2 else self.best_lines(start, end, self.max_lines)
 
-    layouts: dict[tuple[int, int, int], tuple[float, list[int]] | None] = {}
-
-    def two_lines(start: int, end: int) -> tuple[float, list[int]] | None:
-        # The hot path (nearly every profile has two lines): one pass over the possible splits.
+    def two_lines(self, start: int, end: int) -> tuple[float, list[int]] | None:
+        """The best split of a span in two lines: the hot path (nearly every profile has two), one
+        pass over the possible splits."""
+        prefix, joiner_widths, costs, limit = self.prefix, self.joiner_widths, self.costs, self.limit
         best_cost, best_split = float("inf"), -1
         total_end = prefix[end] - joiner_widths[end - 1]
-        sentences = sentence_prefix[end - 1] - sentence_prefix[start]
+        sentences = self.sentence_prefix[end - 1] - self.sentence_prefix[start]
         # Splits before the first one whose bottom line fits cannot work: skip them by bisection.
         first_split = min(max(bisect_left(prefix, total_end - limit, start + 1, end), start + 1), end - 1)
         base = prefix[start]
@@ -125,43 +130,82 @@ def plan_cues(layout: Layout, costs: list[float], sentence_ends: list[bool], lan
                 break  # the top line only grows from here
             excess = top - (total_end - prefix[split])  # top minus bottom: _imbalance, inlined
             cost = costs[split - 1] + (excess * (IMBALANCE + TOP_HEAVY) if excess > 0 else -excess * IMBALANCE) / limit
-            cost += MID_LINE_SENTENCE * (sentences - sentence_ends[split - 1])
+            cost += MID_LINE_SENTENCE * (sentences - self.sentence_ends[split - 1])
             if cost < best_cost:
                 best_cost, best_split = cost, split
         return None if best_split < 0 else (best_cost, [start, best_split])
 
-    def best_lines(start: int, end: int, lines: int) -> tuple[float, list[int]] | None:
-        if fits(start, end):
-            return line_cost(start, end), [start]
+    def best_lines(self, start: int, end: int, lines: int) -> tuple[float, list[int]] | None:
+        """The best layout in up to ``lines`` lines, for profiles of three or more (memoised)."""
+        if self.fits(start, end):
+            return self.line_cost(start, end), [start]
         if lines == 1:
             return None
         if lines == 2:
-            return two_lines(start, end)
+            return self.two_lines(start, end)
         key = (start, end, lines)
-        if key in layouts:
-            return layouts[key]
+        if key in self.layouts:
+            return self.layouts[key]
         best = None
         for split in range(end - 1, start, -1):
-            if not fits(start, split):
+            if not self.fits(start, split):
                 continue
-            rest = best_lines(split, end, lines - 1)
+            rest = self.best_lines(split, end, lines - 1)
             if rest is None:
                 break  # the rest only grows as the split moves left
-            top, bottom = width(start, split), width(split, rest[1][1] if len(rest[1]) > 1 else end)
-            cost = rest[0] + line_cost(start, split) + costs[split - 1] + _imbalance(top, bottom, limit)
+            top, bottom = self.width(start, split), self.width(split, rest[1][1] if len(rest[1]) > 1 else end)
+            cost = rest[0] + self.line_cost(start, split) + self.costs[split - 1] + _imbalance(top, bottom, self.limit)
             if best is None or cost < best[0]:
                 best = (cost, [start] + rest[1])
-        layouts[key] = best
+        self.layouts[key] = best
         return best
 
-    # orphan_from[end]: a cue from a start at or before this token would end (at ``end``) on the
-    # first ORPHAN_WORDS words of a new sentence; -1 where it would not.
-    orphan_from = [-1] * (n + 1)
-    for end in range(2, n):
-        if not sentence_ends[end - 1]:
-            ends = [k for k in range(max(0, end - 1 - ORPHAN_WORDS), end - 1) if sentence_ends[k]]
-            orphan_from[end] = ends[-1] if ends else -1
-    reach = limit * max_lines + max_lines
+    def cue_cost(self, start: int, end: int, span: float, cost: float) -> float | None:
+        """``cost`` (the plan up to this cue, its break and its lines) with what a span of ``span``
+        width adds as one cue: two sentences in it, a new sentence's first words at its end, a cue
+        too short, a long pause inside it, and for timed speech too fast to read; None when it would
+        stay up over ``max_duration``."""
+        n, limit = len(self.sentence_ends), self.limit
+        if span > limit:  # two short sentences may share a one-line cue ("No. Not yet.")
+            cost += SENTENCE_IN_CUE * (self.sentence_prefix[end - 1] - self.sentence_prefix[start])
+        if self.orphan_from[end] >= start:
+            cost += ORPHAN  # ends on the first word or two of a new sentence ("...right away. I")
+        if span < limit * 0.4 and n > end - start:
+            cost += SHORT_CUE
+        cost += PAUSE_INSIDE * (self.pause_prefix[end - 1] - self.pause_prefix[start])
+        # On screen from its first word's start to its last word's end (the silence after the
+        # last word is not shown): over the maximum only a single word may be.
+        silences = self.silences
+        seconds = (self.time_prefix[end] - self.time_prefix[start] - max(silences[end - 1], 0.0)
+                   if self.durations else span / self.target_cps)
+        if seconds > self.max_duration and end - start > 1:
+            return None
+        if self.durations:
+            # Timed speech too fast to read even with the pauses around it borrowed: prefer
+            # another cut, where a cue can hold its words long enough.
+            before = min(max(silences[start - 1], 0.0), self.lead_in) if start else 0.0
+            room = seconds + min(max(silences[end - 1], 0.0), self.linger) + before
+            needed = max(READ_MARGIN * (self.read_prefix[end] - self.read_prefix[start]), self.min_duration)
+            if needed > room:
+                cost += FAST_CUE * (needed - room) + FAST_FLAT
+        return cost
+
+
+def plan_cues(layout: Layout, costs: list[float], sentence_ends: list[bool], language: LanguageContext,
+              durations: list[float] | None = None, pauses: list[float] | None = None,
+              lead: int = 0) -> list[list[int]]:
+    """Split tokens into cues and lines, minimising the total cost: for every end, the cheapest
+    cue ending there (its break, its lines, its cost as a cue) after the best plan up to its start.
+
+    Returns one list per cue of the token indices where its lines start, plus its end index.
+    ``durations``: seconds each token takes (timed input), else estimated from reading speed.
+    ``pauses``: silence after each token (timed input). ``lead``: the first tokens (a speaker's
+    label) end no cue: they are shown with the words they introduce, never alone.
+    """
+    n = len(layout.texts)
+    planner = CuePlanner(layout, costs, sentence_ends, language, durations, pauses)
+    prefix, joiner_widths, limit = planner.prefix, planner.joiner_widths, planner.limit
+    reach = limit * planner.max_lines + planner.max_lines
     best_cost = [0.0] + [float("inf")] * n
     choice: list[list[int]] = [[]] * (n + 1)
     for end in range(1, n + 1):
@@ -175,35 +219,13 @@ def plan_cues(layout: Layout, costs: list[float], sentence_ends: list[bool], lan
             span = span_end - prefix[start]
             if end - start > 1 and span > reach:
                 break
-            if span <= limit or end - start == 1:
-                lines = line_cost(start, end), [start]
-            else:
-                found = two_lines(start, end) if max_lines == 2 else best_lines(start, end, max_lines)
-                if found is None:
-                    continue
-                lines = found
-            cost = best_cost[start] + lines[0] + CUE_COST + end_cost
-            if span > limit:  # two short sentences may share a one-line cue ("No. Not yet.")
-                cost += SENTENCE_IN_CUE * (sentence_prefix[end - 1] - sentence_prefix[start])
-            if orphan_from[end] >= start:
-                cost += ORPHAN  # ends on the first word or two of a new sentence ("...right away. I")
-            if span < limit * 0.4 and n > end - start:
-                cost += SHORT_CUE
-            cost += PAUSE_INSIDE * (pause_prefix[end - 1] - pause_prefix[start])
-            # On screen from its first word's start to its last word's end (the silence after the
-            # last word is not shown): over the maximum only a single word may be.
-            seconds = (time_prefix[end] - time_prefix[start] - max(silences[end - 1], 0.0)
-                       if durations else span / profile.target_cps)
-            if seconds > profile.max_duration and end - start > 1:
+            lines = (planner.line_cost(start, end), [start]) if span <= limit or end - start == 1 \
+                else planner.lines_of(start, end)
+            if lines is None:
                 continue
-            if durations:
-                # Timed speech too fast to read even with the pauses around it borrowed: prefer
-                # another cut, where a cue can hold its words long enough.
-                before = min(max(silences[start - 1], 0.0), lead_in) if start else 0.0
-                room = seconds + min(max(silences[end - 1], 0.0), linger) + before
-                needed = max(READ_MARGIN * (read_prefix[end] - read_prefix[start]), profile.min_duration)
-                if needed > room:
-                    cost += FAST_CUE * (needed - room) + FAST_FLAT
+            cost = planner.cue_cost(start, end, span, best_cost[start] + lines[0] + CUE_COST + end_cost)
+            if cost is None:
+                continue
             if cost < best_cost[end]:
                 best_cost[end] = cost
                 choice[end] = lines[1]
@@ -214,6 +236,38 @@ def plan_cues(layout: Layout, costs: list[float], sentence_ends: list[bool], lan
         cues.append(starts + [end])
         end = starts[0]
     return cues[::-1]
+
+
+def _sums(*columns: Iterable[float]) -> list[float]:
+    """Prefix sums of one or more columns, 0 first: the sum over tokens ``start:end`` is
+    ``sums[end] - sums[start]`` (the columns added to the running sum one by one, in order).
+
+    >>> _sums([1, 2, 3]), _sums([1, 2], [0.5, 0.5])
+    ([0.0, 1.0, 3.0, 6.0], [0.0, 1.5, 4.0])
+    """
+    sums = [0.0]
+    for values in zip(*columns):
+        total = sums[-1]
+        for value in values:
+            total += value
+        sums.append(total)
+    return sums
+
+
+def _orphans(sentence_ends: list[bool]) -> list[int]:
+    """For each end, the sentence end a cue from a start at or before it would leave just
+    ORPHAN_WORDS words or fewer after (its last words the first of a new sentence); -1 where none.
+
+    >>> _orphans([False, True, False, False, False, True])
+    [-1, -1, -1, 1, 1, -1, -1]
+    """
+    n = len(sentence_ends)
+    orphan_from = [-1] * (n + 1)
+    for end in range(2, n):
+        if not sentence_ends[end - 1]:
+            ends = [k for k in range(max(0, end - 1 - ORPHAN_WORDS), end - 1) if sentence_ends[k]]
+            orphan_from[end] = ends[-1] if ends else -1
+    return orphan_from
 
 
 def _imbalance(top: float, bottom: float, limit: float) -> float:

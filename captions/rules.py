@@ -148,13 +148,13 @@ def _min_gap(number: int, cue: Cue, previous: Cue | None, language: LanguageCont
     return []
 
 
-_SPEED = "linebreak.plan_cues (cue_cost: a timed cue too fast to read costs more) and timing (each cue stays up " \
+_SPEED = "linebreak.CuePlanner.cue_cost (a timed cue too fast to read costs more) and timing (each cue stays up " \
          "long enough to be read)"
 _RULES = (
     Rule("max_chars_per_line", "characters (full-width units in CJK) a line holds",
          {"*": 42, "netflix *": _EUROPEAN["max_chars_per_line"], "netflix-kids fr": 42, "bbc": 37},
-         "linebreak.plan_cues (fits: no line is laid out wider)", bounds=(1, 10_000), check=_line_length),
-    Rule("max_lines", "lines a cue holds", {"*": 2}, "linebreak.plan_cues (cue_layouts: one line or two)",
+         "linebreak.CuePlanner.fits (no line is laid out wider)", bounds=(1, 10_000), check=_line_length),
+    Rule("max_lines", "lines a cue holds", {"*": 2}, "linebreak.CuePlanner.lines_of (in so many lines at most)",
          bounds=(1, 10), whole=True, check=_max_lines),
     Rule("max_cps", "the fastest reading speed, characters a second",
          {"*": 20.0, "netflix *": _EUROPEAN["max_cps"], "netflix-kids": 17.0, "netflix-kids fr": 17.0,
@@ -163,15 +163,15 @@ _RULES = (
          {"*": None, "bbc": 180.0}, _SPEED, bounds=(1, 1e6), optional=True),  # checked with max_cps
     Rule("target_cps", "the comfortable reading speed untimed text is timed at, characters a second",
          {"*": 15.0, "netflix *": _EUROPEAN["target_cps"], "netflix-kids": 13.0, "netflix-kids fr": 14.0,
-          "netflix-kids *": 12.0, "bbc": 13.0}, "timing.reading_time (untimed text); linebreak.cue_cost (a cue's "
-         "time when untimed)", bounds=(0.1, 1e6)),
+          "netflix-kids *": 12.0, "bbc": 13.0}, "timing.reading_time (untimed text); linebreak.CuePlanner.cue_cost "
+         "(an untimed cue's time)", bounds=(0.1, 1e6)),
     Rule("target_wpm", "the comfortable reading speed, words a minute (used instead of target_cps)",
          {"*": None, "bbc": 160.0}, "timing.reading_time (untimed text)", bounds=(1, 1e6), optional=True),
     Rule("min_duration", "the shortest a cue stays up, seconds", {"*": 5 / 6, "bbc": 0.8},
          "timing.apply_frame_rules (a cue lingers, or takes frames from its neighbours)", bounds=(0, 60),
          check=_min_duration),
     Rule("max_duration", "the longest a cue stays up, seconds", {"*": 7.0},
-         "linebreak.cue_cost (a longer cue is never planned); timing.apply_frame_rules (never held longer)",
+         "linebreak.CuePlanner.cue_cost (a longer cue is never planned); timing.apply_frame_rules",
          bounds=(0.1, 3600), check=_max_duration),
     Rule("min_gap_frames", "frames between two cues, at least", {"*": 2},
          "timing.apply_frame_rules (the gap comes out of the later cue's start)", bounds=(0, 1000), whole=True,
@@ -180,9 +180,11 @@ _RULES = (
          "timing.apply_frame_rules", bounds=(0, 10_000), whole=True),
     Rule("linger_frames", "how long a cue that needs time to be read may stay after its last word, frames "
          "(Netflix: an out-time up to 12 frames late)", {"*": 12},
-         "linebreak.cue_cost (time a timed cue may borrow); timing.apply_frame_rules", bounds=(0, 100_000), whole=True),
+         "linebreak.CuePlanner.cue_cost (time a timed cue may borrow); timing.apply_frame_rules",
+         bounds=(0, 100_000), whole=True),
     Rule("lead_in_frames", "how early a cue may appear before its first word, frames (Netflix: 3)", {"*": 3},
-         "linebreak.cue_cost (time a timed cue may borrow); timing.apply_frame_rules", bounds=(0, 100_000), whole=True),
+         "linebreak.CuePlanner.cue_cost (time a timed cue may borrow); timing.apply_frame_rules",
+         bounds=(0, 100_000), whole=True),
     Rule("shot_window_frames", "an in-time this near a shot change goes onto it, frames", {"*": 12},
          "timing.snap_to_shots; QC's shot-change check (qc.shot_issues, given the cuts)", bounds=(0, 10_000),
          whole=True),

@@ -144,3 +144,31 @@ def test_a_changed_language_pack_misses_the_cache(tmp_path):
     pack = copy / "languages" / "english.py"
     pack.write_text(pack.read_text(encoding="utf-8").replace('determiner="a an the ', 'determiner="a an ', 1), encoding="utf-8")
     assert code_digest(copy) != before
+
+
+def test_every_style_rule_is_one_rule_object_that_profiles_validation_and_qc_read():
+    """A rule declares its key, range, built-in values, planner use and QC check once (captions.rules):
+    Profile declares only its type, validation refuses what the rule refuses, and QC reports what its
+    check finds (issue 27)."""
+    import dataclasses
+
+    from captions.context import resolved
+    from captions.model import Cue, Profile
+    from captions.profiles import get_profile, validate
+    from captions.qc import check
+    from captions.rules import CHECKS, RULES
+
+    assert {field.name for field in dataclasses.fields(Profile)} - {"name", "lang", "description"} == set(RULES)
+    english = get_profile("netflix", "en")
+    for key, rule in RULES.items():
+        assert rule.plan and rule.means, key
+        assert rule.problem(getattr(english, key)) is None, key
+        if rule.bounds:  # out of range: the rule's own words, wherever a profile comes from
+            with pytest.raises(OptionError, match=re.escape(f"{key} = ")):
+                validate(dataclasses.replace(english, **{key: rule.bounds[1] * 10 + 1}))
+    # Each rule's check is what QC runs: a cue breaking several rules gets each rule's issue.
+    crowded = Cue(0, 0.2, ("a" * 50, "b", "c"), ("A",) * 3)
+    found = {issue.rule for issue in check([Cue(0, 0.15, ("x",), ("A",)), crowded], resolved(english, 25))}
+    assert {"line-length", "lines", "min-duration", "reading-speed", "overlap"} <= found
+    assert [rule.key for rule in CHECKS] == ["max_chars_per_line", "max_lines", "max_cps", "min_duration",
+                                             "max_duration", "min_gap_frames"]
