@@ -18,7 +18,7 @@ from .formats import get as get_format
 from .formats import limit_problems, read_file
 from .jobs import Made, guard, run
 from .languages import normalise_lang
-from .model import NARRATOR, Cue, Profile, Segment, Span, Speaker, Stretch, Track, on_frame, seconds
+from .model import COLOURS, NARRATOR, Cue, Profile, Segment, Span, Speaker, Stretch, Track, on_frame, seconds
 from .naming import planned_paths, review_path
 from .plan import Options, Plan, for_file, for_translation, make_plan, with_shots
 from .progress import Progress
@@ -28,7 +28,7 @@ from .timing import refuse_overlong, time_cues
 
 __all__ = ["Options", "Plan", "caption", "caption_file", "make_plan", "render_file"]
 
-COLOURS = ("white", "yellow", "cyan", "green")  # BBC order; the narrator keeps white
+SPEAKER_COLOURS = tuple(COLOURS)[:4]  # the BBC's order (white, yellow, cyan, green); the narrator keeps white
 
 
 @dataclass
@@ -146,9 +146,9 @@ def _speakers(segments: list[Segment], coloured: bool) -> dict[str, Speaker]:
     if coloured:
         others = [name for name in found if name != NARRATOR]
         for order, name in enumerate(others, start=1 if NARRATOR in found else 0):
-            found[name] = Speaker(name, found[name].title, COLOURS[order % len(COLOURS)])
+            found[name] = Speaker(name, found[name].title, SPEAKER_COLOURS[order % len(SPEAKER_COLOURS)])
         if NARRATOR in found:
-            found[NARRATOR] = Speaker(NARRATOR, "", COLOURS[0])
+            found[NARRATOR] = Speaker(NARRATOR, "", SPEAKER_COLOURS[0])
     return found
 
 

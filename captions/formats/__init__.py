@@ -11,6 +11,7 @@ import dataclasses
 import stat
 from importlib import import_module
 from pathlib import Path
+from typing import Any
 
 from ..context import LanguageContext
 from ..errors import InputError, OptionError
@@ -107,7 +108,7 @@ def with_limits(profile: Profile, names: tuple[str, ...] | list[str]) -> Profile
 def limit_problems(track: Track, name: str, language: LanguageContext) -> list[tuple[int, str]]:
     """Every way a track breaks a format's hard limits, written as the language is delivered: (cue
     number, or 0 for the track; what)."""
-    from ..text import display_width
+    from ..rules import RULES
 
     limits, problems = REGISTRY[name].limits, []
     if limits.languages and track.lang not in limits.languages:
@@ -115,7 +116,11 @@ def limit_problems(track: Track, name: str, language: LanguageContext) -> list[t
     if limits.frame_rates and track.fps not in limits.frame_rates:
         problems.append((0, f"{name} cannot carry {float(track.fps):g} fps"))
     problems += REGISTRY[name].problems(track, language)
-    mode = language.style.width_mode
+    # The format's lines and line length are the style's rules with the format's numbers: QC's own checks.
+    hard: dict[str, Any] = {key: value for key, value in (("max_lines", limits.max_lines),
+                                                          ("max_chars_per_line", limits.max_chars_per_line))
+                            if value is not None}
+    held = dataclasses.replace(language, style=dataclasses.replace(language.style, **hard))
     shows = limits.characters
     for number, cue in enumerate(track.cues, start=1):
         if shows:
@@ -123,13 +128,9 @@ def limit_problems(track: Track, name: str, language: LanguageContext) -> list[t
             if foreign:
                 problems.append((number, f"{name} cannot show {''.join(foreign)!r} "
                                          f"(its character set is {limits.character_set or 'limited'})"))
-        if limits.max_lines is not None and len(cue.lines) > limits.max_lines:
-            problems.append((number, f"{len(cue.lines)} lines, {name} shows at most {limits.max_lines}"))
-        for line in cue.lines:
-            width = display_width(line, mode)
-            if limits.max_chars_per_line is not None and width > limits.max_chars_per_line:
-                problems.append((number, f"line of {width:g} characters, {name} shows at most "
-                                         f"{limits.max_chars_per_line:g}: {line!r}"))
+        problems += [(number, f"{name}: {issue.message}") for key in hard
+                     for issue in RULES[key].check(number, cue, None, held)  # type: ignore[misc]
+                     if issue.rule in ("lines", "line-length")]
     return problems
 
 

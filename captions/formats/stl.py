@@ -242,6 +242,9 @@ def cumulative_sets(cues: list[Cue]) -> Iterator[list[Cue]]:
     >>> cue = lambda start, end, *lines: Cue(Fraction(start), Fraction(end), lines, ("",) * len(lines))
     >>> [len(steps) for steps in cumulative_sets([cue(0, 1, "a"), cue(1, 2, "a", "b"), cue(3, 4, "c")])]
     [2, 1]
+    >>> another_speaker = Cue(Fraction(1), Fraction(2), ("a", "b"), ("B", "B"))  # its rows in B's colour
+    >>> [len(steps) for steps in cumulative_sets([cue(0, 1, "a"), another_speaker])]
+    [1, 1]
     """
     steps: list[Cue] = []
     for cue in cues:
@@ -258,6 +261,7 @@ def cumulative_sets(cues: list[Cue]) -> Iterator[list[Cue]]:
 def _adds_rows(before: Cue, cue: Cue) -> bool:
     return (cue.start == before.end and len(cue.lines) > len(before.lines) and cue.region == before.region
             and cue.align == before.align and cue.lines[:len(before.lines)] == before.lines
+            and cue.speakers[:len(before.lines)] == before.speakers  # the rows shown keep their speakers' colours
             and all(cue.spans(index) == before.spans(index) for index in range(len(before.lines))))
 
 
