@@ -261,7 +261,7 @@ def _synced(source: Path, out_dir: Path, plan: Plan) -> Rendered:
 
 def _read(source: Path, plan: Plan, notes: list[str]) -> list[Segment]:
     reading = plan.reading
-    return sdh.mark(read_file(source, reading.lang, reading.encoding, reading.headline, reading.input_format,
+    return sdh.mark(read_file(source, plan.source.pack, reading.encoding, reading.headline, reading.input_format,
                               reading.max_bytes, notes))
 
 
@@ -323,7 +323,7 @@ def _aligned(segments: list[Segment], plan: Plan, progress: Progress) -> tuple[l
 
     # Only a regular file has an identity to key on: a pipe or device goes straight to the decoder,
     # which refuses it without reading (hashing it here would wait on it).
-    audio, lang, offset = plan.audio, plan.reading.lang, plan.source.start
+    audio, lang, offset = plan.audio, plan.source.lang, plan.source.start
     assert audio is not None
     everything, segments = segments, sdh.spoken(segments)  # sound descriptions are not in the speech
     cache, _ = open_cache() if plan.cache and Path(audio).is_file() else (None, [])

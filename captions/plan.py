@@ -64,9 +64,8 @@ class Options:
 
 @dataclass(frozen=True)
 class Reading:
-    """What the reader needs."""
+    """What the reader needs, besides the language it reads in (the source's context)."""
 
-    lang: str
     encoding: str | None
     input_format: str | None
     headline: str
@@ -137,7 +136,7 @@ def make_plan(options: Options) -> Plan:
             if not get_format(fmt).limits.wide_scripts and language.style.width_mode == "cjk":
                 raise OptionError(f"{fmt} cannot carry language {language.lang!r} (its character set has no such "
                                   "script)")
-    reading = Reading(source, options.encoding, options.input_format, options.headline,
+    reading = Reading(options.encoding, options.input_format, options.headline,
                       int(options.max_input_mb * 1e6))
     return Plan(reading, tuple(languages), tuple(options.formats), options.report, options.audio, options.device,
                 options.cache, options.progress, options.glossary, options.review, options.shots, options.forced,

@@ -15,6 +15,8 @@ from typing import Any
 
 from ..context import LanguageContext
 from ..errors import InputError, OptionError
+from ..languages import as_pack
+from ..languages.base import LanguagePack
 from ..model import Cue, Profile, Segment, Speaker, Track, exact_rate
 from ..textfile import decode
 from .base import Format, Limits
@@ -134,14 +136,15 @@ def limit_problems(track: Track, name: str, language: LanguageContext) -> list[t
     return problems
 
 
-def parse(text: str, fmt: str, path: str = "", lang: str = "en", headline: str = "caption") -> list[Segment]:
-    """Segments from already decoded text in a known format."""
-    reader = get(fmt, "read")
+def parse(text: str, fmt: str, path: str = "", lang: LanguagePack | str = "en",
+          headline: str = "caption") -> list[Segment]:
+    """Segments from already decoded text in a known format, in ``lang`` (the job's pack, or a code)."""
+    reader, language = get(fmt, "read"), as_pack(lang)
     if reader.read_transcript:
-        segments = reader.read_transcript(text, path, lang, headline)
+        segments = reader.read_transcript(text, path, language, headline)
     else:
         assert reader.read_entries
-        segments = entry_segments(reader.read_entries(text, path), path, lang)
+        segments = entry_segments(reader.read_entries(text, path), path, language)
     if not any(segment.text.strip() for segment in segments):
         raise InputError("transcript has no speech text", path)
     return segments
@@ -150,28 +153,29 @@ def parse(text: str, fmt: str, path: str = "", lang: str = "en", headline: str =
 MAX_BYTES = 50_000_000  # default limit: a 10-hour transcript is under 2 MB
 
 
-def read_file(path: str | Path, lang: str = "en", encoding: str | None = None, headline: str = "caption",
-              fmt: str | None = None, max_bytes: int = MAX_BYTES, notes: list[str] | None = None) -> list[Segment]:
-    """Segments of a transcript file of any supported format and encoding; what the reader could
-    not take as written goes into ``notes``."""
+def read_file(path: str | Path, lang: LanguagePack | str = "en", encoding: str | None = None,
+              headline: str = "caption", fmt: str | None = None, max_bytes: int = MAX_BYTES,
+              notes: list[str] | None = None) -> list[Segment]:
+    """Segments of a transcript file of any supported format and encoding, in ``lang`` (the job's
+    pack, or a code); what the reader could not take as written goes into ``notes``."""
     with reader_notes() as said:
-        segments = _read_file(Path(path), lang, encoding, headline, fmt, max_bytes)
+        segments = _read_file(Path(path), as_pack(lang), encoding, headline, fmt, max_bytes)
     if notes is not None:
         notes += said
     return segments
 
 
-def _read_file(path: Path, lang: str, encoding: str | None, headline: str, fmt: str | None,
+def _read_file(path: Path, language: LanguagePack, encoding: str | None, headline: str, fmt: str | None,
                max_bytes: int) -> list[Segment]:
     data = read_bytes(path, max_bytes)
     binary = _binary_format(data, path.suffix, fmt)
     if binary:
-        segments = entry_segments(_entries(binary, data, path), str(path), lang)
+        segments = entry_segments(_entries(binary, data, path), str(path), language)
         if not any(segment.text.strip() for segment in segments):
             raise InputError("transcript has no speech text", str(path))
         return segments
     text = decode(data, str(path), encoding)
-    return parse(text, fmt or detect_format(text, path.suffix), str(path), lang, headline)
+    return parse(text, fmt or detect_format(text, path.suffix), str(path), language, headline)
 
 
 def _binary_format(data: bytes, suffix: str, fmt: str | None) -> Format | None:

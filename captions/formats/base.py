@@ -8,6 +8,7 @@ from fractions import Fraction
 from typing import Any
 
 from ..context import LanguageContext
+from ..languages.base import LanguagePack
 from ..model import Segment, Track
 from .timed import Entry
 
@@ -47,7 +48,7 @@ class Format:
     title: str
     detect: Callable[[str], bool] = _never  # from the decoded start of the file
     read_entries: Callable[[Any, str], list[Entry]] | None = None  # (text, or bytes when binary; path)
-    read_transcript: Callable[[str, str, str, str], list[Segment]] | None = None
+    read_transcript: Callable[[str, str, LanguagePack, str], list[Segment]] | None = None  # (text, path, language, headline)
     write: Callable[..., bytes] | None = None  # (track); (track, options) for a format with options; see typeset
     limits: Limits = Limits()
     binary: bool = False

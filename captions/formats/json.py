@@ -11,6 +11,8 @@ from fractions import Fraction
 from typing import Any
 
 from ..errors import InputError
+from ..languages import as_pack
+from ..languages.base import LanguagePack
 from ..model import Segment, Span, Stretch, Track, colour_name
 from .base import Format
 from .timed import MAX_SECONDS, Entry, Fragment, alignment, entry_segments, join_fragments
@@ -55,16 +57,16 @@ def read_entries(text: str, path: str = "") -> list[Entry]:
     return _cue_entries(document["cues"], path)
 
 
-def read_json(text: str, path: str = "", lang: str = "en", headline: str = "caption") -> list[Segment]:
+def read_json(text: str, path: str = "", lang: LanguagePack | str = "en", headline: str = "caption") -> list[Segment]:
     """Segments of ``{"segments": [{"start", "end", "text", "speaker"?, "words"?}]}`` (or a bare list),
     or of the cue JSON captions itself writes (``{"cues": [{"start", "end", "lines", "speakers"}]}``).
 
     >>> [(s.speaker, s.text) for s in read_json('[{"start": 0, "end": 1.5, "text": " Hi.", "speaker": "A"}]')]
     [('A', 'Hi.')]
     """
-    document = _load(text, path)
+    document, language = _load(text, path), as_pack(lang)
     if _is_cue_document(document):
-        return entry_segments(_cue_entries(document["cues"], path), path, lang)
+        return entry_segments(_cue_entries(document["cues"], path), path, language)
     items = document.get("segments") if isinstance(document, dict) else document
     if not isinstance(items, list):
         raise InputError("JSON is not a timed transcript: expected a 'segments' list", path)
@@ -75,7 +77,7 @@ def read_json(text: str, path: str = "", lang: str = "en", headline: str = "capt
     fragments = [fragment for fragment in fragments if fragment.text.strip()]
     if not fragments:
         raise InputError("transcript has no speech text", path)
-    return join_fragments(fragments, path, lang, asr=True)
+    return join_fragments(fragments, path, language, asr=True)
 
 
 def _cue_entries(cues: list[object], path: str) -> list[Entry]:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 
 from ..errors import InputError
+from ..languages.base import LanguagePack
 from ..model import NARRATOR, Segment
 from .base import Format
 
@@ -113,7 +114,7 @@ def _split_head(head: str) -> tuple[str, str]:
     return head[: comma.start()].strip(), head[comma.end() :].strip()
 
 
-def read(text: str, path: str, lang: str, headline: str) -> list[Segment]:
+def read(text: str, path: str, language: LanguagePack, headline: str) -> list[Segment]:
     return read_script(text, path, headline)
 
 

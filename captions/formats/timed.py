@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 
 from ..errors import InputError
-from ..languages import pack
+from ..languages.base import LanguagePack
 from ..model import NARRATOR, Cue, Segment, Span, Stretch, colour_name, trim_runs
 from ..timemap import monotonic_anchors
 
@@ -88,11 +88,11 @@ def alignment(value: str) -> str:
     return {"left": "start", "start": "start", "right": "end", "end": "end"}.get(value.strip().lower(), "center")
 
 
-def entry_segments(entries: list[Entry], path: str, lang: str) -> list[Segment]:
+def entry_segments(entries: list[Entry], path: str, language: LanguagePack) -> list[Segment]:
     """Speaker segments of a caption file, consecutive cues of one speaker joined, for re-cutting."""
     # Where voices are named, a cue without one is not the previous speaker's but the narrator's.
     unnamed = NARRATOR if any(entry.voice or any(entry.speakers) for entry in entries) else None
-    joiner = pack(lang).joiner
+    joiner = language.joiner
     fragments: list[Fragment] = []
     for entry in entries:
         start, end = float(entry.start), float(entry.end)
@@ -110,7 +110,7 @@ def entry_segments(entries: list[Entry], path: str, lang: str) -> list[Segment]:
         fragments.extend(cue_fragments(list(entry.lines), start, end, entry.line, entry.voice or unnamed))
     if not fragments:
         raise InputError("no caption text found", path)
-    return join_fragments(fragments, path, lang)
+    return join_fragments(fragments, path, language)
 
 
 @dataclass
@@ -146,7 +146,7 @@ def dialog_turns(lines: list[str]) -> list[str] | None:
     return None
 
 
-def join_fragments(fragments: list[Fragment], path: str, lang: str, asr: bool = False) -> list[Segment]:
+def join_fragments(fragments: list[Fragment], path: str, language: LanguagePack, asr: bool = False) -> list[Segment]:
     """Join consecutive fragments of one speaker into anchored segments.
 
     ``asr``: the fragments are speech recogniser segments, which end where the speaker paused; a
@@ -154,7 +154,6 @@ def join_fragments(fragments: list[Fragment], path: str, lang: str, asr: bool = 
     so that no cue ends on its first word. (Caption cues end anywhere: a capital after them is as
     often a name.)
     """
-    language = pack(lang)
     joiner = language.joiner
     segments: list[Segment] = []
     previous_start = float("-inf")
