@@ -125,6 +125,9 @@ def make(
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print errors only."),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON summary per file on stdout (no other output there)."),
     review: bool = typer.Option(False, "--review", help="Also write NAME.review.html: player, every language, every issue."),
+    edit: bool = typer.Option(False, "--edit", help="Then open what was made in the editor (see `captions review "
+                              "--edit`), the programme with the most QC issues first."),
+    no_browser: bool = typer.Option(False, "--no-browser", help="With --edit: print the editor's address, open no browser."),
     shots: Optional[str] = typer.Option(None, "--shots", help="Time cues to shot changes: 'media' finds them in the "
                                         "--audio video; or a video file; or a list (.txt/.edl: a frame or "
                                         "timecode per line, or an EDL)."),
@@ -183,7 +186,27 @@ def make(
     failed = [outcome for outcome in outcomes if outcome.failed]
     if len(sources) > 1 and not quiet and not as_json:
         typer.echo(f"{len(sources) - len(failed)} of {len(sources)} files captioned", err=bool(failed))
+    if edit:
+        _edit([], audio, profile, fps, None, no_browser, _made(outcomes, audio))
     raise typer.Exit(failed[0].exit_code if failed else 0)
+
+
+def _made(outcomes: list[Outcome], media: str | None) -> list[dict[str, Any]]:
+    """The programmes a run made, as the editor lists them: worst QC first."""
+    from .editor_server import editable_files
+
+    made = []
+    for outcome in outcomes:
+        if outcome.failed or outcome.result is None:
+            continue
+        files = [str(found) for language in outcome.result.languages
+                 for found in editable_files([str(path) for path in language.outputs])]
+        if files:
+            made.append({"title": Path(outcome.source).name, "files": files, "media": media or "",
+                         "issues": sum(len(language.issues) for language in outcome.result.languages)})
+    if not made:
+        _fail("--edit: no caption file was made to edit (the editor reads and writes srt, vtt, imsc, ...)")
+    return sorted(made, key=lambda programme: -programme["issues"])
 
 
 class _Printer:
@@ -475,18 +498,46 @@ def review(
     out: Optional[Path] = typer.Option(None, "--out", "-o", help="Output folder (default: the first file's)."),
     profile: str = typer.Option("netflix", "--profile", "-p", help="Profile whose rules the QC checks."),
     fps: Optional[str] = typer.Option(None, help="Frame rate (default: the profile's)."),
+    edit: bool = typer.Option(False, "--edit", help="Edit instead: serve the page from 127.0.0.1 (the address is "
+                              "printed, with its token), fix cues with QC live, and save every format. A batch's "
+                              "run-report.json as FILE opens its programmes, worst QC first."),
+    no_browser: bool = typer.Option(False, "--no-browser", help="With --edit: print the address, open no browser."),
+    also: Optional[str] = typer.Option(None, "--also", metavar="FORMATS", help="With --edit: save each edited "
+                                       "track in these formats too, comma separated (its own format always)."),
 ) -> None:
     """Write NAME.review.html: the player, every language's cues side by side and every QC issue."""
     from .jobs import deliver
     from .review import review_files
     from .timecode import parse_fps
 
+    if edit:
+        _edit(files, media, profile, fps, also, no_browser)
+        return
     try:
         path, page = review_files(files, media, profile, out, parse_fps(fps) if fps else None)
         deliver({path: page})
     except CaptionsError as err:
         _fail_with(err)
     typer.echo(f"{path} ({len(page) // 1024 + 1} KB): open it in a browser")
+
+
+def _edit(files: list[Path], media: str | None, profile: str, fps: str | None, also: str | None,
+          no_browser: bool, made: list[dict[str, Any]] | None = None) -> None:
+    """Serve the editor on the files (or a run report, or the programmes ``make`` just made) until Ctrl-C."""
+    from .editor_server import EditorServer, editor_page, from_files, from_report, is_run_report, programmes_of, serve
+
+    formats = tuple(name.strip() for name in (also or "").split(",") if name.strip())
+    try:
+        if made is not None:
+            programmes = programmes_of(made, profile, fps, formats)
+        elif len(files) == 1 and is_run_report(files[0]):
+            programmes = from_report(files[0], profile, fps, formats)
+        else:
+            programmes = from_files(files, media, profile, fps, formats)
+        server = EditorServer(programmes, editor_page)
+    except CaptionsError as err:
+        _fail_with(err)
+    serve(server, open_browser=not no_browser, say=lambda line, **_: typer.echo(line, err=bool(_)))
 
 
 @app.command(epilog="Examples:\n\n  captions shots show.mp4\n\n  captions shots show.mp4 --json > cuts.json")

@@ -30,6 +30,7 @@ class RunEntry:
     exit_code: int = 0
     stages: dict[str, float] = field(default_factory=dict)  # seconds per stage: read, align, caption, translate xx
     languages: list[dict[str, Any]] = field(default_factory=list)
+    media: str = ""  # the programme's media, for the editor that opens it from this report
 
     def as_dict(self) -> dict[str, Any]:
         return dict(vars(self))
@@ -154,7 +155,8 @@ def _carried(state: State, programme: Programme, statuses: dict[str, str]) -> Ru
     """The report's line of a programme skipped this run: its outputs, QC and error as the run that
     made them recorded them (a rerun's report is as full as the first's)."""
     failed = "failed" in statuses.values()
-    entry = RunEntry(programme.line, str(programme.source), "failed-before" if failed else "skipped")
+    entry = RunEntry(programme.line, str(programme.source), "failed-before" if failed else "skipped",
+                     media=programme.plan.audio or "")
     before = state.previous(programme.source, programme.out)
     for lang in statuses:
         record = before.get(lang, {})
@@ -174,7 +176,7 @@ def _record(state: State, programme: Programme, keys: dict[str, str], langs: tup
     hashes = content_hashes(outcome.outputs)
     outcome = write_outcome(outcome)
     entry = RunEntry(programme.line, str(programme.source), "failed" if outcome.failed else "done", round(seconds, 3),
-                     outcome.error or "", outcome.exit_code)
+                     outcome.error or "", outcome.exit_code, media=programme.plan.audio or "")
     if outcome.error or not outcome.result:
         for lang in langs:
             state.record(programme.source, programme.out, lang, keys[lang], "failed", outcome.error or "", {}, seconds,
