@@ -274,9 +274,9 @@ def check(
 ) -> None:
     """Check a caption file against a profile; exit 1 when a rule is broken."""
     from . import qc
-    from .context import file_context
     from .formats import read_cues, read_file
     from .languages import normalise_lang
+    from .profiles import file_context
 
     notes: list[str] = []
     try:

@@ -60,13 +60,3 @@ def resolved(profile: Profile, fps: float | Fraction | None = None, speakers: st
     ``speakers`` over the profile's own style."""
     return LanguageContext(profile, exact_rate(fps or profile.fps), speakers or profile.speaker_style, **clock)
 
-
-def file_context(profile_name: str, lang: str, fps: str | float | None = None,
-                 own: float | Fraction | None = None) -> LanguageContext:
-    """The context a caption file is checked, converted, re-timed or synced in: its frame rate as told
-    (``--fps``), else the one its format fixes (``own``: SCC, STL), else the profile's."""
-    from .profiles import get_profile
-    from .timecode import parse_fps
-
-    told = parse_fps(fps) if isinstance(fps, str) else fps
-    return resolved(get_profile(profile_name, lang), told or own)

@@ -6,11 +6,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .context import file_context
 from .errors import OptionError
 from .formats import REGISTRY, format_of, get, limit_problems, read_bytes, read_track
 from .jobs import Made, run
 from .naming import conversion_paths, language_of
+from .profiles import file_context
 
 
 @dataclass

@@ -22,12 +22,13 @@ from pathlib import Path
 from typing import Any
 
 from . import qc
-from .context import LanguageContext, file_context
+from .context import LanguageContext
 from .errors import CaptionsError, OptionError
 from .formats import REGISTRY, format_of, get, read_bytes, read_track
 from .jobs import deliver, guard
 from .model import Cue, Segment, Track, on_frame
 from .naming import language_of
+from .profiles import file_context
 from .report import report_text
 from .timecode import MAX_SECONDS
 

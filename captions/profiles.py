@@ -6,9 +6,11 @@ import dataclasses
 import math
 import string
 import tomllib
+from fractions import Fraction
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from .context import LanguageContext, resolved
 from .errors import OptionError
 from .languages import normalise_lang, pack, registry
 from .model import Profile
@@ -251,3 +253,13 @@ def listing() -> list[Profile]:
             rows.append(dataclasses.replace(_build(name, "sv", found.description, builtin_values(name, "sv")),
                                             lang="other"))
     return rows
+
+
+def file_context(profile_name: str, lang: str, fps: str | float | None = None,
+                 own: float | Fraction | None = None) -> LanguageContext:
+    """The context a caption file is checked, converted, re-timed or synced in: its frame rate as told
+    (``--fps``), else the one its format fixes (``own``: SCC, STL), else the profile's."""
+    from .timecode import parse_fps
+
+    told = parse_fps(fps) if isinstance(fps, str) else fps
+    return resolved(get_profile(profile_name, lang), told or own)

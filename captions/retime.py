@@ -11,13 +11,14 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
-from .context import LanguageContext, file_context
+from .context import LanguageContext
 from .errors import InputError, OptionError, naming_media
 from .formats import REGISTRY, read_bytes, read_cues
 from .jobs import Made, run
 from .languages import normalise_lang
 from .model import Track, exact_rate, on_frame
 from .naming import aligned_path, writable_format
+from .profiles import file_context
 from .progress import Progress
 
 

@@ -377,13 +377,13 @@ def synced(source: str | Path, media: str, out_dir: str | None, lang: str | None
     its own format, as ``NAME.synced.EXT``; refused (MediaError) when no change puts its cues on
     speech: a file for other media."""
     from . import qc
-    from .context import file_context
     from .errors import InputError, MediaError, naming_media
     from .formats import REGISTRY, read_bytes, read_track
     from .jobs import guard
     from .languages import normalise_lang, own_language
     from .listening import listen
     from .naming import aligned_path, writable_format
+    from .profiles import file_context
     from .retime import moved_track, nearest_frame
 
     source = Path(source)
