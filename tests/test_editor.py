@@ -10,6 +10,7 @@ import subprocess
 import sys
 import threading
 import time
+from fractions import Fraction
 from pathlib import Path
 
 import pytest
@@ -396,3 +397,105 @@ def test_the_page_edits_with_live_qc_splits_undoes_and_saves(browser, tmp_path):
     finally:
         running.stop()
         time.sleep(0.1)
+
+
+def serving(command, cwd):
+    """A command that ends by serving the editor: its process, and the port and token it printed."""
+    process = subprocess.Popen([sys.executable, "-m", "captions.cli", *map(str, command)], cwd=cwd,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    said = []
+    for line in process.stdout:
+        said.append(line)
+        if line.startswith("editing at "):
+            address = line.split()[2]
+            return process, int(address.split(":")[2].split("/")[0]), address.split("token=")[1]
+    raise AssertionError(("".join(said), process.stderr.read()))
+
+
+def asked(port, token, method, path, body=None):
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    connection.request(method, path, body=json.dumps(body).encode() if body is not None else None,
+                       headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"})
+    response = connection.getresponse()
+    answer = response.status, json.loads(response.read())
+    connection.close()
+    return answer
+
+
+def stopped(process):
+    process.send_signal(signal.SIGINT)
+    out, err = process.communicate(timeout=30)
+    assert process.returncode == 0 and "Traceback" not in err, err
+    return out + err
+
+
+def test_a_batch_run_report_hands_its_programmes_to_the_editor(tmp_path):
+    """``captions batch`` writes the run report; ``review --edit`` on it opens the programmes, worst first."""
+    (tmp_path / "calm.txt").write_text("Good evening.\nThe news is short tonight.\n")
+    (tmp_path / "busy.txt").write_text("Good evening.\n" + "A long sentence that needs time to read. " * 6 + "\n")
+    # squeezed into 4 seconds: every cue too fast to read
+    (tmp_path / "archive.csv").write_text("input,formats,out,duration\ncalm.txt,srt,out,\nbusy.txt,\"srt,vtt\",out,4\n")
+    done = subprocess.run([sys.executable, "-m", "captions.cli", "batch", "archive.csv"], cwd=tmp_path,
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    report = json.loads((tmp_path / "run-report.json").read_text())
+    issues = {Path(entry["source"]).name: sum(sum(language["qc"].values()) for language in entry["languages"])
+              for entry in report["programmes"]}
+    assert issues["busy.txt"] > issues["calm.txt"]
+    process, port, token = serving(["review", "--edit", "--no-browser", "run-report.json"], tmp_path)
+    try:
+        listed = asked(port, token, "GET", "/api/programmes")[1]["programmes"]
+        assert [programme["title"] for programme in listed] == ["busy.txt", "calm.txt"]
+        tracks = asked(port, token, "GET", "/api/tracks")[1]["tracks"]
+        assert tracks[0]["path"].endswith("busy.en.srt") and tracks[0]["format"] == "srt"
+    finally:
+        stopped(process)
+
+
+def test_make_edit_opens_what_it_made(tmp_path):
+    (tmp_path / "news.txt").write_text("Good evening.\nThe news is short tonight.\n")
+    process, port, token = serving(["make", "news.txt", "-f", "vtt,srt", "--edit", "--no-browser"], tmp_path)
+    try:
+        tracks = asked(port, token, "GET", "/api/tracks")[1]["tracks"]
+        assert [Path(track["path"]).name for track in tracks] == ["news.en.vtt"]
+        first = tracks[0]["cues"][0]["id"]
+        assert asked(port, token, "PATCH", f"/api/tracks/en/cues/{first}", {"lines": ["Good night."]})[0] == 200
+        assert asked(port, token, "POST", "/api/save")[0] == 200
+    finally:
+        said = stopped(process)
+    assert "Good night." in (tmp_path / "news.en.vtt").read_text() and "stopped" in said
+    assert "Good evening." in (tmp_path / "news.en.vtt.bak").read_text()
+
+
+def test_the_page_nudges_by_frames_and_merges_with_backspace(browser, tmp_path):  # noqa: F811
+    paths = programme(tmp_path / "p")
+    running = Running(EditorServer(from_files(paths, None, "netflix", None, ()), editor_page))
+    wait = WebDriverWait(browser, 20)
+    english = lambda: browser.find_elements(By.CSS_SELECTOR, '#cues .cue[data-lang="en"]')
+    idle = lambda _: not browser.execute_script("return captionsEditor.busy()")
+    start = lambda index: running.server.programmes.session.tracks[0].track.cues[index].start
+    try:
+        browser.get(running.server.address)
+        wait.until(lambda _: len(english()) == 4)
+        before = start(1)
+        text = english()[1].find_element(By.TAG_NAME, "textarea")
+        text.click()
+        text.send_keys(Keys.ALT, "]")  # the in-time a frame later
+        wait.until(lambda _: start(1) != before)
+        frame = start(1) * Fraction(24000, 1001)  # 2.5 s is nearest frame 60: now on the one after
+        assert frame == round(before * Fraction(24000, 1001)) + 1 == 61
+        english()[1].find_element(By.CSS_SELECTOR, 'button[data-nudge="start"][data-by="-1"]').click()
+        wait.until(lambda _: start(1) * Fraction(24000, 1001) == 60)  # a frame back
+        wait.until(idle)
+        text = english()[1].find_element(By.TAG_NAME, "textarea")
+        browser.execute_script("arguments[0].focus(); arguments[0].setSelectionRange(0, 0)", text)
+        text.send_keys(Keys.BACKSPACE)  # at the cue's start: merged with the cue before
+        wait.until(lambda _: len(english()) == 3)
+        assert english()[0].find_element(By.TAG_NAME, "textarea").get_attribute("value") == \
+            "Good evening.\nThe rail link opens\nnext year."
+        wait.until(lambda _: "lines" in english()[0].find_element(By.CLASS_NAME, "issues").text)  # 3 lines: QC says so
+        browser.find_element(By.ID, "next-issue").click()
+        assert browser.execute_script("return document.activeElement.closest('.cue').dataset.lang") == "en"
+        assert paths[0].read_text(encoding="utf-8") == EN  # nothing saved unasked
+    finally:
+        running.stop()
