@@ -236,17 +236,17 @@ class Session:
         return self.around(edited, index)
 
     def undo(self) -> dict[str, Any]:
-        if not self.history:
-            raise EditError("nothing to undo", status=409)
-        self.future.append(self._state())
-        self._restore(self.history.pop())
-        return self.tracks_json()
+        return self._travel(self.history, self.future, "undo")
 
     def redo(self) -> dict[str, Any]:
-        if not self.future:
-            raise EditError("nothing to redo", status=409)
-        self.history.append(self._state())
-        self._restore(self.future.pop())
+        return self._travel(self.future, self.history, "redo")
+
+    def _travel(self, back: list[list[tuple[Any, ...]]], forth: list[list[tuple[Any, ...]]], what: str) -> dict[str, Any]:
+        """One step through the history: the state left is kept to come back to."""
+        if not back:
+            raise EditError(f"nothing to {what}", status=409)
+        forth.append(self._state())
+        self._restore(back.pop())
         return self.tracks_json()
 
     # ----------------------------------------------------------------------------- saving
