@@ -94,6 +94,7 @@ def test_every_api_request_needs_the_token_and_a_loopback_host(editor):
     running, _ = editor
     assert running.call("GET", "/api/tracks", token=False)[0] == 401
     assert running.call("GET", "/api/tracks", token="not-it")[0] == 401
+    assert running.call("GET", "/api/tracks", token="é" * 32)[0] == 401  # not ASCII: still just refused
     assert running.call("POST", "/api/save", {}, token=False)[0] == 401
     # DNS rebinding: a page on evil.example resolving to 127.0.0.1 sends its own Host
     assert running.call("GET", "/api/tracks", host=f"evil.example:{running.server.port}")[0] == 403
