@@ -55,8 +55,122 @@ def netflix_acronym(acronym: str) -> str:
     return letters.translate(_FULL_WIDTH) if len(letters) <= ACRONYM_FULL_WIDTH else letters
 
 
+# Break costs at bunsetsu boundaries, from the morphemes on either side (SudachiPy, small dictionary).
+# Chosen by principle and checked on the TED tuning talk (bench/human_agreement.py); never inside a word.
+NEVER = 30.0  # inside a word, between a number and its counter, around the ・ of a loanword
+BEFORE_FUNCTION_WORD = 10.0  # a particle or auxiliary opens no line: it belongs to the word before it
+ADNOMINAL, COMPOUND, GENITIVE, MODIFIER, ADVERB = 8.0, 6.0, 5.0, 3.0, 2.0  # ... and the noun they go with
+AFTER_CLAUSE, AFTER_TOPIC, AFTER_CONTINUATIVE = -2.0, -1.0, -1.0  # て, が, ので...; は, も; 残り, 行い
+_NOMINAL = ("名詞", "代名詞", "接頭辞")
+# Particles made of a particle and a verb's form (について, にとって, によって, として, に対して): one word.
+_COMPOUND_PARTICLES = frozenset({("に", "つい"), ("に", "おい"), ("に", "とっ"), ("に", "よっ"), ("に", "よる"),
+                                 ("に", "よれ"), ("に", "対し"), ("に", "対する"), ("に", "関し"), ("に", "関する"),
+                                 ("に", "わたっ"), ("と", "し"), ("と", "して"), ("を", "通じ"), ("を", "通し")})
+_INFLECTED = ("動詞", "形容詞", "形状詞", "助動詞")
+
+
+@lru_cache(maxsize=1)
+def analyser() -> Any:
+    """SudachiPy with its small dictionary (both wheels), or None: then BudouX's phrases alone decide."""
+    try:
+        from sudachipy import Dictionary, SplitMode
+    except ImportError:
+        return None
+    try:
+        return Dictionary(dict="small").tokenizer(mode=SplitMode.C)
+    except Exception:  # a dictionary that will not load: the phrases still break, as before
+        return None
+
+
+Morpheme = tuple[str, tuple[str, ...]]  # (surface, part of speech: class, subclass, ..., conjugated form)
+
+
+def bunsetsu_cost(left: Morpheme | None, right: Morpheme | None) -> float:
+    """What a break costs between two morphemes (None: the break falls inside one): best after a
+    clause (て, が, けど, ので), a topic (は, も) or a verb's continuative form, worst inside a word,
+    before a particle, or between a modifier and its noun.
+
+    >>> noun, particle = ("地球", ("名詞", "普通名詞")), ("の", ("助詞", "格助詞"))
+    >>> bunsetsu_cost(noun, particle), bunsetsu_cost(particle, ("こと", ("名詞", "普通名詞"))), bunsetsu_cost(None, noun)
+    (10.0, 5.0, 30.0)
+    >>> bunsetsu_cost(("いて", ("助詞", "接続助詞")), noun), bunsetsu_cost(("2025", ("名詞", "数詞")), ("年", ("名詞",)))
+    (-2.0, 30.0)
+    """
+    if left is None or right is None:
+        return NEVER
+    (word, kind), (next_word, next_kind) = left, right
+    if kind[0] == "接頭辞" or next_kind[0] == "接尾辞" or "・" in (word, next_word) or \
+            (kind[:2] == ("名詞", "数詞") and next_kind[0] == "名詞"):
+        return NEVER
+    function_word = next_kind[0] in ("助詞", "助動詞") or (word, next_word) in _COMPOUND_PARTICLES
+    cost = BEFORE_FUNCTION_WORD if function_word else 0.0
+    if kind[0] == "連体詞":
+        cost += ADNOMINAL
+    if kind[0] == "名詞" and next_kind[0] == "名詞":
+        cost += COMPOUND
+    if word == "の" and kind[:2] == ("助詞", "格助詞"):
+        cost += GENITIVE
+    conjugated = kind[5] if len(kind) > 5 else ""
+    if kind[0] in _INFLECTED and conjugated.startswith("連体形") and next_kind[0] in _NOMINAL:
+        cost += MODIFIER
+    if kind[0] == "副詞":
+        cost += ADVERB
+    if kind[:2] == ("助詞", "接続助詞"):
+        cost += AFTER_CLAUSE
+    if kind[:2] == ("助詞", "係助詞"):
+        cost += AFTER_TOPIC
+    if kind[0] in _INFLECTED and conjugated.startswith("連用形") and next_kind[0] not in ("助詞", "助動詞"):
+        cost += AFTER_CONTINUATIVE
+    return cost
+
+
+def boundary_costs(text: str, offsets: list[int]) -> list[float] | None:
+    """The bunsetsu cost of a break at each offset of ``text``; None without the analyser."""
+    tokenizer = analyser()
+    if tokenizer is None:
+        return None
+    ends: dict[int, Morpheme] = {}
+    starts: dict[int, Morpheme] = {}
+    for morpheme in tokenizer.tokenize(text):
+        found = (morpheme.surface(), tuple(morpheme.part_of_speech()))
+        ends[morpheme.end()], starts[morpheme.begin()] = found, found
+    return [bunsetsu_cost(ends.get(offset), starts.get(offset)) for offset in offsets]
+
+
 @dataclass(frozen=True)
 class Japanese(PhraseLanguage):
+    def break_costs(self, texts: list[str], sentence_ends: list[bool]) -> list[float]:
+        """BudouX's phrase boundaries, each costed by the bunsetsu on either side where SudachiPy is
+        installed (it is by default): a break after a particle beats one between a modifier and its
+        noun, and none falls inside a word.
+
+        >>> from captions.languages import pack
+        >>> costs = pack("ja").break_costs(["地球の", "ことを", "知る"], [False, False, True])
+        >>> costs[0] > costs[1]
+        True
+        """
+        costs = super().break_costs(texts, sentence_ends)
+        offsets, at = [], 0
+        for text in texts[:-1]:
+            at += len(text)
+            offsets.append(at)
+        found = boundary_costs("".join(texts), offsets) if offsets else None
+        for index, extra in enumerate(found or []):
+            if not sentence_ends[index]:
+                costs[index] += extra
+        return costs
+
+    def weak_cost(self, left: str, right: str) -> float:
+        """What QC holds against a break between ``left`` and ``right``: the breaker's own bunsetsu
+        cost, so a break inside a word or before a particle is a weak break to both.
+
+        >>> from captions.languages import pack
+        >>> pack("ja").weak_cost("地球", "のことを") >= 10, pack("ja").weak_cost("地球のことを", "知る")
+        (True, 0.0)
+        """
+        found = boundary_costs(left + right, [len(left)])
+        return max(found[0], 0.0) if found else 0.0
+
     def display(self, token: str, joiner: str, profile: Profile) -> tuple[str, str]:
         """Netflix style (``punctuation = "netflix-ja"``): numbers and acronyms as JP TTSG writes
         them, and no 。 or 、 (I.17): a 。 inside a line becomes a full-width space, a 、 a half-width
