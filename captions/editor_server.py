@@ -311,17 +311,16 @@ def editable_files(outputs: list[str]) -> list[Path]:
     >>> [path.name for path in editable_files(["o/show.en.qc.txt", "o/show.en.forced.srt", "o/show.en.srt"])]
     ['show.en.srt']
     """
-    from .formats import REGISTRY, format_of
+    from .formats import REGISTRY
 
     for name in outputs:
         path = Path(name)
-        if path.suffix.lower() in (".txt", ".html") or ".forced." in path.name:
+        if ".forced." in path.name:
             continue
-        try:
-            fmt = format_of(path, None)
-        except CaptionsError:
-            continue
-        if REGISTRY[fmt].read_entries and REGISTRY[fmt].write:
+        named = [(len(suffix), fmt) for fmt in REGISTRY.values() for suffix in fmt.suffixes
+                 if path.name.lower().endswith(f".{suffix}")]
+        fmt = max(named, key=lambda found: found[0])[1] if named else None  # imsc.ttml before ttml
+        if fmt is not None and fmt.read_entries and fmt.write:
             return [path]
     return []
 

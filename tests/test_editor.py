@@ -324,31 +324,29 @@ def test_review_edit_prints_the_address_and_stops_on_ctrl_c(tmp_path):
     assert process.returncode == 0 and "Traceback" not in err and "stopped" in out + err
 
 
-def test_a_translation_cue_is_translated_again_by_the_installed_model(tmp_path, monkeypatch):
+def test_a_translation_cue_is_translated_again_by_the_installed_model(tmp_path):
     folder = tmp_path / "p"
     folder.mkdir()
     (folder / "news.en.srt").write_text("1\n00:00:01,000 --> 00:00:03,000\nThe president met the minister.\n\n")
     (folder / "news.ja.srt").write_text("1\n00:00:01,000 --> 00:00:03,000\n古い訳。\n\n", encoding="utf-8")
-    monkeypatch.setenv("ARGOS_PACKAGES_DIR", str(tmp_path / "models"))
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    env = {**os.environ, "ARGOS_PACKAGES_DIR": str(tmp_path / "models"), "XDG_CACHE_HOME": str(tmp_path / "cache")}
     for package in build_packages(tmp_path / "built", ("en-ja",)):
         done = subprocess.run([sys.executable, "-m", "captions.cli", "models", "install", str(package)],
-                              capture_output=True, text=True, env=os.environ.copy())
+                              capture_output=True, text=True, env=env)
         assert done.returncode == 0, done.stderr
-    running = Running(EditorServer(from_files([folder / "news.en.srt", folder / "news.ja.srt"], None, "netflix", None,
-                                              ()), editor_page))
+    process, port, token = serving(["review", "--edit", "--no-browser", "news.en.srt", "news.ja.srt"], folder, env)
     try:
-        tracks = running.call("GET", "/api/tracks")[1]["tracks"]
+        tracks = asked(port, token, "GET", "/api/tracks")[1]["tracks"]
         assert tracks[1]["retranslate"] is True and tracks[0]["retranslate"] is False
         source, target = tracks[0]["cues"][0]["id"], tracks[1]["cues"][0]["id"]
-        marked = running.call("PATCH", f"/api/tracks/en/cues/{source}", {"lines": ["The minister met the president."]})
+        marked = asked(port, token, "PATCH", f"/api/tracks/en/cues/{source}", {"lines": ["The minister met the president."]})
         assert target in marked[1]["marked"]["ja"]
-        status, answer = running.call("POST", f"/api/tracks/ja/cues/{target}/retranslate", {})
+        status, answer = asked(port, token, "POST", f"/api/tracks/ja/cues/{target}/retranslate", {})
         assert status == 200, answer
         again = cue(answer, target)
         assert again["lines"] != ["古い訳。"] and "".join(again["lines"]) and not again["source_changed"]
     finally:
-        running.stop()
+        stopped(process)
 
 
 # ----------------------------------------------------------------------------- the page in Chromium
@@ -400,9 +398,9 @@ def test_the_page_edits_with_live_qc_splits_undoes_and_saves(browser, tmp_path):
         time.sleep(0.1)
 
 
-def serving(command, cwd):
+def serving(command, cwd, env=None):
     """A command that ends by serving the editor: its process, and the port and token it printed."""
-    process = subprocess.Popen([sys.executable, "-m", "captions.cli", *map(str, command)], cwd=cwd,
+    process = subprocess.Popen([sys.executable, "-m", "captions.cli", *map(str, command)], cwd=cwd, env=env,
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     said = []
     for line in process.stdout:
