@@ -55,8 +55,6 @@ def _cue_end_issues(number: int, cue: Cue, following: Cue, language: LanguageCon
     ['weak-cue-break', 'sentence-start']
     """
     last, first = " ".join(cue.lines).split(), " ".join(following.lines).split()
-    if cue.sources and following.sources and cue.sources[-1][0] != following.sources[0][0]:
-        return []  # the source's own boundary (a new sentence or turn the reader found), not a cut
     if not last or not first or cue.speakers[-1:] != following.speakers[:1] or \
             last[-1][-1] in ".!?…" or first[0].startswith(language.style.dialog_dash.strip() or "\0"):
         return []

@@ -57,3 +57,30 @@ def test_a_word_timed_longer_than_speech_is_shortened_and_flagged(tmp_path):
     # Every word over its longest (Bonjour, Excellent, plus, qu'on, 5-5-8, two avec, accès, clientèle,
     # changer, dedans, ça), once each:
     assert len({issue.message for issue in warnings}) == 12
+
+
+@pytest.mark.parametrize("name", FIXTURES)
+def test_make_and_check_find_the_same_issues_in_the_same_file(name, tmp_path):
+    """Issue 29: ``check --transcript`` once warned "'like' belongs with 'Maybe'" on a file make had
+    passed, because make let a cue end on a weak word at an ASR segment's end. Both now judge a cue
+    by its words alone: make's QC and check's, on the file make wrote, are the same issues."""
+    import json
+    import subprocess
+    import sys
+
+    lang = FIXTURES[name]
+    source, _ = transcript(ASR / name, tmp_path)
+    made = subprocess.run([sys.executable, "-m", "captions.cli", "make", str(source), "--lang", lang, "--out",
+                           str(tmp_path / "out"), "--json"], capture_output=True, text=True)
+    assert made.returncode in (0, 1), made.stderr
+    summary = json.loads(made.stdout)
+    written = tmp_path / "out" / f"{source.stem}.{lang}.srt"
+    checked = subprocess.run([sys.executable, "-m", "captions.cli", "check", str(written), "--lang", lang,
+                              "--transcript", str(source), "--json"], capture_output=True, text=True)
+    found = json.loads(checked.stdout)["issues"]
+    # Where the recogniser's times are in doubt, make says so (alignment) and check against the
+    # transcript says where a cue ends before its word (early-end, transcript): each its own knowledge.
+    own = {"alignment", "transcript", "early-end"}
+    by_make = sorted((issue["cue"], issue["rule"]) for issue in summary["languages"][0]["issues"] if issue["rule"] not in own)
+    by_check = sorted((issue["cue"], issue["rule"]) for issue in found if issue["rule"] not in own)
+    assert by_make == by_check, (by_make, by_check)
