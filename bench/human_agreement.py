@@ -37,6 +37,7 @@ TUNE = {"en": ("10", "1004"), "ja": ("10",)}
 NON_SPEECH = re.compile(r"^[(（\[].*[)）\]]$")
 JA_SENTENCE_END = re.compile(r"(?:ます|です|ました|でした|ません|ませんでした|ください|でしょう|ましょう|だ|のだ|ね|よ|か|[？！?!])$")
 PUNCT = re.compile(r"[\W_]", re.UNICODE)
+EDITORIAL = re.compile(r"\[([A-Z][a-z]+(?: [A-Z][a-z]+)*)\]")
 
 
 @dataclass
@@ -100,6 +101,8 @@ def sentences(cues: list[Cue], lang: str) -> list[tuple[str, float, float]]:
         # Japanese: the lines are joined with nothing (a 、 there would hand the human line break
         # to the breaker); a space inside a line is TED's way of writing 、, so it is one again.
         text = " ".join(cue.lines) if lang == "en" else "".join(cue.lines)
+        # A translator's bracketed insertion ("This is [Albert] Gonzalez.") is words, not a sound label.
+        text = EDITORIAL.sub(r"\1", text)
         if lang == "ja":
             text = text.replace(" ", "、").replace("　", "、")
             if JA_SENTENCE_END.search(cue.lines[-1]):

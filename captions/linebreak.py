@@ -10,26 +10,38 @@ fills a line and breaks wherever it lands.
 
 from __future__ import annotations
 
+import json
 from bisect import bisect_left
 from collections.abc import Iterable
 from dataclasses import dataclass
+from importlib import resources
 
 from .context import LanguageContext
 from .languages.base import WEAK
 from .reading import seconds_to_read
 from .text import Token, display_width
 
-CUE_COST = 4  # every extra cue costs this much: people make short cues that end at a phrase
-CUE_BREAK_WEIGHT = 2.0  # a weak break between cues is worse than one between lines
-MID_LINE_SENTENCE = 15  # two sentences sharing a line: a new sentence starts a new line
-SENTENCE_IN_CUE = 4  # a sentence ending inside a two-line cue: better still, a new sentence starts a new cue
-SHORT_CUE = 16  # a cue of a word or two, cut from a longer sentence, flashes by
-ORPHAN, ORPHAN_WORDS = 40.0, 2  # a cue ending on this many first words of a new sentence
+
+def fitted_weights() -> dict[str, float]:
+    """The breaker's weights as ``bench/fit_weights.py`` fitted them on the TED tuning talks (the
+    held-out talks kept apart), shipped in ``captions/weights/breaker.json``."""
+    found = json.loads((resources.files("captions") / "weights" / "breaker.json").read_text(encoding="utf-8"))
+    return {name: value for name, value in found.items() if not name.startswith("_")}
+
+
+_FITTED = fitted_weights()
+CUE_COST = _FITTED["CUE_COST"]  # every extra cue costs this much: people make short cues that end at a phrase
+CUE_BREAK_WEIGHT = _FITTED["CUE_BREAK_WEIGHT"]  # a weak break between cues is worse than one between lines
+MID_LINE_SENTENCE = _FITTED["MID_LINE_SENTENCE"]  # two sentences sharing a line: a new sentence starts a new line
+SENTENCE_IN_CUE = _FITTED["SENTENCE_IN_CUE"]  # a sentence ending inside a two-line cue: better, a new cue
+SHORT_CUE = _FITTED["SHORT_CUE"]  # a cue of a word or two, cut from a longer sentence, flashes by
+ORPHAN, ORPHAN_WORDS = _FITTED["ORPHAN"], 2  # a cue ending on this many first words of a new sentence
 LONG_PAUSE = 1.0  # seconds of silence that a cue should not straddle
-PAUSE_INSIDE = 40
-IMBALANCE, TOP_HEAVY = 8, 4  # per line width of difference between the lines; more when the top is longer
-FAST_CUE = 20  # per second a cue lacks to be read at the profile's maximum speed
-FAST_FLAT = 10  # and once for every cue that reads too fast
+PAUSE_INSIDE = _FITTED["PAUSE_INSIDE"]
+# per line width of difference between the lines; more when the top is longer
+IMBALANCE, TOP_HEAVY = _FITTED["IMBALANCE"], _FITTED["TOP_HEAVY"]
+FAST_CUE = _FITTED["FAST_CUE"]  # per second a cue lacks to be read at the profile's maximum speed
+FAST_FLAT = _FITTED["FAST_FLAT"]  # and once for every cue that reads too fast
 READ_MARGIN = 1.1  # planned time is an estimate (frames, gaps): aim a little under the maximum speed
 
 
