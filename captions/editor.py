@@ -170,8 +170,8 @@ class Session:
         char = at.get("char") if isinstance(at, dict) else None
         if not isinstance(char, int) or isinstance(char, bool) or not 0 < char < len(text):
             raise EditError(f"split at a character inside the cue (1 to {len(text) - 1})")
-        before, after = _lines(text[:char].split("\n")), _lines(text[char:].split("\n"))
-        before, after = [line for line in before if line.strip()], [line for line in after if line.strip()]
+        before = [line.strip() for line in text[:char].split("\n") if line.strip()]
+        after = [line.strip() for line in text[char:].split("\n") if line.strip()]
         if not before or not after:
             raise EditError("split where text is on both sides")
         rate = edited.language.fps
@@ -323,7 +323,10 @@ def _lines(value: Any) -> list[str]:
         raise EditError("lines must be a list of strings", status=400)
     if len(value) > MAX_LINES_SENT or sum(map(len, value)) > MAX_TEXT_SENT:
         raise EditError(f"a cue of at most {MAX_LINES_SENT} lines and {MAX_TEXT_SENT} characters")
-    return [line.replace("\r", "") for line in value]
+    lines = [line.replace("\r", "") for line in value]
+    if not any(line.strip() for line in lines):
+        raise EditError("a cue shows words: to remove one, merge it with its neighbour")
+    return lines
 
 
 def _with_lines(cue: Cue, lines: list[str]) -> Cue:

@@ -160,6 +160,7 @@ def test_times_land_on_frames_and_an_overlap_is_kept_as_an_error(editor):
 
 
 @pytest.mark.parametrize("body,status", [({"end": 0.1}, 422), ({"colour": "red"}, 400), ({"lines": "one"}, 400),
+                                         ({"lines": ["", " "]}, 422),
                                          ({"start": -1}, 422), ({"start": float("nan")}, 400), ({}, 400)])
 def test_bad_edits_are_refused_with_a_reason_and_change_nothing(editor, body, status):
     running, _ = editor
