@@ -59,7 +59,7 @@ def _cue_end_issues(number: int, cue: Cue, following: Cue, language: LanguageCon
             last[-1][-1] in ".!?…" or first[0].startswith(language.style.dialog_dash.strip() or "\0"):
         return []
     issues = []
-    if language.pack.weak_cost(last[-1], first[0]) >= WEAK:
+    if language.pack.break_weakness(last, first) >= WEAK:
         issues.append(Issue(number, "weak-cue-break", f"{last[-1]} | {first[0]}", "", WARNING,
                             f"cue ends on {last[-1]!r}, which belongs with {first[0]!r} in the next cue"))
     if orphan := _SENTENCE_END.search(" ".join(cue.lines)):
@@ -74,7 +74,7 @@ def _weak_line_breaks(number: int, cue: Cue, language: LanguageContext) -> list[
     for top, bottom in zip(cue.lines, cue.lines[1:]):
         if top.split() and bottom.split() and not bottom.startswith(dash):
             left, right = top.split()[-1], bottom.split()[0]
-            if language.pack.weak_cost(left, right) >= WEAK:
+            if language.pack.break_weakness(top.split(), bottom.split()) >= WEAK:
                 issues.append(Issue(number, "weak-break", f"{left} | {right}", "", WARNING,
                                     f"line break splits {left!r} from {right!r}"))
     return issues

@@ -250,3 +250,22 @@ def test_a_place_in_time_keeps_its_of():
     for noun in ("end", "beginning", "middle", "top"):
         assert english.weak_cost(noun, "of") >= 10, noun
     assert english.weak_cost("talk", "of") < 10  # any other noun still breaks before "of" freely
+
+
+def test_qc_flags_the_breaks_a_reviewer_would_mend(tmp_path):
+    """Issue 29: these breaks went through without a QC word. QC now holds them with the breaker's own
+    knowledge: a short coordinated pair of names cut in two, and "the end | of"."""
+    from captions import qc
+    from captions.formats import read_cues
+
+    path = tmp_path / "breaks.en.srt"
+    path.write_text("1\n00:00:01,000 --> 00:00:04,000\nto show the world what kind of future Japan\n\n"
+                    "2\n00:00:04,100 --> 00:00:07,000\nand the United States are trying to build.\n\n"
+                    "3\n00:00:08,000 --> 00:00:11,000\nwhether the new rail link\nbetween Lisbon\n\n"
+                    "4\n00:00:11,100 --> 00:00:14,000\nand Madrid will open on time.\n\n"
+                    "5\n00:00:15,000 --> 00:00:18,000\nand by the end\nof next year it is short.\n\n"
+                    "6\n00:00:19,000 --> 00:00:22,000\nof the Self-Defense Forces\nand the U.S. military in Japan.\n\n")
+    found = {(issue.cue, issue.rule) for issue in qc.check(read_cues(path), replace(EN, fps=25))
+             if issue.rule in ("weak-cue-break", "weak-break")}
+    # the long pair of cue 6 is where a subtitler does break: not flagged
+    assert found == {(1, "weak-cue-break"), (3, "weak-cue-break"), (5, "weak-break")}

@@ -96,6 +96,11 @@ class LanguagePack:
                 costs[index] = base_cost(texts[index], texts[index + 1]) + self.weak_cost(texts[index], texts[index + 1])
         return costs
 
+    def break_weakness(self, before: list[str], after: list[str]) -> float:
+        """What the breaker holds against a break between the words ``before`` it and ``after`` it,
+        beyond punctuation: QC calls a break weak from WEAK on, with the breaker's own knowledge."""
+        return self.weak_cost(before[-1], after[0])
+
     def weak_cost(self, left: str, right: str) -> float:
         """The extra cost of breaking between two words that belong together (0 when they do not)."""
         a, b = left.strip(_EDGE_PUNCT).lower(), right.strip(_EDGE_PUNCT).lower()

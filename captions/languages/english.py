@@ -50,6 +50,22 @@ class English(LanguagePack):
                 costs[index] += COORDINATED_NAMES
         return costs
 
+    def break_weakness(self, before: list[str], after: list[str]) -> float:
+        """As every language's, and a coordinated pair of names cut in two: the rule the breaker
+        weighs against the other places to cut (``COORDINATED_NAMES``), which QC, with no other place
+        to weigh, holds as weak outright (no relief for the break coming before "and").
+
+        >>> ENGLISH.break_weakness("kind of future Japan".split(), "and the United States".split()) >= 10
+        True
+        """
+        cost = super().break_weakness(before, after)
+        words = before[-2:] + after[:3]
+        one_word = len(before) < 2 or not before[-2][:1].isupper()  # "Japan and the United States", not
+        # "the Self-Defense Forces | and the U.S. military", whose long parts a subtitler does split there
+        if one_word and after[0].lower() in ("and", "or") and _names_joined(words, len(before[-2:]) - 1):
+            cost = max(cost, 0) + COORDINATED_NAMES  # no "before a conjunction" relief: the pair is one subject
+        return cost
+
     def sentence_spans(self, text: str) -> list[tuple[int, int]]:
         """Plain sentence ends split directly (pysbd, the slowest step of captioning, gives the same
         answer for them; a property test holds it to that); anything doubtful goes to pysbd."""
