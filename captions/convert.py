@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import OptionError
-from .formats import REGISTRY, format_of, get, limit_problems, read_bytes, read_track
+from .formats import format_of, get, limit_problems, own_rate, read_track
 from .jobs import Made, run
 from .naming import conversion_paths, language_of
 from .profiles import file_context
@@ -38,8 +38,7 @@ def convert_file(source: str | Path, out_dir: str | Path | None, formats: list[s
     paths = {get(name).name: path for name, path in conversion_paths(source, out_dir, formats, lang).items()}
 
     def make() -> Made[Conversion]:
-        fixed = REGISTRY[format_of(source, encoding)].frame_rate
-        context = file_context(profile, language, fps, fixed(read_bytes(source)) if fixed and not fps else None)
+        context = file_context(profile, language, fps, None if fps else own_rate(source, format_of(source, encoding)))
         track = read_track(source, language, float(context.fps), encoding)
         result = Conversion(source, notes=track.notes)
         for fmt in targets:

@@ -119,10 +119,10 @@ class CuePlanner:
         """No line wider than ``max_chars_per_line`` (but a single word, which cannot be broken)."""
         return end - start == 1 or self.width(start, end) <= self.limit
 
-    def lines_of(self, start: int, end: int) -> tuple[float, list[int]] | None:
-        """The cheapest layout of a span in at most ``max_lines`` lines: its cost and the starts of
-        its lines; None when it cannot fit."""
-        if self.fits(start, end):
+    def lines_of(self, start: int, end: int, span: float) -> tuple[float, list[int]] | None:
+        """The cheapest layout of a span ``span`` wide in at most ``max_lines`` lines: its cost and
+        the starts of its lines; None when it cannot fit."""
+        if span <= self.limit or end - start == 1:
             return self.line_cost(start, end), [start]
         return self.two_lines(start, end) if self.max_lines == 2 else self.best_lines(start, end, self.max_lines)
 
@@ -231,8 +231,7 @@ def plan_cues(layout: Layout, costs: list[float], sentence_ends: list[bool], lan
             span = span_end - prefix[start]
             if end - start > 1 and span > reach:
                 break
-            lines = (planner.line_cost(start, end), [start]) if span <= limit or end - start == 1 \
-                else planner.lines_of(start, end)
+            lines = planner.lines_of(start, end, span)
             if lines is None:
                 continue
             cost = planner.cue_cost(start, end, span, best_cost[start] + lines[0] + CUE_COST + end_cost)

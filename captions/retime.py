@@ -13,7 +13,7 @@ from typing import Any
 
 from .context import LanguageContext
 from .errors import InputError, OptionError, naming_media
-from .formats import REGISTRY, read_bytes, read_cues
+from .formats import REGISTRY, read_cues
 from .jobs import Made, run
 from .languages import normalise_lang
 from .model import Track, exact_rate, on_frame
@@ -226,14 +226,13 @@ def retime_file(source: str | Path, out_dir: str | None, lang: str, profile_name
                 encoding: str | None, in_place: bool = False, **change: Any) -> Retimed:
     """Re-time a caption file of any format the registry reads and writes, in its own format."""
     from . import qc
-    from .formats import read_track
+    from .formats import own_rate, read_track
     from .timecode import parse_fps
 
     source = Path(source)
     fmt = writable_format(source, encoding)
     # The file's rate: as told, else the one its format fixes (SCC, STL), else the speed change's, else the profile's.
-    fixed = REGISTRY[fmt].frame_rate
-    own = fixed(read_bytes(source)) if fixed and not fps else None
+    own = None if fps else own_rate(source, fmt)
     language = file_context(profile_name, normalise_lang(lang), fps,
                             own or (parse_fps(change["from_fps"]) if change.get("from_fps") else None))
     rate = language.fps

@@ -378,7 +378,7 @@ def synced(source: str | Path, media: str, out_dir: str | None, lang: str | None
     speech: a file for other media."""
     from . import qc
     from .errors import InputError, MediaError, naming_media
-    from .formats import REGISTRY, read_bytes, read_track
+    from .formats import REGISTRY, own_rate, read_track
     from .jobs import guard
     from .languages import normalise_lang, own_language
     from .listening import listen
@@ -390,8 +390,7 @@ def synced(source: str | Path, media: str, out_dir: str | None, lang: str | None
     fmt = writable_format(source, encoding)
     target = source if in_place else aligned_path(source, out_dir, fmt, "synced")
     guard([target], source, media, in_place=target if in_place else None)
-    fixed = REGISTRY[fmt].frame_rate
-    own = fixed(read_bytes(source)) if fixed and not fps else None
+    own = None if fps else own_rate(source, fmt)
     probe = read_track(source, "en", 25.0, encoding)  # times only: the rate read at is the file's own below
     if not probe.cues:
         raise InputError("no cues to sync", str(source))

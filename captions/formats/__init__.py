@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import stat
+from fractions import Fraction
 from importlib import import_module
 from pathlib import Path
 from typing import Any
@@ -272,6 +273,13 @@ def format_of(path: str | Path, encoding: str | None = None) -> str:
     data = read_bytes(path)
     binary = _binary_format(data, path.suffix, None)
     return binary.name if binary else detect_format(decode(data, str(path), encoding), path.suffix)
+
+
+def own_rate(path: str | Path, fmt: str) -> Fraction | None:
+    """The frame rate a file's format fixes for its timecodes (SCC's 29.97, STL's 25 or 30, from
+    its header), or None where the format leaves it to the profile."""
+    fixed = REGISTRY[fmt].frame_rate
+    return fixed(read_bytes(Path(path))) if fixed else None
 
 
 def read_track(path: str | Path, lang: str, fps: float, encoding: str | None = None) -> Track:
