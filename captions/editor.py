@@ -16,6 +16,7 @@ Every edit goes through this module's small API, which the page itself uses:
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from pathlib import Path
@@ -24,7 +25,7 @@ from typing import Any
 from . import qc
 from .context import LanguageContext
 from .errors import CaptionsError, OptionError
-from .formats import REGISTRY, format_of, get, read_bytes, read_track
+from .formats import REGISTRY, format_of, get, own_rate, read_track
 from .jobs import deliver, guard
 from .model import Cue, Segment, Track, on_frame
 from .naming import language_of
@@ -87,9 +88,7 @@ class Session:
             fmt = format_of(path, None)
             if not REGISTRY[fmt].write:
                 raise OptionError(f"{fmt} files are read only: convert it first", str(path))
-            fixed = REGISTRY[fmt].frame_rate
-            language = file_context(profile, language_of(path, None), fps,
-                                    fixed(read_bytes(path)) if fixed and not fps else None)
+            language = file_context(profile, language_of(path, None), fps, None if fps else own_rate(path, fmt))
             track = read_track(path, language.lang, float(language.fps))
             language = replace(language, fps=track.fps)
             if any(edited.lang == language.lang for edited in self.tracks):
@@ -115,11 +114,14 @@ class Session:
             self._issues[edited.lang] = qc.check(edited.track.cues, edited.language)
         return self._issues[edited.lang]
 
-    def cue(self, edited: EditedTrack, index: int) -> dict[str, Any]:
-        cue = edited.track.cues[index]
-        return {"id": edited.ids[index], "start": float(cue.start), "end": float(cue.end), "lines": list(cue.lines),
-                "issues": [_issue(issue) for issue in self.issues(edited) if issue.cue == index + 1],
-                "source_changed": edited.ids[index] in edited.source_changed}
+    def cues(self, edited: EditedTrack, indices: Iterable[int]) -> list[dict[str, Any]]:
+        """Cues as the API gives them, each with its issues (grouped once: a track has thousands)."""
+        by_cue: dict[int, list[dict[str, str]]] = {}
+        for issue in self.issues(edited):
+            by_cue.setdefault(issue.cue, []).append(_issue(issue))
+        return [{"id": edited.ids[index], "start": float(cue.start), "end": float(cue.end), "lines": list(cue.lines),
+                 "issues": by_cue.get(index + 1, []), "source_changed": edited.ids[index] in edited.source_changed}
+                for index in indices for cue in [edited.track.cues[index]]]
 
     def tracks_json(self) -> dict[str, Any]:
         """Every track with its cues and their issues: ``GET /api/tracks``."""
@@ -128,13 +130,13 @@ class Session:
                 "tracks": [{"lang": edited.lang, "format": edited.fmt, "path": str(edited.path),
                             "fps": float(edited.language.fps), "source": number == 0,
                             "retranslate": number > 0 and _can_translate(self.tracks[0].lang, edited.lang),
-                            "cues": [self.cue(edited, index) for index in range(len(edited.track.cues))]}
+                            "cues": self.cues(edited, range(len(edited.track.cues)))}
                            for number, edited in enumerate(self.tracks)]}
 
     def around(self, edited: EditedTrack, index: int) -> dict[str, Any]:
         """A cue and its neighbours, with their issues: what an edit returns."""
         indices = [at for at in (index - 1, index, index + 1) if 0 <= at < len(edited.track.cues)]
-        return {"lang": edited.lang, "cues": [self.cue(edited, at) for at in indices],
+        return {"lang": edited.lang, "cues": self.cues(edited, indices),
                 "can_undo": bool(self.history), "can_redo": bool(self.future),
                 "marked": {other.lang: sorted(other.source_changed) for other in self.tracks[1:]}}
 
@@ -157,7 +159,7 @@ class Session:
             changed = _with_lines(changed, _lines(body["lines"]))
         self._remember()
         edited.track.cues[index] = changed
-        self._changed(edited, [changed] if changed.lines != cue.lines else [])
+        self._changed(edited, [changed] if changed.lines != cue.lines else [], index)
         return self.around(edited, index)
 
     def split(self, lang: str, cue_id: int, at: dict[str, Any]) -> dict[str, Any]:
@@ -232,7 +234,7 @@ class Session:
         self._remember()
         edited.track.cues[index] = changed
         edited.source_changed.discard(cue_id)
-        self._changed(edited, [])
+        self._changed(edited, [], index)
         return self.around(edited, index)
 
     def undo(self) -> dict[str, Any]:
@@ -287,17 +289,33 @@ class Session:
             raise EditError(f"{name} must be seconds from 0 to {MAX_SECONDS}, not {value!r}")
         return on_frame(Fraction(value), edited.language.fps)
 
-    def _changed(self, edited: EditedTrack, shown: list[Cue]) -> None:
-        """A track changed: its issues are found again; a source cue's new words mark the
-        translations on screen with it."""
+    def _changed(self, edited: EditedTrack, shown: list[Cue], index: int | None = None) -> None:
+        """A track changed: its issues are found again (only around cue ``index`` when that one cue
+        changed in place: each edit as you type stays as quick on a two-hour track as on a short
+        one); a source cue's new words mark the translations on screen with it."""
         edited.edited = True
         self.future.clear()
-        self._issues.pop(edited.lang, None)
+        if index is None or edited.lang not in self._issues:
+            self._issues.pop(edited.lang, None)
+        else:
+            self._recheck(edited, index)
         if edited is self.tracks[0]:
             for other in self.tracks[1:]:
                 for cue_id, cue in zip(other.ids, other.track.cues):
                     if any(cue.start < changed.end and changed.start < cue.end for changed in shown):
                         other.source_changed.add(cue_id)
+
+    def _recheck(self, edited: EditedTrack, index: int) -> None:
+        """QC's issues of the cue at ``index`` and its neighbours found again, the others kept: a
+        cue's issues depend on itself and the cues either side (the gap before it, its end against
+        the next cue's start), so the check runs on the two cues either side of it."""
+        cues, known = edited.track.cues, self._issues[edited.lang]
+        first, last = max(index - 1, 0), min(index + 1, len(cues) - 1)  # the cues whose issues may change
+        start = max(first - 1, 0)
+        fresh = [issue for issue in qc.check(cues[start : last + 2], edited.language, start + 1)
+                 if first < issue.cue <= last + 1]
+        kept = [issue for issue in known if not first < issue.cue <= last + 1]
+        self._issues[edited.lang] = sorted(kept + fresh, key=lambda issue: issue.cue)
 
     def _state(self) -> list[tuple[Any, ...]]:
         return [(list(e.track.cues), list(e.ids), set(e.source_changed), e.edited) for e in self.tracks]

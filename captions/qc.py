@@ -19,9 +19,10 @@ __all__ = ["ERROR", "WARNING", "Issue", "alignment_issues", "check", "shot_issue
            "untranslated_issues"]
 
 
-def check(cues: list[Cue], language: LanguageContext) -> list[Issue]:
+def check(cues: list[Cue], language: LanguageContext, first_number: int = 1) -> list[Issue]:
     """All issues of a track, in cue order: every style rule's own check (:data:`captions.rules.RULES`),
     and the breaks a reviewer would mend (an empty cue, a line or cue ending on a weak word).
+    ``first_number``: the number of the first cue, when ``cues`` are a stretch of a longer track.
 
     >>> from captions.context import resolved
     >>> from captions.profiles import get_profile
@@ -30,7 +31,7 @@ def check(cues: list[Cue], language: LanguageContext) -> list[Issue]:
     """
     issues: list[Issue] = []
     previous = None
-    for number, cue in enumerate(cues, start=1):
+    for number, cue in enumerate(cues, start=first_number):
         if not any(line.strip() for line in cue.lines):
             issues.append(Issue(number, "empty", 0, 1, ERROR, "cue has no text"))
         for rule in CHECKS:
@@ -39,7 +40,7 @@ def check(cues: list[Cue], language: LanguageContext) -> list[Issue]:
         if previous is not None:
             issues.extend(_cue_end_issues(number - 1, previous, cue, language))
         previous = cue
-    return issues
+    return sorted(issues, key=lambda issue: issue.cue)  # a cue's end is judged at the next cue: back in place
 
 
 _SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*\s+(\S+(?:\s+\S+)?)$")

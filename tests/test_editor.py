@@ -499,3 +499,40 @@ def test_the_page_nudges_by_frames_and_merges_with_backspace(browser, tmp_path):
         assert paths[0].read_text(encoding="utf-8") == EN  # nothing saved unasked
     finally:
         running.stop()
+
+
+def test_an_edit_finds_the_same_issues_as_checking_the_whole_track(tmp_path):
+    """Each edit re-checks only the cue and its neighbours: after any run of edits, the issues are
+    exactly what QC finds on the whole track."""
+    import random
+
+    from captions import qc
+
+    paths = programme(tmp_path / "p")
+    session = from_files(paths, None, "netflix", None, ()).session
+    english = session.tracks[0]
+    session.issues(english)  # known, so that the edits below re-check only where they are
+    shuffle = random.Random(7)
+    for _ in range(60):
+        index = shuffle.randrange(len(english.ids))
+        cue_now = english.track.cues[index]
+        change = shuffle.choice([{"lines": [LONG]}, {"lines": ["Short."]}, {"start": float(cue_now.start) - 0.6},
+                                 {"end": float(cue_now.end) + 0.7}, {"lines": ["the", "end"]}])
+        try:
+            session.patch("en", english.ids[index], change)
+        except Exception:  # an edit refused (an end before the start) changes nothing
+            pass
+        assert session.issues(english) == qc.check(english.track.cues, english.language)
+
+
+def test_hostile_requests_get_their_status_and_nothing_changes(editor):
+    running, folder = editor
+    before = running.call("GET", "/api/tracks")[1]
+    assert running.call("POST", "/api/save", raw=b"x" * 1_000_001)[0] == 413
+    assert running.call("PATCH", "/api/tracks/..%2F..%2Fetc/cues/1", {"lines": ["x"]})[0] == 404
+    assert running.call("PATCH", "/api/tracks/en/cues/-1", {"lines": ["x"]})[0] == 404
+    assert running.call("POST", "/api/open", {"index": "0"})[0] == 400
+    assert running.call("POST", "/api/save", {"formats": ["../../x"]})[0] == 422
+    assert running.call("PATCH", "/api/tracks/en/cues/1", raw="[\"\udcff\"]".encode("utf-8", "surrogatepass"))[0] == 400
+    assert running.call("GET", "/api/tracks")[1] == before
+    assert sorted(path.name for path in folder.iterdir()) == ["clip.en.srt", "clip.fr.srt", "clip.wav"]
